@@ -1,0 +1,98 @@
+/* mocc model ABI: the C functions every model library built by mocc exports.
+ *
+ * A model library needs nothing at run time but the C library. Instances are
+ * independent (no global state): create one per thread that runs the model.
+ * Every fallible call returns a mocc_status: NULL means success; otherwise the
+ * caller owns the status, reads its message and releases it.
+ *
+ *   mocc_model *model;
+ *   mocc_status status = mocc_model_create(&model);
+ *   ... mocc_model_run(model, inputs, num_inputs) ...
+ *   mocc_tensor out; mocc_model_get_output(model, 0, &out);
+ *   mocc_model_destroy(model);
+ */
+#ifndef MOCC_MODEL_H
+#define MOCC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MOCC_ABI_VERSION 1
+
+/* Element types. The values are those of ONNX's TensorProto.DataType. */
+typedef enum mocc_dtype {
+  MOCC_DTYPE_INVALID = 0,
+  MOCC_DTYPE_FLOAT32 = 1,
+  MOCC_DTYPE_UINT8 = 2,
+  MOCC_DTYPE_INT8 = 3,
+  MOCC_DTYPE_UINT16 = 4,
+  MOCC_DTYPE_INT16 = 5,
+  MOCC_DTYPE_INT32 = 6,
+  MOCC_DTYPE_INT64 = 7,
+  MOCC_DTYPE_BOOL = 9,
+  MOCC_DTYPE_FLOAT16 = 10,
+  MOCC_DTYPE_FLOAT64 = 11,
+  MOCC_DTYPE_UINT32 = 12,
+  MOCC_DTYPE_UINT64 = 13,
+  MOCC_DTYPE_BFLOAT16 = 16,
+} mocc_dtype;
+
+/* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
+size_t mocc_dtype_size(mocc_dtype dtype);
+/* A short lowercase name ("float32", "int64", ...), "invalid" if unknown. */
+const char *mocc_dtype_name(mocc_dtype dtype);
+
+/* An error: NULL is success. */
+typedef struct mocc_status_t *mocc_status;
+const char *mocc_status_message(mocc_status status);
+void mocc_status_release(mocc_status status);
+
+/* Static description of a model input or output. A dimension of -1 is
+ * dynamic (resolved from the inputs at run time). */
+typedef struct mocc_tensor_info {
+  const char *name;
+  mocc_dtype dtype;
+  int32_t rank;
+  const int64_t *dims;
+} mocc_tensor_info;
+
+/* A dense, row-major tensor. The memory belongs to whoever made it. */
+typedef struct mocc_tensor {
+  void *data;
+  mocc_dtype dtype;
+  int32_t rank;
+  const int64_t *dims;
+} mocc_tensor;
+
+typedef struct mocc_model mocc_model;
+
+/* Creates an instance with its own activation arena and output buffers. */
+mocc_status mocc_model_create(mocc_model **out_model);
+void mocc_model_destroy(mocc_model *model);
+
+size_t mocc_model_num_inputs(const mocc_model *model);
+size_t mocc_model_num_outputs(const mocc_model *model);
+mocc_status mocc_model_input_info(const mocc_model *model, size_t index,
+                                  mocc_tensor_info *out_info);
+mocc_status mocc_model_output_info(const mocc_model *model, size_t index,
+                                   mocc_tensor_info *out_info);
+
+/* Runs the model on `inputs` (in graph input order). Each input's dtype and
+ * shape must match its mocc_tensor_info. Allocates nothing. */
+mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
+                           size_t num_inputs);
+
+/* A view of output `index` of the last successful run; valid until the next
+ * run or destroy. */
+mocc_status mocc_model_get_output(const mocc_model *model, size_t index,
+                                  mocc_tensor *out_tensor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOCC_MODEL_H */
