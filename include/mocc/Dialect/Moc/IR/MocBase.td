@@ -1,0 +1,54 @@
+//===- MocBase.td - The moc dialect and its op base class ----*- tablegen -*-===//
+#ifndef MOCC_DIALECT_MOC_IR_MOCBASE_TD
+#define MOCC_DIALECT_MOC_IR_MOCBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Moc_Dialect : Dialect {
+  let name = "moc";
+  let cppNamespace = "::mocc::moc";
+  let summary = "Frontend-independent tensor operations of trained neural networks";
+  let description = [{
+    `moc` is mocc's graph-level IR: a normalized set of tensor operations
+    (convolution, matrix multiplication, elementwise math, reductions, data
+    movement, normalization) on ranked tensors with value semantics. Frontend
+    variants (ONNX opset differences, optional operands, attribute spellings)
+    are resolved by the importer into the attributes of these ops, so every
+    pass below the importer sees one form per operation.
+
+    Every op infers its result type from its operands and attributes where it
+    can, so an importer never needs a separate shape inference engine.
+
+    ```mlir
+    %0 = moc.conv %x, %w, %b {strides = [1, 1], pads = [1, 1, 1, 1], dilations = [1, 1], group = 1 : i64}
+        : (tensor<1x3x32x32xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x32x32xf32>
+    %1 = moc.relu %0 : (tensor<1x8x32x32xf32>) -> tensor<1x8x32x32xf32>
+    ```
+  }];
+  let hasConstantMaterializer = 1;
+}
+
+class Moc_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Moc_Dialect, mnemonic, traits> {
+  let assemblyFormat =
+      "operands attr-dict `:` functional-type(operands, results)";
+}
+
+// Element types a moc tensor may hold: the numeric types of ONNX.
+def Moc_ElementType : AnyTypeOf<[AnyFloat, AnyInteger]>;
+def Moc_Tensor : RankedTensorOf<[Moc_ElementType]>;
+def Moc_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Moc_IntegerTensor : RankedTensorOf<[AnyInteger]>;
+def Moc_IndexTensor : RankedTensorOf<[I32, I64]>;
+
+def Moc_PadModeAttr : I32EnumAttr<"PadMode", "how a pad fills its border", [
+    I32EnumAttrCase<"constant", 0>,
+    I32EnumAttrCase<"reflect", 1>,
+    I32EnumAttrCase<"edge", 2>,
+    I32EnumAttrCase<"wrap", 3>]> {
+  let cppNamespace = "::mocc::moc";
+}
+
+#endif // MOCC_DIALECT_MOC_IR_MOCBASE_TD

@@ -1,0 +1,35 @@
+//===- MocOps.h - Operations of the moc dialect -----------------*- C++ -*-===//
+#ifndef MOCC_DIALECT_MOC_IR_MOCOPS_H
+#define MOCC_DIALECT_MOC_IR_MOCOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mocc/Dialect/Moc/IR/MocDialect.h"
+
+#include "mocc/Dialect/Moc/IR/MocEnums.h.inc"
+
+namespace mocc::moc {
+/// Infers the numpy-broadcast result type of elementwise `operands`. The
+/// result element type is `resultElement`, or the first operand's if null.
+mlir::LogicalResult
+inferBroadcastResult(std::optional<mlir::Location> location,
+                     mlir::ValueRange operands, mlir::Type resultElement,
+                     llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Checks that the operands of an elementwise op broadcast against each other
+/// (and, but for `i1` conditions, share an element type).
+mlir::LogicalResult verifyBroadcastable(mlir::Operation *op);
+
+/// The numpy broadcast of two shapes (kDynamic for unknown sizes), or failure
+/// when two static sizes differ and neither is 1.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
+} // namespace mocc::moc
+
+#define GET_OP_CLASSES
+#include "mocc/Dialect/Moc/IR/MocOps.h.inc"
+
+#endif // MOCC_DIALECT_MOC_IR_MOCOPS_H

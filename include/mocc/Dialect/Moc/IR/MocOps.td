@@ -1,0 +1,471 @@
+//===- MocOps.td - Operations of the moc dialect -------------*- tablegen -*-===//
+#ifndef MOCC_DIALECT_MOC_IR_MOCOPS_TD
+#define MOCC_DIALECT_MOC_IR_MOCOPS_TD
+
+include "mocc/Dialect/Moc/IR/MocBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def Moc_ConstantOp : Moc_Op<"constant", [ConstantLike, Pure,
+    AllTypesMatch<["value", "output"]>]> {
+  let summary = "A constant tensor";
+  let description = [{
+    Holds a trained weight or any other constant. Large weights are stored as
+    `dense_resource` blobs so they are never copied into the IR's uniquer.
+
+    ```mlir
+    %w = moc.constant dense<1.0> : tensor<8x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Moc_Tensor:$output);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise operations (numpy broadcasting between operands)
+//===----------------------------------------------------------------------===//
+
+class Moc_UnaryOp<string mnemonic, string what, Type tensorType = Moc_Tensor,
+                  list<Trait> traits = []>
+    : Moc_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+  let summary = "Elementwise " # what;
+  let description = "Applies " # what # " to every element.\n\n"
+      # "```mlir\n%y = moc." # mnemonic
+      # " %x : (tensor<2x3xf32>) -> tensor<2x3xf32>\n```";
+  let arguments = (ins tensorType:$input);
+  let results = (outs tensorType:$output);
+}
+
+def Moc_AbsOp : Moc_UnaryOp<"abs", "absolute value">;
+def Moc_NegOp : Moc_UnaryOp<"neg", "negation">;
+def Moc_SignOp : Moc_UnaryOp<"sign", "sign (-1, 0 or 1)">;
+def Moc_ReluOp : Moc_UnaryOp<"relu", "max(x, 0)">;
+def Moc_ExpOp : Moc_UnaryOp<"exp", "e^x", Moc_FloatTensor>;
+def Moc_LogOp : Moc_UnaryOp<"log", "natural logarithm", Moc_FloatTensor>;
+def Moc_SqrtOp : Moc_UnaryOp<"sqrt", "square root", Moc_FloatTensor>;
+def Moc_ReciprocalOp : Moc_UnaryOp<"reciprocal", "1 / x", Moc_FloatTensor>;
+def Moc_SinOp : Moc_UnaryOp<"sin", "sine", Moc_FloatTensor>;
+def Moc_CosOp : Moc_UnaryOp<"cos", "cosine", Moc_FloatTensor>;
+def Moc_TanOp : Moc_UnaryOp<"tan", "tangent", Moc_FloatTensor>;
+def Moc_AsinOp : Moc_UnaryOp<"asin", "arcsine", Moc_FloatTensor>;
+def Moc_AcosOp : Moc_UnaryOp<"acos", "arccosine", Moc_FloatTensor>;
+def Moc_AtanOp : Moc_UnaryOp<"atan", "arctangent", Moc_FloatTensor>;
+def Moc_SinhOp : Moc_UnaryOp<"sinh", "hyperbolic sine", Moc_FloatTensor>;
+def Moc_CoshOp : Moc_UnaryOp<"cosh", "hyperbolic cosine", Moc_FloatTensor>;
+def Moc_TanhOp : Moc_UnaryOp<"tanh", "hyperbolic tangent", Moc_FloatTensor>;
+def Moc_AsinhOp : Moc_UnaryOp<"asinh", "inverse hyperbolic sine", Moc_FloatTensor>;
+def Moc_AcoshOp : Moc_UnaryOp<"acosh", "inverse hyperbolic cosine", Moc_FloatTensor>;
+def Moc_AtanhOp : Moc_UnaryOp<"atanh", "inverse hyperbolic tangent", Moc_FloatTensor>;
+def Moc_ErfOp : Moc_UnaryOp<"erf", "the error function", Moc_FloatTensor>;
+def Moc_SigmoidOp : Moc_UnaryOp<"sigmoid", "1 / (1 + e^-x)", Moc_FloatTensor>;
+def Moc_SoftplusOp : Moc_UnaryOp<"softplus", "log(1 + e^x)", Moc_FloatTensor>;
+def Moc_SoftsignOp : Moc_UnaryOp<"softsign", "x / (1 + |x|)", Moc_FloatTensor>;
+def Moc_FloorOp : Moc_UnaryOp<"floor", "rounding down", Moc_FloatTensor>;
+def Moc_CeilOp : Moc_UnaryOp<"ceil", "rounding up", Moc_FloatTensor>;
+def Moc_RoundOp : Moc_UnaryOp<"round", "rounding half to even", Moc_FloatTensor>;
+def Moc_NotOp : Moc_UnaryOp<"not", "logical not", RankedTensorOf<[I1]>>;
+def Moc_BitwiseNotOp : Moc_UnaryOp<"bitwise_not", "bitwise not", Moc_IntegerTensor>;
+
+// Unary ops with scalar parameters: y = f(x; alpha, beta).
+class Moc_ParamUnaryOp<string mnemonic, string what, dag params>
+    : Moc_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "Elementwise " # what;
+  let description = "Applies " # what # " to every element.\n\n"
+      # "```mlir\n%y = moc." # mnemonic
+      # " %x {alpha = 0.1 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>\n```";
+  let arguments = !con((ins Moc_FloatTensor:$input), params);
+  let results = (outs Moc_FloatTensor:$output);
+}
+
+def Moc_LeakyReluOp : Moc_ParamUnaryOp<"leaky_relu", "x < 0 ? alpha * x : x",
+    (ins F32Attr:$alpha)>;
+def Moc_EluOp : Moc_ParamUnaryOp<"elu", "x < 0 ? alpha * (e^x - 1) : x",
+    (ins F32Attr:$alpha)>;
+def Moc_CeluOp : Moc_ParamUnaryOp<"celu",
+    "max(0, x) + min(0, alpha * (e^(x / alpha) - 1))", (ins F32Attr:$alpha)>;
+def Moc_SeluOp : Moc_ParamUnaryOp<"selu",
+    "gamma * (x <= 0 ? alpha * (e^x - 1) : x)",
+    (ins F32Attr:$alpha, F32Attr:$gamma)>;
+def Moc_HardSigmoidOp : Moc_ParamUnaryOp<"hard_sigmoid",
+    "max(0, min(1, alpha * x + beta))", (ins F32Attr:$alpha, F32Attr:$beta)>;
+def Moc_ThresholdedReluOp : Moc_ParamUnaryOp<"thresholded_relu",
+    "x > alpha ? x : 0", (ins F32Attr:$alpha)>;
+def Moc_GeluOp : Moc_ParamUnaryOp<"gelu",
+    "x * Phi(x), exactly (erf) or with the tanh approximation",
+    (ins BoolAttr:$tanh_approximation)>;
+
+class Moc_BinaryOp<string mnemonic, string what, Type operandType = Moc_Tensor,
+                   string resultElement = "nullptr", list<Trait> traits = []>
+    : Moc_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
+  let summary = "Elementwise " # what # " with broadcasting";
+  let description = "Computes " # what # " of each pair of elements; the "
+      # "operands broadcast against each other like numpy arrays.\n\n"
+      # "```mlir\n%z = moc." # mnemonic
+      # " %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3x"
+      # !if(!eq(resultElement, "nullptr"), "f32", "i1") # ">\n```";
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs Moc_Tensor:$output);
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      ::mlir::Type element = }] # !if(!eq(resultElement, "nullptr"),
+          "nullptr", "::mlir::IntegerType::get(context, 1)") # [{;
+      return inferBroadcastResult(location, adaptor.getOperands(), element,
+                                  inferred);
+    }
+    ::mlir::LogicalResult $cppClass::verify() {
+      return verifyBroadcastable(getOperation());
+    }
+  }];
+  let hasVerifier = 1;
+}
+
+def Moc_AddOp : Moc_BinaryOp<"add", "x + y", Moc_Tensor, "nullptr", [Commutative]> {
+  let hasFolder = 1;
+}
+def Moc_SubOp : Moc_BinaryOp<"sub", "x - y">;
+def Moc_MulOp : Moc_BinaryOp<"mul", "x * y", Moc_Tensor, "nullptr", [Commutative]> {
+  let hasFolder = 1;
+}
+def Moc_DivOp : Moc_BinaryOp<"div", "x / y (integers truncate toward zero)">;
+def Moc_PowOp : Moc_BinaryOp<"pow", "x ^ y">;
+def Moc_MaxOp : Moc_BinaryOp<"max", "the maximum", Moc_Tensor, "nullptr", [Commutative]>;
+def Moc_MinOp : Moc_BinaryOp<"min", "the minimum", Moc_Tensor, "nullptr", [Commutative]>;
+def Moc_ModOp : Moc_BinaryOp<"mod",
+    "the integer remainder with the sign of the divisor">;
+def Moc_FmodOp : Moc_BinaryOp<"fmod",
+    "the remainder with the sign of the dividend (C fmod)">;
+def Moc_PReluOp : Moc_BinaryOp<"prelu", "x < 0 ? slope * x : x">;
+def Moc_AndOp : Moc_BinaryOp<"and", "logical and", RankedTensorOf<[I1]>>;
+def Moc_OrOp : Moc_BinaryOp<"or", "logical or", RankedTensorOf<[I1]>>;
+def Moc_XorOp : Moc_BinaryOp<"xor", "logical exclusive or", RankedTensorOf<[I1]>>;
+def Moc_BitwiseAndOp : Moc_BinaryOp<"bitwise_and", "bitwise and", Moc_IntegerTensor>;
+def Moc_BitwiseOrOp : Moc_BinaryOp<"bitwise_or", "bitwise or", Moc_IntegerTensor>;
+def Moc_BitwiseXorOp : Moc_BinaryOp<"bitwise_xor", "bitwise exclusive or", Moc_IntegerTensor>;
+def Moc_ShiftLeftOp : Moc_BinaryOp<"shift_left", "x << y", Moc_IntegerTensor>;
+def Moc_ShiftRightOp : Moc_BinaryOp<"shift_right", "x >> y (logical)", Moc_IntegerTensor>;
+def Moc_EqualOp : Moc_BinaryOp<"equal", "x == y", Moc_Tensor, "i1">;
+def Moc_LessOp : Moc_BinaryOp<"less", "x < y", Moc_Tensor, "i1">;
+def Moc_LessEqualOp : Moc_BinaryOp<"less_equal", "x <= y", Moc_Tensor, "i1">;
+def Moc_GreaterOp : Moc_BinaryOp<"greater", "x > y", Moc_Tensor, "i1">;
+def Moc_GreaterEqualOp : Moc_BinaryOp<"greater_equal", "x >= y", Moc_Tensor, "i1">;
+
+def Moc_SelectOp : Moc_Op<"select", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise choice between two tensors";
+  let description = [{
+    Takes `on_true` where `condition` holds and `on_false` elsewhere; the three
+    operands broadcast against each other.
+
+    ```mlir
+    %z = moc.select %c, %x, %y : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, Moc_Tensor:$on_true,
+                   Moc_Tensor:$on_false);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_CastOp : Moc_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Elementwise conversion to another element type";
+  let description = [{
+    Converts every element to the result's element type. Floats convert to
+    integers by truncation toward zero; anything converts to `i1` as `x != 0`.
+
+    ```mlir
+    %y = moc.cast %x : (tensor<4xf32>) -> tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input);
+  let results = (outs Moc_Tensor:$output);
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and convolution
+//===----------------------------------------------------------------------===//
+
+def Moc_MatMulOp : Moc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Batched matrix multiplication";
+  let description = [{
+    Multiplies the last two dimensions of `lhs` and `rhs`; leading (batch)
+    dimensions broadcast. Both operands have rank 2 or more (the importer
+    turns numpy's vector cases into matrices).
+
+    ```mlir
+    %c = moc.matmul %a, %b : (tensor<8x128x64xf32>, tensor<64x32xf32>) -> tensor<8x128x32xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$lhs, Moc_Tensor:$rhs);
+  let results = (outs Moc_Tensor:$output);
+}
+
+def Moc_ConvOp : Moc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
+  let summary = "N-dimensional grouped convolution";
+  let description = [{
+    Cross-correlates `input` (N x C x D1 x ... x Dn) with `weight`
+    (F x C/group x K1 x ... x Kn) and adds `bias` (F) if present. `pads` holds
+    the padding before each spatial dimension, then after each. Depthwise
+    convolution is `group = C`.
+
+    ```mlir
+    %y = moc.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+                              pads = array<i64: 1, 1, 1, 1>, group = 1 : i64}
+        : (tensor<1x3x224x224xf32>, tensor<64x3x3x3xf32>, tensor<64xf32>) -> tensor<1x64x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$weight,
+                   Optional<Moc_FloatTensor>:$bias,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, I64Attr:$group);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
+class Moc_PoolOp<string mnemonic, string what, dag extra>
+    : Moc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = what # " pooling over the spatial dimensions";
+  let description = "Takes the " # what # " of each window of `kernel_shape` "
+      # "elements of `input` (N x C x D1 x ... x Dn). `pads` holds the padding "
+      # "before each spatial dimension, then after each; `ceil_mode` rounds the "
+      # "output size up.\n\n```mlir\n%y = moc." # mnemonic
+      # " %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, "
+      # "dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false}"
+      # " : (tensor<1x8x32x32xf32>) -> tensor<1x8x16x16xf32>\n```";
+  let arguments = !con((ins Moc_FloatTensor:$input,
+      DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+      DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
+      BoolAttr:$ceil_mode), extra);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_MaxPoolOp : Moc_PoolOp<"max_pool", "maximum", (ins)>;
+def Moc_AveragePoolOp : Moc_PoolOp<"average_pool", "average",
+    (ins BoolAttr:$count_include_pad)>;
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def Moc_BatchNormOp : Moc_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Batch normalization with fixed statistics (inference)";
+  let description = [{
+    `(x - mean) / sqrt(variance + epsilon) * scale + bias`, with the four
+    per-channel vectors applied along dimension 1.
+
+    ```mlir
+    %y = moc.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f32}
+        : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$scale,
+                   Moc_FloatTensor:$bias, Moc_FloatTensor:$mean,
+                   Moc_FloatTensor:$variance, F32Attr:$epsilon);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_LayerNormOp : Moc_Op<"layer_norm", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Normalization over the trailing dimensions";
+  let description = [{
+    Normalizes `input` to zero mean and unit variance over dimensions
+    `axis`..rank-1, then multiplies by `scale` and adds `bias` (both
+    broadcast to those dimensions).
+
+    ```mlir
+    %y = moc.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
+        : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$scale,
+                   Moc_FloatTensor:$bias, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
+class Moc_SoftmaxLikeOp<string mnemonic, string what>
+    : Moc_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = what # " along one dimension";
+  let description = "Computes " # what # " of `input` along dimension `axis`, "
+      # "subtracting the maximum first for numerical stability.\n\n```mlir\n"
+      # "%y = moc." # mnemonic
+      # " %x {axis = 1 : i64} : (tensor<2x10xf32>) -> tensor<2x10xf32>\n```";
+  let arguments = (ins Moc_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_SoftmaxOp : Moc_SoftmaxLikeOp<"softmax", "softmax">;
+def Moc_LogSoftmaxOp : Moc_SoftmaxLikeOp<"log_softmax", "the log of softmax">;
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Moc_ReduceOp<string mnemonic, string what>
+    : Moc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "Reduction by " # what;
+  let description = "Reduces `input` by " # what # " over the dimensions in "
+      # "`axes` (sorted, non-negative, possibly empty). With `keepdims` the "
+      # "reduced dimensions stay with size 1.\n\n```mlir\n%y = moc." # mnemonic
+      # " %x {axes = array<i64: 1>, keepdims = true} : (tensor<2x10xf32>) -> tensor<2x1xf32>\n```";
+  let arguments = (ins Moc_Tensor:$input, DenseI64ArrayAttr:$axes,
+                   BoolAttr:$keepdims);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_ReduceSumOp : Moc_ReduceOp<"reduce_sum", "sum">;
+def Moc_ReduceMeanOp : Moc_ReduceOp<"reduce_mean", "arithmetic mean">;
+def Moc_ReduceMaxOp : Moc_ReduceOp<"reduce_max", "maximum">;
+def Moc_ReduceMinOp : Moc_ReduceOp<"reduce_min", "minimum">;
+def Moc_ReduceProdOp : Moc_ReduceOp<"reduce_prod", "product">;
+
+class Moc_ArgReduceOp<string mnemonic, string what>
+    : Moc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "Index of the " # what # " along one dimension";
+  let description = "Returns the (i64) index of the " # what # " of `input` "
+      # "along `axis`; ties go to the first index, or the last with "
+      # "`select_last_index`.\n\n```mlir\n%i = moc." # mnemonic
+      # " %x {axis = 1 : i64, keepdims = false, select_last_index = false}"
+      # " : (tensor<2x10xf32>) -> tensor<2xi64>\n```";
+  let arguments = (ins Moc_Tensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
+                   BoolAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_ArgMaxOp : Moc_ArgReduceOp<"arg_max", "largest element">;
+def Moc_ArgMinOp : Moc_ArgReduceOp<"arg_min", "smallest element">;
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Moc_ReshapeOp : Moc_Op<"reshape", [Pure]> {
+  let summary = "Reinterpretation of a tensor's shape";
+  let description = [{
+    Gives the elements of `input`, in row-major order, the result's shape.
+    Both have the same number of elements.
+
+    ```mlir
+    %y = moc.reshape %x : (tensor<1x512x1x1xf32>) -> tensor<1x512xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Moc_BroadcastOp : Moc_Op<"broadcast", [Pure]> {
+  let summary = "Numpy broadcast to the result's shape";
+  let description = [{
+    Repeats `input` along its size-1 (and missing leading) dimensions to the
+    result's shape.
+
+    ```mlir
+    %y = moc.broadcast %x : (tensor<3x1xf32>) -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Moc_TransposeOp : Moc_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Permutation of dimensions";
+  let description = [{
+    Result dimension `i` is input dimension `permutation[i]`.
+
+    ```mlir
+    %y = moc.transpose %x {permutation = array<i64: 0, 2, 3, 1>}
+        : (tensor<1x3x8x8xf32>) -> tensor<1x8x8x3xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Moc_ConcatOp : Moc_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Concatenation along one dimension";
+  let description = [{
+    Joins `inputs` along dimension `axis`; all other dimensions agree.
+
+    ```mlir
+    %y = moc.concat %a, %b {axis = 1 : i64}
+        : (tensor<1x2x4xf32>, tensor<1x3x4xf32>) -> tensor<1x5x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Moc_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_SliceOp : Moc_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Strided window of a tensor";
+  let description = [{
+    Takes, along every dimension `d`, the elements `starts[d]`,
+    `starts[d] + steps[d]`, ... before `ends[d]` (exclusive; for a negative
+    step, the elements down to and excluding `ends[d]`, which may be -1).
+    Starts and ends are already clamped to the dimension.
+
+    ```mlir
+    %y = moc.slice %x {starts = array<i64: 0, 1>, ends = array<i64: 2, 5>, steps = array<i64: 1, 2>}
+        : (tensor<2x6xf32>) -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, DenseI64ArrayAttr:$starts,
+                   DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_GatherOp : Moc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gather of slices along one dimension";
+  let description = [{
+    Replaces dimension `axis` of `input` by the dimensions of `indices`,
+    taking the slices those indices select. Negative indices count from the
+    end.
+
+    ```mlir
+    %y = moc.gather %table, %ids {axis = 0 : i64}
+        : (tensor<1000x64xf32>, tensor<1x8xi64>) -> tensor<1x8x64xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, Moc_IndexTensor:$indices,
+                   I64Attr:$axis);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_PadOp : Moc_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Padding of a tensor's borders";
+  let description = [{
+    Adds `pads[d]` elements before and `pads[rank + d]` after dimension `d`,
+    filled according to `mode`: with `value` (a 0-d tensor) for `constant`,
+    mirrored for `reflect`, repeated for `edge`, wrapped for `wrap`.
+
+    ```mlir
+    %y = moc.pad %x, %zero {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = 0 : i32}
+        : (tensor<1x3x4x4xf32>, tensor<f32>) -> tensor<1x3x6x6xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, Moc_Tensor:$value,
+                   DenseI64ArrayAttr:$pads, Moc_PadModeAttr:$mode);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+#endif // MOCC_DIALECT_MOC_IR_MOCOPS_TD

@@ -1,0 +1,151 @@
+//===- MocFolders.cpp - Folding of moc ops --------------------------------===//
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace mocc::moc {
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+/// True if `attr` is a constant whose every element is `value`.
+static bool isSplatOf(Attribute attr, double value) {
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
+  if (!splat)
+    return false;
+  Type element = splat.getElementType();
+  if (isa<FloatType>(element))
+    return splat.getSplatValue<APFloat>().convertToDouble() == value;
+  if (element.isInteger(1))
+    return false;
+  if (isa<IntegerType>(element))
+    return splat.getSplatValue<APInt>().getSExtValue() == int64_t(value);
+  return false;
+}
+
+/// Folds `x op c` to `x` when `c` is the identity constant and broadcasting
+/// it does not change x's type.
+static OpFoldResult foldIdentityOperand(Operation *op, Value lhs, Value rhs,
+                                        Attribute lhsAttr, Attribute rhsAttr,
+                                        double identity) {
+  Type resultType = op->getResult(0).getType();
+  if (isSplatOf(rhsAttr, identity) && lhs.getType() == resultType)
+    return lhs;
+  if (isSplatOf(lhsAttr, identity) && rhs.getType() == resultType)
+    return rhs;
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldIdentityOperand(*this, getLhs(), getRhs(), adaptor.getLhs(),
+                             adaptor.getRhs(), 0.0);
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldIdentityOperand(*this, getLhs(), getRhs(), adaptor.getLhs(),
+                             adaptor.getRhs(), 1.0);
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    return getResult();
+  }
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    if (getType().hasStaticShape())
+      return dense.reshape(getType());
+  return {};
+}
+
+OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getInput()))
+    if (getType().hasStaticShape())
+      return splat.resizeSplat(getType());
+  return {};
+}
+
+/// The raw bytes of a non-splat constant held inline or as a resource blob.
+static std::optional<ArrayRef<char>> getRawData(Attribute attr) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr))
+    if (!dense.isSplat() && !dense.getElementType().isInteger(1))
+      return dense.getRawData();
+  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
+}
+
+/// Transposes constant data. Weights given transposed (e.g. Gemm's transB)
+/// are laid out once here rather than on every run.
+static Attribute transposeConstant(Attribute input, RankedTensorType resultType,
+                                   ArrayRef<int64_t> permutation) {
+  if (auto splat = dyn_cast_or_null<SplatElementsAttr>(input))
+    return splat.resizeSplat(resultType);
+  std::optional<ArrayRef<char>> data = getRawData(input);
+  auto inputType = cast<RankedTensorType>(cast<TypedAttr>(input).getType());
+  if (!data || !resultType.hasStaticShape())
+    return {};
+  unsigned bits = resultType.getElementTypeBitWidth();
+  if (bits % 8 != 0)
+    return {};
+  size_t elementBytes = bits / 8;
+  int64_t rank = inputType.getRank(), count = inputType.getNumElements();
+  if (int64_t(data->size()) != count * int64_t(elementBytes))
+    return {};
+  SmallVector<int64_t> inputStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inputStrides[d] = inputStrides[d + 1] * inputType.getDimSize(d + 1);
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocate(data->size(), alignof(max_align_t));
+  MutableArrayRef<char> out = blob.getMutableData();
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t linear = 0; linear < count; ++linear) {
+    int64_t source = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      source += index[d] * inputStrides[permutation[d]];
+    std::memcpy(out.data() + linear * elementBytes,
+                data->data() + source * elementBytes, elementBytes);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < resultType.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseResourceElementsAttr::get(resultType, "transposed",
+                                        std::move(blob));
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> permutation = getPermutation();
+  bool identity = llvm::all_of(llvm::enumerate(permutation), [](auto pair) {
+    return int64_t(pair.index()) == pair.value();
+  });
+  if (identity)
+    return getInput();
+  if (auto producer = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t d : permutation)
+      composed.push_back(producer.getPermutation()[d]);
+    getInputMutable().assign(producer.getInput());
+    setPermutation(composed);
+    return getResult();
+  }
+  if (adaptor.getInput())
+    return transposeConstant(adaptor.getInput(), getType(), permutation);
+  return {};
+}
+
+} // namespace mocc::moc

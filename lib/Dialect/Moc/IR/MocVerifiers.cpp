@@ -1,0 +1,294 @@
+//===- MocVerifiers.cpp - Invariants of moc ops ---------------------------===//
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+
+namespace mocc::moc {
+
+static RankedTensorType tensorOf(Value value) {
+  return cast<RankedTensorType>(value.getType());
+}
+
+/// True if `dims` is a permutation of 0..rank-1.
+static bool isPermutation(ArrayRef<int64_t> dims, int64_t rank) {
+  if (int64_t(dims.size()) != rank)
+    return false;
+  SmallVector<bool> seen(rank, false);
+  for (int64_t d : dims) {
+    if (d < 0 || d >= rank || seen[d])
+      return false;
+    seen[d] = true;
+  }
+  return true;
+}
+
+/// Checks that `axes` are sorted, unique and within [0, rank).
+static LogicalResult verifyAxes(Operation *op, ArrayRef<int64_t> axes,
+                                int64_t rank) {
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (axis < 0 || axis >= rank)
+      return op->emitOpError() << "expects axes in [0, " << rank << "), got "
+                               << axis;
+    if (i > 0 && axes[i - 1] >= axis)
+      return op->emitOpError() << "expects sorted unique axes";
+  }
+  return success();
+}
+
+LogicalResult verifyBroadcastable(Operation *op) {
+  SmallVector<int64_t> shape;
+  Type element;
+  for (Value operand : op->getOperands()) {
+    RankedTensorType type = tensorOf(operand);
+    if (!type.getElementType().isInteger(1) || !isa<SelectOp>(op) ||
+        operand != op->getOperand(0)) {
+      if (element && element != type.getElementType())
+        return op->emitOpError()
+               << "expects operands of one element type, got " << element
+               << " and " << type.getElementType();
+      element = type.getElementType();
+    }
+    FailureOr<SmallVector<int64_t>> joined =
+        broadcastShapes(shape, type.getShape());
+    if (failed(joined))
+      return op->emitOpError() << "expects broadcastable operand shapes";
+    shape = std::move(*joined);
+  }
+  return success();
+}
+
+LogicalResult SelectOp::verify() { return verifyBroadcastable(*this); }
+
+LogicalResult ConvOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  RankedTensorType weight = tensorOf(getWeight());
+  int64_t spatial = input.getRank() - 2;
+  if (spatial < 1)
+    return emitOpError() << "expects an input of rank 3 or more, got "
+                         << input.getRank();
+  if (weight.getRank() != input.getRank())
+    return emitOpError() << "expects a weight of rank " << input.getRank()
+                         << ", got " << weight.getRank();
+  if (int64_t(getStrides().size()) != spatial ||
+      int64_t(getDilations().size()) != spatial ||
+      int64_t(getPads().size()) != 2 * spatial)
+    return emitOpError() << "expects " << spatial << " strides and dilations and "
+                         << 2 * spatial << " pads";
+  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getDilations(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
+    return emitOpError() << "expects positive strides and dilations and "
+                            "non-negative pads";
+  int64_t group = getGroup();
+  int64_t channels = input.getDimSize(1), filters = weight.getDimSize(0);
+  if (group < 1)
+    return emitOpError() << "expects a positive group, got " << group;
+  if (!ShapedType::isDynamic(channels) &&
+      !ShapedType::isDynamic(weight.getDimSize(1)) &&
+      channels != weight.getDimSize(1) * group)
+    return emitOpError() << "expects input channels (" << channels
+                         << ") = weight channels (" << weight.getDimSize(1)
+                         << ") x group (" << group << ")";
+  if (!ShapedType::isDynamic(filters) && filters % group != 0)
+    return emitOpError() << "expects filters (" << filters
+                         << ") divisible by group (" << group << ")";
+  if (Value bias = getBias()) {
+    RankedTensorType biasType = tensorOf(bias);
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != filters)
+      return emitOpError() << "expects a bias of shape [" << filters << "]";
+  }
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  int64_t spatial = tensorOf(op.getInput()).getRank() - 2;
+  if (spatial < 1)
+    return op.emitOpError() << "expects an input of rank 3 or more";
+  if (int64_t(op.getKernelShape().size()) != spatial ||
+      int64_t(op.getStrides().size()) != spatial ||
+      int64_t(op.getDilations().size()) != spatial ||
+      int64_t(op.getPads().size()) != 2 * spatial)
+    return op.emitOpError() << "expects " << spatial
+                            << " kernel sizes, strides and dilations and "
+                            << 2 * spatial << " pads";
+  if (llvm::any_of(op.getKernelShape(), [](int64_t k) { return k < 1; }) ||
+      llvm::any_of(op.getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(op.getDilations(), [](int64_t d) { return d < 1; }) ||
+      llvm::any_of(op.getPads(), [](int64_t p) { return p < 0; }))
+    return op.emitOpError() << "expects positive kernel sizes, strides and "
+                               "dilations and non-negative pads";
+  return success();
+}
+
+LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
+LogicalResult AveragePoolOp::verify() { return verifyPool(*this); }
+
+/// Checks that `param` is a vector of the input's channel count.
+static LogicalResult verifyChannelVector(Operation *op, Value param,
+                                         StringRef name, int64_t channels) {
+  RankedTensorType type = tensorOf(param);
+  if (type.getRank() != 1 ||
+      (!ShapedType::isDynamic(channels) && type.getDimSize(0) != channels))
+    return op->emitOpError() << "expects " << name << " of shape [" << channels
+                             << "], got " << type;
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  if (input.getRank() < 2)
+    return emitOpError() << "expects an input of rank 2 or more";
+  int64_t channels = input.getDimSize(1);
+  if (failed(verifyChannelVector(*this, getScale(), "scale", channels)) ||
+      failed(verifyChannelVector(*this, getBias(), "bias", channels)) ||
+      failed(verifyChannelVector(*this, getMean(), "mean", channels)) ||
+      failed(verifyChannelVector(*this, getVariance(), "variance", channels)))
+    return failure();
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= input.getRank())
+    return emitOpError() << "expects axis in [0, " << input.getRank()
+                         << "), got " << axis;
+  for (Value param : {getScale(), getBias()}) {
+    if (failed(broadcastShapes(input.getShape().drop_front(axis),
+                               tensorOf(param).getShape())) ||
+        tensorOf(param).getRank() > input.getRank() - axis)
+      return emitOpError() << "expects scale and bias broadcastable to the "
+                              "normalized dimensions";
+  }
+  return success();
+}
+
+template <typename SoftmaxLikeOp>
+static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
+  int64_t rank = tensorOf(op.getInput()).getRank();
+  if (op.getAxis() < 0 || op.getAxis() >= rank)
+    return op.emitOpError() << "expects axis in [0, " << rank << "), got "
+                            << op.getAxis();
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+
+template <typename ReduceOp>
+static LogicalResult verifyReduction(ReduceOp op) {
+  return verifyAxes(op, op.getAxes(), tensorOf(op.getInput()).getRank());
+}
+
+LogicalResult ReduceSumOp::verify() { return verifyReduction(*this); }
+LogicalResult ReduceMeanOp::verify() { return verifyReduction(*this); }
+LogicalResult ReduceMaxOp::verify() { return verifyReduction(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyReduction(*this); }
+LogicalResult ReduceProdOp::verify() { return verifyReduction(*this); }
+
+template <typename ArgOp>
+static LogicalResult verifyArgReduction(ArgOp op) {
+  return verifyAxes(op, {op.getAxis()}, tensorOf(op.getInput()).getRank());
+}
+
+LogicalResult ArgMaxOp::verify() { return verifyArgReduction(*this); }
+LogicalResult ArgMinOp::verify() { return verifyArgReduction(*this); }
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType input = tensorOf(getInput()), output = tensorOf(getOutput());
+  if (input.getElementType() != output.getElementType())
+    return emitOpError() << "expects the input's element type";
+  if (input.hasStaticShape() && output.hasStaticShape() &&
+      input.getNumElements() != output.getNumElements())
+    return emitOpError() << "expects " << input.getNumElements()
+                         << " elements in the result, got "
+                         << output.getNumElements();
+  return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  RankedTensorType input = tensorOf(getInput()), output = tensorOf(getOutput());
+  if (input.getElementType() != output.getElementType())
+    return emitOpError() << "expects the input's element type";
+  FailureOr<SmallVector<int64_t>> joined =
+      broadcastShapes(input.getShape(), output.getShape());
+  if (failed(joined) || input.getRank() > output.getRank() ||
+      !llvm::all_of(llvm::zip(*joined, output.getShape()), [](auto pair) {
+        auto [j, o] = pair;
+        return j == o || ShapedType::isDynamic(o) || ShapedType::isDynamic(j);
+      }))
+    return emitOpError() << "expects the input to broadcast to the result";
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  if (!isPermutation(getPermutation(), tensorOf(getInput()).getRank()))
+    return emitOpError() << "expects a permutation of the input's "
+                         << tensorOf(getInput()).getRank() << " dimensions";
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  RankedTensorType first = tensorOf(getInputs().front());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= first.getRank())
+    return emitOpError() << "expects axis in [0, " << first.getRank()
+                         << "), got " << axis;
+  for (Value input : getInputs()) {
+    RankedTensorType type = tensorOf(input);
+    if (type.getRank() != first.getRank() ||
+        type.getElementType() != first.getElementType())
+      return emitOpError() << "expects inputs of one rank and element type";
+    for (int64_t d = 0; d < first.getRank(); ++d)
+      if (d != axis && !ShapedType::isDynamic(type.getDimSize(d)) &&
+          !ShapedType::isDynamic(first.getDimSize(d)) &&
+          type.getDimSize(d) != first.getDimSize(d))
+        return emitOpError() << "expects inputs to agree on dimension " << d;
+  }
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  int64_t rank = tensorOf(getInput()).getRank();
+  if (int64_t(getStarts().size()) != rank ||
+      int64_t(getEnds().size()) != rank || int64_t(getSteps().size()) != rank)
+    return emitOpError() << "expects " << rank << " starts, ends and steps";
+  ArrayRef<int64_t> shape = tensorOf(getInput()).getShape();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (getSteps()[d] == 0)
+      return emitOpError() << "expects non-zero steps";
+    if (ShapedType::isDynamic(shape[d]))
+      continue;
+    if (getStarts()[d] < 0 || getStarts()[d] > shape[d] ||
+        getEnds()[d] < -1 || getEnds()[d] > shape[d])
+      return emitOpError() << "expects starts and ends clamped to dimension "
+                           << d;
+  }
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  int64_t rank = tensorOf(getInput()).getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "expects axis in [0, " << rank << "), got "
+                         << getAxis();
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  if (int64_t(getPads().size()) != 2 * input.getRank())
+    return emitOpError() << "expects " << 2 * input.getRank() << " pads";
+  if (llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
+    return emitOpError() << "expects non-negative pads";
+  RankedTensorType value = tensorOf(getValue());
+  if (value.getRank() != 0 || value.getElementType() != input.getElementType())
+    return emitOpError() << "expects a 0-d padding value of the input's type";
+  return success();
+}
+
+} // namespace mocc::moc

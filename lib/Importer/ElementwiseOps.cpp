@@ -1,0 +1,307 @@
+//===- ElementwiseOps.cpp - Importers of ONNX elementwise ops -------------===//
+#include "NodeContext.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+template <typename OpTy>
+LogicalResult importUnary(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResult(node.create<OpTy>(*input));
+}
+
+template <typename OpTy>
+LogicalResult importBinary(NodeContext &node) {
+  FailureOr<Value> lhs = node.requiredInput(0), rhs = node.requiredInput(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (node.opset < 7 && node.hasAttribute("axis"))
+    return node.emitError() << "legacy broadcasting with 'axis' is not supported";
+  return node.setResult(node.create<OpTy>(*lhs, *rhs));
+}
+
+/// Sum, Mean, Max, Min: a left fold of the binary op over all inputs.
+template <typename OpTy>
+FailureOr<Value> foldVariadic(NodeContext &node) {
+  FailureOr<Value> result = node.requiredInput(0);
+  for (size_t i = 1; i < node.numInputs() && succeeded(result); ++i) {
+    FailureOr<Value> next = node.requiredInput(i);
+    if (failed(next))
+      return failure();
+    result = node.create<OpTy>(*result, *next);
+  }
+  return result;
+}
+
+template <typename OpTy>
+LogicalResult importVariadic(NodeContext &node) {
+  return node.setResult(foldVariadic<OpTy>(node));
+}
+
+LogicalResult importMean(NodeContext &node) {
+  FailureOr<Value> sum = foldVariadic<moc::AddOp>(node);
+  if (failed(sum))
+    return failure();
+  Value count = node.scalar(getElementTypeOrSelf(sum->getType()),
+                            double(node.numInputs()));
+  return node.setResult(node.create<moc::DivOp>(*sum, count));
+}
+
+LogicalResult importPow(NodeContext &node) {
+  FailureOr<Value> base = node.requiredInput(0), exponent = node.requiredInput(1);
+  if (failed(base) || failed(exponent))
+    return failure();
+  // ONNX lets the exponent have another type; compute in the base's.
+  Type element = getElementTypeOrSelf(base->getType());
+  if (getElementTypeOrSelf(exponent->getType()) != element) {
+    auto type = node.inputType(1).clone(element);
+    exponent = node.create<moc::CastOp>(type, *exponent);
+    if (failed(exponent))
+      return failure();
+  }
+  return node.setResult(node.create<moc::PowOp>(*base, *exponent));
+}
+
+LogicalResult importMod(NodeContext &node) {
+  if (node.intAttr("fmod", 0))
+    return importBinary<moc::FmodOp>(node);
+  if (isa<FloatType>(getElementTypeOrSelf(node.inputType(0))))
+    return node.emitError() << "expects fmod = 1 for floating-point operands";
+  return importBinary<moc::ModOp>(node);
+}
+
+LogicalResult importBitShift(NodeContext &node) {
+  std::string direction = node.stringAttr("direction", "");
+  if (direction == "LEFT")
+    return importBinary<moc::ShiftLeftOp>(node);
+  if (direction == "RIGHT")
+    return importBinary<moc::ShiftRightOp>(node);
+  return node.emitError() << "expects direction LEFT or RIGHT, got '"
+                          << direction << "'";
+}
+
+LogicalResult importWhere(NodeContext &node) {
+  FailureOr<Value> condition = node.requiredInput(0),
+                   onTrue = node.requiredInput(1),
+                   onFalse = node.requiredInput(2);
+  if (failed(condition) || failed(onTrue) || failed(onFalse))
+    return failure();
+  return node.setResult(
+      node.create<moc::SelectOp>(*condition, *onTrue, *onFalse));
+}
+
+LogicalResult importCastTo(NodeContext &node, Type element) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResult(
+      node.create<moc::CastOp>(node.inputType(0).clone(element), *input));
+}
+
+LogicalResult importCast(NodeContext &node) {
+  int64_t to = node.intAttr("to", 0);
+  Type element = importElementType(int32_t(to), node.context());
+  if (!element)
+    return node.emitError() << "casts to unsupported element type "
+                            << onnxTypeName(int32_t(to)).str();
+  if (node.intAttr("saturate", 1) != 1 && !isa<FloatType>(element))
+    return node.emitError() << "saturate applies to float8 types only";
+  return importCastTo(node, element);
+}
+
+LogicalResult importCastLike(NodeContext &node) {
+  FailureOr<Value> like = node.requiredInput(1);
+  if (failed(like))
+    return failure();
+  return importCastTo(node, getElementTypeOrSelf(like->getType()));
+}
+
+LogicalResult importIdentity(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResults({*input});
+}
+
+LogicalResult importDropout(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  // Inference: the output is the input; the optional mask is all true.
+  Value mask = node.splat(node.inputType(0).clone(node.builder.getI1Type()), 1);
+  return node.setResults({*input, mask});
+}
+
+/// Clip: opset < 11 takes bounds as attributes, later ones as inputs.
+LogicalResult importClip(NodeContext &node) {
+  FailureOr<Value> result = node.requiredInput(0);
+  if (failed(result))
+    return failure();
+  Type element = getElementTypeOrSelf(result->getType());
+  auto bound = [&](size_t index, llvm::StringRef attr) -> Value {
+    if (node.opset < 11)
+      return node.hasAttribute(attr)
+                 ? node.scalar(element, node.floatAttr(attr, 0))
+                 : Value();
+    return node.input(index);
+  };
+  if (Value low = bound(1, "min"))
+    result = node.create<moc::MaxOp>(*result, low);
+  if (failed(result))
+    return failure();
+  if (Value high = bound(2, "max"))
+    result = node.create<moc::MinOp>(*result, high);
+  return node.setResult(result);
+}
+
+template <typename OpTy>
+LogicalResult importAlpha(NodeContext &node, float alpha) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResult(node.create<OpTy>(
+      *input, node.builder.getF32FloatAttr(node.floatAttr("alpha", alpha))));
+}
+
+LogicalResult importSelu(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResult(node.create<moc::SeluOp>(
+      *input,
+      node.builder.getF32FloatAttr(node.floatAttr("alpha", 1.67326319217681884765625f)),
+      node.builder.getF32FloatAttr(node.floatAttr("gamma", 1.05070102214813232421875f))));
+}
+
+FailureOr<Value> hardSigmoid(NodeContext &node, Value input, float alpha,
+                             float beta) {
+  return node.create<moc::HardSigmoidOp>(input,
+                                         node.builder.getF32FloatAttr(alpha),
+                                         node.builder.getF32FloatAttr(beta));
+}
+
+LogicalResult importHardSigmoid(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResult(hardSigmoid(node, *input, node.floatAttr("alpha", 0.2f),
+                                    node.floatAttr("beta", 0.5f)));
+}
+
+LogicalResult importHardSwish(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> gate = hardSigmoid(node, *input, 1.0f / 6, 0.5f);
+  if (failed(gate))
+    return failure();
+  return node.setResult(node.create<moc::MulOp>(*input, *gate));
+}
+
+LogicalResult importMish(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> softplus = node.create<moc::SoftplusOp>(*input);
+  if (failed(softplus))
+    return failure();
+  FailureOr<Value> tanh = node.create<moc::TanhOp>(*softplus);
+  if (failed(tanh))
+    return failure();
+  return node.setResult(node.create<moc::MulOp>(*input, *tanh));
+}
+
+LogicalResult importGelu(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  std::string approximate = node.stringAttr("approximate", "none");
+  if (approximate != "none" && approximate != "tanh")
+    return node.emitError() << "expects approximate 'none' or 'tanh', got '"
+                            << approximate << "'";
+  return node.setResult(node.create<moc::GeluOp>(
+      *input, node.builder.getBoolAttr(approximate == "tanh")));
+}
+
+} // namespace
+
+void registerElementwiseImporters(OpImporterTable &table) {
+  table["Abs"] = importUnary<moc::AbsOp>;
+  table["Neg"] = importUnary<moc::NegOp>;
+  table["Sign"] = importUnary<moc::SignOp>;
+  table["Relu"] = importUnary<moc::ReluOp>;
+  table["Exp"] = importUnary<moc::ExpOp>;
+  table["Log"] = importUnary<moc::LogOp>;
+  table["Sqrt"] = importUnary<moc::SqrtOp>;
+  table["Reciprocal"] = importUnary<moc::ReciprocalOp>;
+  table["Sin"] = importUnary<moc::SinOp>;
+  table["Cos"] = importUnary<moc::CosOp>;
+  table["Tan"] = importUnary<moc::TanOp>;
+  table["Asin"] = importUnary<moc::AsinOp>;
+  table["Acos"] = importUnary<moc::AcosOp>;
+  table["Atan"] = importUnary<moc::AtanOp>;
+  table["Sinh"] = importUnary<moc::SinhOp>;
+  table["Cosh"] = importUnary<moc::CoshOp>;
+  table["Tanh"] = importUnary<moc::TanhOp>;
+  table["Asinh"] = importUnary<moc::AsinhOp>;
+  table["Acosh"] = importUnary<moc::AcoshOp>;
+  table["Atanh"] = importUnary<moc::AtanhOp>;
+  table["Erf"] = importUnary<moc::ErfOp>;
+  table["Sigmoid"] = importUnary<moc::SigmoidOp>;
+  table["Softplus"] = importUnary<moc::SoftplusOp>;
+  table["Softsign"] = importUnary<moc::SoftsignOp>;
+  table["Floor"] = importUnary<moc::FloorOp>;
+  table["Ceil"] = importUnary<moc::CeilOp>;
+  table["Round"] = importUnary<moc::RoundOp>;
+  table["Not"] = importUnary<moc::NotOp>;
+  table["BitwiseNot"] = importUnary<moc::BitwiseNotOp>;
+  table["LeakyRelu"] = [](NodeContext &n) { return importAlpha<moc::LeakyReluOp>(n, 0.01f); };
+  table["Elu"] = [](NodeContext &n) { return importAlpha<moc::EluOp>(n, 1.0f); };
+  table["Celu"] = [](NodeContext &n) { return importAlpha<moc::CeluOp>(n, 1.0f); };
+  table["ThresholdedRelu"] = [](NodeContext &n) {
+    return importAlpha<moc::ThresholdedReluOp>(n, 1.0f);
+  };
+  table["Selu"] = importSelu;
+  table["HardSigmoid"] = importHardSigmoid;
+  table["HardSwish"] = importHardSwish;
+  table["Mish"] = importMish;
+  table["Gelu"] = importGelu;
+
+  table["Add"] = importBinary<moc::AddOp>;
+  table["Sub"] = importBinary<moc::SubOp>;
+  table["Mul"] = importBinary<moc::MulOp>;
+  table["Div"] = importBinary<moc::DivOp>;
+  table["Pow"] = importPow;
+  table["Mod"] = importMod;
+  table["PRelu"] = importBinary<moc::PReluOp>;
+  table["And"] = importBinary<moc::AndOp>;
+  table["Or"] = importBinary<moc::OrOp>;
+  table["Xor"] = importBinary<moc::XorOp>;
+  table["BitwiseAnd"] = importBinary<moc::BitwiseAndOp>;
+  table["BitwiseOr"] = importBinary<moc::BitwiseOrOp>;
+  table["BitwiseXor"] = importBinary<moc::BitwiseXorOp>;
+  table["BitShift"] = importBitShift;
+  table["Equal"] = importBinary<moc::EqualOp>;
+  table["Less"] = importBinary<moc::LessOp>;
+  table["LessOrEqual"] = importBinary<moc::LessEqualOp>;
+  table["Greater"] = importBinary<moc::GreaterOp>;
+  table["GreaterOrEqual"] = importBinary<moc::GreaterEqualOp>;
+  table["Sum"] = importVariadic<moc::AddOp>;
+  table["Max"] = importVariadic<moc::MaxOp>;
+  table["Min"] = importVariadic<moc::MinOp>;
+  table["Mean"] = importMean;
+  table["Where"] = importWhere;
+  table["Cast"] = importCast;
+  table["CastLike"] = importCastLike;
+  table["Clip"] = importClip;
+  table["Identity"] = importIdentity;
+  table["Dropout"] = importDropout;
+}
+
+} // namespace mocc

@@ -1,0 +1,315 @@
+//===- NeuralNetworkOps.cpp - Importers of ONNX NN ops --------------------===//
+#include "NodeContext.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// The explicit pads of a sliding window op: from `pads`, or computed for
+/// auto_pad SAME_UPPER / SAME_LOWER / VALID.
+FailureOr<SmallVector<int64_t>> windowPads(NodeContext &node,
+                                           RankedTensorType input,
+                                           ArrayRef<int64_t> kernel,
+                                           ArrayRef<int64_t> strides,
+                                           ArrayRef<int64_t> dilations) {
+  size_t spatial = kernel.size();
+  std::string autoPad = node.stringAttr("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    SmallVector<int64_t> pads = node.intsAttr("pads");
+    if (pads.empty())
+      pads.assign(2 * spatial, 0);
+    if (pads.size() != 2 * spatial)
+      return node.emitError() << "expects " << 2 * spatial << " pads, got "
+                              << pads.size();
+    return pads;
+  }
+  SmallVector<int64_t> pads(2 * spatial, 0);
+  if (autoPad == "VALID")
+    return pads;
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return node.emitError() << "unknown auto_pad '" << autoPad << "'";
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t size = input.getDimSize(i + 2);
+    if (ShapedType::isDynamic(size))
+      return node.emitError() << "auto_pad needs static spatial dimensions";
+    int64_t output = (size + strides[i] - 1) / strides[i];
+    int64_t total = std::max<int64_t>(
+        0, (output - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - size);
+    int64_t small = total / 2;
+    pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
+    pads[i + spatial] = total - pads[i];
+  }
+  return pads;
+}
+
+/// `attr` if given, else `count` copies of 1.
+SmallVector<int64_t> intsOrOnes(NodeContext &node, llvm::StringRef attr,
+                                size_t count) {
+  SmallVector<int64_t> values = node.intsAttr(attr);
+  if (values.empty())
+    values.assign(count, 1);
+  return values;
+}
+
+LogicalResult importConv(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), weight = node.requiredInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  RankedTensorType inputType = node.inputType(0), weightType = node.inputType(1);
+  if (inputType.getRank() < 3 || weightType.getRank() != inputType.getRank())
+    return node.emitError() << "expects input and weight of one rank >= 3";
+  SmallVector<int64_t> kernel = node.intsAttr("kernel_shape");
+  if (kernel.empty())
+    kernel.assign(weightType.getShape().begin() + 2, weightType.getShape().end());
+  size_t spatial = inputType.getRank() - 2;
+  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
+  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
+  if (kernel.size() != spatial || strides.size() != spatial ||
+      dilations.size() != spatial)
+    return node.emitError() << "expects " << spatial
+                            << " kernel sizes, strides and dilations";
+  FailureOr<SmallVector<int64_t>> pads =
+      windowPads(node, inputType, kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+  return node.setResult(node.create<moc::ConvOp>(
+      *input, *weight, node.input(2), strides, dilations, *pads,
+      node.intAttr("group", 1)));
+}
+
+template <typename PoolOp>
+FailureOr<Value> createPool(NodeContext &node, Value input,
+                            ArrayRef<int64_t> kernel) {
+  RankedTensorType inputType = cast<RankedTensorType>(input.getType());
+  size_t spatial = kernel.size();
+  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
+  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
+  FailureOr<SmallVector<int64_t>> pads =
+      windowPads(node, inputType, kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+  bool ceilMode = node.intAttr("ceil_mode", 0);
+  if constexpr (std::is_same_v<PoolOp, moc::AveragePoolOp>)
+    return node.create<PoolOp>(input, kernel, strides, dilations, *pads,
+                               ceilMode,
+                               bool(node.intAttr("count_include_pad", 0)));
+  else
+    return node.create<PoolOp>(input, kernel, strides, dilations, *pads,
+                               ceilMode);
+}
+
+template <typename PoolOp>
+LogicalResult importPool(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  if (node.inputType(0).getRank() < 3)
+    return node.emitError() << "expects an input of rank 3 or more";
+  SmallVector<int64_t> kernel = node.intsAttr("kernel_shape");
+  if (kernel.size() != size_t(node.inputType(0).getRank() - 2))
+    return node.emitError() << "expects " << node.inputType(0).getRank() - 2
+                            << " kernel sizes";
+  return node.setResult(createPool<PoolOp>(node, *input, kernel));
+}
+
+/// GlobalAveragePool / GlobalMaxPool: a reduction over the spatial dims.
+template <typename ReduceOp>
+LogicalResult importGlobalPool(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < node.inputType(0).getRank(); ++d)
+    axes.push_back(d);
+  return node.setResult(node.create<ReduceOp>(*input, axes, true));
+}
+
+LogicalResult importBatchNorm(NodeContext &node) {
+  if (node.intAttr("training_mode", 0))
+    return node.emitError() << "training mode is not supported";
+  SmallVector<Value> operands;
+  for (size_t i = 0; i < 5; ++i) {
+    FailureOr<Value> operand = node.requiredInput(i);
+    if (failed(operand))
+      return failure();
+    operands.push_back(*operand);
+  }
+  return node.setResult(node.create<moc::BatchNormOp>(
+      operands[0], operands[1], operands[2], operands[3], operands[4],
+      node.builder.getF32FloatAttr(node.floatAttr("epsilon", 1e-5f))));
+}
+
+LogicalResult importInstanceNorm(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1),
+                   bias = node.requiredInput(2);
+  if (failed(input) || failed(scale) || failed(bias))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (type.getRank() < 3)
+    return node.emitError() << "expects an input of rank 3 or more";
+  SmallVector<int64_t> axes, paramShape{type.getDimSize(1)};
+  for (int64_t d = 2; d < type.getRank(); ++d) {
+    axes.push_back(d);
+    paramShape.push_back(1);
+  }
+  // (x - mean) / sqrt(var + eps) * scale + bias, statistics per (n, c).
+  FailureOr<Value> mean = node.create<moc::ReduceMeanOp>(*input, axes, true);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = node.create<moc::SubOp>(*input, *mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = node.create<moc::MulOp>(*centered, *centered);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> variance = node.create<moc::ReduceMeanOp>(*squared, axes, true);
+  if (failed(variance))
+    return failure();
+  Value epsilon = node.scalar(type.getElementType(), node.floatAttr("epsilon", 1e-5f));
+  FailureOr<Value> shifted = node.create<moc::AddOp>(*variance, epsilon);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> deviation = node.create<moc::SqrtOp>(*shifted);
+  if (failed(deviation))
+    return failure();
+  FailureOr<Value> normalized = node.create<moc::DivOp>(*centered, *deviation);
+  FailureOr<Value> scale3 = node.reshape(*scale, paramShape);
+  FailureOr<Value> bias3 = node.reshape(*bias, paramShape);
+  if (failed(normalized) || failed(scale3) || failed(bias3))
+    return failure();
+  FailureOr<Value> scaled = node.create<moc::MulOp>(*normalized, *scale3);
+  if (failed(scaled))
+    return failure();
+  return node.setResult(node.create<moc::AddOp>(*scaled, *bias3));
+}
+
+LogicalResult importLayerNorm(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1);
+  if (failed(input) || failed(scale))
+    return failure();
+  FailureOr<int64_t> axis =
+      node.normalizeAxis(node.intAttr("axis", -1), node.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  Value bias = node.input(2);
+  if (!bias)
+    bias = node.splat(node.inputType(1), 0.0);
+  if (node.node.output_size() > 1 &&
+      llvm::any_of(llvm::drop_begin(node.node.output()),
+                   [](const std::string &name) { return !name.empty(); }))
+    return node.emitError() << "the Mean and InvStdDev outputs are not supported";
+  return node.setResult(node.create<moc::LayerNormOp>(
+      *input, *scale, bias, node.builder.getI64IntegerAttr(*axis),
+      node.builder.getF32FloatAttr(node.floatAttr("epsilon", 1e-5f))));
+}
+
+/// Softmax and LogSoftmax. Before opset 13 they work on the input coerced to
+/// 2-D at `axis` (default 1); from 13 on, along `axis` (default -1).
+template <typename OpTy>
+LogicalResult importSoftmax(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = type.getRank();
+  FailureOr<int64_t> axis =
+      node.normalizeAxis(node.intAttr("axis", node.opset < 13 ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  if (node.opset >= 13 || *axis == rank - 1)
+    return node.setResult(node.create<OpTy>(*input, *axis));
+  if (!type.hasStaticShape())
+    return node.emitError() << "needs a static shape before opset 13";
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < *axis ? outer : inner) *= type.getDimSize(d);
+  FailureOr<Value> flat = node.reshape(*input, {outer, inner});
+  if (failed(flat))
+    return failure();
+  FailureOr<Value> result = node.create<OpTy>(*flat, 1);
+  if (failed(result))
+    return failure();
+  return node.setResult(node.reshape(*result, type.getShape()));
+}
+
+/// MatMul with numpy's vector rules: a 1-D operand gains a unit dimension
+/// that the result then drops.
+LogicalResult importMatMul(NodeContext &node) {
+  FailureOr<Value> lhs = node.requiredInput(0), rhs = node.requiredInput(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  RankedTensorType lhsType = node.inputType(0), rhsType = node.inputType(1);
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return node.emitError() << "expects operands of rank 1 or more";
+  bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+  if (lhsVector)
+    lhs = node.reshape(*lhs, {1, lhsType.getDimSize(0)});
+  if (rhsVector)
+    rhs = node.reshape(*rhs, {rhsType.getDimSize(0), 1});
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> product = node.create<moc::MatMulOp>(*lhs, *rhs);
+  if (failed(product) || (!lhsVector && !rhsVector))
+    return node.setResult(product);
+  auto type = cast<RankedTensorType>(product->getType());
+  SmallVector<int64_t> shape(type.getShape().drop_back(2));
+  if (!lhsVector)
+    shape.push_back(type.getDimSize(type.getRank() - 2));
+  if (!rhsVector)
+    shape.push_back(type.getDimSize(type.getRank() - 1));
+  return node.setResult(node.reshape(*product, shape));
+}
+
+/// Gemm: alpha * A' B' + beta * C, as a matmul with its epilogue.
+LogicalResult importGemm(NodeContext &node) {
+  FailureOr<Value> a = node.requiredInput(0), b = node.requiredInput(1);
+  if (failed(a) || failed(b))
+    return failure();
+  if (node.inputType(0).getRank() != 2 || node.inputType(1).getRank() != 2)
+    return node.emitError() << "expects 2-D A and B";
+  SmallVector<int64_t> swap{1, 0};
+  if (node.intAttr("transA", 0))
+    a = node.create<moc::TransposeOp>(*a, swap);
+  if (node.intAttr("transB", 0))
+    b = node.create<moc::TransposeOp>(*b, swap);
+  if (failed(a) || failed(b))
+    return failure();
+  FailureOr<Value> result = node.create<moc::MatMulOp>(*a, *b);
+  if (failed(result))
+    return failure();
+  Type element = getElementTypeOrSelf(result->getType());
+  float alpha = node.floatAttr("alpha", 1.0f), beta = node.floatAttr("beta", 1.0f);
+  if (alpha != 1.0f)
+    result = node.create<moc::MulOp>(*result, node.scalar(element, alpha));
+  Value c = node.input(2);
+  if (failed(result) || !c || beta == 0.0f)
+    return node.setResult(result);
+  FailureOr<Value> addend = c;
+  if (beta != 1.0f)
+    addend = node.create<moc::MulOp>(c, node.scalar(element, beta));
+  if (failed(addend))
+    return failure();
+  return node.setResult(node.create<moc::AddOp>(*result, *addend));
+}
+
+} // namespace
+
+void registerNeuralNetworkImporters(OpImporterTable &table) {
+  table["Conv"] = importConv;
+  table["MaxPool"] = importPool<moc::MaxPoolOp>;
+  table["AveragePool"] = importPool<moc::AveragePoolOp>;
+  table["GlobalAveragePool"] = importGlobalPool<moc::ReduceMeanOp>;
+  table["GlobalMaxPool"] = importGlobalPool<moc::ReduceMaxOp>;
+  table["BatchNormalization"] = importBatchNorm;
+  table["InstanceNormalization"] = importInstanceNorm;
+  table["LayerNormalization"] = importLayerNorm;
+  table["Softmax"] = importSoftmax<moc::SoftmaxOp>;
+  table["LogSoftmax"] = importSoftmax<moc::LogSoftmaxOp>;
+  table["MatMul"] = importMatMul;
+  table["Gemm"] = importGemm;
+}
+
+} // namespace mocc

@@ -1,0 +1,182 @@
+//===- NodeContext.cpp - What an op importer sees of one ONNX node --------===//
+#include "NodeContext.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace mocc {
+
+FailureOr<Value> NodeContext::requiredInput(size_t i) {
+  if (Value value = input(i))
+    return value;
+  return emitError() << "expects input " << i << " to be present";
+}
+
+FailureOr<ElementsAttr> NodeContext::constantInput(size_t i) {
+  FailureOr<Value> value = requiredInput(i);
+  if (failed(value))
+    return failure();
+  ElementsAttr attr;
+  if (!matchPattern(*value, m_Constant(&attr)))
+    return emitError() << "input " << i << " ('" << node.input(i)
+                       << "') must be a compile-time constant";
+  return attr;
+}
+
+/// Reads every element of a constant as an int64 or double (`Out`).
+template <typename Out>
+static SmallVector<Out> readElements(ElementsAttr attr) {
+  SmallVector<Out> values;
+  Type element = attr.getElementType();
+  auto push = [&](auto value) { values.push_back(Out(value)); };
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (isa<FloatType>(element)) {
+      for (APFloat value : dense.getValues<APFloat>())
+        push(value.convertToDouble());
+    } else {
+      bool isUnsigned = element.isUnsignedInteger() || element.isInteger(1);
+      for (APInt value : dense.getValues<APInt>())
+        push(isUnsigned ? int64_t(value.getZExtValue()) : value.getSExtValue());
+    }
+    return values;
+  }
+  auto resource = cast<DenseResourceElementsAttr>(attr);
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return values;
+  ArrayRef<char> data = blob->getData();
+  unsigned bytes = element.getIntOrFloatBitWidth() / 8;
+  for (size_t offset = 0; offset + bytes <= data.size(); offset += bytes) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, data.data() + offset, bytes);
+    if (element.isF32()) {
+      float f;
+      std::memcpy(&f, &bits, 4);
+      push(f);
+    } else if (element.isF64()) {
+      double d;
+      std::memcpy(&d, &bits, 8);
+      push(d);
+    } else if (isa<IntegerType>(element)) {
+      push(element.isUnsignedInteger()
+               ? int64_t(bits)
+               : llvm::SignExtend64(bits, element.getIntOrFloatBitWidth()));
+    }
+  }
+  return values;
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::constantInts(size_t i) {
+  FailureOr<ElementsAttr> attr = constantInput(i);
+  if (failed(attr))
+    return failure();
+  if (!isa<IntegerType>(attr->getElementType()))
+    return emitError() << "expects input " << i << " ('" << node.input(i)
+                       << "') to hold integers";
+  return readElements<int64_t>(*attr);
+}
+
+FailureOr<SmallVector<double>> NodeContext::constantFloats(size_t i) {
+  FailureOr<ElementsAttr> attr = constantInput(i);
+  if (failed(attr))
+    return failure();
+  if (isa<FloatType>(attr->getElementType()))
+    return readElements<double>(*attr);
+  SmallVector<double> values;
+  for (int64_t v : readElements<int64_t>(*attr))
+    values.push_back(double(v));
+  return values;
+}
+
+const onnx::AttributeProto *NodeContext::attribute(llvm::StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t NodeContext::intAttr(llvm::StringRef name, int64_t fallback) const {
+  const onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->i() : fallback;
+}
+
+float NodeContext::floatAttr(llvm::StringRef name, float fallback) const {
+  const onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->f() : fallback;
+}
+
+std::string NodeContext::stringAttr(llvm::StringRef name,
+                                    llvm::StringRef fallback) const {
+  const onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->s() : fallback.str();
+}
+
+SmallVector<int64_t> NodeContext::intsAttr(llvm::StringRef name) const {
+  const onnx::AttributeProto *attr = attribute(name);
+  if (!attr)
+    return {};
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+SmallVector<float> NodeContext::floatsAttr(llvm::StringRef name) const {
+  const onnx::AttributeProto *attr = attribute(name);
+  if (!attr)
+    return {};
+  return SmallVector<float>(attr->floats().begin(), attr->floats().end());
+}
+
+Value NodeContext::splat(RankedTensorType type, double value) {
+  Type element = type.getElementType();
+  Attribute scalarAttr;
+  if (auto floatType = dyn_cast<FloatType>(element)) {
+    APFloat converted(value);
+    bool lost;
+    converted.convert(floatType.getFloatSemantics(),
+                      APFloat::rmNearestTiesToEven, &lost);
+    scalarAttr = FloatAttr::get(floatType, converted);
+  } else {
+    scalarAttr = IntegerAttr::get(element, APInt(element.getIntOrFloatBitWidth(),
+                                                 uint64_t(int64_t(value)),
+                                                 /*isSigned=*/true));
+  }
+  return builder.create<moc::ConstantOp>(
+      loc, SplatElementsAttr::get(type, scalarAttr));
+}
+
+FailureOr<Value> NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  return create<moc::ReshapeOp>(
+      RankedTensorType::get(shape, type.getElementType()), value);
+}
+
+FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
+                                              llvm::StringRef what) {
+  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+    return emitError() << "expects " << what << " in [" << -rank << ", "
+                       << rank << "), got " << axis;
+  return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult NodeContext::setResults(ArrayRef<Value> values) {
+  outputs.assign(values.begin(), values.end());
+  return success();
+}
+
+const OpImporterTable &getOpImporters() {
+  static const OpImporterTable table = [] {
+    OpImporterTable t;
+    registerElementwiseImporters(t);
+    registerNeuralNetworkImporters(t);
+    registerReductionImporters(t);
+    registerTensorImporters(t);
+    return t;
+  }();
+  return table;
+}
+
+} // namespace mocc

@@ -1,0 +1,127 @@
+//===- NodeContext.h - What an op importer sees of one ONNX node -*- C++ -*-===//
+//
+// Op importers translate one ONNX node into moc ops. They read the node's
+// attributes and operands through a NodeContext, build ops with `create`,
+// which verifies each op at once so bad models fail with a located error,
+// and finish with `setResults`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MOCC_LIB_IMPORTER_NODECONTEXT_H
+#define MOCC_LIB_IMPORTER_NODECONTEXT_H
+
+#include "OnnxModel.h"
+
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+
+namespace mocc {
+
+class NodeContext {
+public:
+  NodeContext(OnnxModel &model, const onnx::NodeProto &node, int64_t opset,
+              llvm::SmallVector<mlir::Value> inputs, mlir::OpBuilder &builder,
+              mlir::Location loc)
+      : model(model), node(node), opset(opset), builder(builder), loc(loc),
+        inputs(std::move(inputs)) {}
+
+  OnnxModel &model;
+  const onnx::NodeProto &node;
+  /// The version of the default-domain opset the model imports.
+  const int64_t opset;
+  mlir::OpBuilder &builder;
+  const mlir::Location loc;
+
+  mlir::MLIRContext *context() const { return builder.getContext(); }
+
+  //===--- Operands ---===//
+  size_t numInputs() const { return inputs.size(); }
+  /// Operand `i`, or null if it is absent (missing or empty name).
+  mlir::Value input(size_t i) const {
+    return i < inputs.size() ? inputs[i] : mlir::Value();
+  }
+  mlir::RankedTensorType inputType(size_t i) const {
+    return llvm::cast<mlir::RankedTensorType>(inputs[i].getType());
+  }
+  /// Operand `i` or an error naming it if it is absent.
+  mlir::FailureOr<mlir::Value> requiredInput(size_t i);
+  /// The constant value of operand `i`, or an error saying that it must be a
+  /// compile-time constant.
+  mlir::FailureOr<mlir::ElementsAttr> constantInput(size_t i);
+  /// The constant integers of operand `i` (any integer type).
+  mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(size_t i);
+  /// The constant of operand `i` as doubles (one value for a scalar).
+  mlir::FailureOr<llvm::SmallVector<double>> constantFloats(size_t i);
+
+  //===--- Attributes ---===//
+  const onnx::AttributeProto *attribute(llvm::StringRef name) const;
+  bool hasAttribute(llvm::StringRef name) const { return attribute(name); }
+  int64_t intAttr(llvm::StringRef name, int64_t fallback) const;
+  float floatAttr(llvm::StringRef name, float fallback) const;
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback) const;
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+  llvm::SmallVector<float> floatsAttr(llvm::StringRef name) const;
+
+  //===--- Building ---===//
+  /// Creates and verifies an op; on failure the op is erased and its
+  /// diagnostic has been emitted.
+  template <typename OpTy, typename... Args>
+  mlir::FailureOr<mlir::Value> create(Args &&...args) {
+    auto op = builder.create<OpTy>(loc, std::forward<Args>(args)...);
+    if (mlir::failed(mlir::verify(op))) {
+      op->erase();
+      return mlir::failure();
+    }
+    return op->getResult(0);
+  }
+  /// A constant of `type` whose every element is `value`.
+  mlir::Value splat(mlir::RankedTensorType type, double value);
+  /// A 0-d constant of `element` type holding `value`.
+  mlir::Value scalar(mlir::Type element, double value) {
+    return splat(mlir::RankedTensorType::get({}, element), value);
+  }
+  /// `value` reshaped (row-major) to `shape`.
+  mlir::FailureOr<mlir::Value> reshape(mlir::Value value,
+                                       llvm::ArrayRef<int64_t> shape);
+
+  /// Normalizes a possibly negative axis of a rank-`rank` tensor, or fails
+  /// with an error naming the attribute.
+  mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
+                                         llvm::StringRef what = "axis");
+
+  //===--- Results ---===//
+  mlir::LogicalResult setResults(llvm::ArrayRef<mlir::Value> values);
+  mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
+    if (mlir::failed(value))
+      return mlir::failure();
+    return setResults({*value});
+  }
+  llvm::ArrayRef<mlir::Value> results() const { return outputs; }
+
+  /// An error at this node.
+  mlir::InFlightDiagnostic emitError() { return mlir::emitError(loc); }
+
+private:
+  llvm::SmallVector<mlir::Value> inputs;
+  llvm::SmallVector<mlir::Value> outputs;
+};
+
+/// Imports one node; returns failure after emitting an error.
+using OpImporter = mlir::LogicalResult (*)(NodeContext &);
+
+/// Op type -> importer, for the default ONNX domain.
+using OpImporterTable = llvm::StringMap<OpImporter>;
+
+void registerElementwiseImporters(OpImporterTable &table);
+void registerNeuralNetworkImporters(OpImporterTable &table);
+void registerReductionImporters(OpImporterTable &table);
+void registerTensorImporters(OpImporterTable &table);
+
+/// The table of every supported op.
+const OpImporterTable &getOpImporters();
+
+} // namespace mocc
+
+#endif // MOCC_LIB_IMPORTER_NODECONTEXT_H

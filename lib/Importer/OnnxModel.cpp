@@ -1,0 +1,96 @@
+//===- OnnxModel.cpp - Loading ONNX protobuf files ------------------------===//
+#include "OnnxModel.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/checker.h>
+
+#include <google/protobuf/io/coded_stream.h>
+
+using namespace mlir;
+
+namespace mocc {
+
+void OnnxModelDeleter::operator()(OnnxModel *model) const { delete model; }
+
+/// Parses a protobuf message from memory, allowing messages over 64 MiB.
+template <typename Message>
+static bool parseMessage(llvm::StringRef bytes, Message &message) {
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), int(bytes.size()));
+  stream.SetTotalBytesLimit(INT32_MAX);
+  return message.ParseFromCodedStream(&stream) &&
+         stream.ConsumedEntireMessage();
+}
+
+/// The default-domain opset a model imports, or 0 if none.
+static int64_t defaultOpset(const onnx::ModelProto &proto) {
+  for (const onnx::OperatorSetIdProto &opset : proto.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      return opset.version();
+  return 0;
+}
+
+OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file) {
+    error = llvm::formatv("cannot read model '{0}': {1}", path,
+                          file.getError().message());
+    return nullptr;
+  }
+  if ((*file)->getBufferSize() > size_t(INT32_MAX)) {
+    error = llvm::formatv("model '{0}' is over 2 GiB; store its weights as "
+                          "external data", path);
+    return nullptr;
+  }
+  OnnxModelPtr model(new OnnxModel);
+  if (!parseMessage((*file)->getBuffer(), model->proto) ||
+      !model->proto.has_graph()) {
+    error = llvm::formatv("'{0}' is not a valid ONNX model (truncated or not "
+                          "an ONNX protobuf)", path);
+    return nullptr;
+  }
+  model->directory = llvm::sys::path::parent_path(path).str();
+  // libonnx's checker knows opsets up to 17: newer models are checked by the
+  // importer alone.
+  if (defaultOpset(model->proto) <= 17) {
+    try {
+      onnx::checker::CheckerContext context;
+      context.set_ir_version(model->proto.ir_version());
+      std::unordered_map<std::string, int> opsets;
+      for (const onnx::OperatorSetIdProto &opset : model->proto.opset_import())
+        opsets[opset.domain()] = int(opset.version());
+      context.set_opset_imports(opsets);
+      context.set_model_dir(model->directory);
+      onnx::checker::LexicalScopeContext lexicalScope;
+      onnx::checker::check_graph(model->proto.graph(), context, lexicalScope);
+    } catch (const std::exception &e) {
+      std::string message = e.what();
+      error = llvm::formatv("invalid ONNX model '{0}': {1}", path,
+                            llvm::StringRef(message).split('\n').first);
+      return nullptr;
+    }
+  }
+  return model;
+}
+
+std::unique_ptr<onnx::TensorProto> readTensorFile(llvm::StringRef path,
+                                                  std::string &error) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file) {
+    error = llvm::formatv("cannot read tensor '{0}': {1}", path,
+                          file.getError().message());
+    return nullptr;
+  }
+  auto tensor = std::make_unique<onnx::TensorProto>();
+  if (!parseMessage((*file)->getBuffer(), *tensor)) {
+    error = llvm::formatv("'{0}' is not a valid ONNX TensorProto", path);
+    return nullptr;
+  }
+  return tensor;
+}
+
+} // namespace mocc

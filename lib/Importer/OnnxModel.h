@@ -1,0 +1,46 @@
+//===- OnnxModel.h - A loaded ONNX model and its tensors --------*- C++ -*-===//
+#ifndef MOCC_LIB_IMPORTER_ONNXMODEL_H
+#define MOCC_LIB_IMPORTER_ONNXMODEL_H
+
+#include "mocc/Importer/OnnxImporter.h"
+
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <onnx/onnx_pb.h>
+
+namespace mocc {
+
+class OnnxModel {
+public:
+  onnx::ModelProto proto;
+  /// Directory of the model file: external data paths are relative to it.
+  std::string directory;
+  /// External data files, mapped once and referenced by imported weights.
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> externalData;
+  /// TensorProtos read for bound inputs; imported weights point into them.
+  std::vector<std::unique_ptr<onnx::TensorProto>> boundTensors;
+};
+
+/// The MLIR element type of an ONNX TensorProto.DataType, or null if mocc
+/// does not support it (strings, float8, complex, 4-bit types).
+mlir::Type importElementType(int32_t onnxType, mlir::MLIRContext *context);
+
+/// The name of an ONNX TensorProto.DataType, for messages.
+llvm::StringRef onnxTypeName(int32_t onnxType);
+
+/// Imports a tensor's value. Large raw data becomes a `dense_resource` blob
+/// that points into the model's memory rather than a copy. On failure
+/// returns null and sets `error`.
+mlir::ElementsAttr importTensor(const onnx::TensorProto &tensor,
+                                OnnxModel &model, mlir::MLIRContext *context,
+                                std::string &error);
+
+/// Reads one TensorProto file; on failure returns null and sets `error`.
+std::unique_ptr<onnx::TensorProto> readTensorFile(llvm::StringRef path,
+                                                  std::string &error);
+
+} // namespace mocc
+
+#endif // MOCC_LIB_IMPORTER_ONNXMODEL_H

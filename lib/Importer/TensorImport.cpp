@@ -1,0 +1,208 @@
+//===- TensorImport.cpp - ONNX TensorProto values as MLIR attributes ------===//
+#include "OnnxModel.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+
+namespace mocc {
+
+Type importElementType(int32_t onnxType, MLIRContext *context) {
+  auto integer = [&](unsigned width, bool isUnsigned) -> Type {
+    return IntegerType::get(context, width,
+                            isUnsigned ? IntegerType::Unsigned
+                                       : IntegerType::Signless);
+  };
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return Float32Type::get(context);
+  case onnx::TensorProto::UINT8:
+    return integer(8, true);
+  case onnx::TensorProto::INT8:
+    return integer(8, false);
+  case onnx::TensorProto::UINT16:
+    return integer(16, true);
+  case onnx::TensorProto::INT16:
+    return integer(16, false);
+  case onnx::TensorProto::INT32:
+    return integer(32, false);
+  case onnx::TensorProto::INT64:
+    return integer(64, false);
+  case onnx::TensorProto::BOOL:
+    return integer(1, false);
+  case onnx::TensorProto::FLOAT16:
+    return Float16Type::get(context);
+  case onnx::TensorProto::DOUBLE:
+    return Float64Type::get(context);
+  case onnx::TensorProto::UINT32:
+    return integer(32, true);
+  case onnx::TensorProto::UINT64:
+    return integer(64, true);
+  case onnx::TensorProto::BFLOAT16:
+    return BFloat16Type::get(context);
+  default:
+    return nullptr;
+  }
+}
+
+llvm::StringRef onnxTypeName(int32_t onnxType) {
+  if (onnx::TensorProto::DataType_IsValid(onnxType))
+    return onnx::TensorProto::DataType_Name(
+        onnx::TensorProto::DataType(onnxType));
+  return "unknown";
+}
+
+/// Bytes of the tensor stored in an external file, mapped into `model`.
+static std::optional<llvm::StringRef>
+readExternalData(const onnx::TensorProto &tensor, OnnxModel &model,
+                 std::string &error) {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset")
+      offset = std::strtoull(entry.value().c_str(), nullptr, 10);
+    else if (entry.key() == "length")
+      length = std::strtoull(entry.value().c_str(), nullptr, 10);
+  }
+  if (location.empty() || llvm::sys::path::is_absolute(location) ||
+      llvm::StringRef(location).contains("..")) {
+    error = llvm::formatv("tensor '{0}': external data needs a relative "
+                          "location inside the model's directory",
+                          tensor.name());
+    return std::nullopt;
+  }
+  llvm::SmallString<256> path(model.directory);
+  llvm::sys::path::append(path, location);
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file) {
+    error = llvm::formatv("tensor '{0}': cannot read external data '{1}': {2}",
+                          tensor.name(), path, file.getError().message());
+    return std::nullopt;
+  }
+  llvm::StringRef bytes = (*file)->getBuffer();
+  uint64_t size = length.value_or(bytes.size() - std::min<uint64_t>(offset, bytes.size()));
+  if (offset > bytes.size() || size > bytes.size() - offset) {
+    error = llvm::formatv("tensor '{0}': external data '{1}' is shorter than "
+                          "offset {2} + length {3}",
+                          tensor.name(), path, offset, size);
+    return std::nullopt;
+  }
+  model.externalData.push_back(std::move(*file));
+  return bytes.substr(offset, size);
+}
+
+/// Collects the typed repeated fields of a TensorProto as raw little-endian
+/// element bytes.
+static std::vector<char> typedFieldBytes(const onnx::TensorProto &tensor,
+                                         unsigned elementBytes) {
+  std::vector<char> bytes;
+  auto append = [&](auto values) {
+    for (auto value : values) {
+      uint64_t bits;
+      if constexpr (std::is_same_v<decltype(value), float>) {
+        uint32_t raw;
+        std::memcpy(&raw, &value, 4);
+        bits = raw;
+      } else if constexpr (std::is_same_v<decltype(value), double>) {
+        std::memcpy(&bits, &value, 8);
+      } else {
+        bits = uint64_t(value);
+      }
+      for (unsigned i = 0; i < elementBytes; ++i)
+        bytes.push_back(char((bits >> (8 * i)) & 0xff));
+    }
+  };
+  switch (tensor.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    append(tensor.float_data());
+    break;
+  case onnx::TensorProto::DOUBLE:
+    append(tensor.double_data());
+    break;
+  case onnx::TensorProto::INT64:
+    append(tensor.int64_data());
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    append(tensor.uint64_data());
+    break;
+  default: // Every narrower type travels in int32_data.
+    append(tensor.int32_data());
+    break;
+  }
+  return bytes;
+}
+
+/// Weights at least this large become resource blobs instead of inline data.
+static constexpr size_t kResourceThresholdBytes = 1024;
+
+ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
+                          MLIRContext *context, std::string &error) {
+  Type element = importElementType(tensor.data_type(), context);
+  if (!element) {
+    error = llvm::formatv("tensor '{0}' has unsupported element type {1}",
+                          tensor.name(), onnxTypeName(tensor.data_type()));
+    return nullptr;
+  }
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
+    error = llvm::formatv("tensor '{0}' has a negative dimension", tensor.name());
+    return nullptr;
+  }
+  auto type = RankedTensorType::get(shape, element);
+  int64_t count = type.getNumElements();
+  unsigned elementBytes = element.isInteger(1)
+                              ? 1
+                              : llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+
+  std::vector<char> owned;
+  llvm::StringRef bytes;
+  bool fromModelMemory = true;
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::optional<llvm::StringRef> external =
+        readExternalData(tensor, model, error);
+    if (!external)
+      return nullptr;
+    bytes = *external;
+  } else if (tensor.has_raw_data()) {
+    bytes = tensor.raw_data();
+  } else {
+    owned = typedFieldBytes(tensor, elementBytes);
+    bytes = llvm::StringRef(owned.data(), owned.size());
+    fromModelMemory = false;
+  }
+  if (bytes.size() != size_t(count) * elementBytes) {
+    error = llvm::formatv("tensor '{0}' holds {1} bytes of data, expected {2} "
+                          "for {3} elements",
+                          tensor.name(), bytes.size(), count * elementBytes,
+                          count);
+    return nullptr;
+  }
+
+  if (element.isInteger(1)) {
+    SmallVector<bool> values;
+    for (char byte : bytes)
+      values.push_back(byte != 0);
+    return DenseElementsAttr::get(type, llvm::ArrayRef<bool>(values));
+  }
+  ArrayRef<char> data(bytes.data(), bytes.size());
+  if (bytes.size() < kResourceThresholdBytes)
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+  size_t alignment = elementBytes;
+  AsmResourceBlob blob =
+      fromModelMemory && llvm::isAddrAligned(llvm::Align(alignment), data.data())
+          ? UnmanagedAsmResourceBlob::allocateWithAlign(data, alignment)
+          : HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignment);
+  std::string name = tensor.name().empty() ? "weight" : tensor.name();
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
+}
+
+} // namespace mocc

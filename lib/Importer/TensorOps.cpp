@@ -1,0 +1,569 @@
+//===- TensorOps.cpp - Importers of ONNX data movement and constants ------===//
+#include "NodeContext.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// A constant i64 tensor of `shape` holding `values`.
+Value int64Constant(NodeContext &node, ArrayRef<int64_t> values,
+                    ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, node.builder.getI64Type());
+  return node.builder.create<moc::ConstantOp>(
+      node.loc, DenseElementsAttr::get(type, values));
+}
+
+FailureOr<RankedTensorType> staticInputType(NodeContext &node, size_t i) {
+  RankedTensorType type = node.inputType(i);
+  if (!type.hasStaticShape())
+    return node.emitError() << "needs a static shape for input " << i;
+  return type;
+}
+
+LogicalResult importReshape(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(type))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (node.opset < 5) {
+    shape = node.intsAttr("shape");
+  } else {
+    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
+    if (failed(values))
+      return failure();
+    shape = *values;
+  }
+  bool allowZero = node.intAttr("allowzero", 0);
+  int64_t known = 1, inferred = -1;
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    if (size == 0 && !allowZero) {
+      if (int64_t(i) >= type->getRank())
+        return node.emitError() << "copies dimension " << i
+                                << ", which the input does not have";
+      size = type->getDimSize(i);
+    }
+    if (size == -1) {
+      if (inferred >= 0)
+        return node.emitError() << "has more than one -1 in its shape";
+      inferred = i;
+      continue;
+    }
+    if (size < 0)
+      return node.emitError() << "has a negative dimension in its shape";
+    known *= size;
+  }
+  if (inferred >= 0) {
+    if (known == 0 || type->getNumElements() % known != 0)
+      return node.emitError() << "cannot infer the -1 dimension of its shape";
+    shape[inferred] = type->getNumElements() / known;
+  }
+  return node.setResult(node.reshape(*input, shape));
+}
+
+LogicalResult importFlatten(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", 1), rank + 1);
+  if (failed(axis))
+    return failure();
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < *axis ? outer : inner) *= type->getDimSize(d);
+  return node.setResult(node.reshape(*input, {outer, inner}));
+}
+
+/// Axes of Squeeze/Unsqueeze: an attribute before opset 13, an input after.
+FailureOr<SmallVector<int64_t>> squeezeAxes(NodeContext &node) {
+  if (node.opset < 13)
+    return node.intsAttr("axes");
+  if (!node.input(1))
+    return SmallVector<int64_t>();
+  return node.constantInts(1);
+}
+
+LogicalResult importSqueeze(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<SmallVector<int64_t>> axes = squeezeAxes(node);
+  if (failed(input) || failed(axes))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  SmallVector<bool> drop(type.getRank(), false);
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> d = node.normalizeAxis(axis, type.getRank(), "axes");
+    if (failed(d))
+      return failure();
+    if (type.getDimSize(*d) != 1)
+      return node.emitError() << "squeezes dimension " << *d << " of size "
+                              << type.getDimSize(*d);
+    drop[*d] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (!(axes->empty() ? size == 1 : drop[d]))
+      shape.push_back(size);
+  return node.setResult(node.reshape(*input, shape));
+}
+
+LogicalResult importUnsqueeze(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<SmallVector<int64_t>> axes = squeezeAxes(node);
+  if (failed(input) || failed(axes))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = type.getRank() + axes->size();
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
+    if (failed(d))
+      return failure();
+    if (inserted[*d])
+      return node.emitError() << "repeats axis " << axis;
+    inserted[*d] = true;
+  }
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> sizes = type.getShape();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (inserted[d]) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(sizes.front());
+      sizes = sizes.drop_front();
+    }
+  }
+  return node.setResult(node.reshape(*input, shape));
+}
+
+LogicalResult importTranspose(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  SmallVector<int64_t> perm = node.intsAttr("perm");
+  if (perm.empty())
+    for (int64_t d = node.inputType(0).getRank() - 1; d >= 0; --d)
+      perm.push_back(d);
+  return node.setResult(node.create<moc::TransposeOp>(*input, perm));
+}
+
+LogicalResult importConcat(NodeContext &node) {
+  SmallVector<Value> inputs;
+  for (size_t i = 0; i < node.numInputs(); ++i)
+    if (Value input = node.input(i))
+      inputs.push_back(input);
+  if (inputs.empty())
+    return node.emitError() << "expects at least one input";
+  FailureOr<int64_t> axis = node.normalizeAxis(
+      node.intAttr("axis", 0), node.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  // Empty inputs contribute nothing.
+  SmallVector<Value> nonEmpty;
+  for (Value v : inputs)
+    if (cast<RankedTensorType>(v.getType()).getNumElements() != 0 ||
+        !cast<RankedTensorType>(v.getType()).hasStaticShape())
+      nonEmpty.push_back(v);
+  if (nonEmpty.empty())
+    nonEmpty.push_back(inputs.front());
+  if (nonEmpty.size() == 1)
+    return node.setResults({nonEmpty.front()});
+  return node.setResult(node.create<moc::ConcatOp>(nonEmpty, *axis));
+}
+
+/// Clamps ONNX slice bounds of one dimension to the form moc.slice takes.
+void clampSlice(int64_t size, int64_t step, int64_t &start, int64_t &end) {
+  if (start < 0)
+    start += size;
+  if (end < 0)
+    end += size;
+  if (step > 0) {
+    start = std::clamp<int64_t>(start, 0, size);
+    end = std::clamp<int64_t>(end, 0, size);
+  } else {
+    start = std::clamp<int64_t>(start, 0, size - 1);
+    end = std::clamp<int64_t>(end, -1, size - 1);
+  }
+}
+
+LogicalResult importSlice(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (node.opset < 10) {
+    starts = node.intsAttr("starts");
+    ends = node.intsAttr("ends");
+    axes = node.intsAttr("axes");
+  } else {
+    FailureOr<SmallVector<int64_t>> s = node.constantInts(1),
+                                    e = node.constantInts(2);
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    for (auto [index, out] : {std::pair{size_t(3), &axes}, {size_t(4), &steps}}) {
+      if (!node.input(index))
+        continue;
+      FailureOr<SmallVector<int64_t>> values = node.constantInts(index);
+      if (failed(values))
+        return failure();
+      *out = *values;
+    }
+  }
+  if (axes.empty())
+    for (size_t d = 0; d < starts.size(); ++d)
+      axes.push_back(d);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return node.emitError() << "expects starts, ends, axes and steps of one length";
+  SmallVector<int64_t> allStarts(rank, 0), allEnds(type->getShape()),
+      allSteps(rank, 1);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    FailureOr<int64_t> d = node.normalizeAxis(axes[i], rank, "axes");
+    if (failed(d))
+      return failure();
+    if (steps[i] == 0)
+      return node.emitError() << "expects non-zero steps";
+    allStarts[*d] = starts[i];
+    allEnds[*d] = ends[i];
+    allSteps[*d] = steps[i];
+    clampSlice(type->getDimSize(*d), steps[i], allStarts[*d], allEnds[*d]);
+  }
+  return node.setResult(
+      node.create<moc::SliceOp>(*input, allStarts, allEnds, allSteps));
+}
+
+LogicalResult importSplit(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  FailureOr<int64_t> axis =
+      node.normalizeAxis(node.intAttr("axis", 0), type->getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type->getDimSize(*axis);
+  int64_t parts = node.node.output_size();
+  SmallVector<int64_t> sizes;
+  if (node.opset < 13) {
+    sizes = node.intsAttr("split");
+  } else if (node.input(1)) {
+    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
+    if (failed(values))
+      return failure();
+    sizes = *values;
+  }
+  if (sizes.empty()) {
+    if (node.opset >= 18)
+      parts = node.intAttr("num_outputs", parts);
+    int64_t chunk = (size + parts - 1) / std::max<int64_t>(parts, 1);
+    for (int64_t begin = 0; begin < size; begin += chunk)
+      sizes.push_back(std::min(chunk, size - begin));
+  }
+  int64_t total = 0;
+  for (int64_t s : sizes)
+    total += s;
+  if (total != size || int64_t(sizes.size()) != node.node.output_size())
+    return node.emitError() << "splits dimension " << *axis << " of size "
+                            << size << " into " << sizes.size()
+                            << " parts that do not match its outputs";
+  SmallVector<Value> results;
+  int64_t begin = 0;
+  for (int64_t s : sizes) {
+    SmallVector<int64_t> starts(type->getRank(), 0), ends(type->getShape()),
+        steps(type->getRank(), 1);
+    starts[*axis] = begin;
+    ends[*axis] = begin + s;
+    begin += s;
+    FailureOr<Value> part =
+        node.create<moc::SliceOp>(*input, starts, ends, steps);
+    if (failed(part))
+      return failure();
+    results.push_back(*part);
+  }
+  return node.setResults(results);
+}
+
+LogicalResult importGather(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), indices = node.requiredInput(1);
+  if (failed(input) || failed(indices))
+    return failure();
+  FailureOr<int64_t> axis =
+      node.normalizeAxis(node.intAttr("axis", 0), node.inputType(0).getRank());
+  if (failed(axis))
+    return failure();
+  return node.setResult(node.create<moc::GatherOp>(*input, *indices, *axis));
+}
+
+LogicalResult importPad(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = type.getRank();
+  std::string modeName = node.stringAttr("mode", "constant");
+  std::optional<moc::PadMode> mode = moc::symbolizePadMode(modeName);
+  if (!mode)
+    return node.emitError() << "unknown mode '" << modeName << "'";
+  SmallVector<int64_t> pads;
+  Value value;
+  if (node.opset < 11) {
+    pads = node.intsAttr(node.opset < 2 ? "paddings" : "pads");
+    value = node.scalar(type.getElementType(), node.floatAttr("value", 0.0f));
+  } else {
+    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
+    if (failed(values))
+      return failure();
+    pads = *values;
+    if (Value constant = node.input(2)) {
+      FailureOr<Value> scalar = node.reshape(constant, {});
+      if (failed(scalar))
+        return failure();
+      value = *scalar;
+    }
+    if (node.input(3)) { // opset 18: pads for the listed axes only.
+      FailureOr<SmallVector<int64_t>> axes = node.constantInts(3);
+      if (failed(axes))
+        return failure();
+      SmallVector<int64_t> all(2 * rank, 0);
+      if (pads.size() != 2 * axes->size())
+        return node.emitError() << "expects two pads per axis";
+      for (auto [i, axis] : llvm::enumerate(*axes)) {
+        FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
+        if (failed(d))
+          return failure();
+        all[*d] = pads[i];
+        all[*d + rank] = pads[i + axes->size()];
+      }
+      pads = all;
+    }
+  }
+  if (!value)
+    value = node.scalar(type.getElementType(), 0.0);
+  if (int64_t(pads.size()) != 2 * rank)
+    return node.emitError() << "expects " << 2 * rank << " pads, got "
+                            << pads.size();
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return node.emitError() << "negative pads are not supported";
+  return node.setResult(node.create<moc::PadOp>(*input, value, pads, *mode));
+}
+
+LogicalResult importExpand(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<SmallVector<int64_t>> shape = node.constantInts(1);
+  if (failed(input) || failed(shape))
+    return failure();
+  FailureOr<SmallVector<int64_t>> target =
+      moc::broadcastShapes(node.inputType(0).getShape(), *shape);
+  if (failed(target))
+    return node.emitError() << "cannot broadcast its input to the given shape";
+  return node.setResult(node.create<moc::BroadcastOp>(
+      node.inputType(0).clone(*target), *input));
+}
+
+/// Tile as reshape [1, d0, 1, d1, ...] -> broadcast [r0, d0, r1, d1, ...]
+/// -> reshape [r0 * d0, r1 * d1, ...].
+LogicalResult importTile(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<SmallVector<int64_t>> repeats = node.constantInts(1);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(repeats) || failed(type))
+    return failure();
+  if (int64_t(repeats->size()) != type->getRank())
+    return node.emitError() << "expects one repeat per dimension";
+  SmallVector<int64_t> interleaved, expanded, result;
+  for (auto [size, repeat] : llvm::zip(type->getShape(), *repeats)) {
+    if (repeat < 0)
+      return node.emitError() << "expects non-negative repeats";
+    interleaved.append({1, size});
+    expanded.append({repeat, size});
+    result.push_back(repeat * size);
+  }
+  FailureOr<Value> spread = node.reshape(*input, interleaved);
+  if (failed(spread))
+    return failure();
+  FailureOr<Value> broadcast =
+      node.create<moc::BroadcastOp>(type->clone(expanded), *spread);
+  if (failed(broadcast))
+    return failure();
+  return node.setResult(node.reshape(*broadcast, result));
+}
+
+/// DepthToSpace / SpaceToDepth as reshape -> transpose -> reshape.
+LogicalResult importDepthSpace(NodeContext &node, bool toSpace) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  if (type->getRank() != 4)
+    return node.emitError() << "expects a 4-D input";
+  int64_t b = node.intAttr("blocksize", 0);
+  int64_t n = type->getDimSize(0), c = type->getDimSize(1),
+          h = type->getDimSize(2), w = type->getDimSize(3);
+  SmallVector<int64_t> split, perm, result;
+  if (toSpace) {
+    if (b < 1 || c % (b * b) != 0)
+      return node.emitError() << "expects channels divisible by blocksize^2";
+    bool crd = node.stringAttr("mode", "DCR") == "CRD";
+    split = crd ? SmallVector<int64_t>{n, c / (b * b), b, b, h, w}
+                : SmallVector<int64_t>{n, b, b, c / (b * b), h, w};
+    perm = crd ? SmallVector<int64_t>{0, 1, 4, 2, 5, 3}
+               : SmallVector<int64_t>{0, 3, 4, 1, 5, 2};
+    result = {n, c / (b * b), h * b, w * b};
+  } else {
+    if (b < 1 || h % b != 0 || w % b != 0)
+      return node.emitError() << "expects height and width divisible by blocksize";
+    split = {n, c, h / b, b, w / b, b};
+    perm = {0, 3, 5, 1, 2, 4};
+    result = {n, c * b * b, h / b, w / b};
+  }
+  FailureOr<Value> blocks = node.reshape(*input, split);
+  if (failed(blocks))
+    return failure();
+  FailureOr<Value> moved = node.create<moc::TransposeOp>(*blocks, perm);
+  if (failed(moved))
+    return failure();
+  return node.setResult(node.reshape(*moved, result));
+}
+
+LogicalResult importShape(NodeContext &node) {
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  int64_t start = node.intAttr("start", 0), end = node.intAttr("end", rank);
+  start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
+  end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
+  SmallVector<int64_t> dims(type->getShape().begin() + start,
+                            type->getShape().begin() + std::max(start, end));
+  return node.setResults(
+      {int64Constant(node, dims, {int64_t(dims.size())})});
+}
+
+LogicalResult importSize(NodeContext &node) {
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(type))
+    return failure();
+  return node.setResults({int64Constant(node, {type->getNumElements()}, {})});
+}
+
+LogicalResult importConstant(NodeContext &node) {
+  const onnx::AttributeProto *attr = node.node.attribute_size() == 1
+                                         ? &node.node.attribute(0)
+                                         : nullptr;
+  if (!attr)
+    return node.emitError() << "expects exactly one value attribute";
+  Builder &b = node.builder;
+  ElementsAttr value;
+  if (attr->name() == "value") {
+    std::string error;
+    value = importTensor(attr->t(), node.model, node.context(), error);
+    if (!value)
+      return node.emitError() << error;
+  } else if (attr->name() == "value_float") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   attr->f());
+  } else if (attr->name() == "value_floats") {
+    SmallVector<float> floats(attr->floats().begin(), attr->floats().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(floats.size())}, b.getF32Type()),
+        ArrayRef<float>(floats));
+  } else if (attr->name() == "value_int") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   attr->i());
+  } else if (attr->name() == "value_ints") {
+    SmallVector<int64_t> ints(attr->ints().begin(), attr->ints().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(ints.size())}, b.getI64Type()),
+        ArrayRef<int64_t>(ints));
+  } else {
+    return node.emitError() << "attribute '" << attr->name()
+                            << "' is not supported";
+  }
+  return node.setResults({node.builder.create<moc::ConstantOp>(node.loc, value)});
+}
+
+LogicalResult importConstantOfShape(NodeContext &node) {
+  FailureOr<SmallVector<int64_t>> shape = node.constantInts(0);
+  if (failed(shape))
+    return failure();
+  Type element = node.builder.getF32Type();
+  double fill = 0.0;
+  if (const onnx::AttributeProto *attr = node.attribute("value")) {
+    std::string error;
+    ElementsAttr value = importTensor(attr->t(), node.model, node.context(), error);
+    if (!value)
+      return node.emitError() << error;
+    if (value.getNumElements() != 1)
+      return node.emitError() << "expects a one-element value";
+    element = value.getElementType();
+    auto dense = cast<DenseElementsAttr>(value);
+    fill = isa<FloatType>(element)
+               ? (*dense.getValues<APFloat>().begin()).convertToDouble()
+               : double((*dense.getValues<APInt>().begin()).getSExtValue());
+  }
+  return node.setResults(
+      {node.splat(RankedTensorType::get(*shape, element), fill)});
+}
+
+LogicalResult importRange(NodeContext &node) {
+  FailureOr<SmallVector<double>> start = node.constantFloats(0),
+                                 limit = node.constantFloats(1),
+                                 delta = node.constantFloats(2);
+  if (failed(start) || failed(limit) || failed(delta))
+    return failure();
+  if (start->size() != 1 || limit->size() != 1 || delta->size() != 1 ||
+      (*delta)[0] == 0)
+    return node.emitError() << "expects scalar start, limit and non-zero delta";
+  Type element = node.inputType(0).getElementType();
+  int64_t count = std::max<int64_t>(
+      0, int64_t(std::ceil(((*limit)[0] - (*start)[0]) / (*delta)[0])));
+  auto type = RankedTensorType::get({count}, element);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < count; ++i) {
+    double v = (*start)[0] + double(i) * (*delta)[0];
+    values.push_back(isa<FloatType>(element)
+                         ? Attribute(FloatAttr::get(element, v))
+                         : Attribute(IntegerAttr::get(element, int64_t(v))));
+  }
+  return node.setResults({node.builder.create<moc::ConstantOp>(
+      node.loc, DenseElementsAttr::get(type, values))});
+}
+
+} // namespace
+
+void registerTensorImporters(OpImporterTable &table) {
+  table["Reshape"] = importReshape;
+  table["Flatten"] = importFlatten;
+  table["Squeeze"] = importSqueeze;
+  table["Unsqueeze"] = importUnsqueeze;
+  table["Transpose"] = importTranspose;
+  table["Concat"] = importConcat;
+  table["Slice"] = importSlice;
+  table["Split"] = importSplit;
+  table["Gather"] = importGather;
+  table["Pad"] = importPad;
+  table["Expand"] = importExpand;
+  table["Tile"] = importTile;
+  table["DepthToSpace"] = [](NodeContext &n) { return importDepthSpace(n, true); };
+  table["SpaceToDepth"] = [](NodeContext &n) { return importDepthSpace(n, false); };
+  table["Shape"] = importShape;
+  table["Size"] = importSize;
+  table["Constant"] = importConstant;
+  table["ConstantOfShape"] = importConstantOfShape;
+  table["Range"] = importRange;
+}
+
+} // namespace mocc
