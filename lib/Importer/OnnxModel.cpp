@@ -5,6 +5,7 @@
 #include "llvm/Support/Path.h"
 
 #include <onnx/checker.h>
+#include <onnx/defs/parser.h>
 
 #include <google/protobuf/io/coded_stream.h>
 
@@ -46,8 +47,19 @@ OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error) {
     return nullptr;
   }
   OnnxModelPtr model(new OnnxModel);
-  if (!parseMessage((*file)->getBuffer(), model->proto) ||
-      !model->proto.has_graph()) {
+  // The ONNX text format (.onnxtext) keeps test models readable.
+  if (path.ends_with(".onnxtext")) {
+    std::string text = (*file)->getBuffer().str();
+    onnx::Common::Status status =
+        onnx::OnnxParser::Parse(model->proto, text.c_str());
+    if (!status.IsOK()) {
+      error = llvm::formatv("cannot parse '{0}': {1}", path,
+                            llvm::StringRef(status.ErrorMessage())
+                                .split('\n').first);
+      return nullptr;
+    }
+  } else if (!parseMessage((*file)->getBuffer(), model->proto) ||
+             !model->proto.has_graph()) {
     error = llvm::formatv("'{0}' is not a valid ONNX model (truncated or not "
                           "an ONNX protobuf)", path);
     return nullptr;

@@ -23,6 +23,17 @@ extern "C" {
 
 #define MOCC_ABI_VERSION 1
 
+/* Marks the functions a model library exports. The runtime is built with
+ * -fvisibility=hidden and MOCC_BUILDING_RUNTIME; for users it expands to
+ * nothing. */
+#ifndef MOCC_EXPORT
+#ifdef MOCC_BUILDING_RUNTIME
+#define MOCC_EXPORT __attribute__((visibility("default")))
+#else
+#define MOCC_EXPORT
+#endif
+#endif
+
 /* Element types. The values are those of ONNX's TensorProto.DataType. */
 typedef enum mocc_dtype {
   MOCC_DTYPE_INVALID = 0,
@@ -42,14 +53,14 @@ typedef enum mocc_dtype {
 } mocc_dtype;
 
 /* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
-size_t mocc_dtype_size(mocc_dtype dtype);
+MOCC_EXPORT size_t mocc_dtype_size(mocc_dtype dtype);
 /* A short lowercase name ("float32", "int64", ...), "invalid" if unknown. */
-const char *mocc_dtype_name(mocc_dtype dtype);
+MOCC_EXPORT const char *mocc_dtype_name(mocc_dtype dtype);
 
 /* An error: NULL is success. */
 typedef struct mocc_status_t *mocc_status;
-const char *mocc_status_message(mocc_status status);
-void mocc_status_release(mocc_status status);
+MOCC_EXPORT const char *mocc_status_message(mocc_status status);
+MOCC_EXPORT void mocc_status_release(mocc_status status);
 
 /* Static description of a model input or output. A dimension of -1 is
  * dynamic (resolved from the inputs at run time). */
@@ -71,25 +82,29 @@ typedef struct mocc_tensor {
 typedef struct mocc_model mocc_model;
 
 /* Creates an instance with its own activation arena and output buffers. */
-mocc_status mocc_model_create(mocc_model **out_model);
-void mocc_model_destroy(mocc_model *model);
+MOCC_EXPORT mocc_status mocc_model_create(mocc_model **out_model);
+MOCC_EXPORT void mocc_model_destroy(mocc_model *model);
 
-size_t mocc_model_num_inputs(const mocc_model *model);
-size_t mocc_model_num_outputs(const mocc_model *model);
-mocc_status mocc_model_input_info(const mocc_model *model, size_t index,
-                                  mocc_tensor_info *out_info);
-mocc_status mocc_model_output_info(const mocc_model *model, size_t index,
-                                   mocc_tensor_info *out_info);
+MOCC_EXPORT size_t mocc_model_num_inputs(const mocc_model *model);
+MOCC_EXPORT size_t mocc_model_num_outputs(const mocc_model *model);
+MOCC_EXPORT mocc_status mocc_model_input_info(const mocc_model *model,
+                                              size_t index,
+                                              mocc_tensor_info *out_info);
+MOCC_EXPORT mocc_status mocc_model_output_info(const mocc_model *model,
+                                               size_t index,
+                                               mocc_tensor_info *out_info);
 
 /* Runs the model on `inputs` (in graph input order). Each input's dtype and
  * shape must match its mocc_tensor_info. Allocates nothing. */
-mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
-                           size_t num_inputs);
+MOCC_EXPORT mocc_status mocc_model_run(mocc_model *model,
+                                       const mocc_tensor *inputs,
+                                       size_t num_inputs);
 
 /* A view of output `index` of the last successful run; valid until the next
  * run or destroy. */
-mocc_status mocc_model_get_output(const mocc_model *model, size_t index,
-                                  mocc_tensor *out_tensor);
+MOCC_EXPORT mocc_status mocc_model_get_output(const mocc_model *model,
+                                              size_t index,
+                                              mocc_tensor *out_tensor);
 
 #ifdef __cplusplus
 }

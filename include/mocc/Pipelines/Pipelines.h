@@ -1,0 +1,28 @@
+//===- Pipelines.h - Target-independent pass pipelines ----------*- C++ -*-===//
+//
+// The compiler runs, in order: the graph pipeline on moc, the linalg pipeline
+// (moc -> linalg on tensors), then the target's lowering pipeline
+// (TargetBackend::buildLoweringPipeline).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MOCC_PIPELINES_PIPELINES_H
+#define MOCC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace mocc {
+
+struct PipelineOptions {
+  /// 0 disables every optimization that is not needed to generate code.
+  unsigned optLevel = 2;
+};
+
+/// Graph-level optimization on moc: folding, canonicalization, dead code.
+void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// moc -> linalg, tensor, arith and math on tensors.
+void buildLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+} // namespace mocc
+
+#endif // MOCC_PIPELINES_PIPELINES_H

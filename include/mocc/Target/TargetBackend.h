@@ -1,0 +1,71 @@
+//===- TargetBackend.h - What every code generation target provides -*- C++ -*-===//
+//
+// A target turns the optimized, target-independent module into an artifact:
+// it chooses its lowering pipeline below linalg, generates code, serializes
+// and links. The CPU targets (x86-64, AArch64) live in targets/CPU; GPU
+// targets add their own implementations of this interface.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MOCC_TARGET_TARGETBACKEND_H
+#define MOCC_TARGET_TARGETBACKEND_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <memory>
+#include <string>
+
+namespace mocc {
+
+/// A model input or output as the runtime describes it.
+struct TensorSignature {
+  std::string name;
+  int32_t dtype; // A mocc_dtype.
+  llvm::SmallVector<int64_t> dims;
+};
+
+/// The interface of a compiled model, taken before lowering erases names
+/// and signedness.
+struct ModelSignature {
+  llvm::SmallVector<TensorSignature> inputs, outputs;
+};
+
+enum class ArtifactKind { LLVMIR, Object, SharedLibrary };
+
+struct CodegenOptions {
+  /// CPU name for -mcpu; empty selects the target's default.
+  std::string cpu;
+  /// 0 to 3.
+  unsigned optLevel = 2;
+  /// The entry function the pipeline lowers.
+  std::string entryName = "main_graph";
+};
+
+class TargetBackend {
+public:
+  virtual ~TargetBackend();
+
+  /// The name -target selects, e.g. "x86_64".
+  virtual llvm::StringRef name() const = 0;
+
+  /// Adds the passes that lower the module from linalg on tensors to what
+  /// `emit` consumes.
+  virtual void buildLoweringPipeline(mlir::OpPassManager &pm,
+                                     const CodegenOptions &options) const = 0;
+
+  /// Generates the artifact for a lowered module into `path`. On failure
+  /// returns false and sets `error` to one line.
+  virtual bool emit(mlir::ModuleOp module, const ModelSignature &signature,
+                    const CodegenOptions &options, ArtifactKind kind,
+                    llvm::StringRef path, std::string &error) const = 0;
+};
+
+/// The backend for `-target=name` ("x86_64", "aarch64", or "host"), or null
+/// with `error` naming the known targets.
+std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
+                                                   std::string &error);
+
+} // namespace mocc
+
+#endif // MOCC_TARGET_TARGETBACKEND_H

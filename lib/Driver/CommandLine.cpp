@@ -1,0 +1,138 @@
+//===- CommandLine.cpp - The mocc command line ----------------------------===//
+#include "mocc/Driver/Driver.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace mocc {
+namespace {
+
+/// Parses "NAME=1x3x224x224" (an empty DIMS is a scalar).
+bool parseInputShape(llvm::StringRef spec, ImportOptions &options,
+                     std::string &error) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || name.size() == spec.size()) {
+    error = "--input-shape expects NAME=DIMS, e.g. input=1x3x224x224, got '" +
+            spec.str() + "'";
+    return false;
+  }
+  std::vector<int64_t> shape;
+  if (!dims.empty()) {
+    llvm::SmallVector<llvm::StringRef> parts;
+    dims.split(parts, 'x');
+    for (llvm::StringRef part : parts) {
+      int64_t size;
+      if (part.getAsInteger(10, size) || size < 0) {
+        error = "--input-shape: '" + dims.str() +
+                "' is not a list of sizes like 1x3x224x224";
+        return false;
+      }
+      shape.push_back(size);
+    }
+  }
+  options.inputShapes[name] = std::move(shape);
+  return true;
+}
+
+bool parseBinding(llvm::StringRef spec, ImportOptions &options,
+                  std::string &error) {
+  auto [name, path] = spec.split('=');
+  if (name.empty() || path.empty()) {
+    error = "--bind-input expects NAME=TENSOR.pb, got '" + spec.str() + "'";
+    return false;
+  }
+  options.boundInputs[name] = path.str();
+  return true;
+}
+
+std::string defaultOutputPath(llvm::StringRef input, EmitKind emit) {
+  if (emit == EmitKind::Imported || emit == EmitKind::MLIR)
+    return "-";
+  llvm::SmallString<128> path(llvm::sys::path::stem(input));
+  path += emit == EmitKind::LLVMIR   ? ".ll"
+          : emit == EmitKind::Object ? ".o"
+                                     : ".so";
+  return path.str().str();
+}
+
+} // namespace
+
+int moccMain(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  static cl::OptionCategory category("mocc options");
+  static cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
+                                    cl::Required, cl::cat(category));
+  static cl::opt<std::string> output("o", cl::desc("Output file"),
+                                     cl::value_desc("path"), cl::cat(category));
+  static cl::opt<std::string> target(
+      "target", cl::desc("Target: x86_64, aarch64 or host (default)"),
+      cl::init("host"), cl::cat(category));
+  static cl::opt<std::string> cpu(
+      "mcpu", cl::desc("Target CPU (default: the host's for native targets, a "
+                       "baseline for cross targets)"),
+      cl::cat(category));
+  static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
+                                    cl::Prefix, cl::init(2), cl::cat(category));
+  static cl::list<std::string> inputShapes(
+      "input-shape", cl::desc("Fix an input's shape: NAME=1x3x224x224"),
+      cl::cat(category));
+  static cl::list<std::string> bindings(
+      "bind-input",
+      cl::desc("Specialize the model on an input's value: NAME=TENSOR.pb"),
+      cl::cat(category));
+  static cl::opt<EmitKind> emit(
+      "emit", cl::desc("What to write"), cl::init(EmitKind::SharedLibrary),
+      cl::values(clEnumValN(EmitKind::Imported, "import",
+                            "moc IR as imported, before any pass"),
+                 clEnumValN(EmitKind::MLIR, "mlir", "moc IR after graph passes"),
+                 clEnumValN(EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+                 clEnumValN(EmitKind::Object, "obj", "an object file"),
+                 clEnumValN(EmitKind::SharedLibrary, "so",
+                            "a self-contained shared library (default)")),
+      cl::cat(category));
+  mlir::registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions(category);
+
+  std::string parseErrors;
+  llvm::raw_string_ostream parseStream(parseErrors);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv, "mocc: compiles an ONNX model into a native library\n",
+          &parseStream)) {
+    llvm::StringRef first = llvm::StringRef(parseErrors).split('\n').first;
+    first.consume_front("mocc: ");
+    llvm::errs() << "mocc: error: " << first << "\n";
+    return 1;
+  }
+
+  CompilerInvocation invocation;
+  invocation.inputPath = input;
+  invocation.target = target;
+  invocation.emit = emit;
+  invocation.codegen.cpu = cpu;
+  invocation.codegen.optLevel = optLevel;
+  invocation.outputPath =
+      output.empty() ? defaultOutputPath(input, emit) : output.getValue();
+  std::string error;
+  bool ok = optLevel <= 3;
+  if (!ok)
+    error = "-O expects a level from 0 to 3";
+  for (const std::string &spec : inputShapes)
+    ok = ok && parseInputShape(spec, invocation.import, error);
+  for (const std::string &spec : bindings)
+    ok = ok && parseBinding(spec, invocation.import, error);
+  if (ok)
+    ok = compileModel(invocation, error);
+  if (!ok) {
+    llvm::errs() << "mocc: error: " << error << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace mocc

@@ -1,0 +1,181 @@
+//===- Compile.cpp - Import, optimize, lower and emit one model -----------===//
+#include "mocc/Driver/Driver.h"
+
+#include "mocc/Dialect/Moc/IR/MocDialect.h"
+#include "mocc/Pipelines/Pipelines.h"
+#include "mocc/Tools/Registration.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include "mocc/model.h"
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// Renders a diagnostic's location for a one-line message: models name
+/// nodes and tensors, not source lines.
+std::string describeLocation(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return llvm::formatv("{0}:{1}:{2}", file.getFilename().str(),
+                         file.getLine(), file.getColumn())
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string text = describeLocation(inner); !text.empty())
+        return text;
+  return "";
+}
+
+/// Keeps the first error as one line: "<location>: <message>".
+class FirstErrorHandler {
+public:
+  explicit FirstErrorHandler(MLIRContext &context)
+      : handler(&context, [this](Diagnostic &diagnostic) {
+          if (diagnostic.getSeverity() == DiagnosticSeverity::Error &&
+              message.empty()) {
+            std::string location = describeLocation(diagnostic.getLocation());
+            std::string text = diagnostic.str();
+            std::replace(text.begin(), text.end(), '\n', ' ');
+            message = location.empty() ? text : location + ": " + text;
+          }
+          return success();
+        }) {}
+  std::string message;
+
+private:
+  ScopedDiagnosticHandler handler;
+};
+
+/// The mocc_dtype of an element type at the moc level.
+int32_t dtypeOf(Type type) {
+  if (type.isF32()) return MOCC_DTYPE_FLOAT32;
+  if (type.isF16()) return MOCC_DTYPE_FLOAT16;
+  if (type.isBF16()) return MOCC_DTYPE_BFLOAT16;
+  if (type.isF64()) return MOCC_DTYPE_FLOAT64;
+  if (type.isInteger(1)) return MOCC_DTYPE_BOOL;
+  if (type.isUnsignedInteger(8)) return MOCC_DTYPE_UINT8;
+  if (type.isUnsignedInteger(16)) return MOCC_DTYPE_UINT16;
+  if (type.isUnsignedInteger(32)) return MOCC_DTYPE_UINT32;
+  if (type.isUnsignedInteger(64)) return MOCC_DTYPE_UINT64;
+  if (type.isInteger(8)) return MOCC_DTYPE_INT8;
+  if (type.isInteger(16)) return MOCC_DTYPE_INT16;
+  if (type.isInteger(32)) return MOCC_DTYPE_INT32;
+  if (type.isInteger(64)) return MOCC_DTYPE_INT64;
+  return MOCC_DTYPE_INVALID;
+}
+
+/// Reads the model's interface off the imported function and checks that the
+/// lowering can take it.
+bool captureSignature(func::FuncOp func, ModelSignature &signature,
+                      std::string &error) {
+  auto describe = [&](Type type, StringAttr name, bool isInput,
+                      SmallVectorImpl<TensorSignature> &out) {
+    auto tensor = cast<RankedTensorType>(type);
+    std::string tensorName = name ? name.str() : "";
+    if (!tensor.hasStaticShape()) {
+      error = llvm::formatv("{0} '{1}' has a dynamic shape {2}; fix its "
+                            "dimensions with --input-shape NAME=DIMS",
+                            isInput ? "input" : "output", tensorName,
+                            tensor)
+                  .str();
+      return false;
+    }
+    out.push_back({tensorName, dtypeOf(tensor.getElementType()),
+                   SmallVector<int64_t>(tensor.getShape())});
+    return true;
+  };
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+    if (!describe(type, func.getArgAttrOfType<StringAttr>(i, kTensorNameAttr),
+                  true, signature.inputs))
+      return false;
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+    if (!describe(type,
+                  func.getResultAttrOfType<StringAttr>(i, kTensorNameAttr),
+                  false, signature.outputs))
+      return false;
+  return true;
+}
+
+bool writeMLIR(ModuleOp module, llvm::StringRef path, std::string &error) {
+  std::string openError;
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(path, &openError);
+  if (!out) {
+    error = openError;
+    return false;
+  }
+  OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(64).elideLargeResourceString(1024);
+  module->print(out->os(), flags);
+  out->keep();
+  return true;
+}
+
+} // namespace
+
+bool compileModel(const CompilerInvocation &invocation, std::string &error) {
+  std::unique_ptr<TargetBackend> target =
+      createTargetBackend(invocation.target, error);
+  if (!target)
+    return false;
+  OnnxModelPtr model = loadOnnxModel(invocation.inputPath, error);
+  if (!model)
+    return false;
+
+  DialectRegistry registry;
+  registerMoccDialects(registry);
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  FirstErrorHandler diagnostics(context);
+  auto fail = [&](llvm::StringRef fallback) {
+    error = diagnostics.message.empty() ? fallback.str() : diagnostics.message;
+    return false;
+  };
+
+  ImportOptions importOptions = invocation.import;
+  importOptions.functionName = invocation.codegen.entryName;
+  OwningOpRef<ModuleOp> module =
+      importOnnxModel(*model, context, importOptions);
+  if (!module)
+    return fail("cannot import the model");
+  if (invocation.emit == EmitKind::Imported)
+    return writeMLIR(*module, invocation.outputPath, error);
+
+  PipelineOptions pipeline{invocation.codegen.optLevel};
+  PassManager graph(&context);
+  buildGraphPipeline(graph, pipeline);
+  if (failed(applyPassManagerCLOptions(graph)) || failed(graph.run(*module)))
+    return fail("graph optimization failed");
+  if (invocation.emit == EmitKind::MLIR)
+    return writeMLIR(*module, invocation.outputPath, error);
+
+  auto entry = module->lookupSymbol<func::FuncOp>(invocation.codegen.entryName);
+  ModelSignature signature;
+  if (!captureSignature(entry, signature, error))
+    return false;
+  entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+
+  PassManager lowering(&context);
+  buildLinalgPipeline(lowering, pipeline);
+  target->buildLoweringPipeline(lowering, invocation.codegen);
+  if (failed(applyPassManagerCLOptions(lowering)) ||
+      failed(lowering.run(*module)))
+    return fail("lowering failed");
+
+  ArtifactKind kind = invocation.emit == EmitKind::LLVMIR ? ArtifactKind::LLVMIR
+                      : invocation.emit == EmitKind::Object
+                          ? ArtifactKind::Object
+                          : ArtifactKind::SharedLibrary;
+  return target->emit(*module, signature, invocation.codegen, kind,
+                      invocation.outputPath, error);
+}
+
+} // namespace mocc

@@ -1,0 +1,31 @@
+//===- Pipelines.cpp - Target-independent pass pipelines ------------------===//
+#include "mocc/Pipelines/Pipelines.h"
+
+#include "mocc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace mocc {
+
+void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  // Canonicalization runs the moc folders; it is what removes the dead
+  // constants and identities an importer leaves behind, at every level.
+  pm.addPass(createCanonicalizerPass());
+  if (options.optLevel > 0)
+    pm.addPass(createCSEPass());
+}
+
+void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(createConvertMocToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  if (options.optLevel > 0) {
+    pm.nest<func::FuncOp>().addPass(createLinalgElementwiseOpFusionPass());
+    pm.addPass(createCSEPass());
+  }
+}
+
+} // namespace mocc

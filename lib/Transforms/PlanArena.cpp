@@ -1,0 +1,136 @@
+//===- PlanArena.cpp - One static arena for all intermediate buffers ------===//
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mocc {
+#define GEN_PASS_DEF_PLANARENAPASS
+#include "mocc/Transforms/Passes.h.inc"
+} // namespace mocc
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+struct Buffer {
+  memref::AllocOp alloc;
+  int64_t bytes;
+  /// Positions in the entry block of the allocation and of its last use.
+  int64_t begin, end;
+  int64_t offset = 0;
+};
+
+/// Position of the last op in `block` that uses `root` or a value derived
+/// from it (views, casts: any memref an op makes from it).
+int64_t lastUse(Value root, Block &block,
+                const DenseMap<Operation *, int64_t> &position) {
+  int64_t last = position.lookup(root.getDefiningOp());
+  llvm::SetVector<Value> worklist;
+  worklist.insert(root);
+  for (size_t i = 0; i < worklist.size(); ++i) {
+    for (Operation *user : worklist[i].getUsers()) {
+      if (isa<memref::DeallocOp>(user))
+        continue;
+      if (Operation *ancestor = block.findAncestorOpInBlock(*user))
+        last = std::max(last, position.lookup(ancestor));
+      for (Value result : user->getResults())
+        if (isa<BaseMemRefType>(result.getType()))
+          worklist.insert(result);
+    }
+  }
+  return last;
+}
+
+/// Greedy by size: the largest buffers are placed first, each at the lowest
+/// offset that no placed buffer with an overlapping lifetime occupies.
+int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
+  SmallVector<Buffer *> order;
+  for (Buffer &buffer : buffers)
+    order.push_back(&buffer);
+  llvm::stable_sort(order, [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
+  SmallVector<Buffer *> placed;
+  int64_t total = 0;
+  for (Buffer *buffer : order) {
+    SmallVector<std::pair<int64_t, int64_t>> taken;
+    for (Buffer *other : placed)
+      if (other->begin <= buffer->end && buffer->begin <= other->end)
+        taken.push_back({other->offset, other->offset + other->bytes});
+    llvm::sort(taken);
+    int64_t offset = 0;
+    for (auto [start, stop] : taken) {
+      if (offset + buffer->bytes <= start)
+        break;
+      offset = std::max(offset, stop);
+    }
+    buffer->offset = offset;
+    total = std::max(total, offset + buffer->bytes);
+    placed.push_back(buffer);
+  }
+  return total;
+}
+
+struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
+  using PlanArenaPassBase::PlanArenaPassBase;
+
+  void runOnOperation() override {
+    auto func = getOperation().lookupSymbol<func::FuncOp>(entryName);
+    if (!func) {
+      getOperation().emitError() << "expects an entry function '" << entryName
+                                 << "'";
+      return signalPassFailure();
+    }
+    Block &block = func.getBody().front();
+    DenseMap<Operation *, int64_t> position;
+    for (auto [i, op] : llvm::enumerate(block))
+      position[&op] = i;
+
+    SmallVector<Buffer> buffers;
+    WalkResult walk = func.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      if (alloc->getBlock() != &block || !type.hasStaticShape() ||
+          !type.getLayout().isIdentity()) {
+        alloc.emitOpError() << "cannot be placed in the arena: expects a "
+                               "static, identity-layout buffer in the entry block";
+        return WalkResult::interrupt();
+      }
+      int64_t bits = type.getElementTypeBitWidth();
+      int64_t bytes = type.getNumElements() * std::max<int64_t>(bits / 8, 1);
+      bytes = llvm::alignTo(std::max<int64_t>(bytes, 1), alignment);
+      buffers.push_back({alloc, bytes, position[alloc],
+                         lastUse(alloc.getResult(), block, position)});
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
+    int64_t arenaBytes = assignOffsets(buffers);
+
+    MLIRContext *context = &getContext();
+    auto arenaType = MemRefType::get({ShapedType::kDynamic},
+                                     IntegerType::get(context, 8));
+    unsigned arenaIndex = func.getNumArguments();
+    func.insertArgument(arenaIndex, arenaType, {}, func.getLoc());
+    Value arena = func.getArgument(arenaIndex);
+    OpBuilder builder(context);
+    for (Buffer &buffer : buffers) {
+      builder.setInsertionPoint(buffer.alloc);
+      Location loc = buffer.alloc.getLoc();
+      Value offset = builder.create<arith::ConstantIndexOp>(loc, buffer.offset);
+      Value view = builder.create<memref::ViewOp>(
+          loc, buffer.alloc.getType(), arena, offset, ValueRange());
+      for (Operation *user : llvm::make_early_inc_range(buffer.alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      buffer.alloc.replaceAllUsesWith(view);
+      buffer.alloc.erase();
+    }
+    getOperation()->setAttr(
+        kArenaBytesAttr,
+        IntegerAttr::get(IntegerType::get(context, 64), arenaBytes));
+  }
+};
+
+} // namespace
+} // namespace mocc

@@ -1,0 +1,60 @@
+#include "mocc/model.h"
+
+size_t mocc_dtype_size(mocc_dtype dtype) {
+  switch (dtype) {
+  case MOCC_DTYPE_UINT8:
+  case MOCC_DTYPE_INT8:
+  case MOCC_DTYPE_BOOL:
+    return 1;
+  case MOCC_DTYPE_UINT16:
+  case MOCC_DTYPE_INT16:
+  case MOCC_DTYPE_FLOAT16:
+  case MOCC_DTYPE_BFLOAT16:
+    return 2;
+  case MOCC_DTYPE_FLOAT32:
+  case MOCC_DTYPE_INT32:
+  case MOCC_DTYPE_UINT32:
+    return 4;
+  case MOCC_DTYPE_INT64:
+  case MOCC_DTYPE_FLOAT64:
+  case MOCC_DTYPE_UINT64:
+    return 8;
+  case MOCC_DTYPE_INVALID:
+    break;
+  }
+  return 0;
+}
+
+const char *mocc_dtype_name(mocc_dtype dtype) {
+  switch (dtype) {
+  case MOCC_DTYPE_FLOAT32:
+    return "float32";
+  case MOCC_DTYPE_UINT8:
+    return "uint8";
+  case MOCC_DTYPE_INT8:
+    return "int8";
+  case MOCC_DTYPE_UINT16:
+    return "uint16";
+  case MOCC_DTYPE_INT16:
+    return "int16";
+  case MOCC_DTYPE_INT32:
+    return "int32";
+  case MOCC_DTYPE_INT64:
+    return "int64";
+  case MOCC_DTYPE_BOOL:
+    return "bool";
+  case MOCC_DTYPE_FLOAT16:
+    return "float16";
+  case MOCC_DTYPE_FLOAT64:
+    return "float64";
+  case MOCC_DTYPE_UINT32:
+    return "uint32";
+  case MOCC_DTYPE_UINT64:
+    return "uint64";
+  case MOCC_DTYPE_BFLOAT16:
+    return "bfloat16";
+  case MOCC_DTYPE_INVALID:
+    break;
+  }
+  return "invalid";
+}

@@ -1,0 +1,220 @@
+/* Instance lifetime and queries; running is in run.c. */
+#include "memref.h"
+#include "model_internal.h"
+#include "shape.h"
+#include "status.h"
+
+#include <stdlib.h>
+
+/* Rejects a description the runtime cannot serve. `kind` is "input" or
+ * "output". */
+static mocc_status check_tensor_desc(const mocc_compiled_tensor *tensor,
+                                     const char *kind, size_t index) {
+  const char *name = mocc_tensor_name(tensor);
+  if (tensor->rank < 0 || (tensor->rank > 0 && !tensor->dims))
+    return mocc_status_format("%s '%s' (index %zu): malformed shape in the "
+                              "compiled model",
+                              kind, name, index);
+  if (mocc_dtype_size((mocc_dtype)tensor->dtype) == 0)
+    return mocc_status_format("%s '%s' (index %zu): unsupported dtype %d", kind,
+                              name, index, (int)tensor->dtype);
+  for (int32_t i = 0; i < tensor->rank; ++i)
+    if (tensor->dims[i] < -1)
+      return mocc_status_format("%s '%s' (index %zu): malformed dimension "
+                                "%lld in the compiled model",
+                                kind, name, index, (long long)tensor->dims[i]);
+  return NULL;
+}
+
+static mocc_status check_desc(const mocc_compiled_model_desc *desc) {
+  if (desc->abi_version != MOCC_ABI_VERSION)
+    return mocc_status_format("model was compiled for ABI version %u, the "
+                              "runtime implements version %d",
+                              (unsigned)desc->abi_version, MOCC_ABI_VERSION);
+  if ((desc->num_inputs && !desc->inputs) ||
+      (desc->num_outputs && !desc->outputs) || !desc->entry)
+    return mocc_status_format("malformed compiled model description");
+  for (uint32_t i = 0; i < desc->num_inputs; ++i) {
+    mocc_status status = check_tensor_desc(&desc->inputs[i], "input", i);
+    if (status)
+      return status;
+  }
+  for (uint32_t i = 0; i < desc->num_outputs; ++i) {
+    const mocc_compiled_tensor *output = &desc->outputs[i];
+    mocc_status status = check_tensor_desc(output, "output", i);
+    if (status)
+      return status;
+    /* Output buffers are allocated here, once, so their shapes must be
+     * known before the first run. */
+    for (int32_t d = 0; d < output->rank; ++d) {
+      if (output->dims[d] != -1)
+        continue;
+      char type[256];
+      mocc_shape_format(type, sizeof(type), output->dtype, output->rank,
+                        output->dims);
+      return mocc_status_format("output '%s' (index %u): dynamic shape %s is "
+                                "not supported yet",
+                                mocc_tensor_name(output), (unsigned)i, type);
+    }
+  }
+  return NULL;
+}
+
+static mocc_status allocate_buffers(mocc_model *model) {
+  const mocc_compiled_model_desc *desc = model->desc;
+  if ((size_t)desc->arena_bytes != desc->arena_bytes ||
+      mocc_buffer_alloc(&model->arena, (size_t)desc->arena_bytes))
+    return mocc_status_format("cannot allocate the %llu-byte activation arena",
+                              (unsigned long long)desc->arena_bytes);
+
+  model->outputs =
+      calloc(desc->num_outputs ? desc->num_outputs : 1, sizeof(mocc_buffer));
+  if (!model->outputs)
+    return mocc_status_format("out of memory");
+  for (uint32_t i = 0; i < desc->num_outputs; ++i) {
+    const mocc_compiled_tensor *output = &desc->outputs[i];
+    size_t element_size = mocc_dtype_size((mocc_dtype)output->dtype);
+    uint64_t count;
+    if (mocc_shape_num_elements(output->rank, output->dims,
+                                SIZE_MAX / element_size, &count) ||
+        mocc_buffer_alloc(&model->outputs[i], (size_t)count * element_size))
+      return mocc_status_format("output '%s' (index %u): cannot allocate its "
+                                "buffer",
+                                mocc_tensor_name(output), (unsigned)i);
+  }
+  return NULL;
+}
+
+/* Lays out all descriptors in one block and fills those that never change:
+ * outputs and the arena. */
+static mocc_status allocate_descriptors(mocc_model *model) {
+  const mocc_compiled_model_desc *desc = model->desc;
+  size_t count = (size_t)desc->num_inputs + desc->num_outputs + 1;
+  size_t bytes = mocc_memref_bytes(1);
+  for (uint32_t i = 0; i < desc->num_inputs; ++i)
+    bytes += mocc_memref_bytes(desc->inputs[i].rank);
+  for (uint32_t i = 0; i < desc->num_outputs; ++i)
+    bytes += mocc_memref_bytes(desc->outputs[i].rank);
+  model->descriptors = malloc(count * sizeof(void *));
+  model->descriptor_storage = malloc(bytes);
+  if (!model->descriptors || !model->descriptor_storage)
+    return mocc_status_format("out of memory");
+
+  char *next = (char *)model->descriptor_storage;
+  size_t slot = 0;
+  for (uint32_t i = 0; i < desc->num_inputs; ++i) {
+    model->descriptors[slot++] = next;
+    next += mocc_memref_bytes(desc->inputs[i].rank);
+  }
+  for (uint32_t i = 0; i < desc->num_outputs; ++i) {
+    const mocc_compiled_tensor *output = &desc->outputs[i];
+    mocc_memref_set((mocc_memref *)next, model->outputs[i].allocated,
+                    model->outputs[i].aligned, output->rank, output->dims);
+    model->descriptors[slot++] = next;
+    next += mocc_memref_bytes(output->rank);
+  }
+  int64_t arena_size = (int64_t)model->arena.bytes;
+  mocc_memref_set((mocc_memref *)next, model->arena.allocated,
+                  model->arena.aligned, 1, &arena_size);
+  model->descriptors[slot] = next;
+  return NULL;
+}
+
+mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
+                                        mocc_model **out_model) {
+  if (!out_model)
+    return mocc_status_format("out_model is NULL");
+  *out_model = NULL;
+  mocc_status status = check_desc(desc);
+  if (status)
+    return status;
+
+  mocc_model *model = calloc(1, sizeof(*model));
+  if (!model)
+    return mocc_status_format("out of memory");
+  model->desc = desc;
+  status = allocate_buffers(model);
+  if (!status)
+    status = allocate_descriptors(model);
+  if (status) {
+    mocc_model_destroy(model);
+    return status;
+  }
+  *out_model = model;
+  return NULL;
+}
+
+mocc_status mocc_model_create(mocc_model **out_model) {
+  return mocc_model_create_from_desc(&mocc_compiled_model, out_model);
+}
+
+void mocc_model_destroy(mocc_model *model) {
+  if (!model)
+    return;
+  if (model->outputs)
+    for (uint32_t i = 0; i < model->desc->num_outputs; ++i)
+      mocc_buffer_free(&model->outputs[i]);
+  free(model->outputs);
+  mocc_buffer_free(&model->arena);
+  free(model->descriptors);
+  free(model->descriptor_storage);
+  free(model);
+}
+
+size_t mocc_model_num_inputs(const mocc_model *model) {
+  return model ? model->desc->num_inputs : 0;
+}
+
+size_t mocc_model_num_outputs(const mocc_model *model) {
+  return model ? model->desc->num_outputs : 0;
+}
+
+static mocc_status get_info(const mocc_model *model, int is_output,
+                            size_t index, mocc_tensor_info *out_info) {
+  if (!model)
+    return mocc_status_format("model is NULL");
+  if (!out_info)
+    return mocc_status_format("out_info is NULL");
+  const char *kind = is_output ? "output" : "input";
+  uint32_t count =
+      is_output ? model->desc->num_outputs : model->desc->num_inputs;
+  if (index >= count)
+    return mocc_status_format("%s index %zu is out of range (the model has "
+                              "%u %ss)",
+                              kind, index, (unsigned)count, kind);
+  const mocc_compiled_tensor *tensor =
+      is_output ? &model->desc->outputs[index] : &model->desc->inputs[index];
+  out_info->name = mocc_tensor_name(tensor);
+  out_info->dtype = (mocc_dtype)tensor->dtype;
+  out_info->rank = tensor->rank;
+  out_info->dims = tensor->dims;
+  return NULL;
+}
+
+mocc_status mocc_model_input_info(const mocc_model *model, size_t index,
+                                  mocc_tensor_info *out_info) {
+  return get_info(model, 0, index, out_info);
+}
+
+mocc_status mocc_model_output_info(const mocc_model *model, size_t index,
+                                   mocc_tensor_info *out_info) {
+  return get_info(model, 1, index, out_info);
+}
+
+mocc_status mocc_model_get_output(const mocc_model *model, size_t index,
+                                  mocc_tensor *out_tensor) {
+  mocc_tensor_info info = {0};
+  mocc_status status = get_info(model, 1, index, &info);
+  if (status)
+    return status;
+  if (!out_tensor)
+    return mocc_status_format("out_tensor is NULL");
+  if (!model->has_outputs)
+    return mocc_status_format("no outputs yet: the model has not run "
+                              "successfully");
+  out_tensor->data = model->outputs[index].aligned;
+  out_tensor->dtype = info.dtype;
+  out_tensor->rank = info.rank;
+  out_tensor->dims = info.dims;
+  return NULL;
+}

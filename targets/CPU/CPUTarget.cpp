@@ -1,0 +1,272 @@
+//===- CPUTarget.cpp - x86-64 and AArch64 code generation -----------------===//
+#include "CPUTarget.h"
+
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/IPO/Internalize.h"
+
+using namespace mlir;
+
+namespace mocc::cpu {
+namespace {
+
+class CPUTarget final : public TargetBackend {
+public:
+  explicit CPUTarget(Arch arch) : arch(arch) {}
+
+  llvm::StringRef name() const override {
+    return arch == Arch::X86_64 ? "x86_64" : "aarch64";
+  }
+
+  void buildLoweringPipeline(OpPassManager &pm,
+                             const CodegenOptions &options) const override;
+
+  bool emit(ModuleOp module, const ModelSignature &signature,
+            const CodegenOptions &options, ArtifactKind kind,
+            llvm::StringRef path, std::string &error) const override;
+
+private:
+  llvm::StringRef triple() const {
+    return arch == Arch::X86_64 ? "x86_64-unknown-linux-gnu"
+                                : "aarch64-unknown-linux-gnu";
+  }
+  std::unique_ptr<llvm::TargetMachine>
+  createTargetMachine(const CodegenOptions &options, std::string &error) const;
+  bool generateObject(llvm::Module &module, llvm::TargetMachine &machine,
+                      llvm::StringRef path, std::string &error) const;
+
+  Arch arch;
+};
+
+void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
+                                      const CodegenOptions &options) const {
+  bufferization::OneShotBufferizationOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  bufferization::BufferResultsToOutParamsOpts outParams;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  PlanArenaPassOptions arena;
+  arena.entryName = options.entryName;
+  pm.addPass(createPlanArenaPass(arena));
+
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(createConvertLinalgToLoopsPass());
+  func.addPass(createExpandMathPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+std::unique_ptr<llvm::TargetMachine>
+CPUTarget::createTargetMachine(const CodegenOptions &options,
+                               std::string &error) const {
+  static const bool initialized = [] {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+    LLVMInitializeAArch64TargetInfo();
+    LLVMInitializeAArch64Target();
+    LLVMInitializeAArch64TargetMC();
+    LLVMInitializeAArch64AsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  std::string lookupError;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple().str(), lookupError);
+  if (!target) {
+    error = "internal error: " + lookupError;
+    return nullptr;
+  }
+  // Native builds default to the host CPU; cross builds to the baseline.
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  bool native = host.getArch() == (arch == Arch::X86_64 ? llvm::Triple::x86_64
+                                                        : llvm::Triple::aarch64);
+  std::string cpu = options.cpu;
+  std::string features;
+  if (cpu.empty() || cpu == "native") {
+    if (native) {
+      cpu = llvm::sys::getHostCPUName().str();
+      llvm::SubtargetFeatures hostFeatures;
+      for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+        hostFeatures.AddFeature(feature, enabled);
+      features = hostFeatures.getString();
+    } else {
+      cpu = arch == Arch::X86_64 ? "x86-64" : "generic";
+    }
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple().str(), cpu, ""));
+  if (!info || !info->isCPUStringValid(cpu)) {
+    error = "unknown CPU '" + cpu + "' for target " + name().str();
+    return nullptr;
+  }
+  llvm::TargetOptions targetOptions;
+  auto level = options.optLevel == 0   ? llvm::CodeGenOptLevel::None
+               : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+               : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                                       : llvm::CodeGenOptLevel::Aggressive;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple().str(), cpu, features, targetOptions, llvm::Reloc::PIC_,
+      std::nullopt, level));
+}
+
+/// Keeps only the model ABI visible: the runtime marks it with default
+/// visibility; everything else becomes internal so LLVM may inline it.
+void internalizeAllButABI(llvm::Module &module) {
+  llvm::internalizeModule(module, [](const llvm::GlobalValue &value) {
+    return value.hasDefaultVisibility() && !value.isDeclaration() &&
+           value.getName().starts_with("mocc_") &&
+           value.getName() != "mocc_compiled_model";
+  });
+}
+
+void optimize(llvm::Module &module, llvm::TargetMachine &machine,
+              unsigned optLevel) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager cgscc;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(cgscc);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, cgscc, modules);
+  llvm::OptimizationLevel level =
+      optLevel == 0   ? llvm::OptimizationLevel::O0
+      : optLevel == 1 ? llvm::OptimizationLevel::O1
+      : optLevel == 2 ? llvm::OptimizationLevel::O2
+                      : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager passes =
+      optLevel == 0 ? builder.buildO0DefaultPipeline(level)
+                    : builder.buildPerModuleDefaultPipeline(level);
+  passes.run(module, modules);
+}
+
+bool CPUTarget::generateObject(llvm::Module &module,
+                               llvm::TargetMachine &machine,
+                               llvm::StringRef path, std::string &error) const {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return false;
+  }
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, out.os(), nullptr,
+                                  llvm::CodeGenFileType::ObjectFile)) {
+    error = "internal error: the target cannot emit object files";
+    return false;
+  }
+  codegen.run(module);
+  out.keep();
+  return true;
+}
+
+bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
+                     const CodegenOptions &options, ArtifactKind kind,
+                     llvm::StringRef path, std::string &error) const {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return false;
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context, "model");
+  if (!llvmModule) {
+    error = "internal error: cannot translate the lowered model to LLVM IR";
+    return false;
+  }
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(triple());
+  uint64_t arenaBytes = 0;
+  if (auto attr = module->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
+    arenaBytes = attr.getInt();
+  if (!addModelDescriptor(*llvmModule, signature, options.entryName,
+                          arenaBytes, error) ||
+      !linkRuntime(*llvmModule, arch, error))
+    return false;
+  internalizeAllButABI(*llvmModule);
+  optimize(*llvmModule, *machine, options.optLevel);
+
+  if (kind == ArtifactKind::LLVMIR) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      error = "cannot write '" + path.str() + "': " + ec.message();
+      return false;
+    }
+    llvmModule->print(out.os(), nullptr);
+    out.keep();
+    return true;
+  }
+  if (kind == ArtifactKind::Object)
+    return generateObject(*llvmModule, *machine, path, error);
+
+  llvm::SmallString<128> objectPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("mocc-model", "o", objectPath)) {
+    error = "cannot create a temporary object file: " + ec.message();
+    return false;
+  }
+  bool linked = generateObject(*llvmModule, *machine, objectPath, error) &&
+                linkSharedLibrary(objectPath, path, arch, error);
+  llvm::sys::fs::remove(objectPath);
+  return linked;
+}
+
+} // namespace
+
+std::unique_ptr<TargetBackend> createCPUTarget(Arch arch) {
+  return std::make_unique<CPUTarget>(arch);
+}
+
+} // namespace mocc::cpu

@@ -1,0 +1,34 @@
+//===- CPUTarget.h - Pieces of the CPU code generator -----------*- C++ -*-===//
+#ifndef MOCC_TARGETS_CPU_CPUTARGET_H
+#define MOCC_TARGETS_CPU_CPUTARGET_H
+
+#include "mocc/Target/TargetBackend.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+namespace mocc::cpu {
+
+enum class Arch { X86_64, AArch64 };
+
+/// The TargetBackend of one CPU architecture.
+std::unique_ptr<TargetBackend> createCPUTarget(Arch arch);
+
+/// Adds `mocc_compiled_model` (the runtime's view of the model: names, dtypes,
+/// shapes, arena size) and its entry, which unpacks an array of memref
+/// descriptors into a call of the entry function's C interface.
+bool addModelDescriptor(llvm::Module &module, const ModelSignature &signature,
+                        llvm::StringRef entryName, uint64_t arenaBytes,
+                        std::string &error);
+
+/// Links the runtime's bitcode for `arch` into `module`.
+bool linkRuntime(llvm::Module &module, Arch arch, std::string &error);
+
+/// Links `objectPath` into the shared library `outputPath` with lld, in
+/// process. Only the model ABI is exported.
+bool linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef outputPath,
+                       Arch arch, std::string &error);
+
+} // namespace mocc::cpu
+
+#endif // MOCC_TARGETS_CPU_CPUTARGET_H

@@ -1,0 +1,30 @@
+/* The model ABI (mocc/model.h) of a model library opened at run time. */
+#ifndef MOCC_RUN_MODEL_API_H
+#define MOCC_RUN_MODEL_API_H
+
+#include "error.h"
+#include "mocc/model.h"
+
+typedef struct mr_model_api {
+  void *library;
+  const char *(*status_message)(mocc_status);
+  void (*status_release)(mocc_status);
+  mocc_status (*create)(mocc_model **);
+  void (*destroy)(mocc_model *);
+  size_t (*num_inputs)(const mocc_model *);
+  size_t (*num_outputs)(const mocc_model *);
+  mocc_status (*input_info)(const mocc_model *, size_t, mocc_tensor_info *);
+  mocc_status (*output_info)(const mocc_model *, size_t, mocc_tensor_info *);
+  mocc_status (*run)(mocc_model *, const mocc_tensor *, size_t);
+  mocc_status (*get_output)(const mocc_model *, size_t, mocc_tensor *);
+} mr_model_api;
+
+/* dlopens `path` and resolves every function of the ABI. */
+int mr_model_api_open(mr_model_api *api, const char *path, mr_error *error);
+void mr_model_api_close(mr_model_api *api);
+
+/* Turns a failed status into an error (releasing it); 0 for success. */
+int mr_check_status(const mr_model_api *api, mocc_status status,
+                    mr_error *error);
+
+#endif /* MOCC_RUN_MODEL_API_H */

@@ -1,0 +1,165 @@
+// mocc-run end to end: the tool run as a process on a model library built
+// from the runtime and the fake add model (y = a + b on float32[2x3]).
+
+extern "C" {
+#include "file.h"
+#include "tensor_proto.h"
+}
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+struct Result {
+  int exitCode;
+  std::string out, err;
+};
+
+std::string readText(const std::string &path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+class MoccRunToolTest : public testing::Test {
+protected:
+  void SetUp() override {
+    std::string pattern = testing::TempDir() + "mocc-run-XXXXXX";
+    std::vector<char> path(pattern.begin(), pattern.end());
+    path.push_back('\0');
+    ASSERT_NE(mkdtemp(path.data()), nullptr);
+    dir = path.data();
+    writeTensor("input_0.pb", {1, 2, 3, 4, 5, 6}, {2, 3});
+    writeTensor("input_1.pb", {10, 20, 30, 40, 50, 60}, {2, 3});
+    writeTensor("output_0.pb", {11, 22, 33, 44, 55, 66}, {2, 3});
+  }
+  void TearDown() override { std::system(("rm -rf '" + dir + "'").c_str()); }
+
+  void writeTensor(const std::string &name, std::vector<float> values,
+                   std::vector<int64_t> dims, const char *tensorName = "t") {
+    mr_tensor tensor = {MOCC_DTYPE_FLOAT32,
+                        static_cast<int32_t>(dims.size()),
+                        {},
+                        values.data(),
+                        values.size() * sizeof(float)};
+    for (size_t i = 0; i < dims.size(); ++i)
+      tensor.dims[i] = dims[i];
+    uint8_t *bytes;
+    size_t size;
+    mr_error error;
+    ASSERT_EQ(
+        mr_tensor_proto_encode(&tensor, tensorName, &bytes, &size, &error), 0);
+    ASSERT_EQ(mr_write_file((dir + "/" + name).c_str(), bytes, size, &error), 0)
+        << error.message;
+    std::free(bytes);
+  }
+
+  Result run(const std::string &args) {
+    std::string out = dir + "/stdout", err = dir + "/stderr";
+    std::string command =
+        std::string(MOCC_RUN_PATH) + " " + args + " >" + out + " 2>" + err;
+    int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readText(out),
+            readText(err)};
+  }
+
+  std::string model = FAKE_MODEL_PATH;
+  std::string dir;
+};
+
+TEST_F(MoccRunToolTest, ComparesOutputs) {
+  Result result = run(model + " --inputs " + dir + " --compare " + dir);
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_EQ(result.out, "output 0 'y': float32[2x3] max_abs_err=0 "
+                        "max_rel_err=0 OK\n");
+  EXPECT_EQ(result.err, "");
+}
+
+TEST_F(MoccRunToolTest, ReportsMismatches) {
+  writeTensor("output_0.pb", {11, 22, 33, 44, 55, 67}, {2, 3});
+  Result result = run(model + " --inputs " + dir + " --compare " + dir);
+  EXPECT_EQ(result.exitCode, 1);
+  EXPECT_NE(result.out.find("MISMATCH (1 of 6 elements; first at index 5: "
+                            "got 66, expected 67)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(
+      run(model + " --inputs " + dir + " --compare " + dir + " --atol 1.5")
+          .exitCode,
+      0);
+}
+
+TEST_F(MoccRunToolTest, WritesOutputsThatCompareEqual) {
+  std::string outputs = dir + "/outputs";
+  ASSERT_EQ(mkdir(outputs.c_str(), 0755), 0);
+  ASSERT_EQ(
+      run(model + " --inputs " + dir + " --write-outputs " + outputs).exitCode,
+      0);
+  uint8_t *bytes;
+  size_t size;
+  mr_error error;
+  ASSERT_EQ(
+      mr_read_file((outputs + "/output_0.pb").c_str(), &bytes, &size, &error),
+      0)
+      << error.message;
+  mr_tensor tensor;
+  char *name;
+  ASSERT_EQ(mr_tensor_proto_decode(bytes, size, &tensor, &name, &error), 0);
+  EXPECT_STREQ(name, "y");
+  EXPECT_EQ(static_cast<float *>(tensor.data)[5], 66);
+  std::free(name);
+  std::free(bytes);
+  mr_tensor_free(&tensor);
+}
+
+TEST_F(MoccRunToolTest, BenchmarksLast) {
+  Result result =
+      run(model + " --input a=" + dir + "/input_0.pb --input b=" + dir +
+          "/input_1.pb --bench 3 --print");
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_EQ(result.out.find("output 0 'y': float32[2x3] [11, 22, 33, 44, 55, "
+                            "66]\n"),
+            0u)
+      << result.out;
+  size_t last = result.out.rfind('\n', result.out.size() - 2);
+  EXPECT_EQ(result.out.compare(last + 1, 10, "median_ms="), 0) << result.out;
+  EXPECT_NE(result.out.find(" min_ms=", last), std::string::npos);
+}
+
+TEST_F(MoccRunToolTest, ReportsErrorsOnOneLine) {
+  writeTensor("wrong.pb", {1, 2, 3, 4, 5, 6}, {3, 2});
+  struct Case {
+    std::string args, error;
+  } cases[] = {
+      {model + " --inputs " + dir + " --input a=" + dir + "/wrong.pb",
+       "input 'a' (index 0): expected float32[2x3], got float32[3x2]"},
+      {model + " --input a=" + dir + "/input_0.pb",
+       "input 'b' (index 1) is not given (use --inputs DIR or --input "
+       "b=FILE)"},
+      {model + " --inputs " + dir + "/missing",
+       "cannot open '" + dir +
+           "/missing/input_0.pb': No such file or "
+           "directory"},
+      {dir + "/nothing.so", "cannot load model: " + dir +
+                                "/nothing.so: cannot open shared object "
+                                "file: No such file or directory"},
+      {model + " --bogus", "unknown option '--bogus' (see --help)"},
+  };
+  for (const Case &c : cases) {
+    Result result = run(c.args);
+    EXPECT_EQ(result.exitCode, 2) << c.args;
+    EXPECT_EQ(result.err, "mocc-run: error: " + c.error + "\n");
+  }
+}
+
+} // namespace
