@@ -3,6 +3,7 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/CodeGen/CommandFlags.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -73,10 +74,9 @@ int moccMain(int argc, char **argv) {
   static cl::opt<std::string> target(
       "target", cl::desc("Target: x86_64, aarch64 or host (default)"),
       cl::init("host"), cl::cat(category));
-  static cl::opt<std::string> cpu(
-      "mcpu", cl::desc("Target CPU (default: the host's for native targets, a "
-                       "baseline for cross targets)"),
-      cl::cat(category));
+  // -mcpu is LLVM's own codegen flag: lld registers the same flags, so mocc
+  // must share them rather than define its own.
+  static llvm::codegen::RegisterCodeGenFlags codegenFlags;
   static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                                     cl::Prefix, cl::init(2), cl::cat(category));
   static cl::list<std::string> inputShapes(
@@ -97,6 +97,10 @@ int moccMain(int argc, char **argv) {
                             "a self-contained shared library (default)")),
       cl::cat(category));
   mlir::registerPassManagerCLOptions();
+  cl::getRegisteredOptions()["mcpu"]->setDescription(
+      "Target CPU (default: the host's for native targets, a baseline for "
+      "cross targets)");
+  cl::getRegisteredOptions()["mcpu"]->addCategory(category);
   cl::HideUnrelatedOptions(category);
 
   std::string parseErrors;
@@ -114,7 +118,7 @@ int moccMain(int argc, char **argv) {
   invocation.inputPath = input;
   invocation.target = target;
   invocation.emit = emit;
-  invocation.codegen.cpu = cpu;
+  invocation.codegen.cpu = llvm::codegen::getMCPU();
   invocation.codegen.optLevel = optLevel;
   invocation.outputPath =
       output.empty() ? defaultOutputPath(input, emit) : output.getValue();
