@@ -154,10 +154,16 @@ CPUTarget::createTargetMachine(const CodegenOptions &options,
 }
 
 /// Keeps only the model ABI visible: the runtime marks it with default
-/// visibility; everything else becomes internal so LLVM may inline it.
+/// visibility; everything else becomes internal so LLVM may inline it. The
+/// compiler-runtime helpers (`__truncsfhf2`, ...) stay: code generation
+/// introduces calls to them after the IR optimizer has run.
 void internalizeAllButABI(llvm::Module &module) {
   llvm::internalizeModule(module, [](const llvm::GlobalValue &value) {
-    return value.hasDefaultVisibility() && !value.isDeclaration() &&
+    if (value.isDeclaration())
+      return false;
+    if (value.getName().starts_with("__"))
+      return true;
+    return value.hasDefaultVisibility() &&
            value.getName().starts_with("mocc_") &&
            value.getName() != "mocc_compiled_model";
   });
