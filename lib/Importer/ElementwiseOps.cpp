@@ -229,6 +229,39 @@ LogicalResult importGelu(NodeContext &node) {
       *input, node.builder.getBoolAttr(approximate == "tanh")));
 }
 
+LogicalResult importIsNaN(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<Value> ordered = node.create<moc::EqualOp>(*input, *input);
+  if (failed(ordered))
+    return failure();
+  return node.setResult(node.create<moc::NotOp>(*ordered));
+}
+
+LogicalResult importIsInf(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  Type element = node.inputType(0).getElementType();
+  double infinity = std::numeric_limits<double>::infinity();
+  FailureOr<Value> result = failure();
+  for (auto [attr, value] : {std::pair{"detect_positive", infinity},
+                             std::pair{"detect_negative", -infinity}}) {
+    if (!node.intAttr(attr, 1))
+      continue;
+    FailureOr<Value> match =
+        node.create<moc::EqualOp>(*input, node.scalar(element, value));
+    if (failed(match))
+      return failure();
+    result = succeeded(result) ? node.create<moc::OrOp>(*result, *match) : match;
+  }
+  if (failed(result)) // Detecting neither: all false.
+    return node.setResults(
+        {node.splat(node.inputType(0).clone(node.builder.getI1Type()), 0)});
+  return node.setResult(result);
+}
+
 } // namespace
 
 void registerElementwiseImporters(OpImporterTable &table) {
@@ -297,6 +330,8 @@ void registerElementwiseImporters(OpImporterTable &table) {
   table["Min"] = importVariadic<moc::MinOp>;
   table["Mean"] = importMean;
   table["Where"] = importWhere;
+  table["IsNaN"] = importIsNaN;
+  table["IsInf"] = importIsInf;
   table["Cast"] = importCast;
   table["CastLike"] = importCastLike;
   table["Clip"] = importClip;

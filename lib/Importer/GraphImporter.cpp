@@ -11,7 +11,7 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-constexpr int64_t kMinOpset = 7, kMaxOpset = 23;
+constexpr int64_t kMinOpset = 1, kMaxOpset = 23;
 
 bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";

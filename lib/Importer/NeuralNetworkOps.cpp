@@ -1,6 +1,7 @@
 //===- NeuralNetworkOps.cpp - Importers of ONNX NN ops --------------------===//
 #include "NodeContext.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -142,6 +143,53 @@ LogicalResult importBatchNorm(NodeContext &node) {
       node.builder.getF32FloatAttr(node.floatAttr("epsilon", 1e-5f))));
 }
 
+/// The pieces of a normalization over `axes`: the normalized input
+/// (x - mean) / sqrt(var + eps), the mean and 1 / sqrt(var + eps), the last
+/// two with the reduced dimensions kept.
+struct Normalized {
+  Value normalized, mean, inverseDeviation;
+};
+
+FailureOr<Normalized> normalizeOver(NodeContext &node, Value input,
+                                    ArrayRef<int64_t> axes, float epsilon) {
+  Type element = getElementTypeOrSelf(input.getType());
+  FailureOr<Value> mean = node.create<moc::ReduceMeanOp>(input, axes, true);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = node.create<moc::SubOp>(input, *mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = node.create<moc::MulOp>(*centered, *centered);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> variance = node.create<moc::ReduceMeanOp>(*squared, axes, true);
+  if (failed(variance))
+    return failure();
+  FailureOr<Value> shifted =
+      node.create<moc::AddOp>(*variance, node.scalar(element, epsilon));
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> deviation = node.create<moc::SqrtOp>(*shifted);
+  if (failed(deviation))
+    return failure();
+  FailureOr<Value> inverse = node.create<moc::ReciprocalOp>(*deviation);
+  if (failed(inverse))
+    return failure();
+  FailureOr<Value> normalized = node.create<moc::MulOp>(*centered, *inverse);
+  if (failed(normalized))
+    return failure();
+  return Normalized{*normalized, *mean, *inverse};
+}
+
+/// normalized * scale + bias.
+FailureOr<Value> scaleAndShift(NodeContext &node, Value normalized, Value scale,
+                               Value bias) {
+  FailureOr<Value> scaled = node.create<moc::MulOp>(normalized, scale);
+  if (failed(scaled))
+    return failure();
+  return node.create<moc::AddOp>(*scaled, bias);
+}
+
 LogicalResult importInstanceNorm(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1),
                    bias = node.requiredInput(2);
@@ -155,61 +203,81 @@ LogicalResult importInstanceNorm(NodeContext &node) {
     axes.push_back(d);
     paramShape.push_back(1);
   }
-  // (x - mean) / sqrt(var + eps) * scale + bias, statistics per (n, c).
-  FailureOr<Value> mean = node.create<moc::ReduceMeanOp>(*input, axes, true);
-  if (failed(mean))
+  FailureOr<Normalized> parts =
+      normalizeOver(node, *input, axes, node.floatAttr("epsilon", 1e-5f));
+  FailureOr<Value> channelScale = node.reshape(*scale, paramShape);
+  FailureOr<Value> channelBias = node.reshape(*bias, paramShape);
+  if (failed(parts) || failed(channelScale) || failed(channelBias))
     return failure();
-  FailureOr<Value> centered = node.create<moc::SubOp>(*input, *mean);
-  if (failed(centered))
-    return failure();
-  FailureOr<Value> squared = node.create<moc::MulOp>(*centered, *centered);
-  if (failed(squared))
-    return failure();
-  FailureOr<Value> variance = node.create<moc::ReduceMeanOp>(*squared, axes, true);
-  if (failed(variance))
-    return failure();
-  Value epsilon = node.scalar(type.getElementType(), node.floatAttr("epsilon", 1e-5f));
-  FailureOr<Value> shifted = node.create<moc::AddOp>(*variance, epsilon);
-  if (failed(shifted))
-    return failure();
-  FailureOr<Value> deviation = node.create<moc::SqrtOp>(*shifted);
-  if (failed(deviation))
-    return failure();
-  FailureOr<Value> normalized = node.create<moc::DivOp>(*centered, *deviation);
-  FailureOr<Value> scale3 = node.reshape(*scale, paramShape);
-  FailureOr<Value> bias3 = node.reshape(*bias, paramShape);
-  if (failed(normalized) || failed(scale3) || failed(bias3))
-    return failure();
-  FailureOr<Value> scaled = node.create<moc::MulOp>(*normalized, *scale3);
-  if (failed(scaled))
-    return failure();
-  return node.setResult(node.create<moc::AddOp>(*scaled, *bias3));
+  return node.setResult(
+      scaleAndShift(node, parts->normalized, *channelScale, *channelBias));
 }
 
+/// LayerNormalization is one moc op; when a model also reads its Mean and
+/// InvStdDev outputs, it is imported as its parts instead.
 LogicalResult importLayerNorm(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1);
   if (failed(input) || failed(scale))
     return failure();
-  FailureOr<int64_t> axis =
-      node.normalizeAxis(node.intAttr("axis", -1), node.inputType(0).getRank());
+  int64_t rank = node.inputType(0).getRank();
+  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
   if (failed(axis))
     return failure();
   Value bias = node.input(2);
   if (!bias)
     bias = node.splat(node.inputType(1), 0.0);
-  if (node.node.output_size() > 1 &&
-      llvm::any_of(llvm::drop_begin(node.node.output()),
-                   [](const std::string &name) { return !name.empty(); }))
-    return node.emitError() << "the Mean and InvStdDev outputs are not supported";
-  return node.setResult(node.create<moc::LayerNormOp>(
-      *input, *scale, bias, node.builder.getI64IntegerAttr(*axis),
-      node.builder.getF32FloatAttr(node.floatAttr("epsilon", 1e-5f))));
+  float epsilon = node.floatAttr("epsilon", 1e-5f);
+  bool statisticsUsed = llvm::any_of(
+      llvm::drop_begin(node.node.output()),
+      [](const std::string &name) { return !name.empty(); });
+  if (!statisticsUsed)
+    return node.setResult(node.create<moc::LayerNormOp>(
+        *input, *scale, bias, node.builder.getI64IntegerAttr(*axis),
+        node.builder.getF32FloatAttr(epsilon)));
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  FailureOr<Normalized> parts = normalizeOver(node, *input, axes, epsilon);
+  if (failed(parts))
+    return failure();
+  FailureOr<Value> output = scaleAndShift(node, parts->normalized, *scale, bias);
+  if (failed(output))
+    return failure();
+  return node.setResults({*output, parts->mean, parts->inverseDeviation});
 }
 
-/// Softmax and LogSoftmax. Before opset 13 they work on the input coerced to
-/// 2-D at `axis` (default 1); from 13 on, along `axis` (default -1).
+/// Hardmax along `axis`: 1 where the first maximum is, 0 elsewhere.
+FailureOr<Value> createHardmax(NodeContext &node, Value input, int64_t axis) {
+  auto type = cast<RankedTensorType>(input.getType());
+  FailureOr<Value> argmax = node.create<moc::ArgMaxOp>(input, axis, true, false);
+  if (failed(argmax))
+    return failure();
+  SmallVector<int64_t> positions, shape(type.getRank(), 1);
+  shape[axis] = type.getDimSize(axis);
+  for (int64_t i = 0; i < shape[axis]; ++i)
+    positions.push_back(i);
+  Value iota = node.builder.create<moc::ConstantOp>(
+      node.loc, DenseElementsAttr::get(
+                    RankedTensorType::get(shape, node.builder.getI64Type()),
+                    ArrayRef<int64_t>(positions)));
+  FailureOr<Value> isMax = node.create<moc::EqualOp>(iota, *argmax);
+  if (failed(isMax))
+    return failure();
+  return node.create<moc::CastOp>(type, *isMax);
+}
+
+/// Softmax, LogSoftmax and Hardmax. Before opset 13 they work on the input
+/// coerced to 2-D at `axis` (default 1); from 13 on, along `axis` (default
+/// -1). `apply` builds the op along one axis.
+using AlongAxis = FailureOr<Value> (*)(NodeContext &, Value, int64_t);
+
 template <typename OpTy>
-LogicalResult importSoftmax(NodeContext &node) {
+FailureOr<Value> createAlongAxis(NodeContext &node, Value input, int64_t axis) {
+  return node.create<OpTy>(input, axis);
+}
+
+template <AlongAxis apply>
+LogicalResult importSoftmaxLike(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
@@ -220,7 +288,7 @@ LogicalResult importSoftmax(NodeContext &node) {
   if (failed(axis))
     return failure();
   if (node.opset >= 13 || *axis == rank - 1)
-    return node.setResult(node.create<OpTy>(*input, *axis));
+    return node.setResult(apply(node, *input, *axis));
   if (!type.hasStaticShape())
     return node.emitError() << "needs a static shape before opset 13";
   int64_t outer = 1, inner = 1;
@@ -229,7 +297,7 @@ LogicalResult importSoftmax(NodeContext &node) {
   FailureOr<Value> flat = node.reshape(*input, {outer, inner});
   if (failed(flat))
     return failure();
-  FailureOr<Value> result = node.create<OpTy>(*flat, 1);
+  FailureOr<Value> result = apply(node, *flat, 1);
   if (failed(result))
     return failure();
   return node.setResult(node.reshape(*result, type.getShape()));
@@ -306,8 +374,9 @@ void registerNeuralNetworkImporters(OpImporterTable &table) {
   table["BatchNormalization"] = importBatchNorm;
   table["InstanceNormalization"] = importInstanceNorm;
   table["LayerNormalization"] = importLayerNorm;
-  table["Softmax"] = importSoftmax<moc::SoftmaxOp>;
-  table["LogSoftmax"] = importSoftmax<moc::LogSoftmaxOp>;
+  table["Softmax"] = importSoftmaxLike<createAlongAxis<moc::SoftmaxOp>>;
+  table["LogSoftmax"] = importSoftmaxLike<createAlongAxis<moc::LogSoftmaxOp>>;
+  table["Hardmax"] = importSoftmaxLike<createHardmax>;
   table["MatMul"] = importMatMul;
   table["Gemm"] = importGemm;
 }

@@ -128,6 +128,24 @@ SmallVector<float> NodeContext::floatsAttr(llvm::StringRef name) const {
   return SmallVector<float>(attr->floats().begin(), attr->floats().end());
 }
 
+Value NodeContext::fold(Operation *op) {
+  SmallVector<OpFoldResult> folded;
+  if (failed(op->fold(folded)) || folded.size() != 1)
+    return op->getResult(0);
+  Value result = op->getResult(0);
+  if (auto value = dyn_cast<Value>(folded.front())) {
+    if (value == result || value.getType() != result.getType())
+      return result;
+    op->erase();
+    return value;
+  }
+  auto attr = dyn_cast<ElementsAttr>(cast<Attribute>(folded.front()));
+  if (!attr || attr.getType() != result.getType())
+    return result;
+  op->erase();
+  return builder.create<moc::ConstantOp>(loc, attr);
+}
+
 Value NodeContext::splat(RankedTensorType type, double value) {
   Type element = type.getElementType();
   Attribute scalarAttr;

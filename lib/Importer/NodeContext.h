@@ -65,8 +65,9 @@ public:
   llvm::SmallVector<float> floatsAttr(llvm::StringRef name) const;
 
   //===--- Building ---===//
-  /// Creates and verifies an op; on failure the op is erased and its
-  /// diagnostic has been emitted.
+  /// Creates and verifies an op, folded at once where it folds (so shape
+  /// arithmetic on constants yields constants that later nodes can read). On
+  /// failure the op is erased and its diagnostic has been emitted.
   template <typename OpTy, typename... Args>
   mlir::FailureOr<mlir::Value> create(Args &&...args) {
     auto op = builder.create<OpTy>(loc, std::forward<Args>(args)...);
@@ -74,7 +75,7 @@ public:
       op->erase();
       return mlir::failure();
     }
-    return op->getResult(0);
+    return fold(op);
   }
   /// A constant of `type` whose every element is `value`.
   mlir::Value splat(mlir::RankedTensorType type, double value);
@@ -104,6 +105,9 @@ public:
   mlir::InFlightDiagnostic emitError() { return mlir::emitError(loc); }
 
 private:
+  /// The folded value of `op` (erasing it), or its result.
+  mlir::Value fold(mlir::Operation *op);
+
   llvm::SmallVector<mlir::Value> inputs;
   llvm::SmallVector<mlir::Value> outputs;
 };

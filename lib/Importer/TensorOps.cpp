@@ -72,13 +72,15 @@ LogicalResult importFlatten(NodeContext &node) {
   FailureOr<RankedTensorType> type = staticInputType(node, 0);
   if (failed(input) || failed(type))
     return failure();
-  int64_t rank = type->getRank();
-  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", 1), rank + 1);
-  if (failed(axis))
-    return failure();
+  int64_t rank = type->getRank(), axis = node.intAttr("axis", 1);
+  if (axis < -rank || axis > rank)
+    return node.emitError() << "expects axis in [" << -rank << ", " << rank
+                            << "], got " << axis;
+  if (axis < 0)
+    axis += rank;
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d)
-    (d < *axis ? outer : inner) *= type->getDimSize(d);
+    (d < axis ? outer : inner) *= type->getDimSize(d);
   return node.setResult(node.reshape(*input, {outer, inner}));
 }
 
@@ -542,6 +544,67 @@ LogicalResult importRange(NodeContext &node) {
       node.loc, DenseElementsAttr::get(type, values))});
 }
 
+/// A constant i1 matrix of `shape` (rank 2) with `keep(row, column)`.
+template <typename Predicate>
+Value matrixMask(NodeContext &node, int64_t rows, int64_t columns,
+                 Predicate keep) {
+  SmallVector<bool> mask;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < columns; ++j)
+      mask.push_back(keep(i, j));
+  return node.builder.create<moc::ConstantOp>(
+      node.loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({rows, columns}, node.builder.getI1Type()),
+          ArrayRef<bool>(mask)));
+}
+
+/// Trilu: the upper or lower triangle (from diagonal k) of the last two
+/// dimensions, as a select with a constant mask.
+LogicalResult importTrilu(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  if (type->getRank() < 2)
+    return node.emitError() << "expects an input of rank 2 or more";
+  int64_t k = 0;
+  if (node.input(1)) {
+    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
+    if (failed(values))
+      return failure();
+    if (values->size() != 1)
+      return node.emitError() << "expects a scalar k";
+    k = values->front();
+  }
+  bool upper = node.intAttr("upper", 1);
+  Value mask = matrixMask(node, type->getDimSize(type->getRank() - 2),
+                          type->getDimSize(type->getRank() - 1),
+                          [&](int64_t i, int64_t j) {
+                            return upper ? j - i >= k : j - i <= k;
+                          });
+  return node.setResult(node.create<moc::SelectOp>(
+      mask, *input, node.scalar(type->getElementType(), 0)));
+}
+
+LogicalResult importEyeLike(NodeContext &node) {
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(type))
+    return failure();
+  if (type->getRank() != 2)
+    return node.emitError() << "expects a 2-D input";
+  Type element = type->getElementType();
+  if (node.hasAttribute("dtype")) {
+    element = importElementType(int32_t(node.intAttr("dtype", 0)), node.context());
+    if (!element)
+      return node.emitError() << "has an unsupported dtype";
+  }
+  int64_t k = node.intAttr("k", 0);
+  Value mask = matrixMask(node, type->getDimSize(0), type->getDimSize(1),
+                          [&](int64_t i, int64_t j) { return j - i == k; });
+  return node.setResult(node.create<moc::CastOp>(type->clone(element), mask));
+}
+
 } // namespace
 
 void registerTensorImporters(OpImporterTable &table) {
@@ -564,6 +627,8 @@ void registerTensorImporters(OpImporterTable &table) {
   table["Constant"] = importConstant;
   table["ConstantOfShape"] = importConstantOfShape;
   table["Range"] = importRange;
+  table["Trilu"] = importTrilu;
+  table["EyeLike"] = importEyeLike;
 }
 
 } // namespace mocc

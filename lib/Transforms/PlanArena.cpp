@@ -72,6 +72,32 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
   return total;
 }
 
+/// A buffer that is only computed to be copied into an output argument is
+/// computed in the output itself.
+void writeOutputsInPlace(func::FuncOp func) {
+  SmallVector<memref::CopyOp> copies;
+  func.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+  for (memref::CopyOp copy : copies) {
+    auto output = dyn_cast<BlockArgument>(copy.getTarget());
+    auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+    if (!output || !alloc || output.getType() != alloc.getType() ||
+        copy->getBlock() != alloc->getBlock() ||
+        output.getOwner() != alloc->getBlock())
+      continue;
+    // The output must not be touched before the copy, nor the buffer after.
+    if (llvm::any_of(output.getUsers(), [&](Operation *user) {
+          return user != copy && !copy->isBeforeInBlock(user);
+        }) ||
+        llvm::any_of(alloc->getUsers(), [&](Operation *user) {
+          return user != copy && !user->isBeforeInBlock(copy);
+        }))
+      continue;
+    copy.erase();
+    alloc.replaceAllUsesWith(output);
+    alloc.erase();
+  }
+}
+
 struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
   using PlanArenaPassBase::PlanArenaPassBase;
 
@@ -82,6 +108,7 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
                                  << "'";
       return signalPassFailure();
     }
+    writeOutputsInPlace(func);
     Block &block = func.getBody().front();
     DenseMap<Operation *, int64_t> position;
     for (auto [i, op] : llvm::enumerate(block))

@@ -73,9 +73,9 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   bufferization.setFunctionBoundaryTypeConversion(
       bufferization::LayoutMapOption::IdentityLayoutMap);
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  bufferization::BufferResultsToOutParamsOpts outParams;
-  outParams.hoistStaticAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Results become out-parameters; mocc-plan-arena then writes them in place
+  // (upstream's hoist-static-allocs crashes on returned arguments in LLVM 19).
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass());
   pm.addPass(createCanonicalizerPass());
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;

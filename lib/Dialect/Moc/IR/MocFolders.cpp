@@ -11,50 +11,6 @@ namespace mocc::moc {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-/// True if `attr` is a constant whose every element is `value`.
-static bool isSplatOf(Attribute attr, double value) {
-  auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
-  if (!splat)
-    return false;
-  Type element = splat.getElementType();
-  if (isa<FloatType>(element))
-    return splat.getSplatValue<APFloat>().convertToDouble() == value;
-  if (element.isInteger(1))
-    return false;
-  if (isa<IntegerType>(element))
-    return splat.getSplatValue<APInt>().getSExtValue() == int64_t(value);
-  return false;
-}
-
-/// Folds `x op c` to `x` when `c` is the identity constant and broadcasting
-/// it does not change x's type.
-static OpFoldResult foldIdentityOperand(Operation *op, Value lhs, Value rhs,
-                                        Attribute lhsAttr, Attribute rhsAttr,
-                                        double identity) {
-  Type resultType = op->getResult(0).getType();
-  if (isSplatOf(rhsAttr, identity) && lhs.getType() == resultType)
-    return lhs;
-  if (isSplatOf(lhsAttr, identity) && rhs.getType() == resultType)
-    return rhs;
-  return {};
-}
-
-OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, getLhs(), getRhs(), adaptor.getLhs(),
-                             adaptor.getRhs(), 0.0);
-}
-
-OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  return foldIdentityOperand(*this, getLhs(), getRhs(), adaptor.getLhs(),
-                             adaptor.getRhs(), 1.0);
-}
-
-OpFoldResult CastOp::fold(FoldAdaptor) {
-  if (getInput().getType() == getType())
-    return getInput();
-  return {};
-}
-
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

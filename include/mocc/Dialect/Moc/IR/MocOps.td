@@ -130,11 +130,15 @@ class Moc_BinaryOp<string mnemonic, string what, Type operandType = Moc_Tensor,
 def Moc_AddOp : Moc_BinaryOp<"add", "x + y", Moc_Tensor, "nullptr", [Commutative]> {
   let hasFolder = 1;
 }
-def Moc_SubOp : Moc_BinaryOp<"sub", "x - y">;
+def Moc_SubOp : Moc_BinaryOp<"sub", "x - y"> {
+  let hasFolder = 1;
+}
 def Moc_MulOp : Moc_BinaryOp<"mul", "x * y", Moc_Tensor, "nullptr", [Commutative]> {
   let hasFolder = 1;
 }
-def Moc_DivOp : Moc_BinaryOp<"div", "x / y (integers truncate toward zero)">;
+def Moc_DivOp : Moc_BinaryOp<"div", "x / y (integers truncate toward zero)"> {
+  let hasFolder = 1;
+}
 def Moc_PowOp : Moc_BinaryOp<"pow", "x ^ y">;
 def Moc_MaxOp : Moc_BinaryOp<"max", "the maximum", Moc_Tensor, "nullptr", [Commutative]>;
 def Moc_MinOp : Moc_BinaryOp<"min", "the minimum", Moc_Tensor, "nullptr", [Commutative]>;
@@ -151,10 +155,16 @@ def Moc_BitwiseOrOp : Moc_BinaryOp<"bitwise_or", "bitwise or", Moc_IntegerTensor
 def Moc_BitwiseXorOp : Moc_BinaryOp<"bitwise_xor", "bitwise exclusive or", Moc_IntegerTensor>;
 def Moc_ShiftLeftOp : Moc_BinaryOp<"shift_left", "x << y", Moc_IntegerTensor>;
 def Moc_ShiftRightOp : Moc_BinaryOp<"shift_right", "x >> y (logical)", Moc_IntegerTensor>;
-def Moc_EqualOp : Moc_BinaryOp<"equal", "x == y", Moc_Tensor, "i1">;
-def Moc_LessOp : Moc_BinaryOp<"less", "x < y", Moc_Tensor, "i1">;
+def Moc_EqualOp : Moc_BinaryOp<"equal", "x == y", Moc_Tensor, "i1"> {
+  let hasFolder = 1;
+}
+def Moc_LessOp : Moc_BinaryOp<"less", "x < y", Moc_Tensor, "i1"> {
+  let hasFolder = 1;
+}
 def Moc_LessEqualOp : Moc_BinaryOp<"less_equal", "x <= y", Moc_Tensor, "i1">;
-def Moc_GreaterOp : Moc_BinaryOp<"greater", "x > y", Moc_Tensor, "i1">;
+def Moc_GreaterOp : Moc_BinaryOp<"greater", "x > y", Moc_Tensor, "i1"> {
+  let hasFolder = 1;
+}
 def Moc_GreaterEqualOp : Moc_BinaryOp<"greater_equal", "x >= y", Moc_Tensor, "i1">;
 
 def Moc_SelectOp : Moc_Op<"select", [Pure, InferTypeOpAdaptor]> {
@@ -171,6 +181,7 @@ def Moc_SelectOp : Moc_Op<"select", [Pure, InferTypeOpAdaptor]> {
                    Moc_Tensor:$on_false);
   let results = (outs Moc_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Moc_CastOp : Moc_Op<"cast", [Pure, SameOperandsAndResultShape]> {
@@ -411,6 +422,7 @@ def Moc_ConcatOp : Moc_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Variadic<Moc_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Moc_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Moc_SliceOp : Moc_Op<"slice", [Pure, InferTypeOpAdaptor]> {
@@ -430,6 +442,7 @@ def Moc_SliceOp : Moc_Op<"slice", [Pure, InferTypeOpAdaptor]> {
                    DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
   let results = (outs Moc_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Moc_GatherOp : Moc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
@@ -448,6 +461,7 @@ def Moc_GatherOp : Moc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
                    I64Attr:$axis);
   let results = (outs Moc_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Moc_PadOp : Moc_Op<"pad", [Pure, InferTypeOpAdaptor]> {
