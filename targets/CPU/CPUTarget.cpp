@@ -77,6 +77,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   // (upstream's hoist-static-allocs crashes on returned arguments in LLVM 19).
   pm.addPass(bufferization::createBufferResultsToOutParamsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createFlattenGlobalsPass());
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;
   pm.addPass(createPlanArenaPass(arena));

@@ -16,6 +16,24 @@ def ExpandMathPass : Pass<"mocc-expand-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def FlattenGlobalsPass : Pass<"mocc-flatten-globals", "mlir::ModuleOp"> {
+  let summary = "Stores every constant buffer as a one-dimensional global";
+  let description = [{
+    Rewrites each multi-dimensional `memref.global` into a one-dimensional
+    one and each `memref.get_global` of it into a `memref.expand_shape` of the
+    flat buffer. Weights then translate to one flat LLVM constant each rather
+    than one small constant per innermost row, which keeps compile time
+    linear in the size of the weights. Weight blobs are shared, not copied.
+
+    ```mlir
+    memref.global "private" constant @w : memref<2x3xf32> = dense<...>
+    // becomes
+    memref.global "private" constant @w : memref<6xf32> = dense<...>
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
   let summary = "Places every intermediate buffer in one static arena";
   let description = [{
