@@ -29,6 +29,7 @@ public:
 private:
   LogicalResult checkOpset();
   LogicalResult checkSupported();
+  LogicalResult checkModel();
   LogicalResult importInputs(SmallVectorImpl<Type> &types,
                              SmallVectorImpl<std::string> &names);
   FailureOr<RankedTensorType> importInputType(const onnx::ValueInfoProto &info);
@@ -82,6 +83,19 @@ LogicalResult GraphImporter::checkSupported() {
   return emitError(UnknownLoc::get(&context))
          << "unsupported operators in " << unsupported.size()
          << (unsupported.size() == 1 ? " node: " : " nodes: ") << list;
+}
+
+/// The checker runs once the ops are known to be supported, so that an
+/// unsupported model gets the list of all its unsupported nodes.
+LogicalResult GraphImporter::checkModel() {
+  constexpr int64_t kNewestCheckedOpset = 17;
+  if (opset > kNewestCheckedOpset)
+    return success();
+  std::string complaint = checkOnnxModel(model);
+  if (complaint.empty())
+    return success();
+  return emitError(UnknownLoc::get(&context))
+         << "invalid ONNX model: " << complaint;
 }
 
 FailureOr<RankedTensorType>
@@ -216,7 +230,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 }
 
 OwningOpRef<ModuleOp> GraphImporter::import() {
-  if (failed(checkOpset()) || failed(checkSupported()))
+  if (failed(checkOpset()) || failed(checkSupported()) || failed(checkModel()))
     return nullptr;
   for (const onnx::TensorProto &tensor : graph.initializer())
     initializers[tensor.name()] = &tensor;

@@ -1,6 +1,7 @@
 //===- OnnxModel.cpp - Loading ONNX protobuf files ------------------------===//
 #include "OnnxModel.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -25,12 +26,21 @@ static bool parseMessage(llvm::StringRef bytes, Message &message) {
          stream.ConsumedEntireMessage();
 }
 
-/// The default-domain opset a model imports, or 0 if none.
-static int64_t defaultOpset(const onnx::ModelProto &proto) {
-  for (const onnx::OperatorSetIdProto &opset : proto.opset_import())
-    if (opset.domain().empty() || opset.domain() == "ai.onnx")
-      return opset.version();
-  return 0;
+std::string checkOnnxModel(const OnnxModel &model) {
+  try {
+    onnx::checker::CheckerContext context;
+    context.set_ir_version(int(model.proto.ir_version()));
+    std::unordered_map<std::string, int> opsets;
+    for (const onnx::OperatorSetIdProto &opset : model.proto.opset_import())
+      opsets[opset.domain()] = int(opset.version());
+    context.set_opset_imports(opsets);
+    context.set_model_dir(model.directory);
+    onnx::checker::LexicalScopeContext lexicalScope;
+    onnx::checker::check_graph(model.proto.graph(), context, lexicalScope);
+  } catch (const std::exception &e) {
+    return llvm::StringRef(e.what()).split('\n').first.str();
+  }
+  return "";
 }
 
 OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error) {
@@ -65,26 +75,6 @@ OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error) {
     return nullptr;
   }
   model->directory = llvm::sys::path::parent_path(path).str();
-  // libonnx's checker knows opsets up to 17: newer models are checked by the
-  // importer alone.
-  if (defaultOpset(model->proto) <= 17) {
-    try {
-      onnx::checker::CheckerContext context;
-      context.set_ir_version(model->proto.ir_version());
-      std::unordered_map<std::string, int> opsets;
-      for (const onnx::OperatorSetIdProto &opset : model->proto.opset_import())
-        opsets[opset.domain()] = int(opset.version());
-      context.set_opset_imports(opsets);
-      context.set_model_dir(model->directory);
-      onnx::checker::LexicalScopeContext lexicalScope;
-      onnx::checker::check_graph(model->proto.graph(), context, lexicalScope);
-    } catch (const std::exception &e) {
-      std::string message = e.what();
-      error = llvm::formatv("invalid ONNX model '{0}': {1}", path,
-                            llvm::StringRef(message).split('\n').first);
-      return nullptr;
-    }
-  }
   return model;
 }
 

@@ -23,6 +23,10 @@ public:
   std::vector<std::unique_ptr<onnx::TensorProto>> boundTensors;
 };
 
+/// Runs libonnx's checker on the main graph; returns its first complaint, or
+/// an empty string. libonnx knows opsets up to 17 only.
+std::string checkOnnxModel(const OnnxModel &model);
+
 /// The MLIR element type of an ONNX TensorProto.DataType, or null if mocc
 /// does not support it (strings, float8, complex, 4-bit types).
 mlir::Type importElementType(int32_t onnxType, mlir::MLIRContext *context);
