@@ -109,7 +109,7 @@ LogicalResult importCast(NodeContext &node) {
   Type element = importElementType(int32_t(to), node.context());
   if (!element)
     return node.emitError() << "casts to unsupported element type "
-                            << onnxTypeName(int32_t(to)).str();
+                            << onnxTypeName(int32_t(to));
   if (node.intAttr("saturate", 1) != 1 && !isa<FloatType>(element))
     return node.emitError() << "saturate applies to float8 types only";
   return importCastTo(node, element);

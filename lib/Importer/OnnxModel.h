@@ -32,7 +32,7 @@ std::string checkOnnxModel(const OnnxModel &model);
 mlir::Type importElementType(int32_t onnxType, mlir::MLIRContext *context);
 
 /// The name of an ONNX TensorProto.DataType, for messages.
-llvm::StringRef onnxTypeName(int32_t onnxType);
+std::string onnxTypeName(int32_t onnxType);
 
 /// Imports a tensor's value. Large raw data becomes a `dense_resource` blob
 /// that points into the model's memory rather than a copy. On failure

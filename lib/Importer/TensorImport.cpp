@@ -49,11 +49,17 @@ Type importElementType(int32_t onnxType, MLIRContext *context) {
   }
 }
 
-llvm::StringRef onnxTypeName(int32_t onnxType) {
+std::string onnxTypeName(int32_t onnxType) {
   if (onnx::TensorProto::DataType_IsValid(onnxType))
     return onnx::TensorProto::DataType_Name(
         onnx::TensorProto::DataType(onnxType));
-  return "unknown";
+  // Types newer than the libonnx protobuf (1.12).
+  static const char *const kNewer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
+      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0"};
+  if (onnxType >= 17 && onnxType < 17 + int32_t(std::size(kNewer)))
+    return kNewer[onnxType - 17];
+  return "data type " + std::to_string(onnxType);
 }
 
 /// Bytes of the tensor stored in an external file, mapped into `model`.
