@@ -170,9 +170,10 @@ LogicalResult LayerNormOp::verify() {
 template <typename SoftmaxLikeOp>
 static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
   int64_t rank = tensorOf(op.getInput()).getRank();
-  if (op.getAxis() < 0 || op.getAxis() >= rank)
+  int64_t axis = op.getAxis(); // I64Attr getters return uint64_t.
+  if (axis < 0 || axis >= rank)
     return op.emitOpError() << "expects axis in [0, " << rank << "), got "
-                            << op.getAxis();
+                            << axis;
   return success();
 }
 
@@ -192,7 +193,8 @@ LogicalResult ReduceProdOp::verify() { return verifyReduction(*this); }
 
 template <typename ArgOp>
 static LogicalResult verifyArgReduction(ArgOp op) {
-  return verifyAxes(op, {op.getAxis()}, tensorOf(op.getInput()).getRank());
+  int64_t axis = op.getAxis();
+  return verifyAxes(op, axis, tensorOf(op.getInput()).getRank());
 }
 
 LogicalResult ArgMaxOp::verify() { return verifyArgReduction(*this); }
@@ -273,9 +275,10 @@ LogicalResult SliceOp::verify() {
 
 LogicalResult GatherOp::verify() {
   int64_t rank = tensorOf(getInput()).getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
+  int64_t axis = getAxis(); // I64Attr getters return uint64_t.
+  if (axis < 0 || axis >= rank)
     return emitOpError() << "expects axis in [0, " << rank << "), got "
-                         << getAxis();
+                         << axis;
   return success();
 }
 

@@ -240,7 +240,8 @@ def Moc_ConvOp : Moc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
   let hasVerifier = 1;
 }
 
-class Moc_PoolOp<string mnemonic, string what, dag extra>
+class Moc_PoolOp<string mnemonic, string what, dag extra,
+                 Type tensorType = Moc_FloatTensor>
     : Moc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = what # " pooling over the spatial dimensions";
   let description = "Takes the " # what # " of each window of `kernel_shape` "
@@ -250,15 +251,16 @@ class Moc_PoolOp<string mnemonic, string what, dag extra>
       # " %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, "
       # "dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false}"
       # " : (tensor<1x8x32x32xf32>) -> tensor<1x8x16x16xf32>\n```";
-  let arguments = !con((ins Moc_FloatTensor:$input,
+  let arguments = !con((ins tensorType:$input,
       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
       DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
       BoolAttr:$ceil_mode), extra);
-  let results = (outs Moc_FloatTensor:$output);
+  let results = (outs tensorType:$output);
   let hasVerifier = 1;
 }
 
-def Moc_MaxPoolOp : Moc_PoolOp<"max_pool", "maximum", (ins)>;
+// ONNX's MaxPool also takes 8-bit integers.
+def Moc_MaxPoolOp : Moc_PoolOp<"max_pool", "maximum", (ins), Moc_Tensor>;
 def Moc_AveragePoolOp : Moc_PoolOp<"average_pool", "average",
     (ins BoolAttr:$count_include_pad)>;
 

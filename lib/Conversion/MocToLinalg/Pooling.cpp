@@ -1,0 +1,268 @@
+//===- Pooling.cpp - Lowering of moc.max_pool and moc.average_pool --------===//
+//
+// The input is padded (with -inf for max, 0 for average), including the
+// extra end positions that ceil_mode windows reach, and pooled with the named
+// NC(D)HW window ops or an N-d window generic. The average's divisor is the
+// number of positions each window covers: inside the input only, or inside
+// the explicitly padded input with count_include_pad; never the ceil_mode
+// positions. It factors per spatial dimension, so it is one small constant
+// vector per dimension.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace mocc::moc_to_linalg {
+namespace {
+
+/// The window geometry of a pooling op with static spatial sizes.
+struct Window {
+  SmallVector<int64_t> input, output, kernel, strides, dilations, padBegin,
+      padEnd;
+
+  int64_t spatial() const { return input.size(); }
+
+  /// The end padding that makes every window fit: the explicit pads plus
+  /// what ceil_mode windows reach beyond them.
+  SmallVector<int64_t> requiredPadEnd() const {
+    SmallVector<int64_t> pads;
+    for (int64_t i = 0; i < spatial(); ++i) {
+      int64_t needed =
+          (output[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1;
+      int64_t have = input[i] + padBegin[i] + padEnd[i];
+      pads.push_back(padEnd[i] + std::max<int64_t>(0, needed - have));
+    }
+    return pads;
+  }
+
+  /// The positions the window at `o` along dimension `i` counts.
+  int64_t count(int64_t i, int64_t o, bool includePad) const {
+    int64_t lowest = includePad ? -padBegin[i] : 0;
+    int64_t end = includePad ? input[i] + padEnd[i] : input[i];
+    int64_t counted = 0;
+    for (int64_t k = 0; k < kernel[i]; ++k) {
+      int64_t p = o * strides[i] - padBegin[i] + k * dilations[i];
+      counted += p >= lowest && p < end;
+    }
+    return counted;
+  }
+};
+
+template <typename PoolOp>
+FailureOr<Window> getWindow(PoolOp op, RankedTensorType resultType) {
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  Window window;
+  int64_t spatial = inputType.getRank() - 2;
+  for (int64_t i = 0; i < spatial; ++i) {
+    if (inputType.isDynamicDim(i + 2) || resultType.isDynamicDim(i + 2))
+      return failure();
+    window.input.push_back(inputType.getDimSize(i + 2));
+    window.output.push_back(resultType.getDimSize(i + 2));
+  }
+  window.kernel.assign(op.getKernelShape().begin(), op.getKernelShape().end());
+  window.strides.assign(op.getStrides().begin(), op.getStrides().end());
+  window.dilations.assign(op.getDilations().begin(), op.getDilations().end());
+  window.padBegin.assign(op.getPads().begin(), op.getPads().begin() + spatial);
+  window.padEnd.assign(op.getPads().begin() + spatial, op.getPads().end());
+  return window;
+}
+
+enum class PoolKind { Max, Sum };
+
+/// Pools the padded `input` into `init` (N x C x O...); integer maxima
+/// compare as unsigned if `isUnsigned`.
+Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
+                Value init, const Window &window, bool isUnsigned = false) {
+  MLIRContext *context = b.getContext();
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  Value shape = createEmpty(
+      b, loc, getAsIndexOpFoldResult(context, window.kernel), element);
+  SmallVector<Value> ins = {input, shape};
+  Type initType = init.getType();
+  Attribute strides = b.getI64TensorAttr(window.strides);
+  Attribute dilations = b.getI64TensorAttr(window.dilations);
+  int64_t spatial = window.spatial();
+  // The named ops compare integers as signed: integers take the generic.
+  bool named = isa<FloatType>(element);
+  if (named && spatial == 2 && kind == PoolKind::Max)
+    return b
+        .create<linalg::PoolingNchwMaxOp>(loc, initType, ins, init, strides,
+                                          dilations)
+        .getResult(0);
+  if (named && spatial == 2 && kind == PoolKind::Sum)
+    return b
+        .create<linalg::PoolingNchwSumOp>(loc, initType, ins, init, strides,
+                                          dilations)
+        .getResult(0);
+  if (named && spatial == 1 && kind == PoolKind::Max)
+    return b
+        .create<linalg::PoolingNcwMaxOp>(loc, initType, ins, init, strides,
+                                         dilations)
+        .getResult(0);
+  if (named && spatial == 1 && kind == PoolKind::Sum)
+    return b
+        .create<linalg::PoolingNcwSumOp>(loc, initType, ins, init, strides,
+                                         dilations)
+        .getResult(0);
+
+  // Loops (n, c, o1..on, k1..kn).
+  int64_t loops = 2 + 2 * spatial;
+  SmallVector<AffineExpr> inputExprs = {b.getAffineDimExpr(0),
+                                        b.getAffineDimExpr(1)};
+  SmallVector<AffineExpr> windowExprs, outExprs = inputExprs;
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = b.getAffineDimExpr(2 + i);
+    AffineExpr k = b.getAffineDimExpr(2 + spatial + i);
+    inputExprs.push_back(o * window.strides[i] + k * window.dilations[i]);
+    windowExprs.push_back(k);
+    outExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inputExprs, context),
+                                 AffineMap::get(loops, 0, windowExprs, context),
+                                 AffineMap::get(loops, 0, outExprs, context)};
+  SmallVector<utils::IteratorType> iterators = parallelIterators(2 + spatial);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  return b
+      .create<linalg::GenericOp>(
+          loc, initType, ins, init, maps, iterators,
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            Value acc = args[2];
+            Value x = args[0];
+            if (isa<FloatType>(x.getType()))
+              x = convertFloat(nested, nestedLoc, x, acc.getType());
+            Value result =
+                kind == PoolKind::Max
+                    ? createMax(nested, nestedLoc, acc, x, isUnsigned)
+                    : createAdd(nested, nestedLoc, acc, x);
+            nested.create<linalg::YieldOp>(nestedLoc, result);
+          })
+      .getResult(0);
+}
+
+/// Pads `input` for `window`; returns it with the result sizes.
+Value padForWindow(OpBuilder &b, Location loc, Value input,
+                   const Window &window, Value padValue) {
+  SmallVector<int64_t> low = {0, 0}, high = {0, 0};
+  llvm::append_range(low, window.padBegin);
+  llvm::append_range(high, window.requiredPadEnd());
+  return padConstant(b, loc, input, low, high, padValue);
+}
+
+struct MaxPoolLowering : OpConversionPattern<moc::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType =
+        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "unsupported result type");
+    FailureOr<Window> window = getWindow(op, resultType);
+    if (failed(window))
+      return rewriter.notifyMatchFailure(op, "expects static spatial sizes");
+    Type element = resultType.getElementType();
+    bool isUnsigned = isUnsignedInteger(elementOf(op.getInput().getType()));
+    Value lowest = lowestValue(rewriter, loc, element, isUnsigned);
+    Value input =
+        padForWindow(rewriter, loc, adaptor.getInput(), *window, lowest);
+    Value init = createFilled(
+        rewriter, loc, getSizesLike(rewriter, loc, resultType, input), lowest);
+    Value result = buildPool(rewriter, loc, PoolKind::Max, input, init, *window,
+                             isUnsigned);
+    if (result.getType() != resultType)
+      result = rewriter.create<tensor::CastOp>(loc, resultType, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct AveragePoolLowering : OpConversionPattern<moc::AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto resultType =
+        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "unsupported result type");
+    FailureOr<Window> window = getWindow(op, resultType);
+    if (failed(window))
+      return rewriter.notifyMatchFailure(op, "expects static spatial sizes");
+    Type element = resultType.getElementType();
+    Type accType = computeTypeOf(element);
+    Value input = padForWindow(rewriter, loc, adaptor.getInput(), *window,
+                               scalarConstant(rewriter, loc, element, 0));
+    SmallVector<OpFoldResult> sizes =
+        getSizesLike(rewriter, loc, resultType, input);
+    Value init = createFilled(rewriter, loc, sizes,
+                              scalarConstant(rewriter, loc, accType, 0));
+    Value sum = buildPool(rewriter, loc, PoolKind::Sum, input, init, *window);
+
+    // The divisor factors into one vector of window sizes per spatial
+    // dimension; a scalar where every window has the same size.
+    bool includePad = op.getCountIncludePad();
+    int64_t spatial = window->spatial(), rank = resultType.getRank();
+    SmallVector<SmallVector<float>> counts(spatial);
+    bool uniform = true;
+    float uniformCount = 1;
+    for (int64_t i = 0; i < spatial; ++i) {
+      for (int64_t o = 0; o < window->output[i]; ++o)
+        counts[i].push_back(float(window->count(i, o, includePad)));
+      uniform &= llvm::all_equal(counts[i]);
+      if (!counts[i].empty())
+        uniformCount *= counts[i].front();
+    }
+    SmallVector<Value> ins = {sum};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    if (!uniform) {
+      for (int64_t i = 0; i < spatial; ++i) {
+        auto type = RankedTensorType::get({int64_t(counts[i].size())},
+                                          rewriter.getF32Type());
+        ins.push_back(rewriter.create<arith::ConstantOp>(
+            loc, DenseElementsAttr::get(type, ArrayRef<float>(counts[i]))));
+        maps.push_back(
+            AffineMap::get(rank, 0, rewriter.getAffineDimExpr(2 + i), context));
+      }
+    }
+    Value result =
+        buildMapped(rewriter, loc, sum, element, ins, maps,
+                    [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                      Value divisor;
+                      if (uniform) {
+                        divisor = scalarConstant(b, l, accType, uniformCount);
+                      } else {
+                        divisor = args[1];
+                        for (int64_t i = 1; i < spatial; ++i)
+                          divisor =
+                              b.create<arith::MulFOp>(l, divisor, args[1 + i]);
+                        divisor = convertFloat(b, l, divisor, accType);
+                      }
+                      Value mean = b.create<arith::DivFOp>(l, args[0], divisor);
+                      return convertFloat(b, l, mean, element);
+                    });
+    if (result.getType() != resultType)
+      result = rewriter.create<tensor::CastOp>(loc, resultType, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populatePoolingPatterns(TypeConverter &converter,
+                             RewritePatternSet &patterns) {
+  patterns.add<MaxPoolLowering, AveragePoolLowering>(converter,
+                                                     patterns.getContext());
+}
+
+} // namespace mocc::moc_to_linalg

@@ -1,0 +1,423 @@
+//===- Utils.cpp - Shared helpers of the moc-to-linalg lowering -----------===//
+#include "Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+
+using namespace mlir;
+
+namespace mocc::moc_to_linalg {
+
+//===----------------------------------------------------------------------===//
+// Types and scalars
+//===----------------------------------------------------------------------===//
+
+bool isUnsignedInteger(Type mocElement) {
+  auto integer = dyn_cast<IntegerType>(mocElement);
+  return integer && integer.isUnsigned();
+}
+
+Type elementOf(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.getElementType();
+  return type;
+}
+
+Type computeTypeOf(Type element) {
+  if (auto floatType = dyn_cast<FloatType>(element))
+    if (floatType.getWidth() < 32)
+      return Float32Type::get(element.getContext());
+  return element;
+}
+
+Value convertFloat(OpBuilder &b, Location loc, Value value, Type to) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  if (cast<FloatType>(from).getWidth() < cast<FloatType>(to).getWidth())
+    return b.create<arith::ExtFOp>(loc, to, value);
+  return b.create<arith::TruncFOp>(loc, to, value);
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(floatType, value));
+  if (type.isIndex())
+    return b.create<arith::ConstantIndexOp>(loc, int64_t(value));
+  auto integer = cast<IntegerType>(type);
+  APInt bits(integer.getWidth(), uint64_t(int64_t(value)), /*isSigned=*/true);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(integer, bits));
+}
+
+/// An extreme value of `type`: the largest if `high`, else the smallest.
+static Value extremeValue(OpBuilder &b, Location loc, Type type,
+                          bool isUnsigned, bool high) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.create<arith::ConstantOp>(
+        loc,
+        b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
+                                                  /*Negative=*/!high)));
+  auto integer = cast<IntegerType>(type);
+  unsigned width = integer.getWidth();
+  isUnsigned = isUnsigned || width == 1;
+  APInt bits = isUnsigned ? (high ? APInt::getMaxValue(width)
+                                  : APInt::getMinValue(width))
+                          : (high ? APInt::getSignedMaxValue(width)
+                                  : APInt::getSignedMinValue(width));
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(integer, bits));
+}
+
+Value lowestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  return extremeValue(b, loc, type, isUnsigned, /*high=*/false);
+}
+
+Value highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  return extremeValue(b, loc, type, isUnsigned, /*high=*/true);
+}
+
+Value createAdd(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<FloatType>(lhs.getType()))
+    return b.create<arith::AddFOp>(loc, lhs, rhs);
+  return b.create<arith::AddIOp>(loc, lhs, rhs);
+}
+
+Value createMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<FloatType>(lhs.getType()))
+    return b.create<arith::MulFOp>(loc, lhs, rhs);
+  return b.create<arith::MulIOp>(loc, lhs, rhs);
+}
+
+Value createMax(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return b.create<arith::MaximumFOp>(loc, lhs, rhs);
+  if (isUnsigned || lhs.getType().isInteger(1))
+    return b.create<arith::MaxUIOp>(loc, lhs, rhs);
+  return b.create<arith::MaxSIOp>(loc, lhs, rhs);
+}
+
+Value createMin(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return b.create<arith::MinimumFOp>(loc, lhs, rhs);
+  if (isUnsigned || lhs.getType().isInteger(1))
+    return b.create<arith::MinUIOp>(loc, lhs, rhs);
+  return b.create<arith::MinSIOp>(loc, lhs, rhs);
+}
+
+Value createDiv(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return b.create<arith::DivFOp>(loc, lhs, rhs);
+  if (isUnsigned)
+    return b.create<arith::DivUIOp>(loc, lhs, rhs);
+  return b.create<arith::DivSIOp>(loc, lhs, rhs);
+}
+
+Value createNumericCast(OpBuilder &b, Location loc, Value value, Type to,
+                        bool fromUnsigned, bool toUnsigned) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  // Anything converts to bool as `x != 0`.
+  if (to.isInteger(1)) {
+    if (fromFloat)
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, value,
+                                     scalarConstant(b, loc, from, 0.0));
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, value,
+                                   scalarConstant(b, loc, from, 0.0));
+  }
+  if (fromFloat && toFloat)
+    return convertFloat(b, loc, value, to);
+  if (toFloat) {
+    if (fromUnsigned || from.isInteger(1))
+      return b.create<arith::UIToFPOp>(loc, to, value);
+    return b.create<arith::SIToFPOp>(loc, to, value);
+  }
+  auto toInteger = cast<IntegerType>(to);
+  if (fromFloat) {
+    // Floats truncate toward zero. Unsigned targets narrower than 64 bits go
+    // through i64 so that negative values wrap as they do in C and numpy.
+    if (!toUnsigned)
+      return b.create<arith::FPToSIOp>(loc, to, value);
+    if (toInteger.getWidth() == 64)
+      return b.create<arith::FPToUIOp>(loc, to, value);
+    Value wide = b.create<arith::FPToSIOp>(loc, b.getI64Type(), value);
+    return b.create<arith::TruncIOp>(loc, to, wide);
+  }
+  unsigned fromWidth = cast<IntegerType>(from).getWidth();
+  if (fromWidth > toInteger.getWidth())
+    return b.create<arith::TruncIOp>(loc, to, value);
+  if (fromWidth == toInteger.getWidth())
+    return value;
+  if (fromUnsigned || fromWidth == 1)
+    return b.create<arith::ExtUIOp>(loc, to, value);
+  return b.create<arith::ExtSIOp>(loc, to, value);
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor) {
+  return tensor::getMixedSizes(b, loc, tensor);
+}
+
+SmallVector<OpFoldResult> getSizesLike(OpBuilder &b, Location loc,
+                                       RankedTensorType type, Value like) {
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+    else
+      sizes.push_back(b.create<tensor::DimOp>(loc, like, d).getResult());
+  }
+  return sizes;
+}
+
+Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type element) {
+  return b.create<tensor::EmptyOp>(loc, sizes, element);
+}
+
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Value value) {
+  Value empty = createEmpty(b, loc, sizes, value.getType());
+  return b.create<linalg::FillOp>(loc, value, empty).getResult(0);
+}
+
+Value padConstant(OpBuilder &b, Location loc, Value input,
+                  ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value value) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, size] : llvm::enumerate(shape))
+    if (!ShapedType::isDynamic(size))
+      size += low[d] + high[d];
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  return b.create<tensor::PadOp>(
+      loc, resultType, input, getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), value);
+}
+
+SmallVector<utils::IteratorType> parallelIterators(unsigned count) {
+  return SmallVector<utils::IteratorType>(count, utils::IteratorType::parallel);
+}
+
+AffineMap broadcastMap(MLIRContext *context, ArrayRef<int64_t> operandShape,
+                       ArrayRef<int64_t> resultShape) {
+  int64_t offset = resultShape.size() - operandShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, size] : llvm::enumerate(operandShape)) {
+    if (size == 1 && resultShape[offset + i] != 1)
+      exprs.push_back(getAffineConstantExpr(0, context));
+    else
+      exprs.push_back(getAffineDimExpr(offset + i, context));
+  }
+  return AffineMap::get(resultShape.size(), 0, exprs, context);
+}
+
+Value buildElementwise(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    ValueRange operands,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *context = b.getContext();
+  int64_t rank = resultType.getRank();
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      sizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    // Read the size from an operand that is dynamic here too; failing that
+    // (inconsistent types), from one that is not broadcast.
+    OpFoldResult size = b.getIndexAttr(1);
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t od = d - (rank - type.getRank());
+      if (od < 0)
+        continue;
+      if (type.isDynamicDim(od)) {
+        size = b.create<tensor::DimOp>(loc, operand, od).getResult();
+        break;
+      }
+      if (type.getDimSize(od) != 1)
+        size = b.getIndexAttr(type.getDimSize(od));
+    }
+    sizes.push_back(size);
+  }
+  Value init = createEmpty(b, loc, sizes, resultType.getElementType());
+
+  SmallVector<AffineMap> maps;
+  for (Value operand : operands)
+    maps.push_back(broadcastMap(
+        context, cast<RankedTensorType>(operand.getType()).getShape(),
+        resultType.getShape()));
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  auto generic = b.create<linalg::GenericOp>(
+      loc, TypeRange{init.getType()}, operands, ValueRange{init}, maps,
+      parallelIterators(rank),
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        nested.create<linalg::YieldOp>(nestedLoc, result);
+      });
+  Value result = generic.getResult(0);
+  if (result.getType() != resultType)
+    result = b.create<tensor::CastOp>(loc, resultType, result);
+  return result;
+}
+
+Value buildMapped(OpBuilder &b, Location loc, Value like, Type element,
+                  ValueRange inputs, ArrayRef<AffineMap> maps,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = cast<RankedTensorType>(like.getType()).getRank();
+  Value init = createEmpty(b, loc, getSizes(b, loc, like), element);
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(b.getMultiDimIdentityMap(rank));
+  return b
+      .create<linalg::GenericOp>(
+          loc, init.getType(), inputs, init, allMaps, parallelIterators(rank),
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            nested.create<linalg::YieldOp>(
+                nestedLoc, body(nested, nestedLoc, args.drop_back()));
+          })
+      .getResult(0);
+}
+
+AffineMap keptDimsMap(MLIRContext *context, int64_t rank,
+                      ArrayRef<int64_t> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(dims, d))
+      exprs.push_back(getAffineDimExpr(d, context));
+  return AffineMap::get(rank, 0, exprs, context);
+}
+
+Value countElements(OpBuilder &b, Location loc, Value tensor,
+                    ArrayRef<int64_t> dims, Type type) {
+  auto tensorType = cast<RankedTensorType>(tensor.getType());
+  int64_t known = 1;
+  Value dynamic;
+  for (int64_t d : dims) {
+    if (!tensorType.isDynamicDim(d)) {
+      known *= tensorType.getDimSize(d);
+      continue;
+    }
+    Value size = b.create<tensor::DimOp>(loc, tensor, d);
+    dynamic = dynamic ? b.create<arith::MulIOp>(loc, dynamic, size) : size;
+  }
+  if (!dynamic)
+    return scalarConstant(b, loc, type, double(known));
+  if (known != 1)
+    dynamic = b.create<arith::MulIOp>(
+        loc, dynamic, b.create<arith::ConstantIndexOp>(loc, known));
+  if (type.isIndex())
+    return dynamic;
+  Value count = b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), dynamic);
+  return createNumericCast(b, loc, count, type, /*fromUnsigned=*/true,
+                           /*toUnsigned=*/false);
+}
+
+SmallVector<Value> buildReduction(OpBuilder &b, Location loc, ValueRange inputs,
+                                  ValueRange reduced, ArrayRef<int64_t> dims,
+                                  ValueRange inits, BodyFn body) {
+  MLIRContext *context = b.getContext();
+  Value first = inputs.front();
+  int64_t rank = cast<RankedTensorType>(first.getType()).getRank();
+  SmallVector<OpFoldResult> allSizes = getSizes(b, loc, first);
+  SmallVector<OpFoldResult> keptSizes;
+  SmallVector<AffineExpr> keptExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (llvm::is_contained(dims, d)) {
+      iterators.push_back(utils::IteratorType::reduction);
+      continue;
+    }
+    iterators.push_back(utils::IteratorType::parallel);
+    keptSizes.push_back(allSizes[d]);
+    keptExprs.push_back(getAffineDimExpr(d, context));
+  }
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
+  AffineMap kept = AffineMap::get(rank, 0, keptExprs, context);
+
+  SmallVector<Value> operands(inputs);
+  llvm::append_range(operands, reduced);
+  SmallVector<AffineMap> maps(inputs.size(), identity);
+  maps.append(reduced.size() + inits.size(), kept);
+  SmallVector<Value> outputs;
+  SmallVector<Type> outputTypes;
+  for (Value init : inits) {
+    outputs.push_back(createFilled(b, loc, keptSizes, init));
+    outputTypes.push_back(outputs.back().getType());
+  }
+  auto generic = b.create<linalg::GenericOp>(
+      loc, outputTypes, operands, outputs, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        SmallVector<Value> results = body(nested, nestedLoc, args);
+        nested.create<linalg::YieldOp>(nestedLoc, results);
+      });
+  return SmallVector<Value>(generic.getResults());
+}
+
+Value convertElementType(OpBuilder &b, Location loc, Value tensor,
+                         Type element) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getElementType() == element)
+    return tensor;
+  return buildElementwise(
+      b, loc, type.clone(element), tensor,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        return convertFloat(nested, nestedLoc, args[0], element);
+      });
+}
+
+Value collapse(OpBuilder &b, Location loc, Value value,
+               ArrayRef<ReassociationIndices> groups) {
+  return b.create<tensor::CollapseShapeOp>(loc, value, groups);
+}
+
+Value expand(OpBuilder &b, Location loc, Value value,
+             ArrayRef<ReassociationIndices> groups,
+             ArrayRef<OpFoldResult> sizes) {
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  dispatchIndexOpFoldResults(sizes, dynamic, shape);
+  auto type = RankedTensorType::get(
+      shape, cast<RankedTensorType>(value.getType()).getElementType());
+  return b.create<tensor::ExpandShapeOp>(loc, type, value, groups, sizes);
+}
+
+Value insertUnitDims(OpBuilder &b, Location loc, Value value,
+                     ArrayRef<int64_t> dims) {
+  if (dims.empty())
+    return value;
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t resultRank = type.getRank() + dims.size();
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  int64_t source = 0;
+  for (int64_t d = 0; d < resultRank; ++d) {
+    if (llvm::is_contained(dims, d)) {
+      shape.push_back(1);
+      pending.push_back(d);
+      continue;
+    }
+    shape.push_back(type.getDimSize(source++));
+    pending.push_back(d);
+    groups.push_back(std::move(pending));
+    pending.clear();
+  }
+  // Trailing unit dimensions join the last group (a 0-d source has none).
+  if (!groups.empty())
+    llvm::append_range(groups.back(), pending);
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  return b.create<tensor::ExpandShapeOp>(loc, resultType, value, groups);
+}
+
+} // namespace mocc::moc_to_linalg

@@ -1,0 +1,91 @@
+//===- Registration.cpp - What mocc's tools register ----------------------===//
+#include "mocc/Tools/Registration.h"
+
+#include "mocc/Conversion/Passes.h"
+#include "mocc/Dialect/Moc/IR/MocDialect.h"
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mocc {
+
+void registerMoccDialects(mlir::DialectRegistry &registry) {
+  using namespace mlir;
+  registry.insert<moc::MocDialect, affine::AffineDialect, arith::ArithDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+                  math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+                  tensor::TensorDialect, vector::VectorDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  cf::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+}
+
+void registerMoccPasses() {
+  using namespace mlir;
+  // mocc.
+  registerMoccConversionPasses();
+  registerMoccTransformsPasses();
+  // Generic transformations.
+  registerCanonicalizerPass();
+  registerCSEPass();
+  registerInlinerPass();
+  registerLoopInvariantCodeMotionPass();
+  registerSCCPPass();
+  registerSymbolDCEPass();
+  // Linalg and bufferization.
+  registerLinalgElementwiseOpFusionPass();
+  registerLinalgFoldUnitExtentDimsPass();
+  registerLinalgGeneralizeNamedOpsPass();
+  registerConvertLinalgToLoopsPass();
+  registerConvertLinalgToAffineLoopsPass();
+  bufferization::registerOneShotBufferizePass();
+  bufferization::registerEmptyTensorEliminationPass();
+  bufferization::registerEmptyTensorToAllocTensorPass();
+  bufferization::registerBufferResultsToOutParamsPass();
+  bufferization::registerBufferizationPipelines();
+  // Lowering to LLVM.
+  arith::registerArithExpandOpsPass();
+  memref::registerExpandStridedMetadataPass();
+  registerConvertAffineToStandardPass();
+  registerSCFToControlFlowPass();
+  registerArithToLLVMConversionPass();
+  registerConvertMathToLLVMPass();
+  registerConvertMathToLibmPass();
+  registerConvertIndexToLLVMPass();
+  registerConvertControlFlowToLLVMPass();
+  registerConvertFuncToLLVMPass();
+  registerFinalizeMemRefToLLVMConversionPass();
+  registerReconcileUnrealizedCastsPass();
+}
+
+} // namespace mocc

@@ -1,0 +1,683 @@
+#!/usr/bin/env python3
+"""Runs ONNX backend node tests through mocc and mocc-run for one target.
+
+Run with the project venv's python (stdlib + numpy + onnx only), e.g.:
+
+    .venv/bin/python test/e2e/conformance/run_node_tests.py --suite debian --target x86_64 \\
+        --mocc build/bin/mocc --mocc-run build/bin/mocc-run \\
+        --expectations test/e2e/conformance/expected_failures_debian_x86_64.txt
+
+    .venv/bin/python test/e2e/conformance/run_node_tests.py --suite onnx --target aarch64 \\
+        --mocc build/bin/mocc --mocc-run build/bin/aarch64/mocc-run \\
+        --expectations test/e2e/conformance/expected_failures_onnx_aarch64.txt
+
+Suites:
+  debian  Debian's libonnx-testdata (ONNX 1.12 node tests with data),
+          /usr/share/libonnx-testdata/data/node.
+  onnx    The node tests of the installed (pinned) onnx release. Since onnx 1.20
+          (onnx/onnx#7959) the wheel no longer ships node-test data and
+          `backend-test-tools generate-data` writes only model tests; ONNX's own
+          backend runner recreates the node tests in memory from
+          onnx.backend.test.case.node via onnx.backend.test.loader. This script
+          does the same and writes them to disk in the usual layout (model.onnx,
+          test_data_set_0/input_*.pb, output_*.pb), exactly as generate-data used
+          to, into a cache dir keyed by the onnx version (numpy seeded with 0, so
+          the data is reproducible).
+
+Tests whose model imports the `ai.onnx.preview.training` domain are excluded and counted.
+
+Each test is compiled once (`mocc model.onnx -target=T -o test.so`), then every data set is
+run with `mocc-run test.so --inputs DS --compare DS --rtol R --atol A` (defaults are the
+ONNX backend runner's: rtol=1e-3, atol=1e-7; the comparison is numpy's assert_allclose,
+|out - ref| <= atol + rtol * |ref|, NaN == NaN). For target aarch64 on a non-AArch64 host,
+mocc-run (the AArch64 build) runs under `qemu-aarch64 -L /usr/aarch64-linux-gnu`.
+
+If mocc reports that a graph input "must be a compile-time constant" (e.g. Reshape's shape
+fed as a graph input), the test is compiled again with `--bind-input=NAME=input_K.pb` for each
+such input, using the test's own data; this repeats while mocc names further inputs (it reports
+one at a time: Slice's starts, then ends, ...). Data sets whose bound values differ get their
+own library. The bound inputs are left out of the inputs given to mocc-run (renumbered),
+falling back to all inputs if mocc-run rejects that. Passes that needed binding are counted.
+
+Results: pass, compile-fail, run-fail, mismatch, timeout. With --expectations FILE (one
+known-failing test per line, `name  # reason`), a test that is not listed but fails is a
+regression (exit 1); a listed test that passes is reported as an unexpected pass (exit 0).
+--update-expectations rewrites FILE from this run (with --filter, only the selected
+tests' entries change).
+
+Exit status: 0 no regression, 1 regressions, 2 usage or setup error (or mocc / mocc-run
+changed during the run, e.g. rebuilt: nothing is written then), 77 a prerequisite
+is missing (test data, qemu) so the run was skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP = 77
+REPO = Path(__file__).resolve().parents[3]
+DEBIAN_NODE_DIR = Path("/usr/share/libonnx-testdata/data/node")
+TRAINING_DOMAIN = "ai.onnx.preview.training"
+# ONNX's backend runner defaults (onnx/backend/test/case/node/__init__.py: TestCase(rtol=1e-3, atol=1e-7)).
+ONNX_RTOL = 1e-3
+ONNX_ATOL = 1e-7
+CONSTANT_MARKER = "must be a compile-time constant"
+REASON_MAX = 110
+# Bump when the on-disk layout written by generate_onnx_suite changes.
+GENERATOR_VERSION = 1
+
+
+# --------------------------------------------------------------------------- test discovery
+
+
+@dataclass
+class NodeTest:
+    name: str
+    dir: Path
+    inputs: list[str]  # graph input names (non-initializer), in input_K.pb order
+    data_sets: list[Path]
+
+
+@dataclass
+class Result:
+    name: str
+    status: str  # pass | compile-fail | run-fail | mismatch | timeout
+    reason: str = ""
+    bound_inputs: list[str] = field(default_factory=list)
+    compile_s: float = 0.0
+    run_s: float = 0.0
+
+
+def load_suite(root: Path, pattern: re.Pattern | None):
+    """Returns (applicable tests, training-domain test names), both sorted, after the filter."""
+    import onnx
+
+    tests, training = [], []
+    for d in sorted(p for p in root.iterdir() if p.is_dir()):
+        if pattern and not pattern.search(d.name):
+            continue
+        model_path = d / "model.onnx"
+        if not model_path.is_file():
+            continue
+        model = onnx.load(str(model_path), load_external_data=False)
+        if any(o.domain == TRAINING_DOMAIN for o in model.opset_import):
+            training.append(d.name)
+            continue
+        inits = {t.name for t in model.graph.initializer}
+        inputs = [i.name for i in model.graph.input if i.name not in inits]
+        data_sets = sorted(
+            (p for p in d.iterdir() if p.is_dir() and p.name.startswith("test_data_set_")),
+            key=lambda p: int(p.name.rsplit("_", 1)[1]),
+        )
+        tests.append(NodeTest(d.name, d, inputs, data_sets))
+    return tests, training
+
+
+def _write_value(path: Path, value, vi) -> None:
+    """Serializes one test input/output exactly as onnx's former generate-data did."""
+    from onnx import TensorProto, numpy_helper
+
+    if vi.type.HasField("map_type"):
+        proto = numpy_helper.from_dict(value, vi.name)
+    elif vi.type.HasField("sequence_type"):
+        proto = numpy_helper.from_list(value, vi.name)
+    elif vi.type.HasField("optional_type"):
+        proto = numpy_helper.from_optional(value, vi.name)
+    elif isinstance(value, TensorProto):
+        proto = value
+    else:
+        proto = numpy_helper.from_array(value, vi.name)
+    path.write_bytes(proto.SerializeToString())
+
+
+def generate_onnx_suite(cache: Path) -> Path:
+    """Writes the installed onnx release's node tests under cache/node (once; locked, atomic)."""
+    import numpy as np
+    import onnx
+
+    stamp_text = f"onnx {onnx.__version__} generator {GENERATOR_VERSION}\n"
+    cache.mkdir(parents=True, exist_ok=True)
+    node_dir = cache / "node"
+    stamp = cache / "stamp.txt"
+    with open(cache / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.is_file() and stamp.read_text() == stamp_text and node_dir.is_dir():
+            return node_dir
+        print(f"generating the node tests of onnx {onnx.__version__} into {node_dir} ...", flush=True)
+        t0 = time.time()
+        np.random.seed(0)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from onnx.backend.test.loader import load_model_tests
+
+            cases = load_model_tests(kind="node")
+        tmp = Path(tempfile.mkdtemp(prefix="node.", dir=cache))
+        for case in cases:
+            out = tmp / case.name
+            out.mkdir()
+            (out / "model.onnx").write_bytes(case.model.SerializeToString())
+            graph = case.model.graph
+            for i, (inputs, outputs) in enumerate(case.data_sets):
+                ds = out / f"test_data_set_{i}"
+                ds.mkdir()
+                for j, value in enumerate(inputs):
+                    _write_value(ds / f"input_{j}.pb", value, graph.input[j])
+                for j, value in enumerate(outputs):
+                    _write_value(ds / f"output_{j}.pb", value, graph.output[j])
+        if stamp.exists():
+            stamp.unlink()
+        if node_dir.exists():
+            shutil.rmtree(node_dir)
+        tmp.rename(node_dir)
+        stamp.write_text(stamp_text)
+        print(f"  {len(cases)} node tests written in {time.time() - t0:.1f} s", flush=True)
+        return node_dir
+
+
+# --------------------------------------------------------------------------- running tools
+
+_children_lock = threading.Lock()
+_children: set[subprocess.Popen] = set()
+
+
+def run_tool(cmd: list[str], timeout: float) -> tuple[int | None, str, str, float]:
+    """Runs cmd in its own process group; returns (rc or None on timeout, stdout, stderr, seconds)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        text=True, errors="replace", start_new_session=True,
+    )
+    with _children_lock:
+        _children.add(proc)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        rc: int | None = proc.returncode
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        out, err = proc.communicate()
+        rc = None
+    finally:
+        with _children_lock:
+            _children.discard(proc)
+    return rc, out, err, time.monotonic() - t0
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_children() -> None:
+    with _children_lock:
+        for proc in list(_children):
+            _kill(proc)
+
+
+def shorten(text: str, limit: int = REASON_MAX) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def first_error_line(out: str, err: str, rc: int | None) -> str:
+    if rc is not None and rc < 0:
+        try:
+            return f"crashed: killed by {signal.Signals(-rc).name}"
+        except ValueError:
+            return f"crashed: killed by signal {-rc}"
+    lines = [l.strip() for l in (err + "\n" + out).splitlines() if l.strip()]
+    for l in lines:
+        if "error" in l.lower():
+            return l
+    if lines:
+        return lines[0]
+    return f"exit status {rc}"
+
+
+def mismatch_line(out: str, err: str) -> str:
+    lines = [l.strip() for l in (out + "\n" + err).splitlines() if l.strip()]
+    for l in lines:
+        if re.search(r"mismatch|differ|worst|max.*err", l, re.I):
+            return l
+    return lines[-1] if lines else "outputs differ"
+
+
+# --------------------------------------------------------------------------- one test
+
+
+@dataclass
+class Config:
+    target: str
+    mocc: list[str]
+    mocc_run: list[str]
+    mocc_flags: list[str]
+    rtol: float
+    atol: float
+    timeout: float
+    work: Path
+    keep: bool
+
+
+def constant_inputs(err: str, test: NodeTest) -> list[str]:
+    """Graph inputs named on mocc's 'must be a compile-time constant' lines."""
+    names = []
+    for line in err.splitlines():
+        if CONSTANT_MARKER not in line:
+            continue
+        for name in test.inputs:
+            if name in names:
+                continue
+            quoted = any(f"{q}{name}{r}" in line for q, r in ("''", '""', "``", "‘’", "“”"))
+            if quoted or re.search(rf"(?<![\w.:/-]){re.escape(name)}(?![\w.:/-])", line):
+                names.append(name)
+    return names
+
+
+def _bound_value(ds: Path, test: NodeTest, name: str) -> bytes:
+    return (ds / f"input_{test.inputs.index(name)}.pb").read_bytes()
+
+
+def run_test(test: NodeTest, cfg: Config) -> Result:
+    tdir = Path(tempfile.mkdtemp(prefix=test.name + ".", dir=cfg.work))
+    try:
+        res = _run_test(test, cfg, tdir)
+        # Keep reasons stable from run to run (they go into the expectation files).
+        for path, name in ((tdir, "<tmp>"), (cfg.work, "<work>"), (test.dir, "<test>")):
+            res.reason = res.reason.replace(str(path), name)
+        return res
+    finally:
+        if not cfg.keep:
+            shutil.rmtree(tdir, ignore_errors=True)
+
+
+def _compile(test: NodeTest, cfg: Config, so: Path, binds: list[tuple[str, Path]]):
+    cmd = [*cfg.mocc, str(test.dir / "model.onnx"), f"-target={cfg.target}", "-o", str(so), *cfg.mocc_flags]
+    for name, path in binds:
+        cmd.append(f"--bind-input={name}={path}")
+    return run_tool(cmd, cfg.timeout)
+
+
+def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
+    res = Result(test.name, "pass")
+    if not test.data_sets:
+        res.status, res.reason = "run-fail", "no test_data_set_* directory"
+        return res
+
+    def binds_for(ds: Path) -> list[tuple[str, Path]]:
+        return [(n, ds / f"input_{test.inputs.index(n)}.pb") for n in res.bound_inputs]
+
+    def compile_failure(rc, out, err) -> bool:
+        if rc is None:
+            res.status, res.reason = "timeout", f"mocc timed out after {cfg.timeout:g} s"
+        else:
+            res.status = "compile-fail"
+            res.reason = first_error_line(out, err, rc) if rc != 0 else "mocc exited 0 but wrote no library"
+        return True
+
+    # Compile; while mocc names graph inputs that must be compile-time constants, bind them to
+    # the first data set's values and compile again (mocc reports one such input at a time).
+    first = test.data_sets[0]
+    so = tdir / "model.so"
+    rc, out, err, secs = _compile(test, cfg, so, [])
+    res.compile_s += secs
+    while rc is not None and (rc != 0 or not so.is_file()):
+        new = [n for n in constant_inputs(err + "\n" + out, test) if n not in res.bound_inputs] if rc else []
+        if not new:
+            break
+        res.bound_inputs += new
+        so = tdir / f"model.bound{len(res.bound_inputs)}.so"
+        rc, out, err, secs = _compile(test, cfg, so, binds_for(first))
+        res.compile_s += secs
+    if rc != 0 or not so.is_file():
+        compile_failure(rc, out, err)
+        return res
+
+    # Data sets whose bound inputs hold other values than the first one's need their own library.
+    def key(ds: Path) -> bytes:
+        return b"".join(hashlib.sha256(_bound_value(ds, test, n)).digest() for n in res.bound_inputs)
+
+    libraries = {key(first): so}
+    for ds in test.data_sets:
+        k = key(ds)
+        if k not in libraries:
+            lib = tdir / f"model.{ds.name}.so"
+            rc, out, err, secs = _compile(test, cfg, lib, binds_for(ds))
+            res.compile_s += secs
+            if rc != 0 or not lib.is_file():
+                compile_failure(rc, out, err)
+                return res
+            libraries[k] = lib
+        lib = libraries[k]
+        inputs_dirs = [ds]
+        if res.bound_inputs:
+            # The bound inputs are no longer inputs of the library: give it the others, renumbered.
+            free = tdir / f"inputs.{ds.name}"
+            free.mkdir()
+            k_free = 0
+            for j, name in enumerate(test.inputs):
+                if name not in res.bound_inputs:
+                    os.symlink(ds / f"input_{j}.pb", free / f"input_{k_free}.pb")
+                    k_free += 1
+            inputs_dirs = [free, ds]
+        for attempt, inputs_dir in enumerate(inputs_dirs):
+            cmd = [*cfg.mocc_run, str(lib), "--inputs", str(inputs_dir), "--compare", str(ds),
+                   "--rtol", f"{cfg.rtol:g}", "--atol", f"{cfg.atol:g}"]
+            rc, out, err, secs = run_tool(cmd, cfg.timeout)
+            res.run_s += secs
+            if rc == 2 and attempt + 1 < len(inputs_dirs):
+                continue  # the library kept the bound inputs: give it all of them
+            break
+        if rc is None:
+            res.status, res.reason = "timeout", f"mocc-run timed out after {cfg.timeout:g} s"
+            return res
+        if rc == 1:
+            res.status, res.reason = "mismatch", mismatch_line(out, err)
+            return res
+        if rc != 0:
+            res.status, res.reason = "run-fail", first_error_line(out, err, rc)
+            return res
+    return res
+
+
+# --------------------------------------------------------------------------- expectations
+
+
+def read_expectations(path: Path) -> dict[str, str]:
+    entries = {}
+    for line in path.read_text().splitlines():
+        body = line.split("#", 1)
+        name = body[0].strip()
+        if not name:
+            continue
+        entries[name] = body[1].strip() if len(body) > 1 else ""
+    return entries
+
+
+def write_expectations(path: Path, entries: dict[str, str], suite: str, target: str) -> None:
+    rel = lambda p: os.path.relpath(p, REPO) if str(p).startswith(str(REPO)) else str(p)
+    tool_bin = "build/bin/aarch64/mocc-run" if target == "aarch64" else "build/bin/mocc-run"
+    header = [
+        f"# Known failures of the ONNX node tests, suite '{suite}', target {target}: one test a line,",
+        "# `name  # reason` (the first error line, shortened). A failing test not listed here is a",
+        "# regression; a listed test that passes is reported as an unexpected pass.",
+        "# Regenerate (sorted, whole file) from a run of the suite with:",
+        f"#   .venv/bin/python test/e2e/conformance/run_node_tests.py --suite {suite} --target {target} \\",
+        f"#     --mocc build/bin/mocc --mocc-run {tool_bin} \\",
+        f"#     --expectations {rel(path.resolve())} --update-expectations",
+        "# or all four lists at once: cmake --build build --target update-conformance-expectations",
+    ]
+    lines = [f"{n}  # {r}" if r else n for n, r in sorted(entries.items())]
+    path.write_text("\n".join(header + lines) + "\n")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def host_is_aarch64() -> bool:
+    return platform.machine().lower() in ("aarch64", "arm64")
+
+
+def default_target() -> str:
+    return "aarch64" if host_is_aarch64() else "x86_64"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--suite", choices=("debian", "onnx"), required=True)
+    p.add_argument("--target", choices=("x86_64", "aarch64"), default=default_target())
+    p.add_argument("--mocc", help="mocc executable (default: build/bin/mocc)")
+    p.add_argument("--mocc-run", help="mocc-run for the target (default: build/bin/mocc-run, "
+                   "build/bin/aarch64/mocc-run for aarch64)")
+    p.add_argument("--mocc-flag", action="append", default=[],
+                   help="extra mocc option, repeatable (e.g. --mocc-flag=-O0)")
+    p.add_argument("--qemu", default="qemu-aarch64", help="user-mode qemu for aarch64 (default: %(default)s)")
+    p.add_argument("--qemu-ld-prefix", default="/usr/aarch64-linux-gnu", help="qemu -L (default: %(default)s)")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--filter", help="regular expression; only tests whose name it matches (re.search)")
+    p.add_argument("--expectations", type=Path, help="known-failures file")
+    p.add_argument("--update-expectations", action="store_true", help="rewrite --expectations from this run")
+    p.add_argument("--report", type=Path, help="write a JSON report here")
+    p.add_argument("--timeout", type=float, default=300, help="seconds per mocc / mocc-run step (default: %(default)s)")
+    p.add_argument("--rtol", type=float, default=ONNX_RTOL, help="default: ONNX backend's %(default)g")
+    p.add_argument("--atol", type=float, default=ONNX_ATOL, help="default: ONNX backend's %(default)g")
+    p.add_argument("--debian-data", type=Path, default=DEBIAN_NODE_DIR)
+    p.add_argument("--onnx-cache", type=Path,
+                   help="where the onnx suite is written, regenerated when the onnx version changes (default: "
+                   "<build>/test/e2e/onnx-node-tests, <build> being the parent of mocc's bin directory)")
+    p.add_argument("--generate-only", action="store_true", help="only write the onnx suite's data, then exit")
+    p.add_argument("--list", action="store_true", help="list the selected tests and exit")
+    p.add_argument("--work-dir", type=Path, help="parent of the temporary work dir (default: system temp)")
+    p.add_argument("--keep-work", action="store_true", help="keep the work dir (compiled libraries)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every test's result")
+    args = p.parse_args(argv)
+    if args.update_expectations and not args.expectations:
+        p.error("--update-expectations needs --expectations FILE")
+    return args
+
+
+def resolve_tool(path: str | None, default: Path) -> Path:
+    return Path(path).resolve() if path else default
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        import numpy  # noqa: F401
+        import onnx
+    except ImportError as e:
+        print(f"SKIP: {e} (run with the project venv, see scripts/install-deps.sh)")
+        return SKIP
+
+    mocc = resolve_tool(args.mocc, REPO / "build" / "bin" / "mocc")
+    run_default = REPO / "build" / "bin" / ("aarch64/mocc-run" if args.target == "aarch64" else "mocc-run")
+    mocc_run = resolve_tool(args.mocc_run, run_default)
+
+    if args.suite == "debian":
+        root = args.debian_data
+        if not root.is_dir():
+            print(f"SKIP: {root} not found (Debian package libonnx-testdata)")
+            return SKIP
+    else:
+        cache = args.onnx_cache or mocc.parent.parent / "test" / "e2e" / "onnx-node-tests"
+        root = generate_onnx_suite(cache.resolve())
+        if args.generate_only:
+            return 0
+
+    pattern = re.compile(args.filter) if args.filter else None
+    tests, training = load_suite(root, pattern)
+    if args.list:
+        for t in tests:
+            print(t.name)
+        print(f"{len(tests)} applicable, {len(training)} training excluded: {' '.join(training)}")
+        return 0
+
+    for tool in (mocc, mocc_run):
+        if not (tool.is_file() and os.access(tool, os.X_OK)):
+            print(f"error: {tool} not found or not executable", file=sys.stderr)
+            return 2
+    run_prefix: list[str] = []
+    if args.target == "aarch64" and not host_is_aarch64():
+        qemu = shutil.which(args.qemu)
+        if not qemu:
+            print(f"SKIP: {args.qemu} not found (Debian package qemu-user)")
+            return SKIP
+        if not Path(args.qemu_ld_prefix).is_dir():
+            print(f"SKIP: {args.qemu_ld_prefix} not found (Debian package libc6-dev-arm64-cross)")
+            return SKIP
+        run_prefix = [qemu, "-L", args.qemu_ld_prefix]
+    elif args.target == "x86_64" and host_is_aarch64():
+        print("SKIP: x86_64 libraries cannot run on this AArch64 host")
+        return SKIP
+
+    expectations: dict[str, str] = {}
+    if args.expectations:
+        if args.expectations.is_file():
+            expectations = read_expectations(args.expectations)
+        elif not args.update_expectations:
+            print(f"warning: {args.expectations} does not exist; every test is expected to pass")
+
+    work_parent = args.work_dir
+    if work_parent:
+        work_parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"mocc-conformance-{args.suite}-{args.target}.", dir=work_parent))
+    cfg = Config(args.target, [str(mocc)], [*run_prefix, str(mocc_run)], args.mocc_flag,
+                 args.rtol, args.atol, args.timeout, work, args.keep_work)
+
+    print(f"conformance {args.suite} {args.target}: {len(tests)} tests from {root}, "
+          f"{args.jobs} jobs, rtol={args.rtol:g} atol={args.atol:g}", flush=True)
+    if training:
+        print(f"  {len(training)} training-domain tests excluded ({TRAINING_DOMAIN}): {' '.join(training)}",
+              flush=True)
+    def tool_stamp():
+        out = []
+        for tool in (mocc, mocc_run):
+            try:
+                st = tool.stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return out
+
+    tools_at_start = tool_stamp()
+    t0 = time.time()
+    results: dict[str, Result] = {}
+    interrupted = False
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
+    try:
+        futures = {pool.submit(run_test, t, cfg): t for t in tests}
+        for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
+            t = futures[fut]
+            try:
+                r = fut.result()
+            except Exception as e:  # a bug in this script or an unreadable test: count it as a failure
+                r = Result(t.name, "run-fail", f"runner error: {type(e).__name__}: {e}")
+            r.reason = shorten(r.reason)
+            results[t.name] = r
+            if args.verbose or (r.status != "pass" and t.name not in expectations and args.expectations):
+                extra = f" (bound: {', '.join(r.bound_inputs)})" if r.bound_inputs else ""
+                print(f"  [{n}/{len(tests)}] {t.name}: {r.status}{extra}"
+                      + (f": {r.reason}" if r.reason else ""), flush=True)
+            elif n % 100 == 0:
+                print(f"  [{n}/{len(tests)}] {time.time() - t0:.0f} s", flush=True)
+    except KeyboardInterrupt:
+        interrupted = True
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_children()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if not args.keep_work:
+            shutil.rmtree(work, ignore_errors=True)
+    if interrupted:
+        print("interrupted", file=sys.stderr)
+        return 130
+    elapsed = time.time() - t0
+    if tool_stamp() != tools_at_start:
+        print(f"error: {mocc} or {mocc_run} changed during the run (rebuilt?): the results are not "
+              "reliable; expectations not updated, run again", file=sys.stderr)
+        return 2
+
+    ordered = [results[t.name] for t in tests]
+    passed = [r for r in ordered if r.status == "pass"]
+    failed = [r for r in ordered if r.status != "pass"]
+    bound_passes = [r for r in passed if r.bound_inputs]
+    by_status: dict[str, int] = {}
+    for r in failed:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+
+    regressions = [r for r in failed if args.expectations and r.name not in expectations]
+    unexpected = [r for r in passed if r.name in expectations]
+    selected = {t.name for t in tests} | set(training)
+    stale = sorted(n for n in expectations if n not in selected and (pattern is None or pattern.search(n)))
+
+    if args.expectations:
+        if regressions:
+            print(f"\nREGRESSIONS ({len(regressions)}): expected to pass, now failing")
+            for r in regressions:
+                print(f"  {r.name}: {r.status}: {r.reason}")
+        if unexpected:
+            print(f"\nunexpected passes ({len(unexpected)}): listed in {args.expectations}, now passing")
+            for r in unexpected:
+                print(f"  {r.name}")
+        if stale:
+            print(f"\nstale entries ({len(stale)}): listed in {args.expectations} but not in the suite")
+            for n in stale:
+                print(f"  {n}")
+
+    breakdown = ", ".join(f"{k} {v}" for k, v in sorted(by_status.items()))
+    print(f"\n  failures by kind: {breakdown or 'none'}; {elapsed:.0f} s")
+    if args.filter:
+        print(f"  filter: {args.filter!r}")
+    bound_note = f" ({len(bound_passes)} with bound inputs)" if bound_passes else ""
+    print(f"conformance {args.suite} {args.target}: {len(passed)} passed{bound_note}, {len(failed)} failed "
+          f"({len(tests)} applicable, {len(training)} training excluded)", flush=True)
+
+    if args.update_expectations:
+        new = {n: r for n, r in expectations.items()
+               if n not in selected and not (pattern is None or pattern.search(n))}
+        for r in failed:
+            new[r.name] = f"{r.status}: {re.sub(r'^mocc(-run)?: error: ', '', r.reason)}"
+        args.expectations.parent.mkdir(parents=True, exist_ok=True)
+        write_expectations(args.expectations, new, args.suite, args.target)
+        print(f"wrote {args.expectations} ({len(new)} known failures)")
+
+    if args.report:
+        report = {
+            "suite": args.suite,
+            "target": args.target,
+            "data": str(root),
+            "onnx_version": onnx.__version__,
+            "mocc": str(mocc),
+            "mocc_run": " ".join(cfg.mocc_run),
+            "mocc_flags": args.mocc_flag,
+            "rtol": args.rtol,
+            "atol": args.atol,
+            "filter": args.filter,
+            "elapsed_s": round(elapsed, 1),
+            "summary": {
+                "passed": len(passed),
+                "failed": len(failed),
+                "applicable": len(tests),
+                "training_excluded": len(training),
+                "passed_with_bound_inputs": len(bound_passes),
+                "failures_by_kind": by_status,
+            },
+            "training_excluded": training,
+            "regressions": [r.name for r in regressions],
+            "unexpected_passes": [r.name for r in unexpected],
+            "stale_expectations": stale,
+            "tests": [
+                {"name": r.name, "status": r.status, "reason": r.reason, "bound_inputs": r.bound_inputs,
+                 "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3)}
+                for r in ordered
+            ],
+        }
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report, indent=1) + "\n")
+
+    if regressions and not args.update_expectations:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

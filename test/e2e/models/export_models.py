@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Exports torchvision models to ONNX for mocc's model tests and benchmarks.
+
+Run with Debian's python (python3-torch 1.13, python3-torchvision 0.14, python3-onnx 1.12):
+
+    /usr/bin/python3 test/e2e/models/export_models.py build/test/e2e/models [--models resnet50,...]
+
+For each model it writes OUTDIR/<name>/model.onnx (random weights from torch.manual_seed(0),
+weights=None, eval mode, opset 17, static input 1x3x224x224, constant folding on) and a
+deterministic input OUTDIR/<name>/test_data_set_0/input_0.pb (numpy normal, seed 0) as an ONNX
+TensorProto (onnx.numpy_helper of Debian's python3-onnx).
+
+BatchNorm running statistics are calibrated on a seeded random batch before export (one
+forward pass in train mode with cumulative averaging; no parameter changes). Without it the
+freshly initialized BNs (mean 0, var 1) leave activations unnormalized: random MobileNetV2's
+logits come out around 1e-9, so any output would "match" ONNX Runtime within atol 1e-4. With it
+the logits are O(0.1..1), as in a trained network, and the exported Conv layers carry real
+folded BN scales and shifts.
+A model whose files exist with the same export settings (stamp.json) is not exported again.
+make_reference.py (venv) then adds the ONNX Runtime reference output_0.pb.
+
+Exit status 77 (skip) when torch/torchvision/onnx are not importable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
+OPSET = 17
+SHAPE = (1, 3, 224, 224)
+INPUT_SEED = 0
+WEIGHT_SEED = 0
+# Bump when the exported files would change for the same library versions.
+CALIBRATION_BATCH = 4
+CALIBRATION_SEED = 1
+EXPORT_VERSION = 2
+
+
+def calibrate_batchnorm(model, torch) -> None:
+    """Sets every BatchNorm's running mean/var to the statistics of one seeded random batch."""
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not bns:
+        return
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None  # cumulative moving average: after one batch, exactly its statistics
+    gen = torch.Generator().manual_seed(CALIBRATION_SEED)
+    batch = torch.randn((CALIBRATION_BATCH,) + SHAPE[1:], generator=gen)
+    model.train()
+    with torch.no_grad():
+        model(batch)
+    model.eval()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("outdir")
+    p.add_argument("--models", default=",".join(MODELS), help="comma-separated (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="export even if up to date")
+    args = p.parse_args()
+
+    try:
+        import numpy as np
+        import onnx
+        from onnx import numpy_helper
+        import torch
+        import torchvision
+    except ImportError as e:
+        print(f"SKIP: {e} (needs Debian's python3-torch, python3-torchvision, python3-onnx)")
+        return 77
+
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    names = [m for m in args.models.split(",") if m]
+    for name in names:
+        if name not in MODELS:
+            print(f"error: unknown model {name!r} (known: {', '.join(MODELS)})", file=sys.stderr)
+            return 2
+
+    for name in names:
+        mdir = os.path.join(args.outdir, name)
+        ds = os.path.join(mdir, "test_data_set_0")
+        model_path = os.path.join(mdir, "model.onnx")
+        input_path = os.path.join(ds, "input_0.pb")
+        stamp_path = os.path.join(mdir, "stamp.json")
+        stamp = {
+            "model": name, "opset": OPSET, "shape": list(SHAPE), "weight_seed": WEIGHT_SEED,
+            "input_seed": INPUT_SEED, "torch": torch.__version__, "torchvision": torchvision.__version__,
+            "calibration_batch": CALIBRATION_BATCH, "calibration_seed": CALIBRATION_SEED,
+            "export_version": EXPORT_VERSION,
+        }
+        if not args.force and os.path.isfile(model_path) and os.path.isfile(input_path):
+            try:
+                with open(stamp_path) as f:
+                    if json.load(f) == stamp:
+                        print(f"{name}: up to date ({model_path})")
+                        continue
+            except (OSError, ValueError):
+                pass
+        os.makedirs(ds, exist_ok=True)
+        # A stale reference must not survive a new export.
+        for stale in ("output_0.pb", "stamp.json"):
+            if os.path.exists(os.path.join(ds if stale.startswith("output") else mdir, stale)):
+                os.remove(os.path.join(ds if stale.startswith("output") else mdir, stale))
+
+        t0 = time.time()
+        torch.manual_seed(WEIGHT_SEED)
+        model = getattr(torchvision.models, name)(weights=None)
+        calibrate_batchnorm(model, torch)
+        model.eval()
+        x = np.random.default_rng(INPUT_SEED).standard_normal(SHAPE).astype(np.float32)
+        tmp = model_path + ".tmp"
+        with torch.no_grad():
+            torch.onnx.export(
+                model, torch.from_numpy(x), tmp,
+                opset_version=OPSET, input_names=["input"], output_names=["output"],
+                do_constant_folding=True, export_params=True, dynamic_axes=None,
+            )
+        onnx.checker.check_model(onnx.load(tmp))
+        os.replace(tmp, model_path)
+        with open(input_path, "wb") as f:
+            f.write(numpy_helper.from_array(x, "input").SerializeToString())
+        with open(stamp_path, "w") as f:
+            json.dump(stamp, f, indent=1, sort_keys=True)
+        size = os.path.getsize(model_path) / 2**20
+        print(f"{name}: exported {model_path} ({size:.1f} MiB) in {time.time() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
