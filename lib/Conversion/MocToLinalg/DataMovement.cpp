@@ -316,7 +316,6 @@ struct GatherLowering : OpConversionPattern<moc::GatherOp> {
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput(), indices = adaptor.getIndices();
-    auto inputType = cast<RankedTensorType>(input.getType());
     auto indicesType = cast<RankedTensorType>(indices.getType());
     int64_t axis = op.getAxis();
     int64_t indexRank = indicesType.getRank();
@@ -369,7 +368,6 @@ struct GatherLowering : OpConversionPattern<moc::GatherOp> {
                              .getResult());
                 })
             .getResult(0);
-    (void)inputType;
     replaceWith(rewriter, op, result, resultType);
     return success();
   }

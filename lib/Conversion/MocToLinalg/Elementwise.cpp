@@ -180,6 +180,21 @@ Value lowerRelu(OpBuilder &b, Location loc, ValueRange args,
                    /*isUnsigned=*/false);
 }
 
+Value lowerAsin(OpBuilder &b, Location loc, ValueRange args,
+                const ScalarContext &) {
+  // asin(x) = atan2(x, sqrt((1 - x)(1 + x))): MLIR's polynomial approximation
+  // of math.asin loses two digits near +-1, atan2's does not. |x| > 1 gives
+  // NaN through the square root.
+  return inComputeType(b, loc, args[0], [&](Value x) -> Value {
+    Value one = constant(b, loc, x.getType(), 1);
+    Value product =
+        b.create<arith::MulFOp>(loc, b.create<arith::SubFOp>(loc, one, x),
+                                b.create<arith::AddFOp>(loc, one, x));
+    return b.create<math::Atan2Op>(loc, x,
+                                   b.create<math::SqrtOp>(loc, product));
+  });
+}
+
 Value lowerReciprocal(OpBuilder &b, Location loc, ValueRange args,
                       const ScalarContext &) {
   Value x = args[0];
@@ -473,7 +488,13 @@ Value lowerMod(OpBuilder &b, Location loc, ValueRange args,
   Value signsDiffer =
       b.create<arith::XOrIOp>(loc, remNegative, divisorNegative);
   Value adjust = b.create<arith::AndIOp>(loc, nonZero, signsDiffer);
-  return select(b, loc, adjust, createAdd(b, loc, rem, y), rem);
+  Value result = select(b, loc, adjust, createAdd(b, loc, rem, y), rem);
+  if (!isFloat(x))
+    return result;
+  // A zero remainder takes the divisor's sign, as in numpy.
+  Value isZero = cmpF(b, loc, arith::CmpFPredicate::OEQ, rem, zero);
+  return select(b, loc, isZero, b.create<math::CopySignOp>(loc, rem, y),
+                result);
 }
 
 Value lowerFmod(OpBuilder &b, Location loc, ValueRange args,
@@ -499,16 +520,34 @@ Value lowerIntegerBinary(OpBuilder &b, Location loc, ValueRange args,
   return b.create<ArithOp>(loc, args[0], args[1]);
 }
 
-/// A shift; amounts of the bit width or more give 0 (as numpy's do).
-template <typename ShiftOp>
-Value lowerShift(OpBuilder &b, Location loc, ValueRange args,
-                 const ScalarContext &) {
+/// `x << y`; amounts out of [0, width) give 0 (ONNX BitShift).
+Value lowerShiftLeft(OpBuilder &b, Location loc, ValueRange args,
+                     const ScalarContext &) {
   Value x = args[0], amount = args[1];
   Type type = x.getType();
-  Value shifted = b.create<ShiftOp>(loc, x, amount);
+  Value shifted = b.create<arith::ShLIOp>(loc, x, amount);
+  // Negative amounts are huge when read as unsigned.
   Value inRange = cmpI(b, loc, arith::CmpIPredicate::ult, amount,
                        constant(b, loc, type, type.getIntOrFloatBitWidth()));
   return select(b, loc, inRange, shifted, constant(b, loc, type, 0));
+}
+
+/// `x >> y`: logical for unsigned, arithmetic for signed types; amounts out
+/// of [0, width) shift every bit out (0, or -1 for negative signed x).
+Value lowerShiftRight(OpBuilder &b, Location loc, ValueRange args,
+                      const ScalarContext &context) {
+  Value x = args[0], amount = args[1];
+  Type type = x.getType();
+  Value zero = constant(b, loc, type, 0);
+  Value inRange = cmpI(b, loc, arith::CmpIPredicate::ult, amount,
+                       constant(b, loc, type, type.getIntOrFloatBitWidth()));
+  if (context.isUnsigned())
+    return select(b, loc, inRange, b.create<arith::ShRUIOp>(loc, x, amount),
+                  zero);
+  Value negative = cmpI(b, loc, arith::CmpIPredicate::slt, x, zero);
+  Value allOut = select(b, loc, negative, constant(b, loc, type, -1), zero);
+  return select(b, loc, inRange, b.create<arith::ShRSIOp>(loc, x, amount),
+                allOut);
 }
 
 /// A comparison: ordered float predicates (false with NaN), and signed or
@@ -567,7 +606,7 @@ void populateElementwisePatterns(TypeConverter &converter,
   add<SinOp>(patterns, converter, mathUnary<math::SinOp>);
   add<CosOp>(patterns, converter, mathUnary<math::CosOp>);
   add<TanOp>(patterns, converter, mathUnary<math::TanOp>);
-  add<AsinOp>(patterns, converter, mathUnary<math::AsinOp>);
+  add<AsinOp>(patterns, converter, lowerAsin);
   add<AcosOp>(patterns, converter, mathUnary<math::AcosOp>);
   add<AtanOp>(patterns, converter, mathUnary<math::AtanOp>);
   add<SinhOp>(patterns, converter, mathUnary<math::SinhOp>);
@@ -610,8 +649,8 @@ void populateElementwisePatterns(TypeConverter &converter,
   add<BitwiseAndOp>(patterns, converter, lowerIntegerBinary<arith::AndIOp>);
   add<BitwiseOrOp>(patterns, converter, lowerIntegerBinary<arith::OrIOp>);
   add<BitwiseXorOp>(patterns, converter, lowerIntegerBinary<arith::XOrIOp>);
-  add<ShiftLeftOp>(patterns, converter, lowerShift<arith::ShLIOp>);
-  add<ShiftRightOp>(patterns, converter, lowerShift<arith::ShRUIOp>);
+  add<ShiftLeftOp>(patterns, converter, lowerShiftLeft);
+  add<ShiftRightOp>(patterns, converter, lowerShiftRight);
   add<EqualOp>(patterns, converter, lowerCompare<F::OEQ, P::eq, P::eq>);
   add<LessOp>(patterns, converter, lowerCompare<F::OLT, P::slt, P::ult>);
   add<LessEqualOp>(patterns, converter, lowerCompare<F::OLE, P::sle, P::ule>);

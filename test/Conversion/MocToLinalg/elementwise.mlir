@@ -204,3 +204,52 @@ func.func @dynamic(%x: tensor<?x4xf32>, %y: tensor<4xf32>) -> tensor<?x4xf32> {
   %0 = moc.sub %x, %y : (tensor<?x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// Shifts follow ONNX BitShift: amounts outside [0, width) shift every bit
+// out; right shifts are arithmetic for signed and logical for unsigned types.
+// CHECK-LABEL: func.func @shifts
+// CHECK: ^bb0(%[[X:.+]]: i8, %[[Y:.+]]: i8, %{{.+}}: i8):
+// CHECK:   %[[IN:.+]] = arith.cmpi ult, %[[Y]], %{{.+}} : i8
+// CHECK:   %[[NEG:.+]] = arith.cmpi slt, %[[X]], %{{.+}} : i8
+// CHECK:   %[[OUT:.+]] = arith.select %[[NEG]], %{{.+}}, %{{.+}} : i8
+// CHECK:   %[[S:.+]] = arith.shrsi %[[X]], %[[Y]] : i8
+// CHECK:   arith.select %[[IN]], %[[S]], %[[OUT]] : i8
+// CHECK: arith.shrui
+// CHECK: arith.shli
+func.func @shifts(%x: tensor<4xi8>, %u: tensor<4xui8>) -> (tensor<4xi8>, tensor<4xui8>, tensor<4xui8>) {
+  %0 = moc.shift_right %x, %x : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %1 = moc.shift_right %u, %u : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %2 = moc.shift_left %u, %u : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2 : tensor<4xi8>, tensor<4xui8>, tensor<4xui8>
+}
+
+// -----
+
+// asin goes through atan2, whose polynomial approximation stays accurate
+// near +-1.
+// CHECK-LABEL: func.func @asin
+// CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
+// CHECK:   %[[S:.+]] = math.sqrt
+// CHECK:   math.atan2 %[[X]], %[[S]] : f32
+func.func @asin(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = moc.asin %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Float mod is Python's: the result has the divisor's sign, zeros included.
+// CHECK-LABEL: func.func @mod_float
+// CHECK: ^bb0(%[[X:.+]]: f32, %[[Y:.+]]: f32, %{{.+}}: f32):
+// CHECK:   %[[REM:.+]] = arith.remf %[[X]], %[[Y]] : f32
+// CHECK:   %[[SUM:.+]] = arith.addf %[[REM]], %[[Y]] : f32
+// CHECK:   %[[ADJ:.+]] = arith.select %{{.+}}, %[[SUM]], %[[REM]] : f32
+// CHECK:   %[[Z:.+]] = arith.cmpf oeq, %[[REM]], %{{.+}} : f32
+// CHECK:   %[[SIGNED:.+]] = math.copysign %[[REM]], %[[Y]] : f32
+// CHECK:   arith.select %[[Z]], %[[SIGNED]], %[[ADJ]] : f32
+func.func @mod_float(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = moc.mod %x, %y : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -154,7 +154,8 @@ def Moc_BitwiseAndOp : Moc_BinaryOp<"bitwise_and", "bitwise and", Moc_IntegerTen
 def Moc_BitwiseOrOp : Moc_BinaryOp<"bitwise_or", "bitwise or", Moc_IntegerTensor>;
 def Moc_BitwiseXorOp : Moc_BinaryOp<"bitwise_xor", "bitwise exclusive or", Moc_IntegerTensor>;
 def Moc_ShiftLeftOp : Moc_BinaryOp<"shift_left", "x << y", Moc_IntegerTensor>;
-def Moc_ShiftRightOp : Moc_BinaryOp<"shift_right", "x >> y (logical)", Moc_IntegerTensor>;
+def Moc_ShiftRightOp : Moc_BinaryOp<"shift_right",
+    "x >> y (logical for unsigned, arithmetic for signed types)", Moc_IntegerTensor>;
 def Moc_EqualOp : Moc_BinaryOp<"equal", "x == y", Moc_Tensor, "i1"> {
   let hasFolder = 1;
 }
