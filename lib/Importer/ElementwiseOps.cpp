@@ -68,11 +68,10 @@ LogicalResult importPow(NodeContext &node) {
   return node.setResult(node.create<moc::PowOp>(*base, *exponent));
 }
 
+/// Mod: the divisor's sign (Python) unless fmod = 1 asks for C's fmod.
 LogicalResult importMod(NodeContext &node) {
   if (node.intAttr("fmod", 0))
     return importBinary<moc::FmodOp>(node);
-  if (isa<FloatType>(getElementTypeOrSelf(node.inputType(0))))
-    return node.emitError() << "expects fmod = 1 for floating-point operands";
   return importBinary<moc::ModOp>(node);
 }
 

@@ -427,8 +427,11 @@ LogicalResult importDepthSpace(NodeContext &node, bool toSpace) {
   } else {
     if (b < 1 || h % b != 0 || w % b != 0)
       return node.emitError() << "expects height and width divisible by blocksize";
+    // CRD (SpaceToDepth's mode since opset 26) keeps channels outermost.
+    bool crd = node.stringAttr("mode", "DCR") == "CRD";
     split = {n, c, h / b, b, w / b, b};
-    perm = {0, 3, 5, 1, 2, 4};
+    perm = crd ? SmallVector<int64_t>{0, 1, 3, 5, 2, 4}
+               : SmallVector<int64_t>{0, 3, 5, 1, 2, 4};
     result = {n, c * b * b, h / b, w / b};
   }
   FailureOr<Value> blocks = node.reshape(*input, split);
