@@ -189,6 +189,7 @@ const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {
     OpImporterTable t;
     registerElementwiseImporters(t);
+    registerLossImporters(t);
     registerNeuralNetworkImporters(t);
     registerReductionImporters(t);
     registerTensorImporters(t);

@@ -119,6 +119,7 @@ using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 using OpImporterTable = llvm::StringMap<OpImporter>;
 
 void registerElementwiseImporters(OpImporterTable &table);
+void registerLossImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
