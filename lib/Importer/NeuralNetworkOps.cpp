@@ -81,6 +81,73 @@ LogicalResult importConv(NodeContext &node) {
       node.intAttr("group", 1)));
 }
 
+/// ConvTranspose: `output_shape` and `auto_pad` become explicit pads; an
+/// output larger than the unpadded one grows at the end (output_padding).
+LogicalResult importConvTranspose(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0),
+                   weight = node.requiredInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  RankedTensorType inputType = node.inputType(0),
+                   weightType = node.inputType(1);
+  if (inputType.getRank() < 3 || weightType.getRank() != inputType.getRank())
+    return node.emitError() << "expects input and weight of one rank >= 3";
+  size_t spatial = inputType.getRank() - 2;
+  ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
+  SmallVector<int64_t> kernelAttr = node.intsAttr("kernel_shape");
+  if (!kernelAttr.empty() && ArrayRef<int64_t>(kernelAttr) != kernel)
+    return node.emitError() << "expects kernel_shape to match the weight";
+  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
+  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
+  SmallVector<int64_t> outputPadding = node.intsAttr("output_padding");
+  if (outputPadding.empty())
+    outputPadding.assign(spatial, 0);
+  if (strides.size() != spatial || dilations.size() != spatial ||
+      outputPadding.size() != spatial)
+    return node.emitError() << "expects " << spatial
+                            << " strides, dilations and output paddings";
+  SmallVector<int64_t> outputShape = node.intsAttr("output_shape");
+  if (outputShape.size() == spatial + 2)
+    outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
+  std::string autoPad = node.stringAttr("auto_pad", "NOTSET");
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  if (!same && autoPad != "NOTSET" && autoPad != "VALID")
+    return node.emitError() << "unknown auto_pad '" << autoPad << "'";
+  SmallVector<int64_t> pads;
+  if (!outputShape.empty() || same) {
+    if (!outputShape.empty() && outputShape.size() != spatial)
+      return node.emitError() << "expects " << spatial << " output_shape sizes";
+    pads.assign(2 * spatial, 0);
+    for (size_t i = 0; i < spatial; ++i) {
+      int64_t size = inputType.getDimSize(i + 2);
+      if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel[i]))
+        return node.emitError()
+               << "output_shape and auto_pad need static spatial dimensions";
+      int64_t target = outputShape.empty() ? size * strides[i] : outputShape[i];
+      int64_t total = strides[i] * (size - 1) + outputPadding[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - target;
+      if (total < 0) {
+        outputPadding[i] -= total;
+        continue;
+      }
+      int64_t half = total / 2;
+      pads[i] = autoPad == "SAME_UPPER" ? half : total - half;
+      pads[i + spatial] = total - pads[i];
+    }
+  } else {
+    if (autoPad == "NOTSET")
+      pads = node.intsAttr("pads");
+    if (pads.empty())
+      pads.assign(2 * spatial, 0);
+    if (pads.size() != 2 * spatial)
+      return node.emitError()
+             << "expects " << 2 * spatial << " pads, got " << pads.size();
+  }
+  return node.setResult(node.create<moc::ConvTransposeOp>(
+      *input, *weight, node.input(2), strides, dilations, pads, outputPadding,
+      node.intAttr("group", 1)));
+}
+
 template <typename PoolOp>
 FailureOr<Value> createPool(NodeContext &node, Value input,
                             ArrayRef<int64_t> kernel) {
@@ -246,6 +313,121 @@ LogicalResult importLayerNorm(NodeContext &node) {
   return node.setResults({*output, parts->mean, parts->inverseDeviation});
 }
 
+/// RMSNormalization: x / sqrt(mean(x^2 over axes >= axis) + eps) * scale.
+LogicalResult importRMSNorm(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1);
+  if (failed(input) || failed(scale))
+    return failure();
+  int64_t rank = node.inputType(0).getRank();
+  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  Type element = node.inputType(0).getElementType();
+  FailureOr<Value> squared = node.create<moc::MulOp>(*input, *input);
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> meanSquare = node.create<moc::ReduceMeanOp>(*squared, axes, true);
+  if (failed(meanSquare))
+    return failure();
+  FailureOr<Value> shifted = node.create<moc::AddOp>(
+      *meanSquare, node.scalar(element, node.floatAttr("epsilon", 1e-5f)));
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> rms = node.create<moc::SqrtOp>(*shifted);
+  if (failed(rms))
+    return failure();
+  FailureOr<Value> normalized = node.create<moc::DivOp>(*input, *rms);
+  if (failed(normalized))
+    return failure();
+  return node.setResult(node.create<moc::MulOp>(*normalized, *scale));
+}
+
+/// The p-norm parts: |x|^p (x*x for p = 2, |x| for p = 1).
+FailureOr<Value> powerOfMagnitude(NodeContext &node, Value input, int64_t p) {
+  if (p == 2)
+    return node.create<moc::MulOp>(input, input);
+  FailureOr<Value> magnitude = node.create<moc::AbsOp>(input);
+  if (failed(magnitude) || p == 1)
+    return magnitude;
+  Type element = getElementTypeOrSelf(input.getType());
+  return node.create<moc::PowOp>(*magnitude, node.scalar(element, double(p)));
+}
+
+/// The p-th root (sqrt for p = 2).
+FailureOr<Value> root(NodeContext &node, Value input, int64_t p) {
+  if (p == 1)
+    return input;
+  if (p == 2)
+    return node.create<moc::SqrtOp>(input);
+  Type element = getElementTypeOrSelf(input.getType());
+  return node.create<moc::PowOp>(input, node.scalar(element, 1.0 / double(p)));
+}
+
+/// LpNormalization: x / ||x||_p along one axis.
+LogicalResult importLpNorm(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1),
+                                               node.inputType(0).getRank());
+  int64_t p = node.intAttr("p", 2);
+  if (failed(axis))
+    return failure();
+  if (p != 1 && p != 2)
+    return node.emitError() << "expects p = 1 or 2, got " << p;
+  FailureOr<Value> powered = powerOfMagnitude(node, *input, p);
+  if (failed(powered))
+    return failure();
+  FailureOr<Value> sum =
+      node.create<moc::ReduceSumOp>(*powered, ArrayRef<int64_t>{*axis}, true);
+  if (failed(sum))
+    return failure();
+  FailureOr<Value> norm = root(node, *sum, p);
+  if (failed(norm))
+    return failure();
+  return node.setResult(node.create<moc::DivOp>(*input, *norm));
+}
+
+/// LpPool: (sum over each window of |x|^p)^(1/p). The window sum is an
+/// average pool that counts padding, times the window size.
+LogicalResult importLpPool(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  SmallVector<int64_t> kernel = node.intsAttr("kernel_shape");
+  if (type.getRank() < 3 || kernel.size() != size_t(type.getRank() - 2))
+    return node.emitError() << "expects " << type.getRank() - 2
+                            << " kernel sizes";
+  int64_t p = node.intAttr("p", 2);
+  FailureOr<Value> powered = powerOfMagnitude(node, *input, p);
+  if (failed(powered))
+    return failure();
+  size_t spatial = kernel.size();
+  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
+  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
+  FailureOr<SmallVector<int64_t>> pads =
+      windowPads(node, type, kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+  FailureOr<Value> average = node.create<moc::AveragePoolOp>(
+      *powered, kernel, strides, dilations, *pads,
+      bool(node.intAttr("ceil_mode", 0)), /*count_include_pad=*/true);
+  if (failed(average))
+    return failure();
+  double windowSize = 1;
+  for (int64_t k : kernel)
+    windowSize *= double(k);
+  FailureOr<Value> sum = node.create<moc::MulOp>(
+      *average, node.scalar(type.getElementType(), windowSize));
+  if (failed(sum))
+    return failure();
+  return node.setResult(root(node, *sum, p));
+}
+
 /// Hardmax along `axis`: 1 where the first maximum is, 0 elsewhere.
 FailureOr<Value> createHardmax(NodeContext &node, Value input, int64_t axis) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -367,6 +549,7 @@ LogicalResult importGemm(NodeContext &node) {
 
 void registerNeuralNetworkImporters(OpImporterTable &table) {
   table["Conv"] = importConv;
+  table["ConvTranspose"] = importConvTranspose;
   table["MaxPool"] = importPool<moc::MaxPoolOp>;
   table["AveragePool"] = importPool<moc::AveragePoolOp>;
   table["GlobalAveragePool"] = importGlobalPool<moc::ReduceMeanOp>;
@@ -374,6 +557,9 @@ void registerNeuralNetworkImporters(OpImporterTable &table) {
   table["BatchNormalization"] = importBatchNorm;
   table["InstanceNormalization"] = importInstanceNorm;
   table["LayerNormalization"] = importLayerNorm;
+  table["RMSNormalization"] = importRMSNorm;
+  table["LpNormalization"] = importLpNorm;
+  table["LpPool"] = importLpPool;
   table["Softmax"] = importSoftmaxLike<createAlongAxis<moc::SoftmaxOp>>;
   table["LogSoftmax"] = importSoftmaxLike<createAlongAxis<moc::LogSoftmaxOp>>;
   table["Hardmax"] = importSoftmaxLike<createHardmax>;

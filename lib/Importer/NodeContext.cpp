@@ -189,9 +189,11 @@ const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {
     OpImporterTable t;
     registerElementwiseImporters(t);
+    registerIndexingImporters(t);
     registerLossImporters(t);
     registerNeuralNetworkImporters(t);
     registerReductionImporters(t);
+    registerResizeImporters(t);
     registerTensorImporters(t);
     return t;
   }();

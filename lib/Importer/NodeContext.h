@@ -119,9 +119,11 @@ using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 using OpImporterTable = llvm::StringMap<OpImporter>;
 
 void registerElementwiseImporters(OpImporterTable &table);
+void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
+void registerResizeImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 
 /// The table of every supported op.

@@ -379,11 +379,154 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+/// A transposed convolution is the convolution (stride 1, the same
+/// dilations) of the input with `strides - 1` zeros inserted between its
+/// elements, padded by `dilation * (kernel - 1) - pad` before and that plus
+/// `output_padding` after (cropped where negative), with the weight's two
+/// channel dimensions swapped per group and its kernel flipped. The
+/// moc.conv this builds is lowered by ConvLowering.
+struct ConvTransposeLowering : OpConversionPattern<moc::ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput(), weight = adaptor.getWeight();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    int64_t rank = inputType.getRank(), spatial = rank - 2;
+    for (int64_t d = 1; d < rank; ++d)
+      if (inputType.isDynamicDim(d) || weightType.isDynamicDim(d) ||
+          weightType.isDynamicDim(0))
+        return rewriter.notifyMatchFailure(
+            op, "expects static channel and spatial sizes");
+    Type element = inputType.getElementType();
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads(),
+                      outputPadding = op.getOutputPadding();
+    Value zero = scalarConstant(rewriter, loc, element, 0);
+
+    // Zeros between the input elements.
+    if (llvm::any_of(strides, [](int64_t s) { return s > 1; })) {
+      SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, input);
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> steps(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> spread(sizes);
+      for (int64_t i = 0; i < spatial; ++i) {
+        int64_t size = inputType.getDimSize(i + 2);
+        spread[i + 2] =
+            rewriter.getIndexAttr(size == 0 ? 0 : (size - 1) * strides[i] + 1);
+        steps[i + 2] = rewriter.getIndexAttr(strides[i]);
+      }
+      Value zeros = createFilled(rewriter, loc, spread, zero);
+      input = rewriter.create<tensor::InsertSliceOp>(loc, input, zeros, offsets,
+                                                     sizes, steps);
+    }
+
+    // Padding of the equivalent convolution; negative amounts crop.
+    SmallVector<int64_t> convPads(2 * spatial, 0);
+    SmallVector<int64_t> cropLow(rank, 0), cropHigh(rank, 0);
+    bool crop = false;
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t reach = dilations[i] * (weightType.getDimSize(i + 2) - 1);
+      int64_t low = reach - pads[i];
+      int64_t high = reach - pads[i + spatial] + outputPadding[i];
+      convPads[i] = std::max<int64_t>(low, 0);
+      convPads[i + spatial] = std::max<int64_t>(high, 0);
+      cropLow[i + 2] = std::max<int64_t>(-low, 0);
+      cropHigh[i + 2] = std::max<int64_t>(-high, 0);
+      crop |= low < 0 || high < 0;
+    }
+    if (crop) {
+      auto type = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, input);
+      SmallVector<OpFoldResult> offsets, steps(rank, rewriter.getIndexAttr(1));
+      SmallVector<int64_t> shape(type.getShape());
+      for (int64_t d = 0; d < rank; ++d) {
+        offsets.push_back(rewriter.getIndexAttr(cropLow[d]));
+        if (d < 2)
+          continue;
+        shape[d] =
+            std::max<int64_t>(0, type.getDimSize(d) - cropLow[d] - cropHigh[d]);
+        sizes[d] = rewriter.getIndexAttr(shape[d]);
+      }
+      input = rewriter.create<tensor::ExtractSliceOp>(
+          loc, RankedTensorType::get(shape, element), input, offsets, sizes,
+          steps);
+    }
+
+    Value filter = transposeWeight(rewriter, loc, weight, op.getGroup());
+    auto conv = rewriter.create<moc::ConvOp>(
+        loc, input, filter, adaptor.getBias(), SmallVector<int64_t>(spatial, 1),
+        dilations, convPads, op.getGroup());
+    Value result = conv.getResult();
+    if (result.getType() != op.getType())
+      result = rewriter.create<tensor::CastOp>(loc, op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// (C, F/g, K...) -> (F, C/g, K...) with the kernel flipped:
+  /// result[g * F/g + f, c, k] = weight[g * C/g + c, f, K - 1 - k].
+  static Value transposeWeight(OpBuilder &b, Location loc, Value weight,
+                               int64_t group) {
+    MLIRContext *context = b.getContext();
+    auto type = cast<RankedTensorType>(weight.getType());
+    int64_t rank = type.getRank(), spatial = rank - 2;
+    int64_t channels = type.getDimSize(0), groupFilters = type.getDimSize(1);
+    int64_t groupChannels = channels / group;
+    // Split the input channels into (group, C/g).
+    SmallVector<ReassociationIndices> split = {{0, 1}};
+    SmallVector<int64_t> splitShape = {group, groupChannels, groupFilters};
+    for (int64_t d = 1; d < rank; ++d)
+      split.push_back({d + 1});
+    for (int64_t d = 2; d < rank; ++d)
+      splitShape.push_back(type.getDimSize(d));
+    Value grouped = b.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get(splitShape, type.getElementType()), weight,
+        split);
+    // Loops (g, f, c, k...) over the result; read (g, c, f, K - 1 - k...).
+    SmallVector<int64_t> outShape = {group, groupFilters, groupChannels};
+    SmallVector<AffineExpr> readExprs = {
+        b.getAffineDimExpr(0), b.getAffineDimExpr(2), b.getAffineDimExpr(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t kernel = type.getDimSize(i + 2);
+      outShape.push_back(kernel);
+      readExprs.push_back((kernel - 1) - b.getAffineDimExpr(3 + i));
+    }
+    int64_t loops = rank + 1;
+    Value init = createEmpty(b, loc, getAsIndexOpFoldResult(context, outShape),
+                             type.getElementType());
+    Value moved =
+        b.create<linalg::GenericOp>(
+             loc, init.getType(), grouped, init,
+             SmallVector<AffineMap>{
+                 AffineMap::get(loops, 0, readExprs, context),
+                 b.getMultiDimIdentityMap(loops)},
+             parallelIterators(loops),
+             [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               nested.create<linalg::YieldOp>(nestedLoc, args[0]);
+             })
+            .getResult(0);
+    // Merge (group, F/g) into the filters.
+    SmallVector<ReassociationIndices> merge = {{0, 1}};
+    for (int64_t d = 2; d < loops; ++d)
+      merge.push_back({d});
+    return collapse(b, loc, moved, merge);
+  }
+};
+
 } // namespace
 
 void populateLinearAlgebraPatterns(TypeConverter &converter,
                                    RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering, ConvLowering>(converter, patterns.getContext());
+  patterns.add<MatMulLowering, ConvLowering, ConvTransposeLowering>(
+      converter, patterns.getContext());
 }
 
 } // namespace mocc::moc_to_linalg

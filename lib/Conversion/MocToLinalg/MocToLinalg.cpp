@@ -62,6 +62,9 @@ void populateMocToLinalgPatterns(TypeConverter &typeConverter,
   populateNormalizationPatterns(typeConverter, patterns);
   populateReductionPatterns(typeConverter, patterns);
   populateDataMovementPatterns(typeConverter, patterns);
+  populateIndexingPatterns(typeConverter, patterns);
+  populateScanPatterns(typeConverter, patterns);
+  populateResizePatterns(typeConverter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

@@ -34,6 +34,12 @@ void populateReductionPatterns(mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
+void populateIndexingPatterns(mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
+void populateScanPatterns(mlir::TypeConverter &converter,
+                          mlir::RewritePatternSet &patterns);
+void populateResizePatterns(mlir::TypeConverter &converter,
+                            mlir::RewritePatternSet &patterns);
 
 //===----------------------------------------------------------------------===//
 // Types and scalars

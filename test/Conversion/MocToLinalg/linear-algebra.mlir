@@ -159,3 +159,44 @@ func.func @conv_1d_3d(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>, %y: tensor<1
       : (tensor<1x2x4x4x4xf32>, tensor<3x2x2x2x2xf32>) -> tensor<1x3x3x3x3xf32>
   return %0, %1 : tensor<1x3x6xf32>, tensor<1x3x3x3x3xf32>
 }
+
+// -----
+
+// A transposed convolution is a stride-1 convolution of the input with
+// (stride - 1) zeros between its elements, padded by dilation * (K - 1) - pad
+// (plus output_padding at the end), with the weight's channels swapped per
+// group and its kernel flipped.
+// CHECK-DAG: #[[FLIP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, -d3 + 2, -d4 + 2)>
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x3x3xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>, %[[B:.+]]: tensor<6xf32>)
+// CHECK: %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x4x5x5xf32>)
+// CHECK: %[[SPREAD:.+]] = tensor.insert_slice %[[X]] into %[[Z]][0, 0, 0, 0] [1, 4, 3, 3] [1, 1, 2, 2] : tensor<1x4x3x3xf32> into tensor<1x4x5x5xf32>
+// CHECK: %[[WG:.+]] = tensor.expand_shape %[[W]] {{\[}}[0, 1], [2], [3], [4]] output_shape [2, 2, 3, 3, 3] : tensor<4x3x3x3xf32> into tensor<2x2x3x3x3xf32>
+// CHECK: %[[WT:.+]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.+}}]
+// CHECK-SAME: ins(%[[WG]] : tensor<2x2x3x3x3xf32>) outs(%{{.+}} : tensor<2x3x2x3x3xf32>)
+// CHECK: %[[F:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0, 1], [2], [3], [4]] : tensor<2x3x2x3x3xf32> into tensor<6x2x3x3xf32>
+// CHECK: %[[P:.+]] = tensor.pad %[[SPREAD]] low[0, 0, 1, 1] high[0, 0, 2, 2]
+// CHECK: %[[PG:.+]] = tensor.expand_shape %[[P]] {{.+}} : tensor<1x4x8x8xf32> into tensor<1x2x2x8x8xf32>
+// CHECK: %[[FG:.+]] = tensor.expand_shape %[[F]] {{.+}} : tensor<6x2x3x3xf32> into tensor<2x3x2x3x3xf32>
+// CHECK: linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[PG]], %[[FG]] : tensor<1x2x2x8x8xf32>, tensor<2x3x2x3x3xf32>)
+func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<6xf32>) -> tensor<1x6x6x6xf32> {
+  %0 = moc.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+                                      output_padding = array<i64: 1, 1>, group = 2 : i64}
+      : (tensor<1x4x3x3xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>) -> tensor<1x6x6x6xf32>
+  return %0 : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+// Pads larger than the kernel's reach crop the input instead.
+// CHECK-LABEL: func.func @conv_transpose_crop
+// CHECK-SAME: (%[[X:.+]]: tensor<1x1x3xf32>
+// CHECK: %[[C:.+]] = tensor.extract_slice %[[X]][0, 0, 1] [1, 1, 2] [1, 1, 1] : tensor<1x1x3xf32> to tensor<1x1x2xf32>
+// CHECK: %[[P:.+]] = tensor.pad %[[C]] low[0, 0, 0] high[0, 0, 1]
+// CHECK: linalg.conv_1d_ncw_fcw {{.+}} ins(%[[P]], %{{.+}} : tensor<1x1x3xf32>, tensor<2x1x2xf32>) outs(%{{.+}} : tensor<1x2x2xf32>)
+func.func @conv_transpose_crop(%x: tensor<1x1x3xf32>, %w: tensor<1x2x2xf32>) -> tensor<1x2x2xf32> {
+  %0 = moc.conv_transpose %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 2, 0>,
+                                  output_padding = array<i64: 0>, group = 1 : i64}
+      : (tensor<1x1x3xf32>, tensor<1x2x2xf32>) -> tensor<1x2x2xf32>
+  return %0 : tensor<1x2x2xf32>
+}

@@ -318,3 +318,131 @@ func.func @gather_negative_axis(%x: tensor<10x4xf32>, %i: tensor<3xi64>) {
   %0 = moc.gather %x, %i {axis = -1 : i64} : (tensor<10x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<3x2x3x3xf32>) {
+  // expected-error @+1 {{'moc.conv_transpose' op expects input channels (4) = weight dimension 0 (3)}}
+  %0 = moc.conv_transpose %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                                  output_padding = array<i64: 0, 0>, group = 1 : i64}
+      : (tensor<1x4x8x8xf32>, tensor<3x2x3x3xf32>) -> tensor<1x2x10x10xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{'moc.conv_transpose' op expects 2 strides, dilations and output paddings and 4 pads}}
+  %0 = moc.conv_transpose %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+                                  output_padding = array<i64: 0>, group = 1 : i64}
+      : (tensor<1x4x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<3x4xf32>, %i: tensor<4xi64>) {
+  // expected-error @+1 {{'moc.gather_elements' op expects indices of the input's rank (2)}}
+  %0 = moc.gather_elements %x, %i {axis = 0 : i64} : (tensor<3x4xf32>, tensor<4xi64>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_axis(%x: tensor<3x4xf32>, %i: tensor<3x4xi64>) {
+  // expected-error @+1 {{'moc.gather_elements' op expects axis in [0, 2), got 2}}
+  %0 = moc.gather_elements %x, %i {axis = 2 : i64} : (tensor<3x4xf32>, tensor<3x4xi64>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_shapes(%x: tensor<3x4xf32>, %i: tensor<2x4xi64>, %u: tensor<2x3xf32>) {
+  // expected-error @+1 {{'moc.scatter_elements' op expects indices and updates of one shape}}
+  %0 = moc.scatter_elements %x, %i, %u {axis = 0 : i64, reduction = 0 : i32}
+      : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_type(%x: tensor<3x4xf32>, %i: tensor<2x4xi64>, %u: tensor<2x4xi32>) {
+  // expected-error @+1 {{'moc.scatter_elements' op expects updates of the input's element type}}
+  %0 = moc.scatter_elements %x, %i, %u {axis = 0 : i64, reduction = 0 : i32}
+      : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xi32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_depth(%x: tensor<3x4xf32>, %i: tensor<2x3xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{'moc.scatter_nd' op expects a static last indices dimension of at most the input's rank (2)}}
+  %0 = moc.scatter_nd %x, %i, %u {reduction = 0 : i32} : (tensor<3x4xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%x: tensor<3x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) {
+  // expected-error @+1 {{'moc.scatter_nd' op expects updates of shape indices.shape[:-1] + input.shape[1:]}}
+  %0 = moc.scatter_nd %x, %i, %u {reduction = 0 : i32} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @cumsum_axis(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'moc.cumsum' op expects axis in [0, 2), got 3}}
+  %0 = moc.cumsum %x {axis = 3 : i64, exclusive = false, reverse = false} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'moc.resize' op expects 2 sizes and scales}}
+  %0 = moc.resize %x {sizes = array<i64: 2, 8>, scales = array<f64: 2.0>, roi = array<f64>, mode = 0 : i32,
+                      coordinate_transformation_mode = 0 : i32, nearest_mode = 0 : i32, cubic_coeff_a = -0.75 : f32,
+                      exclude_outside = false, extrapolation_value = 0.0 : f32, antialias = false}
+      : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_roi(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'moc.resize' op expects 4 roi values}}
+  %0 = moc.resize %x {sizes = array<i64: 2, 8>, scales = array<f64: 1.0, 2.0>, roi = array<f64>, mode = 1 : i32,
+                      coordinate_transformation_mode = 5 : i32, nearest_mode = 0 : i32, cubic_coeff_a = -0.75 : f32,
+                      exclude_outside = false, extrapolation_value = 0.0 : f32, antialias = false}
+      : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_antialias_nearest(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'moc.resize' op expects no antialias in nearest mode}}
+  %0 = moc.resize %x {sizes = array<i64: 2, 2>, scales = array<f64: 1.0, 0.5>, roi = array<f64>, mode = 0 : i32,
+                      coordinate_transformation_mode = 0 : i32, nearest_mode = 0 : i32, cubic_coeff_a = -0.75 : f32,
+                      exclude_outside = false, extrapolation_value = 0.0 : f32, antialias = true}
+      : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_indices_shape(%x: tensor<3x4xf32>, %i: tensor<2x5xi64>) {
+  // expected-error @+1 {{'moc.gather_elements' op expects indices no larger than the input in dimension 1 (5 > 4)}}
+  %0 = moc.gather_elements %x, %i {axis = 0 : i64} : (tensor<3x4xf32>, tensor<2x5xi64>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_indices_shape(%x: tensor<3x4xf32>, %i: tensor<4x2xi64>, %u: tensor<4x2xf32>) {
+  // expected-error @+1 {{'moc.scatter_elements' op expects indices no larger than the input in dimension 0 (4 > 3)}}
+  %0 = moc.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = 0 : i32}
+      : (tensor<3x4xf32>, tensor<4x2xi64>, tensor<4x2xf32>) -> tensor<3x4xf32>
+  return
+}

@@ -242,3 +242,42 @@ func.func @data_movement(%x: tensor<1x3x8x8xf32>, %t: tensor<1000x64xf32>, %ids:
       : (tensor<1x3x8x8xf32>, tensor<f32>) -> tensor<1x3x10x10xf32>
   return
 }
+
+// CHECK-LABEL: func.func @conv_transpose
+func.func @conv_transpose(%x: tensor<1x4x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<6xf32>) {
+  // CHECK: moc.conv_transpose %{{.+}}, %{{.+}}, %{{.+}} {dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+  // CHECK-SAME: : (tensor<1x4x8x8xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>) -> tensor<1x6x16x16xf32>
+  %0 = moc.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+                                      output_padding = array<i64: 1, 1>, group = 2 : i64}
+      : (tensor<1x4x8x8xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>) -> tensor<1x6x16x16xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @indexing
+func.func @indexing(%x: tensor<3x4xf32>, %i: tensor<2x4xi64>, %u: tensor<2x4xf32>, %t: tensor<2x1xi32>, %s: tensor<2x4xf32>) {
+  // CHECK: moc.gather_elements %{{.+}}, %{{.+}} {axis = 0 : i64} : (tensor<3x4xf32>, tensor<2x4xi64>) -> tensor<2x4xf32>
+  %0 = moc.gather_elements %x, %i {axis = 0 : i64} : (tensor<3x4xf32>, tensor<2x4xi64>) -> tensor<2x4xf32>
+  // CHECK: moc.scatter_elements %{{.+}}, %{{.+}}, %{{.+}} {axis = 0 : i64, reduction = 1 : i32}
+  // CHECK-SAME: : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  %1 = moc.scatter_elements %x, %i, %u {axis = 0 : i64, reduction = 1 : i32}
+      : (tensor<3x4xf32>, tensor<2x4xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  // CHECK: moc.scatter_nd %{{.+}}, %{{.+}}, %{{.+}} {reduction = 0 : i32}
+  // CHECK-SAME: : (tensor<3x4xf32>, tensor<2x1xi32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  %2 = moc.scatter_nd %x, %t, %s {reduction = 0 : i32} : (tensor<3x4xf32>, tensor<2x1xi32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  // CHECK: moc.cumsum %{{.+}} {axis = 1 : i64, exclusive = true, reverse = false} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %3 = moc.cumsum %x {axis = 1 : i64, exclusive = true, reverse = false} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @resize
+func.func @resize(%x: tensor<1x3x4x4xf32>) {
+  // CHECK: moc.resize %{{.+}} {antialias = false, coordinate_transformation_mode = 0 : i32, cubic_coeff_a = -7.500000e-01 : f32,
+  // CHECK-SAME: exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, mode = 1 : i32, nearest_mode = 0 : i32,
+  // CHECK-SAME: roi = array<f64>, scales = array<f64: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>, sizes = array<i64: 1, 3, 8, 8>}
+  // CHECK-SAME: : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+  %0 = moc.resize %x {sizes = array<i64: 1, 3, 8, 8>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>, roi = array<f64>,
+                      mode = 1 : i32, coordinate_transformation_mode = 0 : i32, nearest_mode = 0 : i32,
+                      cubic_coeff_a = -0.75 : f32, exclude_outside = false, extrapolation_value = 0.0 : f32,
+                      antialias = false} : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+  return
+}

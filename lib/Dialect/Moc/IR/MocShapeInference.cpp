@@ -335,4 +335,81 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
   return success();
 }
 
+LogicalResult
+ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorOf(adaptor.getInput());
+  RankedTensorType weight = tensorOf(adaptor.getWeight());
+  SmallVector<int64_t> shape(input.getRank(), kDynamic);
+  int64_t spatial = input.getRank() - 2;
+  ArrayRef<int64_t> strides = adaptor.getStrides(),
+                    dilations = adaptor.getDilations(),
+                    pads = adaptor.getPads(),
+                    outputPadding = adaptor.getOutputPadding();
+  if (spatial >= 1) {
+    shape[0] = input.getDimSize(0);
+    if (weight.getRank() > 1 && !ShapedType::isDynamic(weight.getDimSize(1)))
+      shape[1] = weight.getDimSize(1) * int64_t(adaptor.getGroup());
+    if (weight.getRank() == input.getRank() &&
+        int64_t(strides.size()) == spatial &&
+        int64_t(dilations.size()) == spatial &&
+        int64_t(pads.size()) == 2 * spatial &&
+        int64_t(outputPadding.size()) == spatial) {
+      for (int64_t i = 0; i < spatial; ++i) {
+        int64_t size = input.getDimSize(i + 2),
+                kernel = weight.getDimSize(i + 2);
+        if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel))
+          continue;
+        shape[i + 2] =
+            std::max<int64_t>(0, strides[i] * (size - 1) + outputPadding[i] +
+                                     (kernel - 1) * dilations[i] + 1 - pads[i] -
+                                     pads[i + spatial]);
+      }
+    }
+  }
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult
+GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(
+      RankedTensorType::get(tensorOf(adaptor.getIndices()).getShape(),
+                            tensorOf(adaptor.getInput()).getElementType()));
+  return success();
+}
+
+LogicalResult
+ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location>,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = tensorOf(adaptor.getInput());
+  SmallVector<int64_t> shape(adaptor.getSizes());
+  if (int64_t(shape.size()) != input.getRank())
+    shape.assign(input.getRank(), kDynamic);
+  for (int64_t &size : shape)
+    if (size < 0)
+      size = kDynamic;
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
 } // namespace mocc::moc

@@ -294,4 +294,156 @@ LogicalResult PadOp::verify() {
   return success();
 }
 
+LogicalResult ConvTransposeOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  RankedTensorType weight = tensorOf(getWeight());
+  int64_t spatial = input.getRank() - 2;
+  if (spatial < 1)
+    return emitOpError() << "expects an input of rank 3 or more, got "
+                         << input.getRank();
+  if (weight.getRank() != input.getRank())
+    return emitOpError() << "expects a weight of rank " << input.getRank()
+                         << ", got " << weight.getRank();
+  if (int64_t(getStrides().size()) != spatial ||
+      int64_t(getDilations().size()) != spatial ||
+      int64_t(getOutputPadding().size()) != spatial ||
+      int64_t(getPads().size()) != 2 * spatial)
+    return emitOpError() << "expects " << spatial
+                         << " strides, dilations and output paddings and "
+                         << 2 * spatial << " pads";
+  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getDilations(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getPads(), [](int64_t p) { return p < 0; }) ||
+      llvm::any_of(getOutputPadding(), [](int64_t p) { return p < 0; }))
+    return emitOpError() << "expects positive strides and dilations and "
+                            "non-negative pads and output paddings";
+  int64_t group = getGroup();
+  if (group < 1)
+    return emitOpError() << "expects a positive group, got " << group;
+  int64_t channels = input.getDimSize(1);
+  if (!ShapedType::isDynamic(channels) &&
+      !ShapedType::isDynamic(weight.getDimSize(0)) &&
+      channels != weight.getDimSize(0))
+    return emitOpError() << "expects input channels (" << channels
+                         << ") = weight dimension 0 (" << weight.getDimSize(0)
+                         << ")";
+  if (!ShapedType::isDynamic(channels) && channels % group != 0)
+    return emitOpError() << "expects input channels (" << channels
+                         << ") divisible by group (" << group << ")";
+  if (Value bias = getBias()) {
+    RankedTensorType biasType = tensorOf(bias);
+    int64_t filters = tensorOf(getOutput()).getDimSize(1);
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != filters)
+      return emitOpError() << "expects a bias of shape [" << filters << "]";
+  }
+  return success();
+}
+
+/// Checks that `axis` is a dimension of a rank-`rank` tensor.
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError()
+           << "expects axis in [0, " << rank << "), got " << axis;
+  return success();
+}
+
+/// True if two sizes may be equal (either is dynamic, or both agree).
+static bool compatibleSize(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// Checks that `indices` is no larger than `input` in the dimensions other
+/// than `axis` (an element op reads or writes the input there at the
+/// indices' own position).
+static LogicalResult verifyElementIndices(Operation *op, RankedTensorType input,
+                                          RankedTensorType indices,
+                                          int64_t axis) {
+  for (int64_t d = 0; d < indices.getRank(); ++d) {
+    int64_t size = indices.getDimSize(d), bound = input.getDimSize(d);
+    if (d != axis && !ShapedType::isDynamic(size) &&
+        !ShapedType::isDynamic(bound) && size > bound)
+      return op->emitOpError()
+             << "expects indices no larger than the input in dimension " << d
+             << " (" << size << " > " << bound << ")";
+  }
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  RankedTensorType input = tensorOf(getInput()),
+                   indices = tensorOf(getIndices());
+  if (indices.getRank() != input.getRank())
+    return emitOpError() << "expects indices of the input's rank ("
+                         << input.getRank() << ")";
+  if (failed(verifyAxis(*this, getAxis(), input.getRank())))
+    return failure();
+  return verifyElementIndices(*this, input, indices, getAxis());
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  RankedTensorType input = tensorOf(getInput()),
+                   indices = tensorOf(getIndices()),
+                   updates = tensorOf(getUpdates());
+  if (updates.getElementType() != input.getElementType())
+    return emitOpError() << "expects updates of the input's element type";
+  if (indices.getRank() != input.getRank() ||
+      updates.getRank() != input.getRank())
+    return emitOpError() << "expects indices and updates of the input's rank ("
+                         << input.getRank() << ")";
+  for (int64_t d = 0; d < indices.getRank(); ++d)
+    if (!compatibleSize(indices.getDimSize(d), updates.getDimSize(d)))
+      return emitOpError() << "expects indices and updates of one shape";
+  if (failed(verifyAxis(*this, getAxis(), input.getRank())))
+    return failure();
+  return verifyElementIndices(*this, input, indices, getAxis());
+}
+
+LogicalResult ScatterNDOp::verify() {
+  RankedTensorType input = tensorOf(getInput()),
+                   indices = tensorOf(getIndices()),
+                   updates = tensorOf(getUpdates());
+  if (updates.getElementType() != input.getElementType())
+    return emitOpError() << "expects updates of the input's element type";
+  if (indices.getRank() < 1)
+    return emitOpError() << "expects indices of rank 1 or more";
+  int64_t depth = indices.getDimSize(indices.getRank() - 1);
+  if (ShapedType::isDynamic(depth) || depth > input.getRank())
+    return emitOpError() << "expects a static last indices dimension of at "
+                            "most the input's rank ("
+                         << input.getRank() << ")";
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected, input.getShape().drop_front(depth));
+  if (updates.getRank() != int64_t(expected.size()) ||
+      !llvm::all_of(llvm::zip(updates.getShape(), expected), [](auto pair) {
+        return compatibleSize(std::get<0>(pair), std::get<1>(pair));
+      }))
+    return emitOpError() << "expects updates of shape indices.shape[:-1] + "
+                            "input.shape["
+                         << depth << ":]";
+  return success();
+}
+
+LogicalResult CumSumOp::verify() {
+  return verifyAxis(*this, getAxis(), tensorOf(getInput()).getRank());
+}
+
+LogicalResult ResizeOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  int64_t rank = input.getRank();
+  if (int64_t(getSizes().size()) != rank || int64_t(getScales().size()) != rank)
+    return emitOpError() << "expects " << rank << " sizes and scales";
+  if (llvm::any_of(getSizes(), [](int64_t s) { return s < 0; }))
+    return emitOpError() << "expects non-negative sizes";
+  if (llvm::any_of(getScales(), [](double s) { return !(s > 0); }))
+    return emitOpError() << "expects positive scales";
+  bool crop = getCoordinateTransformationMode() ==
+              CoordinateTransform::tf_crop_and_resize;
+  if (crop ? int64_t(getRoi().size()) != 2 * rank : !getRoi().empty())
+    return emitOpError() << "expects " << (crop ? 2 * rank : 0)
+                         << " roi values";
+  if (getAntialias() && getMode() == ResizeMode::nearest)
+    return emitOpError() << "expects no antialias in nearest mode";
+  return success();
+}
+
 } // namespace mocc::moc

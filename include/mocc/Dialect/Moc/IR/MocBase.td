@@ -51,4 +51,43 @@ def Moc_PadModeAttr : I32EnumAttr<"PadMode", "how a pad fills its border", [
   let cppNamespace = "::mocc::moc";
 }
 
+def Moc_ScatterReductionAttr : I32EnumAttr<"ScatterReduction",
+    "how a scatter combines an update with the element it replaces", [
+    I32EnumAttrCase<"none", 0>,
+    I32EnumAttrCase<"add", 1>,
+    I32EnumAttrCase<"mul", 2>,
+    I32EnumAttrCase<"max", 3>,
+    I32EnumAttrCase<"min", 4>]> {
+  let cppNamespace = "::mocc::moc";
+}
+
+def Moc_ResizeModeAttr : I32EnumAttr<"ResizeMode",
+    "how a resize interpolates", [
+    I32EnumAttrCase<"nearest", 0>,
+    I32EnumAttrCase<"linear", 1>,
+    I32EnumAttrCase<"cubic", 2>]> {
+  let cppNamespace = "::mocc::moc";
+}
+
+def Moc_CoordinateTransformAttr : I32EnumAttr<"CoordinateTransform",
+    "how a resize maps output coordinates to input coordinates", [
+    I32EnumAttrCase<"half_pixel", 0>,
+    I32EnumAttrCase<"half_pixel_symmetric", 1>,
+    I32EnumAttrCase<"pytorch_half_pixel", 2>,
+    I32EnumAttrCase<"align_corners", 3>,
+    I32EnumAttrCase<"asymmetric", 4>,
+    I32EnumAttrCase<"tf_crop_and_resize", 5>,
+    I32EnumAttrCase<"tf_half_pixel_for_nn", 6>]> {
+  let cppNamespace = "::mocc::moc";
+}
+
+def Moc_NearestModeAttr : I32EnumAttr<"NearestMode",
+    "how a nearest-neighbor resize rounds a source coordinate", [
+    I32EnumAttrCase<"round_prefer_floor", 0>,
+    I32EnumAttrCase<"round_prefer_ceil", 1>,
+    I32EnumAttrCase<"floor", 2>,
+    I32EnumAttrCase<"ceil", 3>]> {
+  let cppNamespace = "::mocc::moc";
+}
+
 #endif // MOCC_DIALECT_MOC_IR_MOCBASE_TD

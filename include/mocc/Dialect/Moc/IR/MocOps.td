@@ -241,6 +241,34 @@ def Moc_ConvOp : Moc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
   let hasVerifier = 1;
 }
 
+def Moc_ConvTransposeOp : Moc_Op<"conv_transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "N-dimensional grouped transposed convolution";
+  let description = [{
+    The gradient of `moc.conv` with respect to its input: every element of
+    `input` (N x C x D1 x ... x Dn) scatters its product with the kernel
+    `weight` (C x F/group x K1 x ... x Kn) into the output at
+    `i * strides + k * dilations - pads[begin]`; `bias` (F) is added if
+    present. Output size per spatial dimension:
+    `strides * (D - 1) + output_padding + (K - 1) * dilations + 1 - pads[begin] - pads[end]`.
+    The importer resolves ONNX's `output_shape` and `auto_pad` into `pads` and
+    `output_padding`.
+
+    ```mlir
+    %y = moc.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+                                        pads = array<i64: 1, 1, 1, 1>, output_padding = array<i64: 1, 1>,
+                                        group = 1 : i64}
+        : (tensor<1x64x56x56xf32>, tensor<64x32x3x3xf32>, tensor<32xf32>) -> tensor<1x32x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$weight,
+                   Optional<Moc_FloatTensor>:$bias,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$output_padding,
+                   I64Attr:$group);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
 class Moc_PoolOp<string mnemonic, string what, dag extra,
                  Type tensorType = Moc_FloatTensor>
     : Moc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
@@ -481,6 +509,135 @@ def Moc_PadOp : Moc_Op<"pad", [Pure, InferTypeOpAdaptor]> {
   }];
   let arguments = (ins Moc_Tensor:$input, Moc_Tensor:$value,
                    DenseI64ArrayAttr:$pads, Moc_PadModeAttr:$mode);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Indexing: element gathers and scatters
+//===----------------------------------------------------------------------===//
+
+def Moc_GatherElementsOp : Moc_Op<"gather_elements", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gather of single elements along one dimension";
+  let description = [{
+    `output[i0, ..., in] = input[i0, ..., indices[i0, ..., in], ..., in]`,
+    the index replacing position `axis`. `indices` has the input's rank; the
+    result has its shape. Negative indices count from the end.
+
+    ```mlir
+    %y = moc.gather_elements %x, %i {axis = 1 : i64}
+        : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, Moc_IndexTensor:$indices,
+                   I64Attr:$axis);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_ScatterElementsOp : Moc_Op<"scatter_elements", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Scatter of single elements along one dimension";
+  let description = [{
+    A copy of `input` in which, for every position `p` of `indices`, the
+    element at `p` with position `axis` replaced by `indices[p]` becomes
+    `updates[p]` combined with it by `reduction` (`none` replaces). Updates
+    apply in row-major order, so with `none` the last of duplicate indices
+    wins. `indices` and `updates` have one shape and the input's rank.
+    Negative indices count from the end.
+
+    ```mlir
+    %y = moc.scatter_elements %x, %i, %u {axis = 0 : i64, reduction = 1 : i32}
+        : (tensor<3x3xf32>, tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<3x3xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, Moc_IndexTensor:$indices,
+                   Moc_Tensor:$updates, I64Attr:$axis,
+                   Moc_ScatterReductionAttr:$reduction);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_ScatterNDOp : Moc_Op<"scatter_nd", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Scatter of slices addressed by index tuples";
+  let description = [{
+    A copy of `input` (rank r) in which, for every tuple `t` of the leading
+    dimensions of `indices` (whose last dimension k <= r holds the tuple's
+    index into the first k input dimensions), the slice
+    `input[indices[t], ...]` is combined with `updates[t, ...]` by
+    `reduction` (`none` replaces). `updates` has the shape
+    `indices.shape[:-1] + input.shape[k:]`. Updates apply in row-major order;
+    negative indices count from the end.
+
+    ```mlir
+    %y = moc.scatter_nd %x, %i, %u {reduction = 0 : i32}
+        : (tensor<4x4x4xf32>, tensor<2x1xi64>, tensor<2x4x4xf32>) -> tensor<4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, Moc_IndexTensor:$indices,
+                   Moc_Tensor:$updates, Moc_ScatterReductionAttr:$reduction);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Scans
+//===----------------------------------------------------------------------===//
+
+def Moc_CumSumOp : Moc_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+  let summary = "Cumulative sum along one dimension";
+  let description = [{
+    Element `j` along `axis` is the sum of the elements `0..j` of `input`
+    there (`j+1..n-1` with `reverse`); `exclusive` leaves the element itself
+    out of its sum (the first one becomes 0).
+
+    ```mlir
+    %y = moc.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false}
+        : (tensor<2x5xf32>) -> tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                   BoolAttr:$reverse);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Resampling
+//===----------------------------------------------------------------------===//
+
+def Moc_ResizeOp : Moc_Op<"resize", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Resampling of a tensor to a new static shape";
+  let description = [{
+    Resizes `input` to `sizes` (the result's shape) as ONNX Resize does. For
+    every resized dimension `d`, output coordinate `x` maps to the input
+    coordinate given by `coordinate_transformation_mode` with scale
+    `scales[d]` (and, for `tf_crop_and_resize`, the region of interest `roi`:
+    starts of every dimension, then ends, normalized to [0, 1]); the result
+    interpolates the neighbors of that coordinate by `mode`: `nearest` (one
+    neighbor, rounded by `nearest_mode`), `linear` (2 per dimension) or
+    `cubic` (4, with coefficient `cubic_coeff_a`). Neighbors outside the input
+    repeat its edge, or get weight 0 and renormalize with `exclude_outside`.
+    `antialias` widens linear and cubic filters when downsampling.
+    Coordinates outside the region of `tf_crop_and_resize` read
+    `extrapolation_value`. Dimensions whose scale is 1 and size unchanged are
+    copied.
+
+    ```mlir
+    %y = moc.resize %x {sizes = array<i64: 1, 3, 8, 8>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>,
+                        roi = array<f64>, mode = 1 : i32, coordinate_transformation_mode = 0 : i32,
+                        nearest_mode = 0 : i32, cubic_coeff_a = -7.500000e-01 : f32,
+                        exclude_outside = false, extrapolation_value = 0.000000e+00 : f32,
+                        antialias = false}
+        : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input, DenseI64ArrayAttr:$sizes,
+                   DenseF64ArrayAttr:$scales, DenseF64ArrayAttr:$roi,
+                   Moc_ResizeModeAttr:$mode,
+                   Moc_CoordinateTransformAttr:$coordinate_transformation_mode,
+                   Moc_NearestModeAttr:$nearest_mode, F32Attr:$cubic_coeff_a,
+                   BoolAttr:$exclude_outside, F32Attr:$extrapolation_value,
+                   BoolAttr:$antialias);
   let results = (outs Moc_Tensor:$output);
   let hasVerifier = 1;
 }
