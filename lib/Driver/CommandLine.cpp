@@ -2,6 +2,7 @@
 #include "mocc/Driver/Driver.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/CodeGen/CommandFlags.h"
 #include "llvm/Support/CommandLine.h"
@@ -97,6 +98,7 @@ int moccMain(int argc, char **argv) {
                             "a self-contained shared library (default)")),
       cl::cat(category));
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::getRegisteredOptions()["mcpu"]->setDescription(
       "Target CPU (default: the host's for native targets, a baseline for "
       "cross targets)");

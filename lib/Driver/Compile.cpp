@@ -10,6 +10,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -149,8 +150,14 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error) {
   if (invocation.emit == EmitKind::Imported)
     return writeMLIR(*module, invocation.outputPath, error);
 
+  // --mlir-timing reports the compile time of every pass.
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope timingScope = timing.getRootScope();
+
   PipelineOptions pipeline{invocation.codegen.optLevel};
   PassManager graph(&context);
+  graph.enableTiming(timingScope);
   buildGraphPipeline(graph, pipeline);
   if (failed(applyPassManagerCLOptions(graph)) || failed(graph.run(*module)))
     return fail("graph optimization failed");
@@ -164,6 +171,7 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error) {
   entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
 
   PassManager lowering(&context);
+  lowering.enableTiming(timingScope);
   buildLinalgPipeline(lowering, pipeline);
   target->buildLoweringPipeline(lowering, invocation.codegen);
   if (failed(applyPassManagerCLOptions(lowering)) ||
