@@ -22,7 +22,7 @@ def Moc_Dialect : Dialect {
     can, so an importer never needs a separate shape inference engine.
 
     ```mlir
-    %0 = moc.conv %x, %w, %b {strides = [1, 1], pads = [1, 1, 1, 1], dilations = [1, 1], group = 1 : i64}
+    %0 = moc.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
         : (tensor<1x3x32x32xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x32x32xf32>
     %1 = moc.relu %0 : (tensor<1x8x32x32xf32>) -> tensor<1x8x32x32xf32>
     ```
