@@ -217,9 +217,26 @@ struct Normalized {
   Value normalized, mean, inverseDeviation;
 };
 
+/// 1 / sqrt(mean(squares over `axes`) + epsilon), the reduced dimensions
+/// kept: the scale of layer, instance and RMS normalization.
+FailureOr<Value> inverseRootMeanOver(NodeContext &node, Value squares,
+                                     ArrayRef<int64_t> axes, float epsilon) {
+  Type element = getElementTypeOrSelf(squares.getType());
+  FailureOr<Value> mean = node.create<moc::ReduceMeanOp>(squares, axes, true);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> shifted =
+      node.create<moc::AddOp>(*mean, node.scalar(element, epsilon));
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> root = node.create<moc::SqrtOp>(*shifted);
+  if (failed(root))
+    return failure();
+  return node.create<moc::ReciprocalOp>(*root);
+}
+
 FailureOr<Normalized> normalizeOver(NodeContext &node, Value input,
                                     ArrayRef<int64_t> axes, float epsilon) {
-  Type element = getElementTypeOrSelf(input.getType());
   FailureOr<Value> mean = node.create<moc::ReduceMeanOp>(input, axes, true);
   if (failed(mean))
     return failure();
@@ -229,17 +246,7 @@ FailureOr<Normalized> normalizeOver(NodeContext &node, Value input,
   FailureOr<Value> squared = node.create<moc::MulOp>(*centered, *centered);
   if (failed(squared))
     return failure();
-  FailureOr<Value> variance = node.create<moc::ReduceMeanOp>(*squared, axes, true);
-  if (failed(variance))
-    return failure();
-  FailureOr<Value> shifted =
-      node.create<moc::AddOp>(*variance, node.scalar(element, epsilon));
-  if (failed(shifted))
-    return failure();
-  FailureOr<Value> deviation = node.create<moc::SqrtOp>(*shifted);
-  if (failed(deviation))
-    return failure();
-  FailureOr<Value> inverse = node.create<moc::ReciprocalOp>(*deviation);
+  FailureOr<Value> inverse = inverseRootMeanOver(node, *squared, axes, epsilon);
   if (failed(inverse))
     return failure();
   FailureOr<Value> normalized = node.create<moc::MulOp>(*centered, *inverse);
@@ -325,21 +332,14 @@ LogicalResult importRMSNorm(NodeContext &node) {
   SmallVector<int64_t> axes;
   for (int64_t d = *axis; d < rank; ++d)
     axes.push_back(d);
-  Type element = node.inputType(0).getElementType();
   FailureOr<Value> squared = node.create<moc::MulOp>(*input, *input);
   if (failed(squared))
     return failure();
-  FailureOr<Value> meanSquare = node.create<moc::ReduceMeanOp>(*squared, axes, true);
-  if (failed(meanSquare))
+  FailureOr<Value> inverse = inverseRootMeanOver(
+      node, *squared, axes, node.floatAttr("epsilon", 1e-5f));
+  if (failed(inverse))
     return failure();
-  FailureOr<Value> shifted = node.create<moc::AddOp>(
-      *meanSquare, node.scalar(element, node.floatAttr("epsilon", 1e-5f)));
-  if (failed(shifted))
-    return failure();
-  FailureOr<Value> rms = node.create<moc::SqrtOp>(*shifted);
-  if (failed(rms))
-    return failure();
-  FailureOr<Value> normalized = node.create<moc::DivOp>(*input, *rms);
+  FailureOr<Value> normalized = node.create<moc::MulOp>(*input, *inverse);
   if (failed(normalized))
     return failure();
   return node.setResult(node.create<moc::MulOp>(*normalized, *scale));
