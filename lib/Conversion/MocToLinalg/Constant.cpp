@@ -29,7 +29,7 @@ struct ConstantLowering : OpConversionPattern<moc::ConstantOp> {
   LogicalResult
   matchAndRewrite(moc::ConstantOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto type = convertedResultType(*this, op);
     if (!type)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     ElementsAttr value = retype(op.getValue(), type);

@@ -29,13 +29,6 @@ Value replaceWith(ConversionPatternRewriter &rewriter, Operation *op,
   return result;
 }
 
-template <typename OpTy>
-RankedTensorType convertedResultType(const OpConversionPattern<OpTy> &pattern,
-                                     OpTy op) {
-  return pattern.getTypeConverter()->template convertType<RankedTensorType>(
-      op.getType());
-}
-
 //===----------------------------------------------------------------------===//
 // Reshape
 //===----------------------------------------------------------------------===//

@@ -48,9 +48,7 @@ public:
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto resultType =
-        this->getTypeConverter()->template convertType<RankedTensorType>(
-            op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     // A cast that only changes signedness changes nothing below moc.

@@ -89,8 +89,7 @@ struct GatherElementsLowering : OpConversionPattern<moc::GatherElementsOp> {
   matchAndRewrite(moc::GatherElementsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput(), indices = adaptor.getIndices();

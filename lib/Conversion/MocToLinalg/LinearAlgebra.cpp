@@ -62,8 +62,7 @@ struct MatMulLowering : OpConversionPattern<moc::MatMulOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType || lhsType.getRank() < 2 || rhsType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "expects operands of rank >= 2");
     if (lhsType.getElementType() != rhsType.getElementType())
@@ -197,8 +196,7 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
     auto inputType = cast<RankedTensorType>(input.getType());
     auto weightType = cast<RankedTensorType>(weight.getType());
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     int64_t spatial = inputType.getRank() - 2;

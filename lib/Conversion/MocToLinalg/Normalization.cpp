@@ -42,8 +42,7 @@ struct BatchNormLowering : OpConversionPattern<moc::BatchNormOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Type element = resultType.getElementType();
@@ -107,8 +106,7 @@ struct LayerNormLowering : OpConversionPattern<moc::LayerNormOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Type element = resultType.getElementType();
@@ -193,9 +191,7 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType =
-        this->getTypeConverter()->template convertType<RankedTensorType>(
-            op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Type element = resultType.getElementType();

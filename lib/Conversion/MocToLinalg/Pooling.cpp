@@ -160,8 +160,7 @@ struct MaxPoolLowering : OpConversionPattern<moc::MaxPoolOp> {
   matchAndRewrite(moc::MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     FailureOr<Window> window = getWindow(op, resultType);
@@ -191,8 +190,7 @@ struct AveragePoolLowering : OpConversionPattern<moc::AveragePoolOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     FailureOr<Window> window = getWindow(op, resultType);

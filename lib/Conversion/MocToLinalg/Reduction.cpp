@@ -39,9 +39,7 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType =
-        this->getTypeConverter()->template convertType<RankedTensorType>(
-            op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput();
@@ -116,9 +114,7 @@ struct ArgReduceLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType =
-        this->getTypeConverter()->template convertType<RankedTensorType>(
-            op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput();

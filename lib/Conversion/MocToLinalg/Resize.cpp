@@ -270,8 +270,7 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     if (!resultType || !resultType.hasStaticShape() ||

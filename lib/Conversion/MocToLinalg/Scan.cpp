@@ -93,8 +93,7 @@ struct CumSumLowering : OpConversionPattern<moc::CumSumOp> {
     Value output = loop.getResult(0);
     if (accType != element)
       output = convertElementType(rewriter, loc, output, element);
-    auto resultType =
-        getTypeConverter()->convertType<RankedTensorType>(op.getType());
+    auto resultType = convertedResultType(*this, op);
     if (resultType && output.getType() != resultType)
       output = rewriter.create<tensor::CastOp>(loc, resultType, output);
     rewriter.replaceOp(op, output);

@@ -192,6 +192,14 @@ mlir::Value expand(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
 mlir::Value insertUnitDims(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value value, llvm::ArrayRef<int64_t> dims);
 
+/// The converted (signless) type of a pattern's single result, or null.
+template <typename OpTy>
+mlir::RankedTensorType
+convertedResultType(const mlir::OpConversionPattern<OpTy> &pattern, OpTy op) {
+  return pattern.getTypeConverter()
+      ->template convertType<mlir::RankedTensorType>(op.getType());
+}
+
 } // namespace mocc::moc_to_linalg
 
 #endif // MOCC_LIB_CONVERSION_MOCTOLINALG_UTILS_H
