@@ -1,5 +1,6 @@
 //===- CommandLine.cpp - The mocc command line ----------------------------===//
 #include "mocc/Driver/Driver.h"
+#include "mocc/Tools/Registration.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
@@ -97,12 +98,21 @@ int moccMain(int argc, char **argv) {
                  clEnumValN(EmitKind::SharedLibrary, "so",
                             "a self-contained shared library (default)")),
       cl::cat(category));
+  // Pass names, for --mlir-print-ir-after=PASS and the like.
+  registerMoccPasses();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   cl::getRegisteredOptions()["mcpu"]->setDescription(
       "Target CPU (default: the host's for native targets, a baseline for "
       "cross targets)");
   cl::getRegisteredOptions()["mcpu"]->addCategory(category);
+  // --stats is LLVM's flag too (its pass statistics, compiled out of
+  // Debian's release build): mocc takes it over.
+  auto *printStats =
+      static_cast<cl::opt<bool, true> *>(cl::getRegisteredOptions()["stats"]);
+  printStats->setDescription("Print the compiled model's kernels, memory "
+                             "and compile time per pass as JSON on stdout");
+  printStats->addCategory(category);
   cl::HideUnrelatedOptions(category);
 
   std::string parseErrors;
@@ -132,12 +142,18 @@ int moccMain(int argc, char **argv) {
     ok = ok && parseInputShape(spec, invocation.import, error);
   for (const std::string &spec : bindings)
     ok = ok && parseBinding(spec, invocation.import, error);
+  CompileStats stats;
+  bool wantStats = printStats->getValue();
+  // Keeps LLVM from reporting at exit that its statistics are disabled.
+  printStats->setValue(false);
   if (ok)
-    ok = compileModel(invocation, error);
+    ok = compileModel(invocation, error, wantStats ? &stats : nullptr);
   if (!ok) {
     llvm::errs() << "mocc: error: " << error << "\n";
     return 1;
   }
+  if (wantStats)
+    stats.printJSON(llvm::outs());
   return 0;
 }
 

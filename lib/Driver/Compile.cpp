@@ -14,6 +14,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <chrono>
+
 #include "mocc/model.h"
 
 using namespace mlir;
@@ -123,12 +125,24 @@ bool writeMLIR(ModuleOp module, llvm::StringRef path, std::string &error) {
 
 } // namespace
 
-bool compileModel(const CompilerInvocation &invocation, std::string &error) {
+bool compileModel(const CompilerInvocation &invocation, std::string &error,
+                  CompileStats *stats) {
   std::unique_ptr<TargetBackend> target =
       createTargetBackend(invocation.target, error);
   if (!target)
     return false;
-  OnnxModelPtr model = loadOnnxModel(invocation.inputPath, error);
+  // Times the steps that are not passes into `stats`.
+  auto timed = [&](llvm::StringRef step, auto run) {
+    auto start = std::chrono::steady_clock::now();
+    auto result = run();
+    std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - start;
+    if (stats)
+      stats->addSeconds(step, elapsed.count());
+    return result;
+  };
+  OnnxModelPtr model = timed(
+      "load", [&] { return loadOnnxModel(invocation.inputPath, error); });
   if (!model)
     return false;
 
@@ -143,8 +157,8 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error) {
 
   ImportOptions importOptions = invocation.import;
   importOptions.functionName = invocation.codegen.entryName;
-  OwningOpRef<ModuleOp> module =
-      importOnnxModel(*model, context, importOptions);
+  OwningOpRef<ModuleOp> module = timed(
+      "import", [&] { return importOnnxModel(*model, context, importOptions); });
   if (!module)
     return fail("cannot import the model");
   if (invocation.emit == EmitKind::Imported)
@@ -158,6 +172,8 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error) {
   PipelineOptions pipeline{invocation.codegen.optLevel};
   PassManager graph(&context);
   graph.enableTiming(timingScope);
+  if (stats)
+    graph.addInstrumentation(std::make_unique<PassTimeRecorder>(*stats));
   buildGraphPipeline(graph, pipeline);
   if (failed(applyPassManagerCLOptions(graph)) || failed(graph.run(*module)))
     return fail("graph optimization failed");
@@ -172,6 +188,8 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error) {
 
   PassManager lowering(&context);
   lowering.enableTiming(timingScope);
+  if (stats)
+    lowering.addInstrumentation(std::make_unique<PassTimeRecorder>(*stats));
   buildLinalgPipeline(lowering, pipeline);
   target->buildLoweringPipeline(lowering, invocation.codegen);
   if (failed(applyPassManagerCLOptions(lowering)) ||
@@ -182,8 +200,12 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error) {
                       : invocation.emit == EmitKind::Object
                           ? ArtifactKind::Object
                           : ArtifactKind::SharedLibrary;
-  return target->emit(*module, signature, invocation.codegen, kind,
-                      invocation.outputPath, error);
+  if (stats)
+    stats->readModuleAttributes(*module);
+  return timed("llvm-codegen", [&] {
+    return target->emit(*module, signature, invocation.codegen, kind,
+                        invocation.outputPath, error);
+  });
 }
 
 } // namespace mocc

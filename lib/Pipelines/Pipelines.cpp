@@ -2,6 +2,7 @@
 #include "mocc/Pipelines/Pipelines.h"
 
 #include "mocc/Conversion/Passes.h"
+#include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -23,8 +24,11 @@ void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertMocToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   if (options.optLevel > 0) {
-    pm.nest<func::FuncOp>().addPass(createLinalgElementwiseOpFusionPass());
-    pm.addPass(createCSEPass());
+    OpPassManager &func = pm.nest<func::FuncOp>();
+    func.addPass(createLinalgElementwiseOpFusionPass());
+    func.addPass(createFuseKernelsPass());
+    func.addPass(createCanonicalizerPass());
+    func.addPass(createCSEPass());
   }
 }
 

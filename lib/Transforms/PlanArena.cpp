@@ -2,8 +2,13 @@
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
+
+#include <limits>
+#include <map>
 
 namespace mocc {
 #define GEN_PASS_DEF_PLANARENAPASS
@@ -23,10 +28,13 @@ struct Buffer {
   int64_t offset = 0;
 };
 
-/// Position of the last op in `block` that uses `root` or a value derived
-/// from it (views, casts: any memref an op makes from it).
-int64_t lastUse(Value root, Block &block,
-                const DenseMap<Operation *, int64_t> &position) {
+/// Positions of the first and the last op in `block` that use `root` or a
+/// value derived from it (views, casts: any memref an op makes from it).
+/// Making a view is not a use: a buffer is live from its first access.
+std::pair<int64_t, int64_t>
+useInterval(Value root, Block &block,
+            const DenseMap<Operation *, int64_t> &position) {
+  int64_t first = std::numeric_limits<int64_t>::max();
   int64_t last = position.lookup(root.getDefiningOp());
   llvm::SetVector<Value> worklist;
   worklist.insert(root);
@@ -34,14 +42,22 @@ int64_t lastUse(Value root, Block &block,
     for (Operation *user : worklist[i].getUsers()) {
       if (isa<memref::DeallocOp>(user))
         continue;
-      if (Operation *ancestor = block.findAncestorOpInBlock(*user))
+      if (Operation *ancestor = block.findAncestorOpInBlock(*user)) {
         last = std::max(last, position.lookup(ancestor));
+        if (!isa<ViewLikeOpInterface>(user))
+          first = std::min(first, position.lookup(ancestor));
+      }
       for (Value result : user->getResults())
         if (isa<BaseMemRefType>(result.getType()))
           worklist.insert(result);
     }
   }
-  return last;
+  return {std::min(first, last), last};
+}
+
+int64_t lastUse(Value root, Block &block,
+                const DenseMap<Operation *, int64_t> &position) {
+  return useInterval(root, block, position).second;
 }
 
 /// Greedy by size: the largest buffers are placed first, each at the lowest
@@ -98,8 +114,82 @@ void writeOutputsInPlace(func::FuncOp func) {
   }
 }
 
+/// The peak of the summed sizes of the buffers live at the same position: no
+/// placement of these lifetimes fits in less.
+int64_t liveBytesPeak(ArrayRef<Buffer> buffers) {
+  std::map<int64_t, int64_t> delta;
+  for (const Buffer &buffer : buffers) {
+    delta[buffer.begin] += buffer.bytes;
+    delta[buffer.end + 1] -= buffer.bytes;
+  }
+  int64_t live = 0, peak = 0;
+  for (auto [position, change] : delta)
+    peak = std::max(peak, live += change);
+  return peak;
+}
+
+/// Whether `op` is elementwise: every element it writes depends only on the
+/// elements at the same position of its inputs, so it may overwrite them.
+bool isElementwise(linalg::GenericOp op) {
+  return op.getNumDpsInits() == 1 &&
+         op.getNumLoops() == op.getNumParallelLoops() &&
+         llvm::all_of(op.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); }) &&
+         op.getBody()->getOps<linalg::IndexOp>().empty();
+}
+
+/// An elementwise op whose output is a fresh buffer of the same type as an
+/// input buffer that dies with it writes into that input instead.
+void computeElementwiseInPlace(Block &block) {
+  DenseMap<Operation *, int64_t> position;
+  for (auto [i, op] : llvm::enumerate(block))
+    position[&op] = i;
+  for (auto op : llvm::make_early_inc_range(block.getOps<linalg::GenericOp>())) {
+    if (!isElementwise(op))
+      continue;
+    auto output = op.getDpsInits()[0].getDefiningOp<memref::AllocOp>();
+    if (!output || output->getBlock() != &block ||
+        llvm::any_of(output->getUsers(), [&](Operation *user) {
+          return block.findAncestorOpInBlock(*user)->isBeforeInBlock(op);
+        }))
+      continue;
+    for (Value input : op.getDpsInputs()) {
+      auto source = input.getDefiningOp<memref::AllocOp>();
+      if (!source || source->getBlock() != &block ||
+          source.getType() != output.getType() ||
+          lastUse(source, block, position) != position[op])
+        continue;
+      output.replaceAllUsesWith(source.getResult());
+      output.erase();
+      break;
+    }
+  }
+}
+
+/// Moves each allocation nested in a loop nest of `block` (the per-tile
+/// buffers of a fused kernel) before the nest's outermost op: a buffer's
+/// content does not outlive an iteration, so one buffer serves them all.
+void hoistNestedAllocations(Block &block) {
+  for (Operation &op : block)
+    op.walk([&](memref::AllocOp alloc) {
+      if (alloc->getBlock() != &block && alloc.getType().hasStaticShape() &&
+          alloc.getDynamicSizes().empty() && alloc.getSymbolOperands().empty())
+        alloc->moveBefore(&op);
+    });
+}
+
 struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
   using PlanArenaPassBase::PlanArenaPassBase;
+
+  /// Bytes a buffer of `alloc`'s type takes in the arena, aligned.
+  int64_t sizeInArena(memref::AllocOp alloc) const {
+    MemRefType type = alloc.getType();
+    if (!type.hasStaticShape())
+      return 0;
+    int64_t bits = type.getElementTypeBitWidth();
+    int64_t bytes = type.getNumElements() * std::max<int64_t>(bits / 8, 1);
+    return llvm::alignTo(std::max<int64_t>(bytes, 1), alignment);
+  }
 
   void runOnOperation() override {
     auto func = getOperation().lookupSymbol<func::FuncOp>(entryName);
@@ -110,6 +200,11 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     }
     writeOutputsInPlace(func);
     Block &block = func.getBody().front();
+    hoistNestedAllocations(block);
+    int64_t naiveBytes = 0;
+    block.walk([&](memref::AllocOp alloc) { naiveBytes += sizeInArena(alloc); });
+    if (reuse)
+      computeElementwiseInPlace(block);
     DenseMap<Operation *, int64_t> position;
     for (auto [i, op] : llvm::enumerate(block))
       position[&op] = i;
@@ -123,16 +218,21 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
                                "static, identity-layout buffer in the entry block";
         return WalkResult::interrupt();
       }
-      int64_t bits = type.getElementTypeBitWidth();
-      int64_t bytes = type.getNumElements() * std::max<int64_t>(bits / 8, 1);
-      bytes = llvm::alignTo(std::max<int64_t>(bytes, 1), alignment);
-      buffers.push_back({alloc, bytes, position[alloc],
-                         lastUse(alloc.getResult(), block, position)});
+      auto [begin, end] = useInterval(alloc.getResult(), block, position);
+      buffers.push_back({alloc, sizeInArena(alloc), begin, end});
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
-    int64_t arenaBytes = assignOffsets(buffers);
+    int64_t arenaBytes = 0;
+    if (reuse) {
+      arenaBytes = assignOffsets(buffers);
+    } else {
+      for (Buffer &buffer : buffers) {
+        buffer.offset = arenaBytes;
+        arenaBytes += buffer.bytes;
+      }
+    }
 
     MLIRContext *context = &getContext();
     auto arenaType = MemRefType::get({ShapedType::kDynamic},
@@ -153,9 +253,13 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
       buffer.alloc.replaceAllUsesWith(view);
       buffer.alloc.erase();
     }
-    getOperation()->setAttr(
-        kArenaBytesAttr,
-        IntegerAttr::get(IntegerType::get(context, 64), arenaBytes));
+    auto bytesAttr = [&](int64_t bytes) {
+      return IntegerAttr::get(IntegerType::get(context, 64), bytes);
+    };
+    getOperation()->setAttr(kArenaBytesAttr, bytesAttr(arenaBytes));
+    getOperation()->setAttr(kArenaLowerBoundBytesAttr,
+                            bytesAttr(liveBytesPeak(buffers)));
+    getOperation()->setAttr(kNaiveBytesAttr, bytesAttr(naiveBytes));
   }
 };
 

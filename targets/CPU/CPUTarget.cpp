@@ -72,15 +72,29 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   bufferization.bufferizeFunctionBoundaries = true;
   bufferization.setFunctionBoundaryTypeConversion(
       bufferization::LayoutMapOption::IdentityLayoutMap);
+  // A tensor built only to be inserted into another (concatenation) is
+  // computed in place in the other.
+  bool reuseMemory = options.optLevel > 0;
+  if (reuseMemory) {
+    pm.nest<func::FuncOp>().addPass(createConcatInPlacePass());
+    pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  }
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   // Results become out-parameters; mocc-plan-arena then writes them in place
   // (upstream's hoist-static-allocs crashes on returned arguments in LLVM 19).
   pm.addPass(bufferization::createBufferResultsToOutParamsPass());
+  // CSE merges the equal subviews that a fused kernel's result is copied
+  // between, and canonicalization erases those copies.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFlattenGlobalsPass());
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;
+  arena.reuse = reuseMemory;
   pm.addPass(createPlanArenaPass(arena));
+  RecordStatsPassOptions stats;
+  stats.entryName = options.entryName;
+  pm.addPass(createRecordStatsPass(stats));
 
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createConvertLinalgToLoopsPass());

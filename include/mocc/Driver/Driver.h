@@ -2,6 +2,7 @@
 #ifndef MOCC_DRIVER_DRIVER_H
 #define MOCC_DRIVER_DRIVER_H
 
+#include "mocc/Driver/Stats.h"
 #include "mocc/Importer/OnnxImporter.h"
 #include "mocc/Target/TargetBackend.h"
 
@@ -21,8 +22,9 @@ struct CompilerInvocation {
 };
 
 /// Compiles a model as `invocation` says. On failure returns false and sets
-/// `error` to one line naming what is wrong.
-bool compileModel(const CompilerInvocation &invocation, std::string &error);
+/// `error` to one line naming what is wrong. Fills `stats` if given.
+bool compileModel(const CompilerInvocation &invocation, std::string &error,
+                  CompileStats *stats = nullptr);
 
 /// The mocc command line: parses `argv`, compiles, prints errors as one line
 /// on stderr. Returns the process exit code.

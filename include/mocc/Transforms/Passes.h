@@ -7,8 +7,20 @@
 
 #include <memory>
 
+namespace mlir::affine {
+class AffineDialect;
+}
 namespace mlir::arith {
 class ArithDialect;
+}
+namespace mlir::linalg {
+class LinalgDialect;
+}
+namespace mlir::scf {
+class SCFDialect;
+}
+namespace mlir::tensor {
+class TensorDialect;
 }
 namespace mlir::math {
 class MathDialect;
@@ -28,8 +40,18 @@ namespace mocc {
 #define GEN_PASS_REGISTRATION
 #include "mocc/Transforms/Passes.h.inc"
 
-/// Name of the module attribute holding the planned arena size in bytes.
+/// Module attributes with the compiled model's statistics (`mocc --stats`).
+/// The planned arena size in bytes.
 inline constexpr llvm::StringLiteral kArenaBytesAttr = "mocc.arena_bytes";
+/// The peak of the summed sizes of simultaneously live buffers.
+inline constexpr llvm::StringLiteral kArenaLowerBoundBytesAttr =
+    "mocc.arena_lower_bound_bytes";
+/// The summed sizes of all intermediate buffers, as if none shared memory.
+inline constexpr llvm::StringLiteral kNaiveBytesAttr = "mocc.naive_bytes";
+/// The number of kernels (loop nests) of the entry function.
+inline constexpr llvm::StringLiteral kKernelsAttr = "mocc.kernels";
+/// The summed sizes of the constant buffers (weights).
+inline constexpr llvm::StringLiteral kWeightsBytesAttr = "mocc.weights_bytes";
 
 } // namespace mocc
 

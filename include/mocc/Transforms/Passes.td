@@ -16,6 +16,57 @@ def ExpandMathPass : Pass<"mocc-expand-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def FuseKernelsPass : Pass<"mocc-fuse-kernels", "mlir::func::FuncOp"> {
+  let summary = "Fuses producers into their consumers' loop nests";
+  let description = [{
+    On linalg ops on tensors: every op that ends a chain is tiled over its
+    outer parallel dimensions (one output plane of a convolution per tile),
+    and the linalg ops producing its operands are computed per tile in the
+    same loop nest. A producer is fused only if the group is its only user
+    and the tiles read disjoint parts of it, so nothing is computed twice.
+    A convolution with its bias, activation, residual add and a following
+    pooling becomes one kernel that never writes a whole intermediate tensor.
+
+    ```mlir
+    %c = linalg.conv_2d_nchw_fchw ins(%x, %w : ...) outs(%bias : ...)
+    %r = linalg.generic {relu} ins(%c : ...) outs(%e : ...)
+    // becomes
+    %r = scf.for %f = %c0 to %c64 step %c1 iter_args(%acc = %e) {
+      // the bias, convolution and relu of output channel %f
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def ConcatInPlacePass : Pass<"mocc-concat-in-place", "mlir::func::FuncOp"> {
+  let summary = "Orders concatenations so that their inputs are computed in place";
+  let description = [{
+    Moves the empty result of each `tensor.insert_slice` chain to the start
+    of the function and each insertion right after the producer of the
+    inserted tensor. Empty tensor elimination then makes every producer
+    write into its part of the result, and bufferization copies nothing.
+
+    ```mlir
+    %a = linalg.generic ... outs(%e0) ...
+    %b = linalg.generic ... outs(%e1) ...
+    %r = tensor.empty()
+    %0 = tensor.insert_slice %a into %r[0, 0] [1, 64] [1, 1]
+    %1 = tensor.insert_slice %b into %0[0, 64] [1, 64] [1, 1]
+    // becomes
+    %r = tensor.empty()
+    %a = linalg.generic ... outs(%e0) ...
+    %0 = tensor.insert_slice %a into %r[0, 0] [1, 64] [1, 1]
+    %b = linalg.generic ... outs(%e1) ...
+    %1 = tensor.insert_slice %b into %0[0, 64] [1, 64] [1, 1]
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def FlattenGlobalsPass : Pass<"mocc-flatten-globals", "mlir::ModuleOp"> {
   let summary = "Stores every constant buffer as a one-dimensional global";
   let description = [{
@@ -43,7 +94,11 @@ def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
     attribute `mocc.arena_bytes`. A model instance allocates its arena once,
     so running a model allocates nothing. Buffers whose lifetimes do not
     overlap share arena space (greedy by size over liveness intervals of the
-    straight-line entry block).
+    straight-line entry block). An elementwise op writes into an input
+    buffer that dies with it, and the per-tile buffers of fused kernels move
+    out of their loops first. The peak of simultaneously live bytes and the
+    sum of all buffer sizes are recorded as `mocc.arena_lower_bound_bytes`
+    and `mocc.naive_bytes`.
 
     ```mlir
     %0 = memref.alloc() : memref<4xf32>
@@ -56,9 +111,26 @@ def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
            "Name of the function whose buffers are planned">,
     Option<"alignment", "alignment", "int64_t", "64",
            "Alignment of every buffer in the arena, in bytes">,
+    Option<"reuse", "reuse", "bool", "true",
+           "Share memory between buffers (by liveness, and elementwise ops "
+           "in place); without it each buffer has its own (-O0)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
+}
+
+def RecordStatsPass : Pass<"mocc-record-stats", "mlir::ModuleOp"> {
+  let summary = "Records the kernel count and weight size of a model";
+  let description = [{
+    On the bufferized model, before loops are made: counts the ops of the
+    entry function that each become one loop nest (linalg ops, loops of fused
+    kernels, copies) and sums the sizes of the constant globals, as the
+    module attributes `mocc.kernels` and `mocc.weights_bytes`.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main_graph\"",
+           "Name of the model's entry function">,
+  ];
 }
 
 #endif // MOCC_TRANSFORMS_PASSES_TD

@@ -2,9 +2,10 @@
 //
 // Matrix products become linalg.matmul (batch dimensions folded into the rows
 // when the right operand has none) or linalg.batch_matmul, with a
-// broadcasting generic for the remaining cases. Convolutions pad their input
-// with tensor.pad, start from the broadcast bias and use the named NCHW ops
-// (plain, depthwise, grouped) where one fits, else a grouped N-d generic.
+// broadcasting generic for the remaining cases. Convolutions start from the
+// broadcast bias and use the named NCHW ops (plain, depthwise, grouped) where
+// one fits, else a grouped N-d generic; a padded convolution is a generic
+// that reads its input through the padding rather than from a padded copy.
 // 16-bit floats accumulate in f32.
 //
 //===----------------------------------------------------------------------===//
@@ -211,14 +212,6 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     Type element = resultType.getElementType();
     Type accType = computeTypeOf(element);
 
-    // Zero padding.
-    ArrayRef<int64_t> pads = op.getPads();
-    SmallVector<int64_t> low(2, 0), high(2, 0);
-    llvm::append_range(low, pads.take_front(spatial));
-    llvm::append_range(high, pads.drop_front(spatial));
-    input = padConstant(rewriter, loc, input, low, high,
-                        scalarConstant(rewriter, loc, element, 0));
-
     // The accumulator starts as the bias (or zero) in every position.
     SmallVector<OpFoldResult> sizes =
         getSizesLike(rewriter, loc, resultType, input);
@@ -249,8 +242,11 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     Attribute strides = rewriter.getI64TensorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64TensorAttr(op.getDilations());
     Type initType = init.getType();
+    bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
     Value result;
-    if (group == 1 && spatial <= 3) {
+    if (padded) {
+      result = buildPaddedConv(rewriter, loc, op, input, weight, init);
+    } else if (group == 1 && spatial <= 3) {
       SmallVector<Value> ins = {input, weight};
       if (spatial == 1)
         result = rewriter
@@ -318,6 +314,67 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
       }
     }
     return expand(b, loc, value, groups, sizes);
+  }
+
+  /// Any convolution with padding: a generic over (n, f, o1..on, c, k1..kn)
+  /// that reads the input channel `f / (F/group) * (C/group) + c` through
+  /// the padding, so that no padded copy of the input is made.
+  static Value buildPaddedConv(OpBuilder &b, Location loc, moc::ConvOp op,
+                               Value input, Value weight, Value init) {
+    MLIRContext *context = b.getContext();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t filtersPerGroup = weightType.getDimSize(0) / op.getGroup();
+    int64_t channelsPerGroup = weightType.getDimSize(1);
+    int64_t loops = 2 + 2 * spatial + 1;
+    auto dim = [&](int64_t d) { return b.getAffineDimExpr(d); };
+    SmallVector<AffineExpr> weightExprs = {dim(1), dim(2 + spatial)};
+    SmallVector<AffineExpr> outExprs = {dim(0), dim(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      weightExprs.push_back(dim(3 + spatial + i));
+      outExprs.push_back(dim(2 + i));
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, weightExprs, context),
+                                   AffineMap::get(loops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators = parallelIterators(2 + spatial);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    ArrayRef<int64_t> pads = op.getPads();
+    return b
+        .create<linalg::GenericOp>(
+            loc, init.getType(), weight, init, maps, iterators,
+            [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+              auto index = [&](int64_t d) {
+                return nested.create<linalg::IndexOp>(nestedLoc, d).getResult();
+              };
+              auto constant = [&](int64_t value) {
+                return nested.create<arith::ConstantIndexOp>(nestedLoc, value);
+              };
+              Value channel = index(2 + spatial);
+              if (op.getGroup() != 1) {
+                Value group = nested.create<arith::DivUIOp>(
+                    nestedLoc, index(1), constant(filtersPerGroup));
+                channel = nested.create<arith::AddIOp>(
+                    nestedLoc,
+                    nested.create<arith::MulIOp>(nestedLoc, group,
+                                                 constant(channelsPerGroup)),
+                    channel);
+              }
+              SmallVector<Value> output, kernel;
+              for (int64_t i = 0; i < spatial; ++i) {
+                output.push_back(index(2 + i));
+                kernel.push_back(index(3 + spatial + i));
+              }
+              Value x = readThroughPadding(
+                  nested, nestedLoc, input, {index(0), channel}, output, kernel,
+                  op.getStrides(), op.getDilations(), pads.take_front(spatial),
+                  scalarConstant(nested, nestedLoc, inputType.getElementType(),
+                                 0));
+              nested.create<linalg::YieldOp>(
+                  nestedLoc,
+                  multiplyAccumulate(nested, nestedLoc, x, args[0], args[1]));
+            })
+        .getResult(0);
   }
 
   /// Grouped convolution of any rank on the group-split operands: the named

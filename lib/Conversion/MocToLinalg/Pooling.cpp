@@ -1,8 +1,9 @@
 //===- Pooling.cpp - Lowering of moc.max_pool and moc.average_pool --------===//
 //
-// The input is padded (with -inf for max, 0 for average), including the
-// extra end positions that ceil_mode windows reach, and pooled with the named
-// NC(D)HW window ops or an N-d window generic. The average's divisor is the
+// An unpadded input is pooled with the named NC(D)HW window ops or an N-d
+// window generic. With padding (including the extra end positions that
+// ceil_mode windows reach) the generic reads through it: -inf for max, 0 for
+// average. The average's divisor is the
 // number of positions each window covers: inside the input only, or inside
 // the explicitly padded input with count_include_pad; never the ceil_mode
 // positions. It factors per spatial dimension, so it is one small constant
@@ -74,21 +75,25 @@ FailureOr<Window> getWindow(PoolOp op, RankedTensorType resultType) {
 
 enum class PoolKind { Max, Sum };
 
-/// Pools the padded `input` into `init` (N x C x O...); integer maxima
-/// compare as unsigned if `isUnsigned`.
+/// Pools `input` into `init` (N x C x O...), reading positions outside the
+/// input as `padValue`; integer maxima compare as unsigned if `isUnsigned`.
 Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
-                Value init, const Window &window, bool isUnsigned = false) {
+                Value init, const Window &window, Value padValue,
+                bool isUnsigned = false) {
   MLIRContext *context = b.getContext();
   Type element = cast<RankedTensorType>(input.getType()).getElementType();
   Value shape = createEmpty(
       b, loc, getAsIndexOpFoldResult(context, window.kernel), element);
-  SmallVector<Value> ins = {input, shape};
   Type initType = init.getType();
   Attribute strides = b.getI64TensorAttr(window.strides);
   Attribute dilations = b.getI64TensorAttr(window.dilations);
   int64_t spatial = window.spatial();
+  auto isZero = [](int64_t pad) { return pad == 0; };
+  bool padded = !llvm::all_of(window.padBegin, isZero) ||
+                !llvm::all_of(window.requiredPadEnd(), isZero);
   // The named ops compare integers as signed: integers take the generic.
-  bool named = isa<FloatType>(element);
+  bool named = isa<FloatType>(element) && !padded;
+  SmallVector<Value> ins = {input, shape};
   if (named && spatial == 2 && kind == PoolKind::Max)
     return b
         .create<linalg::PoolingNchwMaxOp>(loc, initType, ins, init, strides,
@@ -110,7 +115,8 @@ Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
                                          dilations)
         .getResult(0);
 
-  // Loops (n, c, o1..on, k1..kn).
+  // Loops (n, c, o1..on, k1..kn); a padded input is read through the
+  // padding rather than being an operand.
   int64_t loops = 2 + 2 * spatial;
   SmallVector<AffineExpr> inputExprs = {b.getAffineDimExpr(0),
                                         b.getAffineDimExpr(1)};
@@ -122,17 +128,34 @@ Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
     windowExprs.push_back(k);
     outExprs.push_back(o);
   }
-  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inputExprs, context),
-                                 AffineMap::get(loops, 0, windowExprs, context),
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, windowExprs, context),
                                  AffineMap::get(loops, 0, outExprs, context)};
+  if (padded)
+    ins = {shape};
+  else
+    maps.insert(maps.begin(), AffineMap::get(loops, 0, inputExprs, context));
   SmallVector<utils::IteratorType> iterators = parallelIterators(2 + spatial);
   iterators.append(spatial, utils::IteratorType::reduction);
   return b
       .create<linalg::GenericOp>(
           loc, initType, ins, init, maps, iterators,
           [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-            Value acc = args[2];
-            Value x = args[0];
+            Value acc = args.back();
+            Value x = args.front();
+            if (padded) {
+              auto index = [&](int64_t d) {
+                return nested.create<linalg::IndexOp>(nestedLoc, d).getResult();
+              };
+              SmallVector<Value> output, kernel;
+              for (int64_t i = 0; i < spatial; ++i) {
+                output.push_back(index(2 + i));
+                kernel.push_back(index(2 + spatial + i));
+              }
+              x = readThroughPadding(nested, nestedLoc, input,
+                                     {index(0), index(1)}, output, kernel,
+                                     window.strides, window.dilations,
+                                     window.padBegin, padValue);
+            }
             if (isa<FloatType>(x.getType()))
               x = convertFloat(nested, nestedLoc, x, acc.getType());
             Value result =
@@ -142,15 +165,6 @@ Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
             nested.create<linalg::YieldOp>(nestedLoc, result);
           })
       .getResult(0);
-}
-
-/// Pads `input` for `window`; returns it with the result sizes.
-Value padForWindow(OpBuilder &b, Location loc, Value input,
-                   const Window &window, Value padValue) {
-  SmallVector<int64_t> low = {0, 0}, high = {0, 0};
-  llvm::append_range(low, window.padBegin);
-  llvm::append_range(high, window.requiredPadEnd());
-  return padConstant(b, loc, input, low, high, padValue);
 }
 
 struct MaxPoolLowering : OpConversionPattern<moc::MaxPoolOp> {
@@ -169,12 +183,11 @@ struct MaxPoolLowering : OpConversionPattern<moc::MaxPoolOp> {
     Type element = resultType.getElementType();
     bool isUnsigned = isUnsignedInteger(elementOf(op.getInput().getType()));
     Value lowest = lowestValue(rewriter, loc, element, isUnsigned);
-    Value input =
-        padForWindow(rewriter, loc, adaptor.getInput(), *window, lowest);
+    Value input = adaptor.getInput();
     Value init = createFilled(
         rewriter, loc, getSizesLike(rewriter, loc, resultType, input), lowest);
     Value result = buildPool(rewriter, loc, PoolKind::Max, input, init, *window,
-                             isUnsigned);
+                             lowest, isUnsigned);
     if (result.getType() != resultType)
       result = rewriter.create<tensor::CastOp>(loc, resultType, result);
     rewriter.replaceOp(op, result);
@@ -198,13 +211,13 @@ struct AveragePoolLowering : OpConversionPattern<moc::AveragePoolOp> {
       return rewriter.notifyMatchFailure(op, "expects static spatial sizes");
     Type element = resultType.getElementType();
     Type accType = computeTypeOf(element);
-    Value input = padForWindow(rewriter, loc, adaptor.getInput(), *window,
-                               scalarConstant(rewriter, loc, element, 0));
+    Value input = adaptor.getInput();
     SmallVector<OpFoldResult> sizes =
         getSizesLike(rewriter, loc, resultType, input);
     Value init = createFilled(rewriter, loc, sizes,
                               scalarConstant(rewriter, loc, accType, 0));
-    Value sum = buildPool(rewriter, loc, PoolKind::Sum, input, init, *window);
+    Value sum = buildPool(rewriter, loc, PoolKind::Sum, input, init, *window,
+                          scalarConstant(rewriter, loc, element, 0));
 
     // The divisor factors into one vector of window sizes per spatial
     // dimension; a scalar where every window has the same size.

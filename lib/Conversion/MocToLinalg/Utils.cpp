@@ -205,6 +205,34 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
       getAsIndexOpFoldResult(b.getContext(), high), value);
 }
 
+Value readThroughPadding(OpBuilder &b, Location loc, Value input,
+                         ValueRange leading, ValueRange output,
+                         ValueRange kernel, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations,
+                         ArrayRef<int64_t> padBegin, Value padValue) {
+  auto index = [&](int64_t value) {
+    return b.create<arith::ConstantIndexOp>(loc, value).getResult();
+  };
+  SmallVector<Value> indices(leading);
+  Value inside;
+  Value zero = index(0);
+  int64_t first = indices.size();
+  for (auto [i, o] : llvm::enumerate(output)) {
+    Value position = b.create<arith::AddIOp>(
+        loc, b.create<arith::MulIOp>(loc, o, index(strides[i])),
+        b.create<arith::MulIOp>(loc, kernel[i], index(dilations[i])));
+    position = b.create<arith::SubIOp>(loc, position, index(padBegin[i]));
+    // Unsigned: a negative position is out of range too.
+    Value size = b.create<tensor::DimOp>(loc, input, first + i);
+    Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
+                                       position, size);
+    inside = inside ? b.create<arith::AndIOp>(loc, inside, ok).getResult() : ok;
+    indices.push_back(b.create<arith::SelectOp>(loc, ok, position, zero));
+  }
+  Value element = b.create<tensor::ExtractOp>(loc, input, indices);
+  return b.create<arith::SelectOp>(loc, inside, element, padValue);
+}
+
 SmallVector<utils::IteratorType> parallelIterators(unsigned count) {
   return SmallVector<utils::IteratorType>(count, utils::IteratorType::parallel);
 }

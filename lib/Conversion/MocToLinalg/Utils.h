@@ -114,6 +114,18 @@ mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
                          llvm::ArrayRef<mlir::OpFoldResult> sizes,
                          mlir::Value value);
 
+/// Inside a window op's body: the element of `input` (leading indices,
+/// then spatial ones) at `output * strides + kernel * dilations - padBegin`
+/// in each spatial dimension, or `padValue` where that falls outside the
+/// input. Reading through the padding this way spares a padded copy.
+mlir::Value readThroughPadding(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value input, mlir::ValueRange leading,
+                               mlir::ValueRange output, mlir::ValueRange kernel,
+                               llvm::ArrayRef<int64_t> strides,
+                               llvm::ArrayRef<int64_t> dilations,
+                               llvm::ArrayRef<int64_t> padBegin,
+                               mlir::Value padValue);
+
 /// Pads `input` with `value`: `low[d]` before and `high[d]` after dimension d.
 mlir::Value padConstant(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value input, llvm::ArrayRef<int64_t> low,

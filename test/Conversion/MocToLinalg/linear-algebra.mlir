@@ -84,17 +84,32 @@ func.func @matmul_dynamic_rows(%a: tensor<?x3x4xf32>, %b: tensor<4x5xf32>) -> te
 
 // -----
 
-// Pads become tensor.pad; the accumulator starts as the broadcast bias.
+// The accumulator starts as the broadcast bias. A padded convolution is a
+// generic over (n, f, oh, ow, c, kh, kw) that reads the input through the
+// padding: row oh * 2 + kh - 1 (low pad 1), zero outside; no padded copy.
 // CHECK-DAG: #[[CHANNEL:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[WT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @conv_2d
 // CHECK-SAME: (%[[X:.+]]: tensor<1x3x8x8xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>, %[[B:.+]]: tensor<4xf32>)
-// CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 0, 1, 2] high[0, 0, 1, 0]
-// CHECK: } : tensor<1x3x8x8xf32> to tensor<1x3x10x10xf32>
+// CHECK-NOT: tensor.pad
 // CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[CHANNEL]], #[[ID]]]
 // CHECK-SAME: ins(%[[B]] : tensor<4xf32>)
-// CHECK: %[[R:.+]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins(%[[P]], %[[W]] : tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>)
+// CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#[[WT]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[W]] : tensor<4x3x3x3xf32>) outs(%[[INIT]] : tensor<1x4x4x4xf32>)
+// CHECK: ^bb0(%[[WV:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-DAG: %[[OH:.+]] = linalg.index 2 : index
+// CHECK-DAG: %[[KH:.+]] = linalg.index 5 : index
+// CHECK: %[[KD:.+]] = arith.muli %[[KH]], %{{.+}} : index
+// CHECK: %[[OS:.+]] = arith.muli %[[OH]], %{{.+}} : index
+// CHECK: %[[S:.+]] = arith.addi %[[OS]], %[[KD]] : index
+// CHECK: %[[H:.+]] = arith.subi %[[S]], %{{.+}} : index
+// CHECK: arith.cmpi ult, %[[H]]
+// CHECK: %[[E:.+]] = tensor.extract %[[X]]
+// CHECK: %[[V:.+]] = arith.select %{{.+}}, %[[E]], %{{.+}} : f32
+// CHECK: %[[M:.+]] = arith.mulf %[[V]], %[[WV]] : f32
+// CHECK: arith.addf %[[ACC]], %[[M]] : f32
 // CHECK: return %[[R]]
 func.func @conv_2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
   %0 = moc.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 2, 1, 0>, group = 1 : i64}
@@ -133,13 +148,19 @@ func.func @conv_grouped(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> ten
 
 // -----
 
-// Other grouped convolutions use a generic over (n, g, f, o..., c, k...).
-// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4, d3 * 2 + d5 * 2)>
-// CHECK-DAG: #[[WT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
-// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// Padded grouped convolutions read input channel f / (F/group) * (C/group)
+// + c: here f / 3 * 2 + c.
+// CHECK-DAG: #[[WT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d4)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @conv_grouped_1d
-// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[WT]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%{{.+}}, %{{.+}} : tensor<1x2x2x9xf32>, tensor<2x3x2x3xf32>) outs(%{{.+}} : tensor<1x2x3x3xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[WT]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%{{.+}} : tensor<6x2x3xf32>) outs(%{{.+}} : tensor<1x6x3xf32>)
+// CHECK-DAG: %[[F:.+]] = linalg.index 1 : index
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : index
+// CHECK: %[[G:.+]] = arith.divui %[[F]], %[[C3]] : index
+// CHECK: %[[C2:.+]] = arith.constant 2 : index
+// CHECK: %[[GC:.+]] = arith.muli %[[G]], %[[C2]] : index
+// CHECK: arith.addi %[[GC]], %{{.+}} : index
 func.func @conv_grouped_1d(%x: tensor<1x4x8xf32>, %w: tensor<6x2x3xf32>) -> tensor<1x6x3xf32> {
   %0 = moc.conv %x, %w {strides = array<i64: 2>, dilations = array<i64: 2>, pads = array<i64: 0, 1>, group = 2 : i64}
       : (tensor<1x4x8xf32>, tensor<6x2x3xf32>) -> tensor<1x6x3xf32>
@@ -175,10 +196,8 @@ func.func @conv_1d_3d(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>, %y: tensor<1
 // CHECK: %[[WT:.+]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.+}}]
 // CHECK-SAME: ins(%[[WG]] : tensor<2x2x3x3x3xf32>) outs(%{{.+}} : tensor<2x3x2x3x3xf32>)
 // CHECK: %[[F:.+]] = tensor.collapse_shape %[[WT]] {{\[}}[0, 1], [2], [3], [4]] : tensor<2x3x2x3x3xf32> into tensor<6x2x3x3xf32>
-// CHECK: %[[P:.+]] = tensor.pad %[[SPREAD]] low[0, 0, 1, 1] high[0, 0, 2, 2]
-// CHECK: %[[PG:.+]] = tensor.expand_shape %[[P]] {{.+}} : tensor<1x4x8x8xf32> into tensor<1x2x2x8x8xf32>
-// CHECK: %[[FG:.+]] = tensor.expand_shape %[[F]] {{.+}} : tensor<6x2x3x3xf32> into tensor<2x3x2x3x3xf32>
-// CHECK: linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[PG]], %[[FG]] : tensor<1x2x2x8x8xf32>, tensor<2x3x2x3x3xf32>)
+// CHECK: linalg.generic {{.+}} ins(%[[F]] : tensor<6x2x3x3xf32>) outs(%{{.+}} : tensor<1x6x6x6xf32>)
+// CHECK: tensor.extract %[[SPREAD]]
 func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<6xf32>) -> tensor<1x6x6x6xf32> {
   %0 = moc.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
                                       output_padding = array<i64: 1, 1>, group = 2 : i64}
@@ -192,8 +211,8 @@ func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x3x3x3xf32>, %b: 
 // CHECK-LABEL: func.func @conv_transpose_crop
 // CHECK-SAME: (%[[X:.+]]: tensor<1x1x3xf32>
 // CHECK: %[[C:.+]] = tensor.extract_slice %[[X]][0, 0, 1] [1, 1, 2] [1, 1, 1] : tensor<1x1x3xf32> to tensor<1x1x2xf32>
-// CHECK: %[[P:.+]] = tensor.pad %[[C]] low[0, 0, 0] high[0, 0, 1]
-// CHECK: linalg.conv_1d_ncw_fcw {{.+}} ins(%[[P]], %{{.+}} : tensor<1x1x3xf32>, tensor<2x1x2xf32>) outs(%{{.+}} : tensor<1x2x2xf32>)
+// CHECK: linalg.generic {{.+}} ins(%{{.+}} : tensor<2x1x2xf32>) outs(%{{.+}} : tensor<1x2x2xf32>)
+// CHECK: tensor.extract %[[C]]
 func.func @conv_transpose_crop(%x: tensor<1x1x3xf32>, %w: tensor<1x2x2xf32>) -> tensor<1x2x2xf32> {
   %0 = moc.conv_transpose %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 2, 0>,
                                   output_padding = array<i64: 0>, group = 1 : i64}

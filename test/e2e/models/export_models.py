@@ -1,14 +1,24 @@
 #!/usr/bin/python3
-"""Exports torchvision models to ONNX for mocc's model tests and benchmarks.
+"""Exports torchvision models and a BERT-style encoder to ONNX for mocc's model tests and benchmarks.
 
 Run with Debian's python (python3-torch 1.13, python3-torchvision 0.14, python3-onnx 1.12):
 
     /usr/bin/python3 test/e2e/models/export_models.py build/test/e2e/models [--models resnet50,...]
 
 For each model it writes OUTDIR/<name>/model.onnx (random weights from torch.manual_seed(0),
-weights=None, eval mode, opset 17, static input 1x3x224x224, constant folding on) and a
+weights=None, eval mode, opset 17, static input shape, constant folding on) and a
 deterministic input OUTDIR/<name>/test_data_set_0/input_0.pb (numpy normal, seed 0) as an ONNX
-TensorProto (onnx.numpy_helper of Debian's python3-onnx).
+TensorProto (onnx.numpy_helper of Debian's python3-onnx). The CNNs take 1x3x224x224.
+
+bert_encoder is torch.nn.TransformerEncoder: 4 post-norm nn.TransformerEncoderLayer(d_model=256,
+nhead=4, dim_feedforward=1024, dropout=0.0, batch_first=True) (ReLU FFN), input 1x128x256 (one
+sequence of 128 embedded tokens). In eval mode without autograd torch 1.13 runs it through its
+fused fast path (aten::_transformer_encoder_layer_fwd, aten::_native_multi_head_attention), which
+the ONNX exporter cannot export; it is therefore traced with autograd enabled (parameters
+require grad), which turns the fast path off and exports the standard graph (MatMul/Gemm, Softmax,
+LayerNormalization, Reshape/Transpose/Slice). Dropout is 0, so the function is the same. Each
+layer gets its own random weights; LayerNorm scales ~ N(1, 0.1), LayerNorm and attention biases
+~ N(0, 0.1) (torch initializes them to 1 and 0).
 
 BatchNorm running statistics are calibrated on a seeded random batch before export (one
 forward pass in train mode with cumulative averaging; no parameter changes). Without it the
@@ -30,9 +40,15 @@ import os
 import sys
 import time
 
-MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
+CNN_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
+MODELS = CNN_MODELS + ("bert_encoder",)
 OPSET = 17
-SHAPE = (1, 3, 224, 224)
+SHAPE = (1, 3, 224, 224)  # the CNNs'
+# bert_encoder: nn.TransformerEncoderLayer arguments, layer count and input (batch, sequence, d_model).
+BERT_LAYER = {"d_model": 256, "nhead": 4, "dim_feedforward": 1024, "dropout": 0.0, "batch_first": True}
+BERT_LAYERS = 4
+BERT_SHAPE = (1, 128, BERT_LAYER["d_model"])
+PARAM_STD = 0.1  # LayerNorm weight ~ N(1, 0.1), LayerNorm and attention biases ~ N(0, 0.1)
 INPUT_SEED = 0
 WEIGHT_SEED = 0
 # Bump when the exported files would change for the same library versions.
@@ -41,7 +57,7 @@ CALIBRATION_SEED = 1
 EXPORT_VERSION = 2
 
 
-def calibrate_batchnorm(model, torch) -> None:
+def calibrate_batchnorm(model, torch, shape) -> None:
     """Sets every BatchNorm's running mean/var to the statistics of one seeded random batch."""
     bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     if not bns:
@@ -50,11 +66,54 @@ def calibrate_batchnorm(model, torch) -> None:
         bn.reset_running_stats()
         bn.momentum = None  # cumulative moving average: after one batch, exactly its statistics
     gen = torch.Generator().manual_seed(CALIBRATION_SEED)
-    batch = torch.randn((CALIBRATION_BATCH,) + SHAPE[1:], generator=gen)
+    batch = torch.randn((CALIBRATION_BATCH,) + tuple(shape[1:]), generator=gen)
     model.train()
     with torch.no_grad():
         model(batch)
     model.eval()
+
+
+def build_model(name: str, torch, torchvision):
+    """Returns (model in eval mode with seeded random weights, input shape, export grad context)."""
+    torch.manual_seed(WEIGHT_SEED)
+    if name == "bert_encoder":
+        # TransformerEncoder deep-copies one layer (identical weights, which the exporter would
+        # deduplicate into Identity nodes): give every layer its own random weights, and the
+        # LayerNorms and attention biases (initialized to 1 / 0) random values as in a trained
+        # network, so that every parameter is exercised.
+        layers = [torch.nn.TransformerEncoderLayer(**BERT_LAYER) for _ in range(BERT_LAYERS)]
+        model = torch.nn.TransformerEncoder(layers[0], num_layers=BERT_LAYERS, enable_nested_tensor=False)
+        model.layers = torch.nn.ModuleList(layers)
+        with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, torch.nn.LayerNorm):
+                    m.weight.normal_(1.0, PARAM_STD)
+                    m.bias.normal_(0.0, PARAM_STD)
+                elif isinstance(m, torch.nn.MultiheadAttention):
+                    m.in_proj_bias.normal_(0.0, PARAM_STD)
+                    m.out_proj.bias.normal_(0.0, PARAM_STD)
+        model.eval()
+        # Autograd on keeps torch 1.13 off its fused, non-exportable encoder fast path (see above).
+        return model, BERT_SHAPE, torch.enable_grad()
+    model = getattr(torchvision.models, name)(weights=None)
+    calibrate_batchnorm(model, torch, SHAPE)
+    model.eval()
+    return model, SHAPE, torch.no_grad()
+
+
+def stamp_of(name: str, torch, torchvision) -> dict:
+    """The export settings of one model; a change re-exports it."""
+    stamp = {
+        "model": name, "opset": OPSET, "weight_seed": WEIGHT_SEED, "input_seed": INPUT_SEED,
+        "torch": torch.__version__, "export_version": EXPORT_VERSION,
+    }
+    if name == "bert_encoder":
+        stamp.update(shape=list(BERT_SHAPE), layer=BERT_LAYER, num_layers=BERT_LAYERS,
+                     param_std=PARAM_STD)
+    else:
+        stamp.update(shape=list(SHAPE), torchvision=torchvision.__version__,
+                     calibration_batch=CALIBRATION_BATCH, calibration_seed=CALIBRATION_SEED)
+    return stamp
 
 
 def main() -> int:
@@ -87,12 +146,7 @@ def main() -> int:
         model_path = os.path.join(mdir, "model.onnx")
         input_path = os.path.join(ds, "input_0.pb")
         stamp_path = os.path.join(mdir, "stamp.json")
-        stamp = {
-            "model": name, "opset": OPSET, "shape": list(SHAPE), "weight_seed": WEIGHT_SEED,
-            "input_seed": INPUT_SEED, "torch": torch.__version__, "torchvision": torchvision.__version__,
-            "calibration_batch": CALIBRATION_BATCH, "calibration_seed": CALIBRATION_SEED,
-            "export_version": EXPORT_VERSION,
-        }
+        stamp = stamp_of(name, torch, torchvision)
         if not args.force and os.path.isfile(model_path) and os.path.isfile(input_path):
             try:
                 with open(stamp_path) as f:
@@ -108,13 +162,10 @@ def main() -> int:
                 os.remove(os.path.join(ds if stale.startswith("output") else mdir, stale))
 
         t0 = time.time()
-        torch.manual_seed(WEIGHT_SEED)
-        model = getattr(torchvision.models, name)(weights=None)
-        calibrate_batchnorm(model, torch)
-        model.eval()
-        x = np.random.default_rng(INPUT_SEED).standard_normal(SHAPE).astype(np.float32)
+        model, shape, grad_mode = build_model(name, torch, torchvision)
+        x = np.random.default_rng(INPUT_SEED).standard_normal(shape).astype(np.float32)
         tmp = model_path + ".tmp"
-        with torch.no_grad():
+        with grad_mode:
             torch.onnx.export(
                 model, torch.from_numpy(x), tmp,
                 opset_version=OPSET, input_names=["input"], output_names=["output"],

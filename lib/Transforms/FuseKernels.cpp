@@ -1,0 +1,184 @@
+//===- FuseKernels.cpp - Producer/consumer fusion into one loop nest ------===//
+//
+// Each linalg op that ends a chain (its result does not feed a fusable
+// consumer) is tiled over its outer parallel dimensions, and the ops that
+// produce its operands are computed per tile inside the same loop nest. A
+// fused group is one kernel: a convolution, its bias, its activation and a
+// residual add, or a pooling over them, never write a whole intermediate
+// tensor; only a tile of it lives, in a buffer the arena planner places.
+//
+// A producer is fused only if nothing else uses it and the tiles partition
+// it, so that nothing is computed twice: every dimension that its consumer
+// reads through a window (`oh * stride + kh`) must be read whole. Producers
+// that only initialize from constants (fills, broadcast biases) are fused
+// into each of their users.
+//
+//===----------------------------------------------------------------------===//
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mocc {
+#define GEN_PASS_DEF_FUSEKERNELSPASS
+#include "mocc/Transforms/Passes.h.inc"
+} // namespace mocc
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// Whether `op` iterates over a static, non-empty space.
+bool hasStaticNonEmptyLoops(linalg::LinalgOp op) {
+  return llvm::none_of(op.getStaticLoopRanges(), [](int64_t range) {
+    return ShapedType::isDynamic(range) || range == 0;
+  });
+}
+
+/// Whether `op` only initializes a tensor from constants (a fill, a
+/// broadcast bias): computing it once per user costs no more than reading it.
+bool isInitializer(linalg::LinalgOp op) {
+  return llvm::all_of(op.getDpsInputs(), [](Value input) {
+    return !isa<RankedTensorType>(input.getType()) ||
+           matchPattern(input, m_Constant());
+  });
+}
+
+/// The ops that may be computed per tile of `root`: linalg producers of its
+/// operands, transitively, whose only user is in the group, and initializers.
+llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
+  llvm::SetVector<Operation *> group;
+  group.insert(root);
+  for (size_t i = 0; i < group.size(); ++i) {
+    for (Value operand : group[i]->getOperands()) {
+      auto producer = operand.getDefiningOp<linalg::LinalgOp>();
+      if (!producer || producer->getBlock() != root->getBlock() ||
+          producer->getNumResults() != 1 || !hasStaticNonEmptyLoops(producer))
+        continue;
+      bool onlyUser = operand.hasOneUse() &&
+                      group.contains(*operand.getUsers().begin());
+      if (onlyUser || isInitializer(producer))
+        group.insert(producer);
+    }
+  }
+  group.remove(root);
+  return group;
+}
+
+/// Whether the `tiles` iterations of a loop nest compute every element of
+/// the producer of `slice` exactly once: the slices partition the producer
+/// (their volume adds up to its volume, and the op that reads a slice reads
+/// every windowed dimension whole), and their shape is static.
+bool partitionsProducer(tensor::ExtractSliceOp slice, int64_t tiles) {
+  RankedTensorType type = slice.getType(), source = slice.getSourceType();
+  if (!type.hasStaticShape() || !source.hasStaticShape() ||
+      type.getNumElements() * tiles != source.getNumElements() ||
+      !slice->hasOneUse())
+    return false;
+  auto reader = dyn_cast<linalg::LinalgOp>(*slice->getUsers().begin());
+  if (!reader)
+    return false;
+  AffineMap map = reader.getMatchingIndexingMap(&*slice->getUses().begin());
+  for (auto [d, expr] : llvm::enumerate(map.getResults()))
+    if (!isa<AffineDimExpr>(expr) &&
+        type.getDimSize(d) != source.getDimSize(d))
+      return false;
+  return true;
+}
+
+/// Tiles of size 1 over the parallel dimensions of `root` but the innermost
+/// two, so that a tile of a convolution is one output plane; failing that,
+/// over the outermost parallel dimension with more than one iteration.
+/// Empty if the iteration space is dynamic, empty or has a single tile.
+SmallVector<OpFoldResult> chooseTileSizes(linalg::LinalgOp root) {
+  if (!hasStaticNonEmptyLoops(root))
+    return {};
+  SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+  SmallVector<unsigned> parallel;
+  root.getParallelDims(parallel);
+  SmallVector<int64_t> sizes(ranges.size(), 0);
+  bool tiled = false;
+  for (size_t i = 0; i + 2 < parallel.size(); ++i)
+    if (ranges[parallel[i]] > 1) {
+      sizes[parallel[i]] = 1;
+      tiled = true;
+    }
+  for (size_t i = 0; !tiled && i < parallel.size(); ++i)
+    if (ranges[parallel[i]] > 1) {
+      sizes[parallel[i]] = 1;
+      tiled = true;
+    }
+  if (!tiled)
+    return {};
+  MLIRContext *context = root->getContext();
+  return llvm::map_to_vector(sizes, [&](int64_t size) -> OpFoldResult {
+    return IntegerAttr::get(IndexType::get(context), size);
+  });
+}
+
+/// Tiles `root` and fuses its group into the loop nest. Returns false and
+/// leaves the IR as it was if there is nothing to fuse.
+bool fuseGroup(RewriterBase &rewriter, linalg::LinalgOp root,
+               DenseSet<Operation *> &erased) {
+  llvm::SetVector<Operation *> group = fusableProducers(root);
+  SmallVector<OpFoldResult> tileSizes = chooseTileSizes(root);
+  if (group.empty() || tileSizes.empty())
+    return false;
+  int64_t tiles = 1;
+  for (auto [range, size] : llvm::zip(root.getStaticLoopRanges(), tileSizes))
+    if (int64_t step = *getConstantIntValue(size))
+      tiles *= range / step;
+
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tileSizes).setLoopType(
+      scf::SCFTilingOptions::LoopType::ForOp);
+  options.setFusionControlFn([&](tensor::ExtractSliceOp slice,
+                                 OpResult producer, bool) {
+    bool fuse = group.contains(producer.getOwner()) &&
+                partitionsProducer(slice, tiles);
+    return std::make_tuple(fuse, false);
+  });
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(root.getOperation()), options);
+  if (failed(result))
+    return false;
+  for (OpResult value : root->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  erased.insert(root);
+  rewriter.eraseOp(root);
+  // Fused in consumer-to-producer order: each is dead once its user is gone.
+  for (Operation *producer : result->fusedProducers) {
+    if (!producer->use_empty())
+      continue;
+    erased.insert(producer);
+    rewriter.eraseOp(producer);
+  }
+  return true;
+}
+
+struct FuseKernelsPass : impl::FuseKernelsPassBase<FuseKernelsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> candidates;
+    for (Operation &op : getOperation().getBody().front())
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        if (linalgOp.hasPureTensorSemantics())
+          candidates.push_back(linalgOp);
+    IRRewriter rewriter(&getContext());
+    DenseSet<Operation *> erased;
+    // From the last op up, so that a chain is fused from its end.
+    for (linalg::LinalgOp root : llvm::reverse(candidates))
+      if (!erased.contains(root))
+        fuseGroup(rewriter, root, erased);
+  }
+};
+
+} // namespace
+} // namespace mocc

@@ -1,0 +1,114 @@
+// RUN: mocc-opt %s --split-input-file --mocc-fuse-kernels --canonicalize | FileCheck %s
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d1)>
+
+// A convolution, its broadcast bias and its relu become one loop over the
+// output channels; each iteration computes one 6x6 output plane.
+// CHECK-LABEL: func.func @conv_bias_relu
+// CHECK-SAME: (%[[X:.+]]: tensor<1x3x8x8xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>, %[[B:.+]]: tensor<4xf32>)
+// CHECK: %[[R:.+]] = scf.for %[[F:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<1x4x6x6xf32>)
+// CHECK:   %[[BIAS:.+]] = linalg.generic {{.+}} ins(%{{.+}} : tensor<1xf32>) outs(%{{.+}} : tensor<1x1x6x6xf32>)
+// CHECK:   %[[CONV:.+]] = linalg.conv_2d_nchw_fchw {{.+}} ins(%[[X]], %{{.+}} : tensor<1x3x8x8xf32>, tensor<1x3x3x3xf32>) outs(%[[BIAS]] : tensor<1x1x6x6xf32>)
+// CHECK:   %[[RELU:.+]] = linalg.generic {{.+}} ins(%[[CONV]] : tensor<1x1x6x6xf32>)
+// CHECK:     arith.maximumf
+// CHECK:   %[[INS:.+]] = tensor.insert_slice %[[RELU]] into %[[ACC]][0, %[[F]], 0, 0] [1, 1, 6, 6]
+// CHECK:   scf.yield %[[INS]]
+// CHECK-NOT: linalg.
+// CHECK: return %[[R]]
+func.func @conv_bias_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %bias = linalg.generic {indexing_maps = [#ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : tensor<4xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x6x6xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%bias : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<1x4x6x6xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x6x6xf32>
+  return %relu : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A producer with another user stays whole: fusing it would compute it twice.
+// With nothing to fuse, the relu is left as it is.
+// CHECK-LABEL: func.func @shared_producer
+// CHECK: %[[CONV:.+]] = linalg.conv_2d_nchw_fchw
+// CHECK: %[[RELU:.+]] = linalg.generic {{.+}} ins(%[[CONV]] : tensor<1x4x6x6xf32>)
+// CHECK-NOT: scf.for
+// CHECK: return %[[RELU]], %[[CONV]]
+func.func @shared_producer(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %init: tensor<1x4x6x6xf32>)
+    -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%init : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<1x4x6x6xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x6x6xf32>
+  return %relu, %conv : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Every output channel of a convolution reads all input channels: its input's
+// producer would be recomputed per tile, so it stays a kernel of its own.
+// CHECK-LABEL: func.func @producer_read_whole_per_tile
+// CHECK: %[[RELU:.+]] = linalg.generic
+// CHECK: scf.for
+// CHECK:   linalg.conv_2d_nchw_fchw {{.+}} ins(%[[RELU]], %{{.+}} : tensor<1x3x8x8xf32>, tensor<1x3x3x3xf32>)
+func.func @producer_read_whole_per_tile(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %init: tensor<1x4x6x6xf32>)
+    -> tensor<1x4x6x6xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x8x8xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x8x8xf32>) outs(%e : tensor<1x3x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x3x8x8xf32>
+  %zero = linalg.fill ins(%cst : f32) outs(%init : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%relu, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) outs(%zero : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  return %conv : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A pooling tiled over channels reads its windows whole in each plane: the
+// relu before it is fused, one plane per iteration.
+// CHECK-LABEL: func.func @relu_max_pool
+// CHECK: scf.for
+// CHECK:   %[[RELU:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x8x8xf32>)
+// CHECK:   linalg.pooling_nchw_max {{.+}} ins(%[[RELU]], %{{.+}} : tensor<1x1x8x8xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<1x1x4x4xf32>)
+// CHECK-NOT: linalg.
+func.func @relu_max_pool(%x: tensor<1x3x8x8xf32>, %init: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x8x8xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x8x8xf32>) outs(%e : tensor<1x3x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x3x8x8xf32>
+  %pool = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%relu, %window : tensor<1x3x8x8xf32>, tensor<2x2xf32>) outs(%init : tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32>
+  return %pool : tensor<1x3x4x4xf32>
+}
