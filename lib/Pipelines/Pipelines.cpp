@@ -2,6 +2,7 @@
 #include "mocc/Pipelines/Pipelines.h"
 
 #include "mocc/Conversion/Passes.h"
+#include "mocc/Dialect/Moc/Transforms/Passes.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,8 +17,10 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // Canonicalization runs the moc folders; it is what removes the dead
   // constants and identities an importer leaves behind, at every level.
   pm.addPass(createCanonicalizerPass());
-  if (options.optLevel > 0)
+  if (options.optLevel > 0) {
+    pm.nest<func::FuncOp>().addPass(moc::createFoldConstantsPass());
     pm.addPass(createCSEPass());
+  }
 }
 
 void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {

@@ -3,6 +3,7 @@
 
 #include "mocc/Conversion/Passes.h"
 #include "mocc/Dialect/Moc/IR/MocDialect.h"
+#include "mocc/Dialect/Moc/Transforms/Passes.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -55,6 +56,7 @@ void registerMoccDialects(mlir::DialectRegistry &registry) {
 void registerMoccPasses() {
   using namespace mlir;
   // mocc.
+  moc::registerMocTransformsPasses();
   registerMoccConversionPasses();
   registerMoccTransformsPasses();
   // Generic transformations.

@@ -166,3 +166,44 @@ func.func @cast_identity(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = moc.cast %x : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A transpose that only moves dimensions of size 1 moves no data.
+// CHECK-LABEL: func.func @transpose_of_unit_dims
+// CHECK: %[[R:.+]] = moc.reshape %{{.+}} : (tensor<1x128x256xf32>) -> tensor<128x1x256xf32>
+// CHECK: return %[[R]]
+func.func @transpose_of_unit_dims(%x: tensor<1x128x256xf32>) -> tensor<128x1x256xf32> {
+  %0 = moc.transpose %x {permutation = array<i64: 1, 0, 2>} : (tensor<1x128x256xf32>) -> tensor<128x1x256xf32>
+  return %0 : tensor<128x1x256xf32>
+}
+
+// -----
+
+// A transpose that reorders larger dimensions stays.
+// CHECK-LABEL: func.func @transpose_moves_data
+// CHECK: moc.transpose
+func.func @transpose_moves_data(%x: tensor<1x4x128xf32>) -> tensor<128x1x4xf32> {
+  %0 = moc.transpose %x {permutation = array<i64: 2, 0, 1>} : (tensor<1x4x128xf32>) -> tensor<128x1x4xf32>
+  return %0 : tensor<128x1x4xf32>
+}
+
+// -----
+
+// Reshaping a weight blob shares the blob.
+// CHECK-LABEL: func.func @reshape_of_resource
+// CHECK: %[[C:.+]] = moc.constant dense_resource<w> : tensor<2x2xf32>
+// CHECK: return %[[C]]
+func.func @reshape_of_resource() -> tensor<2x2xf32> {
+  %w = moc.constant dense_resource<w> : tensor<4xf32>
+  %0 = moc.reshape %w : (tensor<4xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}

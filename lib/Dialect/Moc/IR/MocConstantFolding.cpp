@@ -17,13 +17,18 @@ using namespace mlir;
 namespace mocc::moc {
 namespace {
 
-constexpr int64_t kMaxFoldedElements = 4096;
+/// Whether a constant of `type` is small enough to evaluate element by
+/// element (the moc dialect's folding budget).
+bool isEvaluable(ShapedType type) {
+  auto *dialect = type.getContext()->getLoadedDialect<MocDialect>();
+  return type.hasStaticShape() &&
+         type.getNumElements() <= dialect->getFoldingElementLimit();
+}
 
 /// `attr` as a dense constant small enough to evaluate, or null.
 DenseElementsAttr smallDense(Attribute attr) {
   auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
-  if (!dense || dense.getNumElements() > kMaxFoldedElements ||
-      !dense.getType().hasStaticShape())
+  if (!dense || !isEvaluable(dense.getType()))
     return {};
   return dense;
 }
@@ -52,8 +57,7 @@ int64_t broadcastIndex(int64_t linear, ArrayRef<int64_t> resultShape,
 template <typename Compute>
 Attribute evaluateElementwise(ArrayRef<DenseElementsAttr> operands,
                               RankedTensorType resultType, Compute compute) {
-  if (!resultType.hasStaticShape() ||
-      resultType.getNumElements() > kMaxFoldedElements)
+  if (!isEvaluable(resultType))
     return {};
   SmallVector<SmallVector<Attribute>> values;
   for (DenseElementsAttr operand : operands)
@@ -266,7 +270,7 @@ static SmallVector<Attribute> elementsOf(Attribute attr) {
 
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   RankedTensorType type = getType();
-  if (!type.hasStaticShape() || type.getNumElements() > kMaxFoldedElements)
+  if (!isEvaluable(type))
     return {};
   int64_t axis = getAxis();
   // Rows: the product of the dimensions before the axis.

@@ -3,6 +3,7 @@
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -18,9 +19,14 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
     getInputMutable().assign(producer.getInput());
     return getResult();
   }
+  if (!getType().hasStaticShape())
+    return {};
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
-    if (getType().hasStaticShape())
-      return dense.reshape(getType());
+    return dense.reshape(getType());
+  // A weight blob is shared, not copied.
+  if (auto resource =
+          dyn_cast_or_null<DenseResourceElementsAttr>(adaptor.getInput()))
+    return DenseResourceElementsAttr::get(getType(), resource.getRawHandle());
   return {};
 }
 
@@ -33,8 +39,7 @@ OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
-/// The raw bytes of a non-splat constant held inline or as a resource blob.
-static std::optional<ArrayRef<char>> getRawData(Attribute attr) {
+std::optional<ArrayRef<char>> getRawData(Attribute attr) {
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr))
     if (!dense.isSplat() && !dense.getElementType().isInteger(1))
       return dense.getRawData();
@@ -102,6 +107,23 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   if (adaptor.getInput())
     return transposeConstant(adaptor.getInput(), getType(), permutation);
   return {};
+}
+
+/// A transpose that keeps the order of the dimensions larger than 1 moves
+/// no data: it is a reshape.
+LogicalResult TransposeOp::canonicalize(TransposeOp op,
+                                        PatternRewriter &rewriter) {
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  if (!op.getType().hasStaticShape())
+    return failure();
+  SmallVector<int64_t> moved;
+  for (int64_t d : op.getPermutation())
+    if (inputType.getDimSize(d) != 1)
+      moved.push_back(d);
+  if (!llvm::is_sorted(moved))
+    return failure();
+  rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), op.getInput());
+  return success();
 }
 
 } // namespace mocc::moc

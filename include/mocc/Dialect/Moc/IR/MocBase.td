@@ -28,6 +28,17 @@ def Moc_Dialect : Dialect {
     ```
   }];
   let hasConstantMaterializer = 1;
+  let extraClassDeclaration = [{
+    /// The largest constant, in elements, that folders evaluate element by
+    /// element. Canonicalization keeps it small; moc-fold-constants lifts it.
+    int64_t getFoldingElementLimit() const { return foldingElementLimit; }
+    void setFoldingElementLimit(int64_t limit) { foldingElementLimit = limit; }
+
+  private:
+    int64_t foldingElementLimit = 4096;
+
+  public:
+  }];
 }
 
 class Moc_Op<string mnemonic, list<Trait> traits = []>

@@ -5,6 +5,7 @@
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mocc/Dialect/Moc/IR/MocDialect.h"
@@ -27,6 +28,9 @@ mlir::LogicalResult verifyBroadcastable(mlir::Operation *op);
 /// when two static sizes differ and neither is 1.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
+
+/// The raw bytes of a non-splat constant held inline or as a resource blob.
+std::optional<llvm::ArrayRef<char>> getRawData(mlir::Attribute attr);
 } // namespace mocc::moc
 
 #define GET_OP_CLASSES

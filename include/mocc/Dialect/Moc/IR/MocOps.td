@@ -438,6 +438,7 @@ def Moc_TransposeOp : Moc_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let results = (outs Moc_Tensor:$output);
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizeMethod = 1;
 }
 
 def Moc_ConcatOp : Moc_Op<"concat", [Pure, InferTypeOpAdaptor]> {
