@@ -28,6 +28,7 @@ void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   if (options.optLevel > 0) {
     OpPassManager &func = pm.nest<func::FuncOp>();
+    func.addPass(createFoldTransposesPass());
     func.addPass(createLinalgElementwiseOpFusionPass());
     func.addPass(createFuseKernelsPass());
     func.addPass(createCanonicalizerPass());

@@ -51,20 +51,26 @@ bool isInitializer(linalg::LinalgOp op) {
 }
 
 /// The ops that may be computed per tile of `root`: linalg producers of its
-/// operands, transitively, whose only user is in the group, and initializers.
+/// operands, transitively, all of whose users are in the group (a softmax's
+/// statistics and its input), and initializers.
 llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
   llvm::SetVector<Operation *> group;
   group.insert(root);
-  for (size_t i = 0; i < group.size(); ++i) {
-    for (Value operand : group[i]->getOperands()) {
-      auto producer = operand.getDefiningOp<linalg::LinalgOp>();
-      if (!producer || producer->getBlock() != root->getBlock() ||
-          producer->getNumResults() != 1 || !hasStaticNonEmptyLoops(producer))
-        continue;
-      bool onlyUser = operand.hasOneUse() &&
-                      group.contains(*operand.getUsers().begin());
-      if (onlyUser || isInitializer(producer))
-        group.insert(producer);
+  for (bool grown = true; grown;) {
+    grown = false;
+    for (size_t i = 0; i < group.size(); ++i) {
+      for (Value operand : group[i]->getOperands()) {
+        auto producer = operand.getDefiningOp<linalg::LinalgOp>();
+        if (!producer || group.contains(producer) ||
+            producer->getBlock() != root->getBlock() ||
+            producer->getNumResults() != 1 || !hasStaticNonEmptyLoops(producer))
+          continue;
+        bool usersInGroup = llvm::all_of(operand.getUsers(), [&](Operation *user) {
+          return group.contains(user);
+        });
+        if (usersInGroup || isInitializer(producer))
+          grown |= group.insert(producer);
+      }
     }
   }
   group.remove(root);

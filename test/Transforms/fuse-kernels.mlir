@@ -112,3 +112,40 @@ func.func @relu_max_pool(%x: tensor<1x3x8x8xf32>, %init: tensor<1x3x4x4xf32>) ->
       ins(%relu, %window : tensor<1x3x8x8xf32>, tensor<2x2xf32>) outs(%init : tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32>
   return %pool : tensor<1x3x4x4xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// A producer used several times inside one group (a softmax's input and its
+// row maximum) is fused: the whole softmax runs per row in one loop.
+// CHECK-LABEL: func.func @softmax_rows
+// CHECK: scf.for
+// CHECK:   linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]
+// CHECK:     arith.maximumf
+// CHECK:   linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]
+// CHECK:     math.exp
+// CHECK:   scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @softmax_rows(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
+  %max = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<8x16xf32>) outs(%init : tensor<8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %m = arith.maximumf %in, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<8xf32>
+  %o = tensor.empty() : tensor<8x16xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %max : tensor<8x16xf32>, tensor<8xf32>) outs(%o : tensor<8x16xf32>) {
+  ^bb0(%in: f32, %m: f32, %out: f32):
+    %d = arith.subf %in, %m : f32
+    %x2 = math.exp %d : f32
+    linalg.yield %x2 : f32
+  } -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}

@@ -16,6 +16,29 @@ def ExpandMathPass : Pass<"mocc-expand-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def FoldTransposesPass : Pass<"mocc-fold-transposes", "mlir::func::FuncOp"> {
+  let summary = "Folds transposes into the index maps of their consumers or producers";
+  let description = [{
+    A `linalg.transpose` with one user that is a linalg op disappears into
+    that op: the op reads the untransposed tensor through a permuted map
+    (named ops become generics). Otherwise, if the transpose is the only user
+    of a linalg op whose output starts empty or filled, that op writes its
+    result in transposed order. No kernel is left for the transpose.
+
+    ```mlir
+    %t = linalg.transpose ins(%k : tensor<128x4x64xf32>) outs(%e : tensor<4x64x128xf32>) permutation = [1, 2, 0]
+    %s = linalg.batch_matmul ins(%q, %t : ...) outs(%z : tensor<4x128x128xf32>)
+    // becomes
+    %s = linalg.generic {indexing_maps = [(b, m, n, k) -> (b, m, k),
+                                          (b, m, n, k) -> (n, b, k),
+                                          (b, m, n, k) -> (b, m, n)], ...}
+        ins(%q, %k : ...) outs(%z : tensor<4x128x128xf32>)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FuseKernelsPass : Pass<"mocc-fuse-kernels", "mlir::func::FuncOp"> {
   let summary = "Fuses producers into their consumers' loop nests";
   let description = [{

@@ -1,0 +1,148 @@
+//===- FoldTransposes.cpp - Transposes as index maps of their neighbours --===//
+//
+// A transpose moves data only to change the layout another op reads or
+// writes. Linalg ops address their operands through affine maps, so the
+// transpose can become part of the map instead: its consumer reads the
+// untransposed tensor in transposed order, or its producer writes in
+// transposed order. Attention heads ([seq, heads, dim] <-> [heads, seq, dim])
+// are the common case; no kernel is left for the transpose itself.
+//
+//===----------------------------------------------------------------------===//
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mocc {
+#define GEN_PASS_DEF_FOLDTRANSPOSESPASS
+#include "mocc/Transforms/Passes.h.inc"
+} // namespace mocc
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// The map through which an op that reads `map` of a transpose's result
+/// reads the transpose's input: input dimension `permutation[i]` is result
+/// dimension `i`.
+AffineMap readThroughTranspose(AffineMap map, ArrayRef<int64_t> permutation) {
+  SmallVector<AffineExpr> results(map.getNumResults());
+  for (auto [i, source] : llvm::enumerate(permutation))
+    results[source] = map.getResult(i);
+  return AffineMap::get(map.getNumDims(), 0, results, map.getContext());
+}
+
+/// consumer(transpose(x)) -> consumer reading x through a permuted map. Named
+/// consumers become generics first.
+struct FoldTransposeIntoConsumer : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    Value result = transpose->getResult(0);
+    if (!result.hasOneUse())
+      return rewriter.notifyMatchFailure(transpose, "expects one user");
+    OpOperand &use = *result.getUses().begin();
+    auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!consumer || !consumer.hasPureTensorSemantics() ||
+        !consumer.isDpsInput(&use) || isa<linalg::TransposeOp>(consumer))
+      return rewriter.notifyMatchFailure(transpose, "expects a linalg reader");
+    unsigned operand = use.getOperandNumber();
+    auto generic = dyn_cast<linalg::GenericOp>(consumer.getOperation());
+    if (!generic) {
+      rewriter.setInsertionPoint(consumer);
+      FailureOr<linalg::GenericOp> generalized =
+          linalg::generalizeNamedOp(rewriter, consumer);
+      if (failed(generalized))
+        return rewriter.notifyMatchFailure(transpose, "cannot generalize");
+      generic = *generalized;
+    }
+    SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+    maps[operand] =
+        readThroughTranspose(maps[operand], transpose.getPermutation());
+    rewriter.modifyOpInPlace(generic, [&] {
+      generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      generic->setOperand(operand, transpose.getInput());
+    });
+    rewriter.eraseOp(transpose);
+    return success();
+  }
+};
+
+/// transpose(generic(...)) -> a generic that writes in transposed order,
+/// where the generic's init is an empty or filled tensor that can be made in
+/// the transposed shape.
+struct FoldTransposeIntoProducer : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    Value input = transpose.getInput();
+    auto producer = input.getDefiningOp<linalg::LinalgOp>();
+    if (!producer || !input.hasOneUse() || producer->getNumResults() != 1 ||
+        !producer.hasPureTensorSemantics() || isa<linalg::TransposeOp>(producer))
+      return rewriter.notifyMatchFailure(transpose, "expects a sole producer");
+    Value init = producer.getDpsInits()[0];
+    auto resultType = cast<RankedTensorType>(transpose->getResult(0).getType());
+    Location loc = transpose.getLoc();
+    rewriter.setInsertionPoint(producer);
+    Value transposedInit;
+    if (auto empty = init.getDefiningOp<tensor::EmptyOp>()) {
+      if (!resultType.hasStaticShape())
+        return rewriter.notifyMatchFailure(transpose, "expects a static shape");
+      transposedInit = rewriter.create<tensor::EmptyOp>(
+          loc, resultType.getShape(), resultType.getElementType());
+    } else if (auto fill = init.getDefiningOp<linalg::FillOp>();
+               fill && fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() &&
+               resultType.hasStaticShape()) {
+      Value empty = rewriter.create<tensor::EmptyOp>(
+          loc, resultType.getShape(), resultType.getElementType());
+      transposedInit =
+          rewriter.create<linalg::FillOp>(loc, fill.getInputs()[0], empty)
+              .getResult(0);
+    } else {
+      return rewriter.notifyMatchFailure(transpose, "expects an empty init");
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(producer.getOperation());
+    if (!generic) {
+      FailureOr<linalg::GenericOp> generalized =
+          linalg::generalizeNamedOp(rewriter, producer);
+      if (failed(generalized))
+        return rewriter.notifyMatchFailure(transpose, "cannot generalize");
+      generic = *generalized;
+    }
+    SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+    AffineMap written = maps.back();
+    SmallVector<AffineExpr> results;
+    for (int64_t source : transpose.getPermutation())
+      results.push_back(written.getResult(source));
+    maps.back() = AffineMap::get(written.getNumDims(), 0, results,
+                                 rewriter.getContext());
+    rewriter.setInsertionPoint(generic);
+    auto transposed = rewriter.create<linalg::GenericOp>(
+        generic.getLoc(), resultType, generic.getDpsInputs(), transposedInit,
+        maps, generic.getIteratorTypesArray());
+    rewriter.inlineRegionBefore(generic.getRegion(), transposed.getRegion(),
+                                transposed.getRegion().end());
+    rewriter.replaceOp(transpose, transposed->getResults());
+    rewriter.eraseOp(generic);
+    return success();
+  }
+};
+
+struct FoldTransposesPass : impl::FoldTransposesPassBase<FoldTransposesPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldTransposeIntoConsumer>(&getContext(), /*benefit=*/2);
+    patterns.add<FoldTransposeIntoProducer>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(),
+                                            std::move(patterns))))
+      getOperation().emitWarning("transpose folding did not converge");
+  }
+};
+
+} // namespace
+} // namespace mocc

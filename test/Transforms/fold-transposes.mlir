@@ -1,0 +1,52 @@
+// RUN: mocc-opt %s --split-input-file --mocc-fold-transposes | FileCheck %s
+
+// The consumer reads the untransposed tensor through a permuted map: k is
+// [seq, heads, dim] and the batch matmul reads it as [heads, dim, seq].
+// CHECK-DAG: #[[Q:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[K:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d0, d3)>
+// CHECK-DAG: #[[S:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @into_consumer
+// CHECK-SAME: (%[[QV:.+]]: tensor<4x8x16xf32>, %[[KV:.+]]: tensor<8x4x16xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {indexing_maps = [#[[Q]], #[[K]], #[[S]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%[[QV]], %[[KV]] : tensor<4x8x16xf32>, tensor<8x4x16xf32>)
+func.func @into_consumer(%q: tensor<4x8x16xf32>, %k: tensor<8x4x16xf32>, %z: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
+  %e = tensor.empty() : tensor<4x16x8xf32>
+  %t = linalg.transpose ins(%k : tensor<8x4x16xf32>) outs(%e : tensor<4x16x8xf32>) permutation = [1, 2, 0]
+  %s = linalg.batch_matmul ins(%q, %t : tensor<4x8x16xf32>, tensor<4x16x8xf32>) outs(%z : tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
+  return %s : tensor<4x8x8xf32>
+}
+
+// -----
+
+// Read by a reshape, the transpose goes into its producer instead, which
+// writes [seq, heads, dim] directly into a zero-filled tensor of that shape.
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2)>
+// CHECK-LABEL: func.func @into_producer
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<8x4x16xf32>
+// CHECK: %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<8x4x16xf32>)
+// CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #[[OUT]]]
+// CHECK-SAME: outs(%[[Z]] : tensor<8x4x16xf32>)
+// CHECK: tensor.collapse_shape %[[R]]
+func.func @into_producer(%p: tensor<4x8x8xf32>, %v: tensor<4x8x16xf32>) -> tensor<8x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8x16xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  %a = linalg.batch_matmul ins(%p, %v : tensor<4x8x8xf32>, tensor<4x8x16xf32>) outs(%z : tensor<4x8x16xf32>) -> tensor<4x8x16xf32>
+  %e2 = tensor.empty() : tensor<8x4x16xf32>
+  %t = linalg.transpose ins(%a : tensor<4x8x16xf32>) outs(%e2 : tensor<8x4x16xf32>) permutation = [1, 0, 2]
+  %r = tensor.collapse_shape %t [[0], [1, 2]] : tensor<8x4x16xf32> into tensor<8x64xf32>
+  return %r : tensor<8x64xf32>
+}
+
+// -----
+
+// A transpose of a function argument returned as is moves data: it stays.
+// CHECK-LABEL: func.func @kept
+// CHECK: linalg.transpose
+func.func @kept(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %e = tensor.empty() : tensor<3x2xf32>
+  %t = linalg.transpose ins(%x : tensor<2x3xf32>) outs(%e : tensor<3x2xf32>) permutation = [1, 0]
+  return %t : tensor<3x2xf32>
+}
