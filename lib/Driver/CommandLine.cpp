@@ -88,6 +88,11 @@ int moccMain(int argc, char **argv) {
       "bind-input",
       cl::desc("Specialize the model on an input's value: NAME=TENSOR.pb"),
       cl::cat(category));
+  static cl::list<std::string> disabledPasses(
+      "disable-pass",
+      cl::desc("Turn off one optimization pass (repeatable): " +
+               llvm::join(llvm::ArrayRef(kOptionalPasses), ", ")),
+      cl::cat(category));
   static cl::opt<EmitKind> emit(
       "emit", cl::desc("What to write"), cl::init(EmitKind::SharedLibrary),
       cl::values(clEnumValN(EmitKind::Imported, "import",
@@ -138,6 +143,14 @@ int moccMain(int argc, char **argv) {
   bool ok = optLevel <= 3;
   if (!ok)
     error = "-O expects a level from 0 to 3";
+  for (const std::string &pass : disabledPasses) {
+    if (ok && !llvm::is_contained(kOptionalPasses, pass)) {
+      error = "--disable-pass: unknown pass '" + pass + "' (optional passes: " +
+              llvm::join(llvm::ArrayRef(kOptionalPasses), ", ") + ")";
+      ok = false;
+    }
+    invocation.codegen.disabledPasses.push_back(pass);
+  }
   for (const std::string &spec : inputShapes)
     ok = ok && parseInputShape(spec, invocation.import, error);
   for (const std::string &spec : bindings)

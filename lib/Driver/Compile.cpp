@@ -169,7 +169,7 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error,
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope timingScope = timing.getRootScope();
 
-  PipelineOptions pipeline{invocation.codegen.optLevel};
+  const PipelineOptions &pipeline = invocation.codegen;
   PassManager graph(&context);
   graph.enableTiming(timingScope);
   if (stats)

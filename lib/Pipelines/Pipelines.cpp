@@ -17,23 +17,26 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // Canonicalization runs the moc folders; it is what removes the dead
   // constants and identities an importer leaves behind, at every level.
   pm.addPass(createCanonicalizerPass());
-  if (options.optLevel > 0) {
+  if (options.runs("moc-fold-constants"))
     pm.nest<func::FuncOp>().addPass(moc::createFoldConstantsPass());
+  if (options.optLevel > 0)
     pm.addPass(createCSEPass());
-  }
 }
 
 void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertMocToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  if (options.optLevel > 0) {
-    OpPassManager &func = pm.nest<func::FuncOp>();
+  if (options.optLevel == 0)
+    return;
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  if (options.runs("mocc-fold-transposes"))
     func.addPass(createFoldTransposesPass());
+  if (options.runs("linalg-fuse-elementwise-ops"))
     func.addPass(createLinalgElementwiseOpFusionPass());
+  if (options.runs("mocc-fuse-kernels"))
     func.addPass(createFuseKernelsPass());
-    func.addPass(createCanonicalizerPass());
-    func.addPass(createCSEPass());
-  }
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
 }
 
 } // namespace mocc

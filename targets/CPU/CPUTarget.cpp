@@ -74,8 +74,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap);
   // A tensor built only to be inserted into another (concatenation) is
   // computed in place in the other.
-  bool reuseMemory = options.optLevel > 0;
-  if (reuseMemory) {
+  if (options.runs("mocc-concat-in-place")) {
     pm.nest<func::FuncOp>().addPass(createConcatInPlacePass());
     pm.addPass(bufferization::createEmptyTensorEliminationPass());
   }
@@ -90,7 +89,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createFlattenGlobalsPass());
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;
-  arena.reuse = reuseMemory;
+  arena.reuse = options.runs("mocc-plan-arena");
   pm.addPass(createPlanArenaPass(arena));
   RecordStatsPassOptions stats;
   stats.entryName = options.entryName;

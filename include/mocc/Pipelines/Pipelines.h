@@ -8,14 +8,13 @@
 #ifndef MOCC_PIPELINES_PIPELINES_H
 #define MOCC_PIPELINES_PIPELINES_H
 
+#include "mocc/Pipelines/OptimizationOptions.h"
+
 #include "mlir/Pass/PassManager.h"
 
 namespace mocc {
 
-struct PipelineOptions {
-  /// 0 disables every optimization that is not needed to generate code.
-  unsigned optLevel = 2;
-};
+using PipelineOptions = OptimizationOptions;
 
 /// Graph-level optimization on moc: folding, canonicalization, dead code.
 void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);

@@ -9,6 +9,8 @@
 #ifndef MOCC_TARGET_TARGETBACKEND_H
 #define MOCC_TARGET_TARGETBACKEND_H
 
+#include "mocc/Pipelines/OptimizationOptions.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallVector.h"
@@ -33,11 +35,9 @@ struct ModelSignature {
 
 enum class ArtifactKind { LLVMIR, Object, SharedLibrary };
 
-struct CodegenOptions {
+struct CodegenOptions : OptimizationOptions {
   /// CPU name for -mcpu; empty selects the target's default.
   std::string cpu;
-  /// 0 to 3.
-  unsigned optLevel = 2;
   /// The entry function the pipeline lowers.
   std::string entryName = "main_graph";
 };

@@ -1,0 +1,35 @@
+//===- OptimizationOptions.h - Which optimizations run ----------*- C++ -*-===//
+#ifndef MOCC_PIPELINES_OPTIMIZATIONOPTIONS_H
+#define MOCC_PIPELINES_OPTIMIZATIONOPTIONS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mocc {
+
+/// The optimization passes --disable-pass can turn off, by command-line name.
+/// mocc-plan-arena still places every buffer when disabled, but shares no
+/// memory between them.
+inline constexpr llvm::StringLiteral kOptionalPasses[] = {
+    "moc-fold-constants",   "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
+    "mocc-fuse-kernels",    "mocc-concat-in-place", "mocc-plan-arena"};
+
+struct OptimizationOptions {
+  /// 0 to 3; 0 runs none of the optional passes.
+  unsigned optLevel = 2;
+  /// Optional passes turned off one by one, to measure what each does.
+  std::vector<std::string> disabledPasses;
+
+  /// Whether the optional pass `name` runs.
+  bool runs(llvm::StringRef name) const {
+    return optLevel > 0 && !llvm::is_contained(disabledPasses, name);
+  }
+};
+
+} // namespace mocc
+
+#endif // MOCC_PIPELINES_OPTIMIZATIONOPTIONS_H
