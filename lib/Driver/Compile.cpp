@@ -169,7 +169,8 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error,
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope timingScope = timing.getRootScope();
 
-  const PipelineOptions &pipeline = invocation.codegen;
+  PipelineOptions pipeline = invocation.codegen;
+  pipeline.channelsLast = target->prefersChannelsLast();
   PassManager graph(&context);
   graph.enableTiming(timingScope);
   if (stats)

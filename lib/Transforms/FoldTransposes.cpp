@@ -4,8 +4,10 @@
 // writes. Linalg ops address their operands through affine maps, so the
 // transpose can become part of the map instead: its consumer reads the
 // untransposed tensor in transposed order, or its producer writes in
-// transposed order. Attention heads ([seq, heads, dim] <-> [heads, seq, dim])
-// are the common case; no kernel is left for the transpose itself.
+// transposed order, or an op that reads single elements (tensor.extract, as a
+// padded convolution does) permutes their indices. Attention heads ([seq,
+// heads, dim] <-> [heads, seq, dim]) and a CNN's input in channels-last
+// layout are the common cases; no kernel is left for the transpose itself.
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/Passes.h"
@@ -67,6 +69,33 @@ struct FoldTransposeIntoConsumer : OpRewritePattern<linalg::TransposeOp> {
       generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
       generic->setOperand(operand, transpose.getInput());
     });
+    rewriter.eraseOp(transpose);
+    return success();
+  }
+};
+
+/// extract(transpose(x), i...) -> extract(x, permuted i...): a window op that
+/// reads through padding (tensor.extract in its body) reads the untransposed
+/// tensor.
+struct FoldTransposeIntoExtracts : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    Value result = transpose->getResult(0);
+    if (result.use_empty() ||
+        !llvm::all_of(result.getUsers(), llvm::IsaPred<tensor::ExtractOp>))
+      return rewriter.notifyMatchFailure(transpose, "expects element reads");
+    ArrayRef<int64_t> permutation = transpose.getPermutation();
+    for (Operation *user : llvm::to_vector(result.getUsers())) {
+      auto extract = cast<tensor::ExtractOp>(user);
+      SmallVector<Value> indices(permutation.size());
+      for (auto [i, source] : llvm::enumerate(permutation))
+        indices[source] = extract.getIndices()[i];
+      rewriter.setInsertionPoint(extract);
+      rewriter.replaceOpWithNewOp<tensor::ExtractOp>(
+          extract, transpose.getInput(), indices);
+    }
     rewriter.eraseOp(transpose);
     return success();
   }
@@ -136,7 +165,8 @@ struct FoldTransposeIntoProducer : OpRewritePattern<linalg::TransposeOp> {
 struct FoldTransposesPass : impl::FoldTransposesPassBase<FoldTransposesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldTransposeIntoConsumer>(&getContext(), /*benefit=*/2);
+    patterns.add<FoldTransposeIntoConsumer, FoldTransposeIntoExtracts>(
+        &getContext(), /*benefit=*/2);
     patterns.add<FoldTransposeIntoProducer>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(),
                                             std::move(patterns))))

@@ -98,28 +98,53 @@ bool partitionsProducer(tensor::ExtractSliceOp slice, int64_t tiles) {
   return true;
 }
 
+/// Whether loop `dim` of `root` indexes every operand produced in `group`
+/// directly, never through a window (`oh * stride + kh`): tiles along it
+/// partition those producers.
+bool isPlainDim(linalg::LinalgOp root, unsigned dim,
+                const llvm::SetVector<Operation *> &group) {
+  return llvm::all_of(root->getOpOperands(), [&](OpOperand &operand) {
+    Operation *producer = operand.get().getDefiningOp();
+    if (!producer || !group.contains(producer))
+      return true;
+    AffineMap map = root.getMatchingIndexingMap(&operand);
+    return llvm::all_of(map.getResults(), [&](AffineExpr expr) {
+      return isa<AffineDimExpr>(expr) || !expr.isFunctionOfDim(dim);
+    });
+  });
+}
+
 /// Tiles of size 1 over the parallel dimensions of `root` but the innermost
-/// two, so that a tile of a convolution is one output plane; failing that,
-/// over the outermost parallel dimension with more than one iteration.
+/// two that are plain for the producers in `group`, so that a tile of a
+/// convolution is one output plane (NCHW) or row (NHWC); failing that, over
+/// the outermost plain parallel dimension with more than one iteration (the
+/// channels of a pooling over a fused convolution), or any parallel one.
 /// Empty if the iteration space is dynamic, empty or has a single tile.
-SmallVector<OpFoldResult> chooseTileSizes(linalg::LinalgOp root) {
+SmallVector<OpFoldResult>
+chooseTileSizes(linalg::LinalgOp root,
+                const llvm::SetVector<Operation *> &group) {
   if (!hasStaticNonEmptyLoops(root))
     return {};
   SmallVector<int64_t> ranges = root.getStaticLoopRanges();
   SmallVector<unsigned> parallel;
   root.getParallelDims(parallel);
   SmallVector<int64_t> sizes(ranges.size(), 0);
-  bool tiled = false;
-  for (size_t i = 0; i + 2 < parallel.size(); ++i)
-    if (ranges[parallel[i]] > 1) {
-      sizes[parallel[i]] = 1;
-      tiled = true;
-    }
+  auto tile = [&](ArrayRef<unsigned> dims, bool plainOnly) {
+    bool tiled = false;
+    for (unsigned d : dims)
+      if (ranges[d] > 1 && (!plainOnly || isPlainDim(root, d, group))) {
+        sizes[d] = 1;
+        tiled = true;
+      }
+    return tiled;
+  };
+  ArrayRef<unsigned> outer = ArrayRef(parallel).drop_back(
+      std::min<size_t>(2, parallel.size()));
+  bool tiled = tile(outer, /*plainOnly=*/true);
   for (size_t i = 0; !tiled && i < parallel.size(); ++i)
-    if (ranges[parallel[i]] > 1) {
-      sizes[parallel[i]] = 1;
-      tiled = true;
-    }
+    tiled = tile(parallel[i], /*plainOnly=*/true);
+  for (size_t i = 0; !tiled && i < parallel.size(); ++i)
+    tiled = tile(parallel[i], /*plainOnly=*/false);
   if (!tiled)
     return {};
   MLIRContext *context = root->getContext();
@@ -133,7 +158,7 @@ SmallVector<OpFoldResult> chooseTileSizes(linalg::LinalgOp root) {
 bool fuseGroup(RewriterBase &rewriter, linalg::LinalgOp root,
                DenseSet<Operation *> &erased) {
   llvm::SetVector<Operation *> group = fusableProducers(root);
-  SmallVector<OpFoldResult> tileSizes = chooseTileSizes(root);
+  SmallVector<OpFoldResult> tileSizes = chooseTileSizes(root, group);
   if (group.empty() || tileSizes.empty())
     return false;
   int64_t tiles = 1;

@@ -46,6 +46,10 @@ public:
     return arch == Arch::X86_64 ? "x86_64" : "aarch64";
   }
 
+  /// The innermost loop of a channels-last convolution runs over contiguous
+  /// channels of the input and the result.
+  bool prefersChannelsLast() const override { return true; }
+
   void buildLoweringPipeline(OpPassManager &pm,
                              const CodegenOptions &options) const override;
 

@@ -50,3 +50,19 @@ func.func @kept(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
   %t = linalg.transpose ins(%x : tensor<2x3xf32>) outs(%e : tensor<3x2xf32>) permutation = [1, 0]
   return %t : tensor<3x2xf32>
 }
+
+// -----
+
+// Element reads of a transpose (a padded convolution's window generic) read
+// the untransposed tensor with permuted indices.
+// CHECK-LABEL: func.func @into_extracts
+// CHECK-SAME: (%[[X:.+]]: tensor<1x3x4x5xf32>, %[[A:.+]]: index, %[[B:.+]]: index, %[[C:.+]]: index)
+// CHECK-NOT: linalg.transpose
+// CHECK: tensor.extract %[[X]][%{{.+}}, %[[C]], %[[A]], %[[B]]] : tensor<1x3x4x5xf32>
+func.func @into_extracts(%x: tensor<1x3x4x5xf32>, %h: index, %w: index, %c: index) -> f32 {
+  %c0 = arith.constant 0 : index
+  %e = tensor.empty() : tensor<1x4x5x3xf32>
+  %t = linalg.transpose ins(%x : tensor<1x3x4x5xf32>) outs(%e : tensor<1x4x5x3xf32>) permutation = [0, 2, 3, 1]
+  %v = tensor.extract %t[%c0, %h, %w, %c] : tensor<1x4x5x3xf32>
+  return %v : f32
+}

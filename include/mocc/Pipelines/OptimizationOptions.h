@@ -15,14 +15,18 @@ namespace mocc {
 /// mocc-plan-arena still places every buffer when disabled, but shares no
 /// memory between them.
 inline constexpr llvm::StringLiteral kOptionalPasses[] = {
-    "moc-fold-constants",   "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
-    "mocc-fuse-kernels",    "mocc-concat-in-place", "mocc-plan-arena"};
+    "moc-fold-constants",   "moc-convert-layout",
+    "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
+    "mocc-fuse-kernels",    "mocc-concat-in-place",
+    "mocc-plan-arena"};
 
 struct OptimizationOptions {
   /// 0 to 3; 0 runs none of the optional passes.
   unsigned optLevel = 2;
   /// Optional passes turned off one by one, to measure what each does.
   std::vector<std::string> disabledPasses;
+  /// Whether the target runs convolutions faster channels-last (NHWC).
+  bool channelsLast = false;
 
   /// Whether the optional pass `name` runs.
   bool runs(llvm::StringRef name) const {

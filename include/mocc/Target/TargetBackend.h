@@ -49,6 +49,10 @@ public:
   /// The name -target selects, e.g. "x86_64".
   virtual llvm::StringRef name() const = 0;
 
+  /// Whether convolutions run faster channels-last (NHWC) on this target; the
+  /// graph pipeline then converts convolution regions to that layout.
+  virtual bool prefersChannelsLast() const { return false; }
+
   /// Adds the passes that lower the module from linalg on tensors to what
   /// `emit` consumes.
   virtual void buildLoweringPipeline(mlir::OpPassManager &pm,

@@ -21,7 +21,9 @@ def FoldTransposesPass : Pass<"mocc-fold-transposes", "mlir::func::FuncOp"> {
   let description = [{
     A `linalg.transpose` with one user that is a linalg op disappears into
     that op: the op reads the untransposed tensor through a permuted map
-    (named ops become generics). Otherwise, if the transpose is the only user
+    (named ops become generics); element reads (`tensor.extract`, as in a
+    padded convolution) permute their indices. Otherwise, if the transpose is
+    the only user
     of a linalg op whose output starts empty or filled, that op writes its
     result in transposed order. No kernel is left for the transpose.
 

@@ -3,9 +3,10 @@
 // Matrix products become linalg.matmul (batch dimensions folded into the rows
 // when the right operand has none) or linalg.batch_matmul, with a
 // broadcasting generic for the remaining cases. Convolutions start from the
-// broadcast bias and use the named NCHW ops (plain, depthwise, grouped) where
-// one fits, else a grouped N-d generic; a padded convolution is a generic
-// that reads its input through the padding rather than from a padded copy.
+// broadcast bias and use the named NCHW or NHWC ops (plain, depthwise,
+// grouped) where one fits, else a grouped N-d generic; a padded convolution
+// is a generic that reads its input through the padding rather than from a
+// padded copy.
 // 16-bit floats accumulate in f32.
 //
 //===----------------------------------------------------------------------===//
@@ -207,8 +208,11 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
         return rewriter.notifyMatchFailure(
             op, "expects static channel and spatial sizes");
     int64_t group = op.getGroup();
-    int64_t channels = inputType.getDimSize(1);
-    int64_t filters = weightType.getDimSize(0);
+    bool channelsLast = op.getChannelsLast();
+    int64_t channelDim = channelsLast ? inputType.getRank() - 1 : 1;
+    int64_t channels = inputType.getDimSize(channelDim);
+    int64_t filters =
+        weightType.getDimSize(channelsLast ? weightType.getRank() - 1 : 0);
     Type element = resultType.getElementType();
     Type accType = computeTypeOf(element);
 
@@ -220,8 +224,8 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
       auto initType = RankedTensorType::get(resultType.getShape(), accType);
       MLIRContext *context = rewriter.getContext();
       SmallVector<AffineMap> maps = {
-          AffineMap::get(resultType.getRank(), 0, rewriter.getAffineDimExpr(1),
-                         context),
+          AffineMap::get(resultType.getRank(), 0,
+                         rewriter.getAffineDimExpr(channelDim), context),
           rewriter.getMultiDimIdentityMap(resultType.getRank())};
       Value empty = createEmpty(rewriter, loc, sizes, accType);
       init = rewriter
@@ -244,8 +248,23 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     Type initType = init.getType();
     bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
     Value result;
-    if (padded) {
-      result = buildPaddedConv(rewriter, loc, op, input, weight, init);
+    bool depthwise = group == channels && filters == channels;
+    if (padded || (channelsLast && group != 1 && !depthwise)) {
+      result = buildWindowGeneric(rewriter, loc, op, input, weight, init);
+    } else if (channelsLast && group == 1) {
+      result = rewriter
+                   .create<linalg::Conv2DNhwcHwcfOp>(
+                       loc, initType, ValueRange{input, weight}, init, strides,
+                       dilations)
+                   .getResult(0);
+    } else if (channelsLast) {
+      // Depthwise: drop the weight's unit channel dimension.
+      Value filter = collapse(rewriter, loc, weight, {{0}, {1}, {2, 3}});
+      result = rewriter
+                   .create<linalg::DepthwiseConv2DNhwcHwcOp>(
+                       loc, initType, ValueRange{input, filter}, init, strides,
+                       dilations)
+                   .getResult(0);
     } else if (group == 1 && spatial <= 3) {
       SmallVector<Value> ins = {input, weight};
       if (spatial == 1)
@@ -263,7 +282,7 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
                      .create<linalg::Conv3DNcdhwFcdhwOp>(
                          loc, initType, ins, init, strides, dilations)
                      .getResult(0);
-    } else if (group == channels && filters == channels && spatial <= 3) {
+    } else if (depthwise && spatial <= 3) {
       // Depthwise: drop the weight's unit channel dimension.
       SmallVector<ReassociationIndices> groups = {{0, 1}};
       for (int64_t d = 2; d < weightType.getRank(); ++d)
@@ -316,24 +335,42 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     return expand(b, loc, value, groups, sizes);
   }
 
-  /// Any convolution with padding: a generic over (n, f, o1..on, c, k1..kn)
-  /// that reads the input channel `f / (F/group) * (C/group) + c` through
-  /// the padding, so that no padded copy of the input is made.
-  static Value buildPaddedConv(OpBuilder &b, Location loc, moc::ConvOp op,
-                               Value input, Value weight, Value init) {
+  /// Any convolution, padded or not, in either layout: a generic over (n, f,
+  /// o1..on, c, k1..kn), or (n, o1..on, f, k1..kn, c) with channels last,
+  /// that reads input channel `f / (F/group) * (C/group) + c` through the
+  /// padding, so that no padded copy of the input is made.
+  static Value buildWindowGeneric(OpBuilder &b, Location loc, moc::ConvOp op,
+                                  Value input, Value weight, Value init) {
     MLIRContext *context = b.getContext();
     auto inputType = cast<RankedTensorType>(input.getType());
     auto weightType = cast<RankedTensorType>(weight.getType());
+    bool channelsLast = op.getChannelsLast();
     int64_t spatial = inputType.getRank() - 2;
-    int64_t filtersPerGroup = weightType.getDimSize(0) / op.getGroup();
-    int64_t channelsPerGroup = weightType.getDimSize(1);
-    int64_t loops = 2 + 2 * spatial + 1;
+    int64_t rank = weightType.getRank();
+    int64_t filtersPerGroup =
+        weightType.getDimSize(channelsLast ? rank - 1 : 0) / op.getGroup();
+    int64_t channelsPerGroup = weightType.getDimSize(channelsLast ? rank - 2 : 1);
+    // Loop positions of n, f and c, and of o_i and k_i.
+    int64_t n = 0, f = channelsLast ? 1 + spatial : 1;
+    int64_t c = channelsLast ? 2 + 2 * spatial : 2 + spatial;
+    auto outputLoop = [&](int64_t i) { return channelsLast ? 1 + i : 2 + i; };
+    auto kernelLoop = [&](int64_t i) {
+      return channelsLast ? 2 + spatial + i : 3 + spatial + i;
+    };
+    int64_t loops = 3 + 2 * spatial;
     auto dim = [&](int64_t d) { return b.getAffineDimExpr(d); };
-    SmallVector<AffineExpr> weightExprs = {dim(1), dim(2 + spatial)};
-    SmallVector<AffineExpr> outExprs = {dim(0), dim(1)};
+    SmallVector<AffineExpr> weightExprs, outExprs = {dim(n)};
+    if (!channelsLast) {
+      weightExprs = {dim(f), dim(c)};
+      outExprs.push_back(dim(f));
+    }
     for (int64_t i = 0; i < spatial; ++i) {
-      weightExprs.push_back(dim(3 + spatial + i));
-      outExprs.push_back(dim(2 + i));
+      weightExprs.push_back(dim(kernelLoop(i)));
+      outExprs.push_back(dim(outputLoop(i)));
+    }
+    if (channelsLast) {
+      weightExprs.append({dim(c), dim(f)});
+      outExprs.push_back(dim(f));
     }
     SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, weightExprs, context),
                                    AffineMap::get(loops, 0, outExprs, context)};
@@ -350,10 +387,10 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
               auto constant = [&](int64_t value) {
                 return nested.create<arith::ConstantIndexOp>(nestedLoc, value);
               };
-              Value channel = index(2 + spatial);
+              Value channel = index(c);
               if (op.getGroup() != 1) {
                 Value group = nested.create<arith::DivUIOp>(
-                    nestedLoc, index(1), constant(filtersPerGroup));
+                    nestedLoc, index(f), constant(filtersPerGroup));
                 channel = nested.create<arith::AddIOp>(
                     nestedLoc,
                     nested.create<arith::MulIOp>(nestedLoc, group,
@@ -362,11 +399,13 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
               }
               SmallVector<Value> output, kernel;
               for (int64_t i = 0; i < spatial; ++i) {
-                output.push_back(index(2 + i));
-                kernel.push_back(index(3 + spatial + i));
+                output.push_back(index(outputLoop(i)));
+                kernel.push_back(index(kernelLoop(i)));
               }
+              SmallVector<Value> leading = {index(n)}, trailing;
+              (channelsLast ? trailing : leading).push_back(channel);
               Value x = readThroughPadding(
-                  nested, nestedLoc, input, {index(0), channel}, output, kernel,
+                  nested, nestedLoc, input, leading, output, kernel, trailing,
                   op.getStrides(), op.getDilations(), pads.take_front(spatial),
                   scalarConstant(nested, nestedLoc, inputType.getElementType(),
                                  0));

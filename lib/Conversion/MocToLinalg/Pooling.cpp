@@ -25,8 +25,12 @@ namespace {
 struct Window {
   SmallVector<int64_t> input, output, kernel, strides, dilations, padBegin,
       padEnd;
+  /// N x D1 x ... x Dn x C rather than N x C x D1 x ... x Dn.
+  bool channelsLast = false;
 
   int64_t spatial() const { return input.size(); }
+  /// The dimension of the first spatial size.
+  int64_t firstSpatial() const { return channelsLast ? 1 : 2; }
 
   /// The end padding that makes every window fit: the explicit pads plus
   /// what ceil_mode windows reach beyond them.
@@ -58,12 +62,14 @@ template <typename PoolOp>
 FailureOr<Window> getWindow(PoolOp op, RankedTensorType resultType) {
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
   Window window;
+  window.channelsLast = op.getChannelsLast();
   int64_t spatial = inputType.getRank() - 2;
   for (int64_t i = 0; i < spatial; ++i) {
-    if (inputType.isDynamicDim(i + 2) || resultType.isDynamicDim(i + 2))
+    int64_t d = window.firstSpatial() + i;
+    if (inputType.isDynamicDim(d) || resultType.isDynamicDim(d))
       return failure();
-    window.input.push_back(inputType.getDimSize(i + 2));
-    window.output.push_back(resultType.getDimSize(i + 2));
+    window.input.push_back(inputType.getDimSize(d));
+    window.output.push_back(resultType.getDimSize(d));
   }
   window.kernel.assign(op.getKernelShape().begin(), op.getKernelShape().end());
   window.strides.assign(op.getStrides().begin(), op.getStrides().end());
@@ -75,7 +81,8 @@ FailureOr<Window> getWindow(PoolOp op, RankedTensorType resultType) {
 
 enum class PoolKind { Max, Sum };
 
-/// Pools `input` into `init` (N x C x O...), reading positions outside the
+/// Pools `input` into `init` (N x C x O..., or N x O... x C with channels
+/// last), reading positions outside the
 /// input as `padValue`; integer maxima compare as unsigned if `isUnsigned`.
 Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
                 Value init, const Window &window, Value padValue,
@@ -94,6 +101,17 @@ Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
   // The named ops compare integers as signed: integers take the generic.
   bool named = isa<FloatType>(element) && !padded;
   SmallVector<Value> ins = {input, shape};
+  if (named && window.channelsLast && kind == PoolKind::Max)
+    return b
+        .create<linalg::PoolingNhwcMaxOp>(loc, initType, ins, init, strides,
+                                          dilations)
+        .getResult(0);
+  if (named && window.channelsLast && kind == PoolKind::Sum)
+    return b
+        .create<linalg::PoolingNhwcSumOp>(loc, initType, ins, init, strides,
+                                          dilations)
+        .getResult(0);
+  named &= !window.channelsLast;
   if (named && spatial == 2 && kind == PoolKind::Max)
     return b
         .create<linalg::PoolingNchwMaxOp>(loc, initType, ins, init, strides,
@@ -115,18 +133,29 @@ Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
                                          dilations)
         .getResult(0);
 
-  // Loops (n, c, o1..on, k1..kn); a padded input is read through the
-  // padding rather than being an operand.
+  // Loops (n, c, o1..on, k1..kn), or (n, o1..on, c, k1..kn) with channels
+  // last; a padded input is read through the padding rather than being an
+  // operand.
   int64_t loops = 2 + 2 * spatial;
-  SmallVector<AffineExpr> inputExprs = {b.getAffineDimExpr(0),
-                                        b.getAffineDimExpr(1)};
-  SmallVector<AffineExpr> windowExprs, outExprs = inputExprs;
+  int64_t n = 0, c = window.channelsLast ? 1 + spatial : 1;
+  auto outputLoop = [&](int64_t i) { return window.firstSpatial() + i; };
+  auto kernelLoop = [&](int64_t i) { return 2 + spatial + i; };
+  auto dim = [&](int64_t d) { return b.getAffineDimExpr(d); };
+  SmallVector<AffineExpr> inputExprs = {dim(n)}, windowExprs,
+                          outExprs = {dim(n)};
+  if (!window.channelsLast) {
+    inputExprs.push_back(dim(c));
+    outExprs.push_back(dim(c));
+  }
   for (int64_t i = 0; i < spatial; ++i) {
-    AffineExpr o = b.getAffineDimExpr(2 + i);
-    AffineExpr k = b.getAffineDimExpr(2 + spatial + i);
+    AffineExpr o = dim(outputLoop(i)), k = dim(kernelLoop(i));
     inputExprs.push_back(o * window.strides[i] + k * window.dilations[i]);
     windowExprs.push_back(k);
     outExprs.push_back(o);
+  }
+  if (window.channelsLast) {
+    inputExprs.push_back(dim(c));
+    outExprs.push_back(dim(c));
   }
   SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, windowExprs, context),
                                  AffineMap::get(loops, 0, outExprs, context)};
@@ -148,13 +177,15 @@ Value buildPool(OpBuilder &b, Location loc, PoolKind kind, Value input,
               };
               SmallVector<Value> output, kernel;
               for (int64_t i = 0; i < spatial; ++i) {
-                output.push_back(index(2 + i));
-                kernel.push_back(index(2 + spatial + i));
+                output.push_back(index(outputLoop(i)));
+                kernel.push_back(index(kernelLoop(i)));
               }
-              x = readThroughPadding(nested, nestedLoc, input,
-                                     {index(0), index(1)}, output, kernel,
-                                     window.strides, window.dilations,
-                                     window.padBegin, padValue);
+              SmallVector<Value> leading = {index(n)}, trailing;
+              (window.channelsLast ? trailing : leading).push_back(index(c));
+              x = readThroughPadding(nested, nestedLoc, input, leading, output,
+                                     kernel, trailing, window.strides,
+                                     window.dilations, window.padBegin,
+                                     padValue);
             }
             if (isa<FloatType>(x.getType()))
               x = convertFloat(nested, nestedLoc, x, acc.getType());
@@ -242,7 +273,9 @@ struct AveragePoolLowering : OpConversionPattern<moc::AveragePoolOp> {
         ins.push_back(rewriter.create<arith::ConstantOp>(
             loc, DenseElementsAttr::get(type, ArrayRef<float>(counts[i]))));
         maps.push_back(
-            AffineMap::get(rank, 0, rewriter.getAffineDimExpr(2 + i), context));
+            AffineMap::get(rank, 0,
+                           rewriter.getAffineDimExpr(window->firstSpatial() + i),
+                           context));
       }
     }
     Value result =

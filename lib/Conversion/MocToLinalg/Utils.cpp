@@ -207,7 +207,8 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
 
 Value readThroughPadding(OpBuilder &b, Location loc, Value input,
                          ValueRange leading, ValueRange output,
-                         ValueRange kernel, ArrayRef<int64_t> strides,
+                         ValueRange kernel, ValueRange trailing,
+                         ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> dilations,
                          ArrayRef<int64_t> padBegin, Value padValue) {
   auto index = [&](int64_t value) {
@@ -229,6 +230,7 @@ Value readThroughPadding(OpBuilder &b, Location loc, Value input,
     inside = inside ? b.create<arith::AndIOp>(loc, inside, ok).getResult() : ok;
     indices.push_back(b.create<arith::SelectOp>(loc, ok, position, zero));
   }
+  llvm::append_range(indices, trailing);
   Value element = b.create<tensor::ExtractOp>(loc, input, indices);
   return b.create<arith::SelectOp>(loc, inside, element, padValue);
 }

@@ -115,12 +115,14 @@ mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value value);
 
 /// Inside a window op's body: the element of `input` (leading indices,
-/// then spatial ones) at `output * strides + kernel * dilations - padBegin`
-/// in each spatial dimension, or `padValue` where that falls outside the
-/// input. Reading through the padding this way spares a padded copy.
+/// spatial ones, trailing indices) at `output * strides + kernel * dilations
+/// - padBegin` in each spatial dimension, or `padValue` where that falls
+/// outside the input. Reading through the padding this way spares a padded
+/// copy.
 mlir::Value readThroughPadding(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value input, mlir::ValueRange leading,
                                mlir::ValueRange output, mlir::ValueRange kernel,
+                               mlir::ValueRange trailing,
                                llvm::ArrayRef<int64_t> strides,
                                llvm::ArrayRef<int64_t> dilations,
                                llvm::ArrayRef<int64_t> padBegin,

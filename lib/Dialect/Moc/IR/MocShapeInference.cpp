@@ -131,20 +131,49 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
   return success();
 }
 
+SmallVector<int64_t> channelsFirstShape(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> result(shape);
+  if (shape.size() > 2)
+    std::rotate(result.begin() + 1, result.end() - 1, result.end());
+  return result;
+}
+
+SmallVector<int64_t> channelsLastShape(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> result(shape);
+  if (shape.size() > 2)
+    std::rotate(result.begin() + 1, result.begin() + 2, result.end());
+  return result;
+}
+
+SmallVector<int64_t> convWeightChannelsFirstShape(ArrayRef<int64_t> shape) {
+  if (shape.size() < 2)
+    return SmallVector<int64_t>(shape);
+  SmallVector<int64_t> result = {shape.back(), shape[shape.size() - 2]};
+  llvm::append_range(result, shape.drop_back(2));
+  return result;
+}
+
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorOf(adaptor.getInput());
   RankedTensorType weight = tensorOf(adaptor.getWeight());
+  bool channelsLast = adaptor.getChannelsLast();
+  if (channelsLast) {
+    input = input.clone(channelsFirstShape(input.getShape()));
+    weight = weight.clone(convWeightChannelsFirstShape(weight.getShape()));
+  }
   SmallVector<int64_t> kernel;
   if (weight.getRank() == input.getRank())
     kernel.append(weight.getShape().begin() + 2, weight.getShape().end());
   int64_t filters = weight.getRank() > 0 ? weight.getDimSize(0) : kDynamic;
-  inferred.push_back(RankedTensorType::get(
+  SmallVector<int64_t> shape =
       windowOutputShape(input, filters, kernel, adaptor.getStrides(),
                         adaptor.getDilations(), adaptor.getPads(),
-                        /*ceilMode=*/false),
-      input.getElementType()));
+                        /*ceilMode=*/false);
+  if (channelsLast)
+    shape = channelsLastShape(shape);
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }
 
@@ -152,12 +181,16 @@ template <typename PoolOp>
 static LogicalResult inferPool(typename PoolOp::Adaptor adaptor,
                                SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = tensorOf(adaptor.getInput());
+  bool channelsLast = adaptor.getChannelsLast();
+  if (channelsLast)
+    input = input.clone(channelsFirstShape(input.getShape()));
   int64_t channels = input.getRank() > 1 ? input.getDimSize(1) : kDynamic;
-  inferred.push_back(RankedTensorType::get(
-      windowOutputShape(input, channels, adaptor.getKernelShape(),
-                        adaptor.getStrides(), adaptor.getDilations(),
-                        adaptor.getPads(), adaptor.getCeilMode()),
-      input.getElementType()));
+  SmallVector<int64_t> shape = windowOutputShape(
+      input, channels, adaptor.getKernelShape(), adaptor.getStrides(),
+      adaptor.getDilations(), adaptor.getPads(), adaptor.getCeilMode());
+  if (channelsLast)
+    shape = channelsLastShape(shape);
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }
 

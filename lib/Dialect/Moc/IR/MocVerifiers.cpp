@@ -65,6 +65,12 @@ LogicalResult SelectOp::verify() { return verifyBroadcastable(*this); }
 LogicalResult ConvOp::verify() {
   RankedTensorType input = tensorOf(getInput());
   RankedTensorType weight = tensorOf(getWeight());
+  if (getChannelsLast()) {
+    if (input.getRank() != 4 || weight.getRank() != 4)
+      return emitOpError() << "expects 2-d operands with channels_last";
+    input = input.clone(channelsFirstShape(input.getShape()));
+    weight = weight.clone(convWeightChannelsFirstShape(weight.getShape()));
+  }
   int64_t spatial = input.getRank() - 2;
   if (spatial < 1)
     return emitOpError() << "expects an input of rank 3 or more, got "
@@ -106,6 +112,8 @@ LogicalResult ConvOp::verify() {
 template <typename PoolOp>
 static LogicalResult verifyPool(PoolOp op) {
   int64_t spatial = tensorOf(op.getInput()).getRank() - 2;
+  if (op.getChannelsLast() && spatial != 2)
+    return op.emitOpError() << "expects a 2-d input with channels_last";
   if (spatial < 1)
     return op.emitOpError() << "expects an input of rank 3 or more";
   if (int64_t(op.getKernelShape().size()) != spatial ||

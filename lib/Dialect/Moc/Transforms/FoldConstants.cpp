@@ -46,7 +46,7 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
   LogicalResult matchAndRewrite(BatchNormOp norm,
                                 PatternRewriter &rewriter) const override {
     auto conv = norm.getInput().getDefiningOp<ConvOp>();
-    if (!conv || !conv->hasOneUse())
+    if (!conv || !conv->hasOneUse() || conv.getChannelsLast())
       return rewriter.notifyMatchFailure(norm, "not the only user of a conv");
     std::optional<SmallVector<float>> weight = readFloats(conv.getWeight()),
                                       scale = readFloats(norm.getScale()),
@@ -91,7 +91,7 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
     rewriter.replaceOpWithNewOp<ConvOp>(
         norm, norm.getType(), conv.getInput(), newWeight, newBias,
         conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
-        conv.getGroupAttr());
+        conv.getGroupAttr(), conv.getChannelsLastAttr());
     rewriter.eraseOp(conv);
     return success();
   }

@@ -41,6 +41,12 @@ def Moc_Dialect : Dialect {
   }];
 }
 
+// Ops whose result element depends only on the operand elements at the same
+// (broadcast) position: a layout change may permute operands and result alike.
+def Moc_Elementwise : NativeOpTrait<"Elementwise"> {
+  let cppNamespace = "::mocc::moc";
+}
+
 class Moc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Moc_Dialect, mnemonic, traits> {
   let assemblyFormat =

@@ -13,6 +13,21 @@
 #include "mocc/Dialect/Moc/IR/MocEnums.h.inc"
 
 namespace mocc::moc {
+/// Marks ops whose result element depends only on the operand elements at the
+/// same (broadcast) position (ODS: Moc_Elementwise).
+template <typename ConcreteType>
+class Elementwise
+    : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {};
+
+/// The shape of an N x D1 x ... x Dn x C tensor as N x C x D1 x ... x Dn.
+llvm::SmallVector<int64_t> channelsFirstShape(llvm::ArrayRef<int64_t> shape);
+/// The shape of an N x C x D1 x ... x Dn tensor as N x D1 x ... x Dn x C.
+llvm::SmallVector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> shape);
+/// A channels-last convolution weight K1 x ... x Kn x C x F as F x C x K1 x
+/// ... x Kn.
+llvm::SmallVector<int64_t>
+convWeightChannelsFirstShape(llvm::ArrayRef<int64_t> shape);
+
 /// Infers the numpy-broadcast result type of elementwise `operands`. The
 /// result element type is `resultElement`, or the first operand's if null.
 mlir::LogicalResult

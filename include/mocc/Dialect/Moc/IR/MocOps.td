@@ -33,7 +33,8 @@ def Moc_ConstantOp : Moc_Op<"constant", [ConstantLike, Pure,
 
 class Moc_UnaryOp<string mnemonic, string what, Type tensorType = Moc_Tensor,
                   list<Trait> traits = []>
-    : Moc_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+    : Moc_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
+                                    Moc_Elementwise], traits)> {
   let summary = "Elementwise " # what;
   let description = "Applies " # what # " to every element.\n\n"
       # "```mlir\n%y = moc." # mnemonic
@@ -74,7 +75,7 @@ def Moc_BitwiseNotOp : Moc_UnaryOp<"bitwise_not", "bitwise not", Moc_IntegerTens
 
 // Unary ops with scalar parameters: y = f(x; alpha, beta).
 class Moc_ParamUnaryOp<string mnemonic, string what, dag params>
-    : Moc_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Moc_Op<mnemonic, [Pure, SameOperandsAndResultType, Moc_Elementwise]> {
   let summary = "Elementwise " # what;
   let description = "Applies " # what # " to every element.\n\n"
       # "```mlir\n%y = moc." # mnemonic
@@ -102,7 +103,8 @@ def Moc_GeluOp : Moc_ParamUnaryOp<"gelu",
 
 class Moc_BinaryOp<string mnemonic, string what, Type operandType = Moc_Tensor,
                    string resultElement = "nullptr", list<Trait> traits = []>
-    : Moc_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
+    : Moc_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor, Moc_Elementwise],
+                                   traits)> {
   let summary = "Elementwise " # what # " with broadcasting";
   let description = "Computes " # what # " of each pair of elements; the "
       # "operands broadcast against each other like numpy arrays.\n\n"
@@ -225,7 +227,8 @@ def Moc_ConvOp : Moc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
     Cross-correlates `input` (N x C x D1 x ... x Dn) with `weight`
     (F x C/group x K1 x ... x Kn) and adds `bias` (F) if present. `pads` holds
     the padding before each spatial dimension, then after each. Depthwise
-    convolution is `group = C`.
+    convolution is `group = C`. With `channels_last` (2-d only), the input and
+    result are N x H x W x C and the weight is KH x KW x C/group x F.
 
     ```mlir
     %y = moc.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
@@ -236,7 +239,8 @@ def Moc_ConvOp : Moc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$weight,
                    Optional<Moc_FloatTensor>:$bias,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
-                   DenseI64ArrayAttr:$pads, I64Attr:$group);
+                   DenseI64ArrayAttr:$pads, I64Attr:$group,
+                   UnitAttr:$channels_last);
   let results = (outs Moc_FloatTensor:$output);
   let hasVerifier = 1;
 }
@@ -276,14 +280,15 @@ class Moc_PoolOp<string mnemonic, string what, dag extra,
   let description = "Takes the " # what # " of each window of `kernel_shape` "
       # "elements of `input` (N x C x D1 x ... x Dn). `pads` holds the padding "
       # "before each spatial dimension, then after each; `ceil_mode` rounds the "
-      # "output size up.\n\n```mlir\n%y = moc." # mnemonic
+      # "output size up. With `channels_last` (2-d only) the input and result "
+      # "are N x H x W x C.\n\n```mlir\n%y = moc." # mnemonic
       # " %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, "
       # "dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false}"
       # " : (tensor<1x8x32x32xf32>) -> tensor<1x8x16x16xf32>\n```";
   let arguments = !con((ins tensorType:$input,
       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
       DenseI64ArrayAttr:$dilations, DenseI64ArrayAttr:$pads,
-      BoolAttr:$ceil_mode), extra);
+      BoolAttr:$ceil_mode), extra, (ins UnitAttr:$channels_last));
   let results = (outs tensorType:$output);
   let hasVerifier = 1;
 }

@@ -29,4 +29,28 @@ def FoldConstantsPass : Pass<"moc-fold-constants", "mlir::func::FuncOp"> {
   ];
 }
 
+def ConvertLayoutPass : Pass<"moc-convert-layout", "mlir::func::FuncOp"> {
+  let summary = "Runs convolution regions in channels-last (NHWC) layout";
+  let description = [{
+    Rewrites every static 2-d convolution and pooling to its `channels_last`
+    form between a transpose into NHWC and one back to NCHW; convolution
+    weights are re-laid out to KH x KW x C x F at compile time (the transpose
+    of a constant folds). The transposes back to NCHW then sink through the
+    ops that do not care about the layout (elementwise math with scalar or
+    constant operands, concatenations, reductions that keep dimensions) and
+    cancel against the next transpose into NHWC. The pipeline runs it for
+    targets that prefer channels-last convolutions (the CPUs).
+
+    ```mlir
+    %c = moc.conv %x, %w {...} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+    %r = moc.relu %c
+    // becomes
+    %t = moc.transpose %x {permutation = array<i64: 0, 2, 3, 1>}
+    %c = moc.conv %t, %w2 {..., channels_last} : (tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<1x8x8x4xf32>
+    %r = moc.relu %c
+    %y = moc.transpose %r {permutation = array<i64: 0, 3, 1, 2>}
+    ```
+  }];
+}
+
 #endif // MOCC_DIALECT_MOC_TRANSFORMS_PASSES_TD
