@@ -6,12 +6,15 @@
 // chain so far) is defined before that producer. This pass orders the chain
 // so: the empty result first, each insertion right after its source's
 // producer. It also gives every user of an empty tensor its own: the
-// elimination rewrites all users of the one it replaces.
+// elimination rewrites all users of the one it replaces; slices of an empty
+// tensor become empty tensors first.
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mocc {
 #define GEN_PASS_DEF_CONCATINPLACEPASS
@@ -33,20 +36,32 @@ bool operandsAvailableAfter(Operation *op, Operation *point) {
   });
 }
 
-/// Clones each empty tensor of `block` that has several users, so that
-/// each user has its own.
+/// Clones each empty tensor of `block` that has several users in `block`,
+/// so that each of them has its own. (Users nested in loops slice it: they
+/// keep the one they have.)
 void unshareEmptyTensors(Block &block) {
   for (auto empty : llvm::to_vector(block.getOps<tensor::EmptyOp>())) {
-    for (OpOperand &use : llvm::make_early_inc_range(
-             llvm::drop_begin(empty->getUses()))) {
-      OpBuilder builder(use.getOwner());
-      use.set(builder.clone(*empty)->getResult(0));
+    SmallVector<std::pair<Operation *, unsigned>> uses;
+    for (OpOperand &use : empty->getUses())
+      if (use.getOwner()->getBlock() == &block)
+        uses.push_back({use.getOwner(), use.getOperandNumber()});
+    if (uses.size() < 2)
+      continue;
+    for (auto [user, number] : llvm::drop_begin(uses)) {
+      OpBuilder builder(user);
+      user->setOperand(number, builder.clone(*empty)->getResult(0));
     }
   }
 }
 
 struct ConcatInPlacePass : impl::ConcatInPlacePassBase<ConcatInPlacePass> {
   void runOnOperation() override {
+    // A slice of an empty tensor (a fused kernel's per-tile buffer) becomes
+    // an empty tensor of its own, in its loop.
+    RewritePatternSet patterns(&getContext());
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
     Block &block = getOperation().getBody().front();
     unshareEmptyTensors(block);
     auto inserts = llvm::to_vector(block.getOps<tensor::InsertSliceOp>());

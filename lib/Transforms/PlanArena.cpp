@@ -7,8 +7,11 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
+#include <random>
 
 namespace mocc {
 #define GEN_PASS_DEF_PLANARENAPASS
@@ -60,13 +63,10 @@ int64_t lastUse(Value root, Block &block,
   return useInterval(root, block, position).second;
 }
 
-/// Greedy by size: the largest buffers are placed first, each at the lowest
-/// offset that no placed buffer with an overlapping lifetime occupies.
-int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
-  SmallVector<Buffer *> order;
-  for (Buffer &buffer : buffers)
-    order.push_back(&buffer);
-  llvm::stable_sort(order, [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
+/// Places `order`'s buffers one after the other, each in a gap no placed
+/// buffer with an overlapping lifetime occupies: the lowest such offset, or
+/// with `bestFit` the smallest gap it fits (else the top). Returns the size.
+int64_t placeInOrder(ArrayRef<Buffer *> order, bool bestFit) {
   SmallVector<Buffer *> placed;
   int64_t total = 0;
   for (Buffer *buffer : order) {
@@ -75,17 +75,72 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
       if (other->begin <= buffer->end && buffer->begin <= other->end)
         taken.push_back({other->offset, other->offset + other->bytes});
     llvm::sort(taken);
-    int64_t offset = 0;
+    int64_t offset = -1, bestGap = std::numeric_limits<int64_t>::max();
+    int64_t free = 0;
     for (auto [start, stop] : taken) {
-      if (offset + buffer->bytes <= start)
-        break;
-      offset = std::max(offset, stop);
+      int64_t gap = start - free;
+      if (gap >= buffer->bytes && gap < bestGap) {
+        offset = free;
+        bestGap = gap;
+        if (!bestFit)
+          break;
+      }
+      free = std::max(free, stop);
     }
-    buffer->offset = offset;
-    total = std::max(total, offset + buffer->bytes);
+    buffer->offset = offset >= 0 ? offset : free;
+    total = std::max(total, buffer->offset + buffer->bytes);
     placed.push_back(buffer);
   }
   return total;
+}
+
+/// Random orders assignOffsets tries after the heuristic ones.
+constexpr int kRandomOrders = 256;
+
+/// Greedy placement in several orders (largest first, longest-lived first,
+/// earliest first, largest area in bytes x lifetime first, then random
+/// ones), each lowest offset first and best fit; keeps the smallest arena.
+int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
+  auto lifetime = [](const Buffer *b) { return b->end - b->begin + 1; };
+  using Order = std::function<bool(const Buffer *, const Buffer *)>;
+  Order orders[] = {
+      [](const Buffer *a, const Buffer *b) { return a->bytes > b->bytes; },
+      [&](const Buffer *a, const Buffer *b) {
+        return lifetime(a) > lifetime(b);
+      },
+      [](const Buffer *a, const Buffer *b) { return a->begin < b->begin; },
+      [&](const Buffer *a, const Buffer *b) {
+        return a->bytes * lifetime(a) > b->bytes * lifetime(b);
+      }};
+  int64_t best = std::numeric_limits<int64_t>::max();
+  SmallVector<int64_t> bestOffsets;
+  auto tryOrder = [&](ArrayRef<Buffer *> order) {
+    for (bool bestFit : {false, true}) {
+      int64_t total = placeInOrder(order, bestFit);
+      if (total < best) {
+        best = total;
+        bestOffsets = llvm::map_to_vector(
+            buffers, [](const Buffer &buffer) { return buffer.offset; });
+      }
+    }
+  };
+  SmallVector<Buffer *> order;
+  for (Buffer &buffer : buffers)
+    order.push_back(&buffer);
+  for (const Order &compare : orders) {
+    llvm::stable_sort(order, compare);
+    tryOrder(order);
+  }
+  // Then seeded random orders (the same for every compilation), which find
+  // the placements where large buffers must alternate between two regions.
+  std::mt19937 random(0);
+  for (int trial = 0; trial < kRandomOrders; ++trial) {
+    std::shuffle(order.begin(), order.end(), random);
+    tryOrder(order);
+  }
+  for (auto [buffer, offset] : llvm::zip(buffers, bestOffsets))
+    buffer.offset = offset;
+  return buffers.empty() ? 0 : best;
 }
 
 /// A buffer that is only computed to be copied into an output argument is
