@@ -15,7 +15,6 @@ Run it on an otherwise idle machine. Timing is reported, never asserted.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -23,9 +22,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_bench import REPO, bench_mocc  # noqa: E402
+from run_bench import bench_mocc, model_arguments  # noqa: E402
 
-PASSES = ("moc-fold-constants", "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
+PASSES = ("moc-fold-constants", "moc-convert-layout", "mocc-fold-transposes",
+          "linalg-fuse-elementwise-ops",
           "mocc-fuse-kernels", "mocc-concat-in-place", "mocc-plan-arena")
 CONFIGS = [("all passes (-O2)", ["-O2"])] + \
           [(f"without {p}", ["-O2", f"--disable-pass={p}"]) for p in PASSES] + \
@@ -41,12 +41,7 @@ def compile_stats(mocc: Path, model: Path, out: Path, flags: list[str], timeout:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--models-dir", type=Path, default=REPO / "build" / "test" / "e2e" / "models")
-    p.add_argument("--models", help="comma-separated subset (default: every <name>/model.onnx)")
-    p.add_argument("--mocc", type=Path, default=REPO / "build" / "bin" / "mocc")
-    p.add_argument("--mocc-run", type=Path, default=REPO / "build" / "bin" / "mocc-run")
+    p = model_arguments(__doc__)
     p.add_argument("--runs", type=int, default=5, help="timed runs per configuration (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=1800)
     p.add_argument("--json", type=Path, help="write every measurement here")

@@ -96,13 +96,19 @@ def ratio(a: dict | None, b: dict | None) -> str:
     return "n/a"
 
 
-def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+def model_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every benchmark script takes: where the models and the tools are."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models-dir", type=Path, default=REPO / "build" / "test" / "e2e" / "models")
     p.add_argument("--models", help="comma-separated subset (default: every <name>/model.onnx)")
     p.add_argument("--mocc", type=Path, default=REPO / "build" / "bin" / "mocc")
     p.add_argument("--mocc-run", type=Path, default=REPO / "build" / "bin" / "mocc-run")
+    return p
+
+
+def main() -> int:
+    p = model_arguments(__doc__)
     p.add_argument("--mocc-flag", action="append", default=None,
                    help="mocc options, repeatable (default: -O3)")
     p.add_argument("--runs", type=int, default=50, help="timed runs per configuration (default: %(default)s)")

@@ -37,6 +37,15 @@ AffineMap readThroughTranspose(AffineMap map, ArrayRef<int64_t> permutation) {
   return AffineMap::get(map.getNumDims(), 0, results, map.getContext());
 }
 
+/// `op` as a generic: itself, or the generic a named op generalizes to.
+FailureOr<linalg::GenericOp> asGeneric(RewriterBase &rewriter,
+                                       linalg::LinalgOp op) {
+  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation()))
+    return generic;
+  rewriter.setInsertionPoint(op);
+  return linalg::generalizeNamedOp(rewriter, op);
+}
+
 /// consumer(transpose(x)) -> consumer reading x through a permuted map. Named
 /// consumers become generics first.
 struct FoldTransposeIntoConsumer : OpRewritePattern<linalg::TransposeOp> {
@@ -53,15 +62,10 @@ struct FoldTransposeIntoConsumer : OpRewritePattern<linalg::TransposeOp> {
         !consumer.isDpsInput(&use) || isa<linalg::TransposeOp>(consumer))
       return rewriter.notifyMatchFailure(transpose, "expects a linalg reader");
     unsigned operand = use.getOperandNumber();
-    auto generic = dyn_cast<linalg::GenericOp>(consumer.getOperation());
-    if (!generic) {
-      rewriter.setInsertionPoint(consumer);
-      FailureOr<linalg::GenericOp> generalized =
-          linalg::generalizeNamedOp(rewriter, consumer);
-      if (failed(generalized))
-        return rewriter.notifyMatchFailure(transpose, "cannot generalize");
-      generic = *generalized;
-    }
+    FailureOr<linalg::GenericOp> generalized = asGeneric(rewriter, consumer);
+    if (failed(generalized))
+      return rewriter.notifyMatchFailure(transpose, "cannot generalize");
+    linalg::GenericOp generic = *generalized;
     SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
     maps[operand] =
         readThroughTranspose(maps[operand], transpose.getPermutation());
@@ -135,14 +139,10 @@ struct FoldTransposeIntoProducer : OpRewritePattern<linalg::TransposeOp> {
     } else {
       return rewriter.notifyMatchFailure(transpose, "expects an empty init");
     }
-    auto generic = dyn_cast<linalg::GenericOp>(producer.getOperation());
-    if (!generic) {
-      FailureOr<linalg::GenericOp> generalized =
-          linalg::generalizeNamedOp(rewriter, producer);
-      if (failed(generalized))
-        return rewriter.notifyMatchFailure(transpose, "cannot generalize");
-      generic = *generalized;
-    }
+    FailureOr<linalg::GenericOp> generalized = asGeneric(rewriter, producer);
+    if (failed(generalized))
+      return rewriter.notifyMatchFailure(transpose, "cannot generalize");
+    linalg::GenericOp generic = *generalized;
     SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
     AffineMap written = maps.back();
     SmallVector<AffineExpr> results;
