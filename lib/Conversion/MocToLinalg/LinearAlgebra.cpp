@@ -3,8 +3,8 @@
 // Matrix products become linalg.matmul (batch dimensions folded into the rows
 // when the right operand has none) or linalg.batch_matmul, with a
 // broadcasting generic for the remaining cases. Convolutions start from the
-// broadcast bias and use the named NCHW or NHWC ops (plain, depthwise,
-// grouped) where one fits, else a grouped N-d generic; a padded convolution
+// broadcast bias and use the named NCHW ops (plain, depthwise, grouped) or
+// NHWC/FHWC op where one fits, else a window generic; a padded convolution
 // is a generic that reads its input through the padding rather than from a
 // padded copy.
 // 16-bit floats accumulate in f32.
@@ -211,8 +211,7 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     bool channelsLast = op.getChannelsLast();
     int64_t channelDim = channelsLast ? inputType.getRank() - 1 : 1;
     int64_t channels = inputType.getDimSize(channelDim);
-    int64_t filters =
-        weightType.getDimSize(channelsLast ? weightType.getRank() - 1 : 0);
+    int64_t filters = weightType.getDimSize(0);
     Type element = resultType.getElementType();
     Type accType = computeTypeOf(element);
 
@@ -249,20 +248,12 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
     Value result;
     bool depthwise = group == channels && filters == channels;
-    if (padded || (channelsLast && group != 1 && !depthwise)) {
+    if (padded || (channelsLast && group != 1)) {
       result = buildWindowGeneric(rewriter, loc, op, input, weight, init);
-    } else if (channelsLast && group == 1) {
-      result = rewriter
-                   .create<linalg::Conv2DNhwcHwcfOp>(
-                       loc, initType, ValueRange{input, weight}, init, strides,
-                       dilations)
-                   .getResult(0);
     } else if (channelsLast) {
-      // Depthwise: drop the weight's unit channel dimension.
-      Value filter = collapse(rewriter, loc, weight, {{0}, {1}, {2, 3}});
       result = rewriter
-                   .create<linalg::DepthwiseConv2DNhwcHwcOp>(
-                       loc, initType, ValueRange{input, filter}, init, strides,
+                   .create<linalg::Conv2DNhwcFhwcOp>(
+                       loc, initType, ValueRange{input, weight}, init, strides,
                        dilations)
                    .getResult(0);
     } else if (group == 1 && spatial <= 3) {
@@ -347,9 +338,8 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     bool channelsLast = op.getChannelsLast();
     int64_t spatial = inputType.getRank() - 2;
     int64_t rank = weightType.getRank();
-    int64_t filtersPerGroup =
-        weightType.getDimSize(channelsLast ? rank - 1 : 0) / op.getGroup();
-    int64_t channelsPerGroup = weightType.getDimSize(channelsLast ? rank - 2 : 1);
+    int64_t filtersPerGroup = weightType.getDimSize(0) / op.getGroup();
+    int64_t channelsPerGroup = weightType.getDimSize(channelsLast ? rank - 1 : 1);
     // Loop positions of n, f and c, and of o_i and k_i.
     int64_t n = 0, f = channelsLast ? 1 + spatial : 1;
     int64_t c = channelsLast ? 2 + 2 * spatial : 2 + spatial;
@@ -359,9 +349,9 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     };
     int64_t loops = 3 + 2 * spatial;
     auto dim = [&](int64_t d) { return b.getAffineDimExpr(d); };
-    SmallVector<AffineExpr> weightExprs, outExprs = {dim(n)};
+    SmallVector<AffineExpr> weightExprs = {dim(f)}, outExprs = {dim(n)};
     if (!channelsLast) {
-      weightExprs = {dim(f), dim(c)};
+      weightExprs.push_back(dim(c));
       outExprs.push_back(dim(f));
     }
     for (int64_t i = 0; i < spatial; ++i) {
@@ -369,7 +359,7 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
       outExprs.push_back(dim(outputLoop(i)));
     }
     if (channelsLast) {
-      weightExprs.append({dim(c), dim(f)});
+      weightExprs.push_back(dim(c));
       outExprs.push_back(dim(f));
     }
     SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, weightExprs, context),

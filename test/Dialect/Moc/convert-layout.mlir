@@ -2,15 +2,15 @@
 
 // Two convolutions with a relu, a residual add and a max pooling between
 // them run channels-last: one transpose at the input, one at the output, the
-// weights re-laid out at compile time (a constant KH x KW x C x F).
+// weights re-laid out at compile time (a constant F x KH x KW x C).
 // CHECK-LABEL: func.func @conv_stack
 // CHECK-SAME: (%[[X:.+]]: tensor<1x2x8x8xf32>)
 // CHECK: %[[T:.+]] = moc.transpose %[[X]] {permutation = array<i64: 0, 2, 3, 1>} : (tensor<1x2x8x8xf32>) -> tensor<1x8x8x2xf32>
-// CHECK: %[[C1:.+]] = moc.conv %[[T]], %{{.+}} {channels_last, {{.+}}} : (tensor<1x8x8x2xf32>, tensor<3x3x2x2xf32>) -> tensor<1x8x8x2xf32>
+// CHECK: %[[C1:.+]] = moc.conv %[[T]], %{{.+}} {channels_last, {{.+}}} : (tensor<1x8x8x2xf32>, tensor<2x3x3x2xf32>) -> tensor<1x8x8x2xf32>
 // CHECK: %[[R:.+]] = moc.relu %[[C1]] : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
 // CHECK: %[[A:.+]] = moc.add %[[R]], %[[C1]] : (tensor<1x8x8x2xf32>, tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
 // CHECK: %[[P:.+]] = moc.max_pool %[[A]] {ceil_mode = false, channels_last, {{.+}}} : (tensor<1x8x8x2xf32>) -> tensor<1x4x4x2xf32>
-// CHECK: %[[C2:.+]] = moc.conv %[[P]], %{{.+}} {channels_last, {{.+}}} : (tensor<1x4x4x2xf32>, tensor<1x1x2x3xf32>) -> tensor<1x4x4x3xf32>
+// CHECK: %[[C2:.+]] = moc.conv %[[P]], %{{.+}} {channels_last, {{.+}}} : (tensor<1x4x4x2xf32>, tensor<3x1x1x2xf32>) -> tensor<1x4x4x3xf32>
 // CHECK: %[[Y:.+]] = moc.transpose %[[C2]] {permutation = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x3xf32>) -> tensor<1x3x4x4xf32>
 // CHECK-NOT: moc.transpose
 // CHECK: return %[[Y]]

@@ -146,11 +146,7 @@ SmallVector<int64_t> channelsLastShape(ArrayRef<int64_t> shape) {
 }
 
 SmallVector<int64_t> convWeightChannelsFirstShape(ArrayRef<int64_t> shape) {
-  if (shape.size() < 2)
-    return SmallVector<int64_t>(shape);
-  SmallVector<int64_t> result = {shape.back(), shape[shape.size() - 2]};
-  llvm::append_range(result, shape.drop_back(2));
-  return result;
+  return channelsFirstShape(shape);
 }
 
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location>,

@@ -1,7 +1,7 @@
 //===- ConvertLayout.cpp - Channels-last convolution regions --------------===//
 //
 // Convolutions and poolings switch to channels-last (NHWC) activations with
-// their weights re-laid out at compile time (KH x KW x C x F), between a
+// their weights re-laid out at compile time (F x KH x KW x C), between a
 // transpose into NHWC and one back to NCHW. The transposes back then sink
 // through the layout-agnostic ops after them (elementwise math, concat,
 // reductions that keep their dimensions) until they meet the transpose into
@@ -28,7 +28,7 @@ namespace {
 
 constexpr int64_t kToChannelsLast[] = {0, 2, 3, 1};
 constexpr int64_t kToChannelsFirst[] = {0, 3, 1, 2};
-constexpr int64_t kWeightToChannelsLast[] = {2, 3, 1, 0};
+constexpr int64_t kWeightToChannelsLast[] = {0, 2, 3, 1};
 
 Value transpose(PatternRewriter &rewriter, Location loc, Value value,
                 ArrayRef<int64_t> permutation) {

@@ -23,7 +23,7 @@ class Elementwise
 llvm::SmallVector<int64_t> channelsFirstShape(llvm::ArrayRef<int64_t> shape);
 /// The shape of an N x C x D1 x ... x Dn tensor as N x D1 x ... x Dn x C.
 llvm::SmallVector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> shape);
-/// A channels-last convolution weight K1 x ... x Kn x C x F as F x C x K1 x
+/// A channels-last convolution weight F x K1 x ... x Kn x C as F x C x K1 x
 /// ... x Kn.
 llvm::SmallVector<int64_t>
 convWeightChannelsFirstShape(llvm::ArrayRef<int64_t> shape);

@@ -228,7 +228,8 @@ def Moc_ConvOp : Moc_Op<"conv", [Pure, InferTypeOpAdaptor]> {
     (F x C/group x K1 x ... x Kn) and adds `bias` (F) if present. `pads` holds
     the padding before each spatial dimension, then after each. Depthwise
     convolution is `group = C`. With `channels_last` (2-d only), the input and
-    result are N x H x W x C and the weight is KH x KW x C/group x F.
+    result are N x H x W x C and the weight is F x KH x KW x C/group, so
+    that the innermost loop reads both contiguously.
 
     ```mlir
     %y = moc.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,

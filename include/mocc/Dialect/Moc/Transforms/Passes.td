@@ -34,8 +34,9 @@ def ConvertLayoutPass : Pass<"moc-convert-layout", "mlir::func::FuncOp"> {
   let description = [{
     Rewrites every static 2-d convolution and pooling to its `channels_last`
     form between a transpose into NHWC and one back to NCHW; convolution
-    weights are re-laid out to KH x KW x C x F at compile time (the transpose
-    of a constant folds). The transposes back to NCHW then sink through the
+    weights are re-laid out to F x KH x KW x C at compile time (the transpose
+    of a constant folds), so that the innermost loop (over input channels)
+    reads input and weight contiguously. The transposes back to NCHW then sink through the
     ops that do not care about the layout (elementwise math with scalar or
     constant operands, concatenations, reductions that keep dimensions) and
     cancel against the next transpose into NHWC. The pipeline runs it for
@@ -46,7 +47,7 @@ def ConvertLayoutPass : Pass<"moc-convert-layout", "mlir::func::FuncOp"> {
     %r = moc.relu %c
     // becomes
     %t = moc.transpose %x {permutation = array<i64: 0, 2, 3, 1>}
-    %c = moc.conv %t, %w2 {..., channels_last} : (tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<1x8x8x4xf32>
+    %c = moc.conv %t, %w2 {..., channels_last} : (tensor<1x8x8x3xf32>, tensor<4x3x3x3xf32>) -> tensor<1x8x8x4xf32>
     %r = moc.relu %c
     %y = moc.transpose %r {permutation = array<i64: 0, 3, 1, 2>}
     ```
