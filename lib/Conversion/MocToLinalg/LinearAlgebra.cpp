@@ -340,14 +340,24 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     int64_t rank = weightType.getRank();
     int64_t filtersPerGroup = weightType.getDimSize(0) / op.getGroup();
     int64_t channelsPerGroup = weightType.getDimSize(channelsLast ? rank - 1 : 1);
+    // A channels-last depthwise convolution has no channel loop and iterates
+    // over its channels innermost, where they are contiguous:
+    // (n, o1..on, k1..kn, f).
+    bool depthwiseLast =
+        channelsLast && channelsPerGroup == 1 && filtersPerGroup == 1;
     // Loop positions of n, f and c, and of o_i and k_i.
-    int64_t n = 0, f = channelsLast ? 1 + spatial : 1;
+    int64_t n = 0;
+    int64_t f = depthwiseLast ? 1 + 2 * spatial
+                : channelsLast ? 1 + spatial
+                               : 1;
     int64_t c = channelsLast ? 2 + 2 * spatial : 2 + spatial;
     auto outputLoop = [&](int64_t i) { return channelsLast ? 1 + i : 2 + i; };
     auto kernelLoop = [&](int64_t i) {
-      return channelsLast ? 2 + spatial + i : 3 + spatial + i;
+      return depthwiseLast  ? 1 + spatial + i
+             : channelsLast ? 2 + spatial + i
+                            : 3 + spatial + i;
     };
-    int64_t loops = 3 + 2 * spatial;
+    int64_t loops = depthwiseLast ? 2 + 2 * spatial : 3 + 2 * spatial;
     auto dim = [&](int64_t d) { return b.getAffineDimExpr(d); };
     SmallVector<AffineExpr> weightExprs = {dim(f)}, outExprs = {dim(n)};
     if (!channelsLast) {
@@ -359,13 +369,21 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
       outExprs.push_back(dim(outputLoop(i)));
     }
     if (channelsLast) {
-      weightExprs.push_back(dim(c));
+      weightExprs.push_back(depthwiseLast ? b.getAffineConstantExpr(0)
+                                          : dim(c));
       outExprs.push_back(dim(f));
     }
     SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, weightExprs, context),
                                    AffineMap::get(loops, 0, outExprs, context)};
-    SmallVector<utils::IteratorType> iterators = parallelIterators(2 + spatial);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    SmallVector<utils::IteratorType> iterators;
+    if (depthwiseLast) {
+      iterators = parallelIterators(1 + spatial);
+      iterators.append(spatial, utils::IteratorType::reduction);
+      iterators.push_back(utils::IteratorType::parallel);
+    } else {
+      iterators = parallelIterators(2 + spatial);
+      iterators.append(1 + spatial, utils::IteratorType::reduction);
+    }
     ArrayRef<int64_t> pads = op.getPads();
     return b
         .create<linalg::GenericOp>(
@@ -377,8 +395,8 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
               auto constant = [&](int64_t value) {
                 return nested.create<arith::ConstantIndexOp>(nestedLoc, value);
               };
-              Value channel = index(c);
-              if (op.getGroup() != 1) {
+              Value channel = index(depthwiseLast ? f : c);
+              if (op.getGroup() != 1 && !depthwiseLast) {
                 Value group = nested.create<arith::DivUIOp>(
                     nestedLoc, index(f), constant(filtersPerGroup));
                 channel = nested.create<arith::AddIOp>(
