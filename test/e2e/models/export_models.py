@@ -26,6 +26,10 @@ freshly initialized BNs (mean 0, var 1) leave activations unnormalized: random M
 logits come out around 1e-9, so any output would "match" ONNX Runtime within atol 1e-4. With it
 the logits are O(0.1..1), as in a trained network, and the exported Conv layers carry real
 folded BN scales and shifts.
+
+resnet18_bn is ResNet-18 exported with its BatchNormalization nodes kept (TrainingMode.PRESERVE in
+eval mode, constant folding off), as older exporters and other frameworks write CNNs: it tests
+that mocc folds them into the convolutions (moc-fold-constants) and computes the same result.
 A model whose files exist with the same export settings (stamp.json) is not exported again.
 make_reference.py (venv) then adds the ONNX Runtime reference output_0.pb.
 
@@ -41,7 +45,9 @@ import sys
 import time
 
 CNN_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
-MODELS = CNN_MODELS + ("bert_encoder",)
+# Exported with BatchNormalization nodes kept, for mocc to fold.
+BN_MODELS = {"resnet18_bn": "resnet18"}
+MODELS = CNN_MODELS + ("bert_encoder",) + tuple(BN_MODELS)
 OPSET = 17
 SHAPE = (1, 3, 224, 224)  # the CNNs'
 # bert_encoder: nn.TransformerEncoderLayer arguments, layer count and input (batch, sequence, d_model).
@@ -95,7 +101,7 @@ def build_model(name: str, torch, torchvision):
         model.eval()
         # Autograd on keeps torch 1.13 off its fused, non-exportable encoder fast path (see above).
         return model, BERT_SHAPE, torch.enable_grad()
-    model = getattr(torchvision.models, name)(weights=None)
+    model = getattr(torchvision.models, BN_MODELS.get(name, name))(weights=None)
     calibrate_batchnorm(model, torch, SHAPE)
     model.eval()
     return model, SHAPE, torch.no_grad()
@@ -113,6 +119,8 @@ def stamp_of(name: str, torch, torchvision) -> dict:
     else:
         stamp.update(shape=list(SHAPE), torchvision=torchvision.__version__,
                      calibration_batch=CALIBRATION_BATCH, calibration_seed=CALIBRATION_SEED)
+    if name in BN_MODELS:
+        stamp.update(keep_batchnorm=True)
     return stamp
 
 
@@ -165,11 +173,14 @@ def main() -> int:
         model, shape, grad_mode = build_model(name, torch, torchvision)
         x = np.random.default_rng(INPUT_SEED).standard_normal(shape).astype(np.float32)
         tmp = model_path + ".tmp"
+        keep_batchnorm = name in BN_MODELS
         with grad_mode:
             torch.onnx.export(
                 model, torch.from_numpy(x), tmp,
                 opset_version=OPSET, input_names=["input"], output_names=["output"],
-                do_constant_folding=True, export_params=True, dynamic_axes=None,
+                do_constant_folding=not keep_batchnorm, export_params=True, dynamic_axes=None,
+                training=torch.onnx.TrainingMode.PRESERVE if keep_batchnorm
+                else torch.onnx.TrainingMode.EVAL,
             )
         onnx.checker.check_model(onnx.load(tmp))
         os.replace(tmp, model_path)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 SKIP = 77
 REPO = Path(__file__).resolve().parents[3]
-DEFAULT_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "bert_encoder")
+DEFAULT_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "bert_encoder", "resnet18_bn")
 
 
 def host_is_aarch64() -> bool:
