@@ -19,6 +19,8 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   if (options.runs("moc-fold-constants"))
     pm.nest<func::FuncOp>().addPass(moc::createFoldConstantsPass());
+  if (options.runs("moc-recognize-ops"))
+    pm.nest<func::FuncOp>().addPass(moc::createRecognizeOpsPass());
   if (options.channelsLast && options.runs("moc-convert-layout")) {
     pm.nest<func::FuncOp>().addPass(moc::createConvertLayoutPass());
     pm.addPass(createCanonicalizerPass());

@@ -15,7 +15,7 @@ namespace mocc {
 /// mocc-plan-arena still places every buffer when disabled, but shares no
 /// memory between them.
 inline constexpr llvm::StringLiteral kOptionalPasses[] = {
-    "moc-fold-constants",   "moc-convert-layout",
+    "moc-fold-constants",   "moc-recognize-ops",    "moc-convert-layout",
     "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
     "mocc-fuse-kernels",    "mocc-concat-in-place",
     "mocc-plan-arena"};

@@ -207,3 +207,15 @@ func.func @reshape_of_resource() -> tensor<2x2xf32> {
     }
   }
 #-}
+
+// -----
+
+// The square root of a constant is a constant (sqrt(2) in exported GELUs).
+// CHECK-LABEL: func.func @sqrt_of_constant
+// CHECK-NEXT: %[[C:.+]] = moc.constant dense<[1.41421354, 3.000000e+00]> : tensor<2xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @sqrt_of_constant() -> tensor<2xf32> {
+  %c = moc.constant dense<[2.0, 9.0]> : tensor<2xf32>
+  %0 = moc.sqrt %c : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}

@@ -12,6 +12,8 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/APSInt.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace mocc::moc {
@@ -217,6 +219,17 @@ OpFoldResult SelectOp::fold(FoldAdaptor adaptor) {
       {condition, onTrue, onFalse}, getType(), [](ArrayRef<Attribute> v) {
         return cast<IntegerAttr>(v[0]).getValue().isZero() ? v[2] : v[1];
       });
+}
+
+OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr input = smallDense(adaptor.getInput());
+  if (!input)
+    return {};
+  return evaluateElementwise({input}, getType(), [&](ArrayRef<Attribute> v) -> Attribute {
+    auto element = cast<FloatAttr>(v[0]);
+    return FloatAttr::get(element.getType(),
+                          std::sqrt(element.getValueAsDouble()));
+  });
 }
 
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {

@@ -49,7 +49,10 @@ def Moc_SignOp : Moc_UnaryOp<"sign", "sign (-1, 0 or 1)">;
 def Moc_ReluOp : Moc_UnaryOp<"relu", "max(x, 0)">;
 def Moc_ExpOp : Moc_UnaryOp<"exp", "e^x", Moc_FloatTensor>;
 def Moc_LogOp : Moc_UnaryOp<"log", "natural logarithm", Moc_FloatTensor>;
-def Moc_SqrtOp : Moc_UnaryOp<"sqrt", "square root", Moc_FloatTensor>;
+def Moc_SqrtOp : Moc_UnaryOp<"sqrt", "square root", Moc_FloatTensor> {
+  // Exporters write constants such as sqrt(2) as a Sqrt of a constant.
+  let hasFolder = 1;
+}
 def Moc_ReciprocalOp : Moc_UnaryOp<"reciprocal", "1 / x", Moc_FloatTensor>;
 def Moc_SinOp : Moc_UnaryOp<"sin", "sine", Moc_FloatTensor>;
 def Moc_CosOp : Moc_UnaryOp<"cos", "cosine", Moc_FloatTensor>;

@@ -29,6 +29,16 @@ def FoldConstantsPass : Pass<"moc-fold-constants", "mlir::func::FuncOp"> {
   ];
 }
 
+def RecognizeOpsPass : Pass<"moc-recognize-ops", "mlir::func::FuncOp"> {
+  let summary = "Rewrites decomposed activations back into single ops";
+  let description = [{
+    Exporters before ONNX's Gelu (opset 20) write GELU as
+    `x * 0.5 * (1 + erf(x / sqrt(2)))`; this pass turns that chain (factors
+    in any order, the division also as a multiplication by 1 / sqrt(2), every
+    intermediate used once) into one `moc.gelu`.
+  }];
+}
+
 def ConvertLayoutPass : Pass<"moc-convert-layout", "mlir::func::FuncOp"> {
   let summary = "Runs convolution regions in channels-last (NHWC) layout";
   let description = [{
