@@ -287,15 +287,24 @@ LogicalResult importInstanceNorm(NodeContext &node) {
       scaleAndShift(node, parts->normalized, *channelScale, *channelBias));
 }
 
+/// The dimensions from the node's `axis` (default -1) to the last: what layer
+/// and RMS normalization normalize over.
+FailureOr<SmallVector<int64_t>> trailingAxes(NodeContext &node, int64_t rank) {
+  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  return llvm::to_vector(llvm::seq<int64_t>(*axis, rank));
+}
+
 /// LayerNormalization is one moc op; when a model also reads its Mean and
 /// InvStdDev outputs, it is imported as its parts instead.
 LogicalResult importLayerNorm(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1);
   if (failed(input) || failed(scale))
     return failure();
-  int64_t rank = node.inputType(0).getRank();
-  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
-  if (failed(axis))
+  FailureOr<SmallVector<int64_t>> axes =
+      trailingAxes(node, node.inputType(0).getRank());
+  if (failed(axes))
     return failure();
   Value bias = node.input(2);
   if (!bias)
@@ -306,12 +315,9 @@ LogicalResult importLayerNorm(NodeContext &node) {
       [](const std::string &name) { return !name.empty(); });
   if (!statisticsUsed)
     return node.setResult(node.create<moc::LayerNormOp>(
-        *input, *scale, bias, node.builder.getI64IntegerAttr(*axis),
+        *input, *scale, bias, node.builder.getI64IntegerAttr(axes->front()),
         node.builder.getF32FloatAttr(epsilon)));
-  SmallVector<int64_t> axes;
-  for (int64_t d = *axis; d < rank; ++d)
-    axes.push_back(d);
-  FailureOr<Normalized> parts = normalizeOver(node, *input, axes, epsilon);
+  FailureOr<Normalized> parts = normalizeOver(node, *input, *axes, epsilon);
   if (failed(parts))
     return failure();
   FailureOr<Value> output = scaleAndShift(node, parts->normalized, *scale, bias);
@@ -325,18 +331,15 @@ LogicalResult importRMSNorm(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1);
   if (failed(input) || failed(scale))
     return failure();
-  int64_t rank = node.inputType(0).getRank();
-  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
-  if (failed(axis))
+  FailureOr<SmallVector<int64_t>> axes =
+      trailingAxes(node, node.inputType(0).getRank());
+  if (failed(axes))
     return failure();
-  SmallVector<int64_t> axes;
-  for (int64_t d = *axis; d < rank; ++d)
-    axes.push_back(d);
   FailureOr<Value> squared = node.create<moc::MulOp>(*input, *input);
   if (failed(squared))
     return failure();
   FailureOr<Value> inverse = inverseRootMeanOver(
-      node, *squared, axes, node.floatAttr("epsilon", 1e-5f));
+      node, *squared, *axes, node.floatAttr("epsilon", 1e-5f));
   if (failed(inverse))
     return failure();
   FailureOr<Value> normalized = node.create<moc::MulOp>(*input, *inverse);
