@@ -164,6 +164,12 @@ Value NodeContext::splat(RankedTensorType type, double value) {
       loc, SplatElementsAttr::get(type, scalarAttr));
 }
 
+Value NodeContext::int64Constant(ArrayRef<int64_t> values,
+                                 ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, builder.getI64Type());
+  return builder.create<moc::ConstantOp>(loc, DenseElementsAttr::get(type, values));
+}
+
 FailureOr<Value> NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getShape() == shape)
@@ -188,6 +194,7 @@ LogicalResult NodeContext::setResults(ArrayRef<Value> values) {
 const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {
     OpImporterTable t;
+    registerAttentionImporters(t);
     registerElementwiseImporters(t);
     registerIndexingImporters(t);
     registerLossImporters(t);

@@ -83,6 +83,9 @@ public:
   mlir::Value scalar(mlir::Type element, double value) {
     return splat(mlir::RankedTensorType::get({}, element), value);
   }
+  /// A constant i64 tensor of `shape` holding `values`.
+  mlir::Value int64Constant(llvm::ArrayRef<int64_t> values,
+                            llvm::ArrayRef<int64_t> shape);
   /// `value` reshaped (row-major) to `shape`.
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value,
                                        llvm::ArrayRef<int64_t> shape);
@@ -118,6 +121,7 @@ using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 /// Op type -> importer, for the default ONNX domain.
 using OpImporterTable = llvm::StringMap<OpImporter>;
 
+void registerAttentionImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);

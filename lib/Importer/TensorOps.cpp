@@ -9,14 +9,6 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-/// A constant i64 tensor of `shape` holding `values`.
-Value int64Constant(NodeContext &node, ArrayRef<int64_t> values,
-                    ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(shape, node.builder.getI64Type());
-  return node.builder.create<moc::ConstantOp>(
-      node.loc, DenseElementsAttr::get(type, values));
-}
-
 FailureOr<RankedTensorType> staticInputType(NodeContext &node, size_t i) {
   RankedTensorType type = node.inputType(i);
   if (!type.hasStaticShape())
@@ -454,14 +446,14 @@ LogicalResult importShape(NodeContext &node) {
   SmallVector<int64_t> dims(type->getShape().begin() + start,
                             type->getShape().begin() + std::max(start, end));
   return node.setResults(
-      {int64Constant(node, dims, {int64_t(dims.size())})});
+      {node.int64Constant(dims, {int64_t(dims.size())})});
 }
 
 LogicalResult importSize(NodeContext &node) {
   FailureOr<RankedTensorType> type = staticInputType(node, 0);
   if (failed(type))
     return failure();
-  return node.setResults({int64Constant(node, {type->getNumElements()}, {})});
+  return node.setResults({node.int64Constant({type->getNumElements()}, {})});
 }
 
 LogicalResult importConstant(NodeContext &node) {

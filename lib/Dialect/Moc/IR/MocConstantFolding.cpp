@@ -125,6 +125,21 @@ Attribute foldComparison(Attribute lhs, Attribute rhs, RankedTensorType type,
   });
 }
 
+/// Folds a unary op on a constant with `onInt` / `onFloat`.
+template <typename IntFn, typename FloatFn>
+Attribute foldUnary(Attribute input, RankedTensorType type, IntFn onInt,
+                    FloatFn onFloat) {
+  DenseElementsAttr a = smallDense(input);
+  if (!a)
+    return {};
+  Type element = type.getElementType();
+  return evaluateElementwise({a}, type, [&](ArrayRef<Attribute> v) -> Attribute {
+    if (auto x = dyn_cast<IntegerAttr>(v[0]))
+      return IntegerAttr::get(element, onInt(x.getValue()));
+    return FloatAttr::get(element, onFloat(cast<FloatAttr>(v[0]).getValue()));
+  });
+}
+
 /// True if `attr` is a constant whose every element is `value`.
 bool isSplatOf(Attribute attr, double value) {
   auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
@@ -192,6 +207,104 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
         return isUnsigned ? a.udiv(b) : a.sdiv(b);
       },
       [](APFloat a, APFloat b) { return a / b; });
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      adaptor.getInput(), getType(), [](APInt a) { return -a; },
+      [](APFloat a) { return neg(a); });
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  bool unsignedElements = isUnsigned(getType());
+  return foldUnary(
+      adaptor.getInput(), getType(),
+      [&](APInt a) { return unsignedElements ? a : a.abs(); },
+      [](APFloat a) { return abs(a); });
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      adaptor.getInput(), getType(), [](APInt a) { return ~a; },
+      [](APFloat a) { return a; });
+}
+
+/// Folds the maximum (`takeLarger`) or minimum of two constants.
+static Attribute foldExtremum(Attribute lhs, Attribute rhs, RankedTensorType type,
+                              bool takeLarger) {
+  return foldArithmetic(
+      lhs, rhs, type,
+      [&](APInt a, APInt b, bool isUnsigned) -> std::optional<APInt> {
+        bool aIsLess = isUnsigned ? a.ult(b) : a.slt(b);
+        return aIsLess == takeLarger ? b : a;
+      },
+      [&](APFloat a, APFloat b) {
+        if (a.isNaN() || b.isNaN())
+          return a.isNaN() ? a : b;
+        return takeLarger ? maximum(a, b) : minimum(a, b);
+      });
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldExtremum(adaptor.getLhs(), adaptor.getRhs(), getType(), true);
+}
+
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldExtremum(adaptor.getLhs(), adaptor.getRhs(), getType(), false);
+}
+
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  if (isa<FloatType>(getType().getElementType()))
+    return {};
+  return foldArithmetic(
+      adaptor.getLhs(), adaptor.getRhs(), getType(),
+      [](APInt a, APInt b, bool isUnsigned) -> std::optional<APInt> {
+        if (b.isZero())
+          return std::nullopt;
+        if (isUnsigned)
+          return a.urem(b);
+        APInt r = a.srem(b);
+        // The remainder takes the divisor's sign.
+        if (!r.isZero() && r.isNegative() != b.isNegative())
+          r += b;
+        return r;
+      },
+      [](APFloat a, APFloat) { return a; });
+}
+
+/// Folds a logical op on two i1 constants.
+template <typename Fn>
+static Attribute foldLogical(Attribute lhs, Attribute rhs, RankedTensorType type,
+                             Fn fn) {
+  return foldArithmetic(
+      lhs, rhs, type,
+      [&](APInt a, APInt b, bool) -> std::optional<APInt> { return fn(a, b); },
+      [](APFloat a, APFloat) { return a; });
+}
+
+OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
+  return foldLogical(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](APInt a, APInt b) { return a & b; });
+}
+
+OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
+  return foldLogical(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](APInt a, APInt b) { return a | b; });
+}
+
+OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
+  return foldLogical(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                     [](APInt a, APInt b) { return a ^ b; });
+}
+
+OpFoldResult LessEqualOp::fold(FoldAdaptor adaptor) {
+  return foldComparison(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                        [](int order) { return order <= 0; });
+}
+
+OpFoldResult GreaterEqualOp::fold(FoldAdaptor adaptor) {
+  return foldComparison(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                        [](int order) { return order >= 0; });
 }
 
 OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {

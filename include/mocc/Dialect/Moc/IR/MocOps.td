@@ -43,8 +43,12 @@ class Moc_UnaryOp<string mnemonic, string what, Type tensorType = Moc_Tensor,
   let results = (outs tensorType:$output);
 }
 
-def Moc_AbsOp : Moc_UnaryOp<"abs", "absolute value">;
-def Moc_NegOp : Moc_UnaryOp<"neg", "negation">;
+def Moc_AbsOp : Moc_UnaryOp<"abs", "absolute value"> {
+  let hasFolder = 1;
+}
+def Moc_NegOp : Moc_UnaryOp<"neg", "negation"> {
+  let hasFolder = 1;
+}
 def Moc_SignOp : Moc_UnaryOp<"sign", "sign (-1, 0 or 1)">;
 def Moc_ReluOp : Moc_UnaryOp<"relu", "max(x, 0)">;
 def Moc_ExpOp : Moc_UnaryOp<"exp", "e^x", Moc_FloatTensor>;
@@ -73,7 +77,9 @@ def Moc_SoftsignOp : Moc_UnaryOp<"softsign", "x / (1 + |x|)", Moc_FloatTensor>;
 def Moc_FloorOp : Moc_UnaryOp<"floor", "rounding down", Moc_FloatTensor>;
 def Moc_CeilOp : Moc_UnaryOp<"ceil", "rounding up", Moc_FloatTensor>;
 def Moc_RoundOp : Moc_UnaryOp<"round", "rounding half to even", Moc_FloatTensor>;
-def Moc_NotOp : Moc_UnaryOp<"not", "logical not", RankedTensorOf<[I1]>>;
+def Moc_NotOp : Moc_UnaryOp<"not", "logical not", RankedTensorOf<[I1]>> {
+  let hasFolder = 1;
+}
 def Moc_BitwiseNotOp : Moc_UnaryOp<"bitwise_not", "bitwise not", Moc_IntegerTensor>;
 
 // Unary ops with scalar parameters: y = f(x; alpha, beta).
@@ -145,16 +151,28 @@ def Moc_DivOp : Moc_BinaryOp<"div", "x / y (integers truncate toward zero)"> {
   let hasFolder = 1;
 }
 def Moc_PowOp : Moc_BinaryOp<"pow", "x ^ y">;
-def Moc_MaxOp : Moc_BinaryOp<"max", "the maximum", Moc_Tensor, "nullptr", [Commutative]>;
-def Moc_MinOp : Moc_BinaryOp<"min", "the minimum", Moc_Tensor, "nullptr", [Commutative]>;
+def Moc_MaxOp : Moc_BinaryOp<"max", "the maximum", Moc_Tensor, "nullptr", [Commutative]> {
+  let hasFolder = 1;
+}
+def Moc_MinOp : Moc_BinaryOp<"min", "the minimum", Moc_Tensor, "nullptr", [Commutative]> {
+  let hasFolder = 1;
+}
 def Moc_ModOp : Moc_BinaryOp<"mod",
-    "the integer remainder with the sign of the divisor">;
+    "the integer remainder with the sign of the divisor"> {
+  let hasFolder = 1;
+}
 def Moc_FmodOp : Moc_BinaryOp<"fmod",
     "the remainder with the sign of the dividend (C fmod)">;
 def Moc_PReluOp : Moc_BinaryOp<"prelu", "x < 0 ? slope * x : x">;
-def Moc_AndOp : Moc_BinaryOp<"and", "logical and", RankedTensorOf<[I1]>>;
-def Moc_OrOp : Moc_BinaryOp<"or", "logical or", RankedTensorOf<[I1]>>;
-def Moc_XorOp : Moc_BinaryOp<"xor", "logical exclusive or", RankedTensorOf<[I1]>>;
+def Moc_AndOp : Moc_BinaryOp<"and", "logical and", RankedTensorOf<[I1]>> {
+  let hasFolder = 1;
+}
+def Moc_OrOp : Moc_BinaryOp<"or", "logical or", RankedTensorOf<[I1]>> {
+  let hasFolder = 1;
+}
+def Moc_XorOp : Moc_BinaryOp<"xor", "logical exclusive or", RankedTensorOf<[I1]>> {
+  let hasFolder = 1;
+}
 def Moc_BitwiseAndOp : Moc_BinaryOp<"bitwise_and", "bitwise and", Moc_IntegerTensor>;
 def Moc_BitwiseOrOp : Moc_BinaryOp<"bitwise_or", "bitwise or", Moc_IntegerTensor>;
 def Moc_BitwiseXorOp : Moc_BinaryOp<"bitwise_xor", "bitwise exclusive or", Moc_IntegerTensor>;
@@ -167,11 +185,15 @@ def Moc_EqualOp : Moc_BinaryOp<"equal", "x == y", Moc_Tensor, "i1"> {
 def Moc_LessOp : Moc_BinaryOp<"less", "x < y", Moc_Tensor, "i1"> {
   let hasFolder = 1;
 }
-def Moc_LessEqualOp : Moc_BinaryOp<"less_equal", "x <= y", Moc_Tensor, "i1">;
+def Moc_LessEqualOp : Moc_BinaryOp<"less_equal", "x <= y", Moc_Tensor, "i1"> {
+  let hasFolder = 1;
+}
 def Moc_GreaterOp : Moc_BinaryOp<"greater", "x > y", Moc_Tensor, "i1"> {
   let hasFolder = 1;
 }
-def Moc_GreaterEqualOp : Moc_BinaryOp<"greater_equal", "x >= y", Moc_Tensor, "i1">;
+def Moc_GreaterEqualOp : Moc_BinaryOp<"greater_equal", "x >= y", Moc_Tensor, "i1"> {
+  let hasFolder = 1;
+}
 
 def Moc_SelectOp : Moc_Op<"select", [Pure, InferTypeOpAdaptor]> {
   let summary = "Elementwise choice between two tensors";
