@@ -7,7 +7,7 @@
 // they fuse and lower like an exported graph of the same ops.
 //
 //===----------------------------------------------------------------------===//
-#include "NodeContext.h"
+#include "OpChain.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -18,61 +18,6 @@ using namespace mlir;
 
 namespace mocc {
 namespace {
-
-/// Builds a chain of ops and remembers whether one failed, so an importer
-/// checks once at the end. After a failure nothing more is built and every
-/// value is null.
-class OpChain {
-public:
-  explicit OpChain(NodeContext &node) : node(node) {}
-
-  template <typename OpTy, typename... Args>
-  Value create(Args &&...args) {
-    if (broken)
-      return {};
-    return take(node.create<OpTy>(std::forward<Args>(args)...));
-  }
-  Value reshape(Value value, ArrayRef<int64_t> shape) {
-    return broken ? Value() : take(node.reshape(value, shape));
-  }
-  Value transpose(Value value, ArrayRef<int64_t> permutation) {
-    return create<moc::TransposeOp>(value, permutation);
-  }
-  /// `value[..., begin:end:step]` along the last dimension.
-  Value sliceLast(Value value, int64_t begin, int64_t end, int64_t step = 1) {
-    if (broken)
-      return {};
-    auto type = cast<RankedTensorType>(value.getType());
-    SmallVector<int64_t> starts(type.getRank(), 0), steps(type.getRank(), 1);
-    SmallVector<int64_t> ends(type.getShape());
-    starts.back() = begin;
-    ends.back() = end;
-    steps.back() = step;
-    return create<moc::SliceOp>(value, starts, ends, steps);
-  }
-  Value castTo(Value value, Type element) {
-    if (broken)
-      return {};
-    auto type = cast<RankedTensorType>(value.getType());
-    if (type.getElementType() == element)
-      return value;
-    return create<moc::CastOp>(type.clone(element), value);
-  }
-  /// The attribute-free failure: set when an error has been emitted.
-  LogicalResult status() const { return failure(broken); }
-
-private:
-  Value take(FailureOr<Value> value) {
-    if (failed(value)) {
-      broken = true;
-      return {};
-    }
-    return *value;
-  }
-
-  NodeContext &node;
-  bool broken = false;
-};
 
 int64_t dimOf(Value value, int64_t d) {
   return cast<RankedTensorType>(value.getType()).getDimSize(d);
@@ -358,10 +303,10 @@ LogicalResult importRotaryEmbedding(NodeContext &node) {
   sine = ops.reshape(sine, {dimOf(sine, 0), dimOf(sine, 1), 1, rotated / 2});
 
   bool interleaved = node.intAttr("interleaved", 0);
-  Value first = interleaved ? ops.sliceLast(x, 0, rotated, 2)
-                            : ops.sliceLast(x, 0, rotated / 2);
-  Value second = interleaved ? ops.sliceLast(x, 1, rotated, 2)
-                             : ops.sliceLast(x, rotated / 2, rotated);
+  Value first = interleaved ? ops.slice(x, 3, 0, rotated, 2)
+                            : ops.slice(x, 3, 0, rotated / 2);
+  Value second = interleaved ? ops.slice(x, 3, 1, rotated, 2)
+                             : ops.slice(x, 3, rotated / 2, rotated);
   Value real = ops.create<moc::SubOp>(ops.create<moc::MulOp>(cosine, first),
                                       ops.create<moc::MulOp>(sine, second));
   Value imaginary = ops.create<moc::AddOp>(ops.create<moc::MulOp>(sine, first),
@@ -382,7 +327,7 @@ LogicalResult importRotaryEmbedding(NodeContext &node) {
   }
   if (rotated < headSize)
     result = ops.create<moc::ConcatOp>(
-        ValueRange{result, ops.sliceLast(x, rotated, headSize)}, int64_t(3));
+        ValueRange{result, ops.slice(x, 3, rotated, headSize)}, int64_t(3));
   result = type.getRank() == 4 ? ops.transpose(result, {0, 2, 1, 3})
                                : ops.reshape(result, type.getShape());
   if (failed(ops.status()))

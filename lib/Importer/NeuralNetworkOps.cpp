@@ -55,11 +55,12 @@ SmallVector<int64_t> intsOrOnes(NodeContext &node, llvm::StringRef attr,
   return values;
 }
 
-LogicalResult importConv(NodeContext &node) {
-  FailureOr<Value> input = node.requiredInput(0), weight = node.requiredInput(1);
-  if (failed(input) || failed(weight))
-    return failure();
-  RankedTensorType inputType = node.inputType(0), weightType = node.inputType(1);
+} // namespace
+
+FailureOr<Value> createConv(NodeContext &node, Value input, Value weight,
+                            Value bias) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
   if (inputType.getRank() < 3 || weightType.getRank() != inputType.getRank())
     return node.emitError() << "expects input and weight of one rank >= 3";
   SmallVector<int64_t> kernel = node.intsAttr("kernel_shape");
@@ -76,9 +77,17 @@ LogicalResult importConv(NodeContext &node) {
       windowPads(node, inputType, kernel, strides, dilations);
   if (failed(pads))
     return failure();
-  return node.setResult(node.create<moc::ConvOp>(
-      *input, *weight, node.input(2), strides, dilations, *pads,
-      node.intAttr("group", 1)));
+  return node.create<moc::ConvOp>(input, weight, bias, strides, dilations,
+                                  *pads, node.intAttr("group", 1));
+}
+
+namespace {
+
+LogicalResult importConv(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), weight = node.requiredInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  return node.setResult(createConv(node, *input, *weight, node.input(2)));
 }
 
 /// ConvTranspose: `output_shape` and `auto_pad` become explicit pads; an

@@ -199,6 +199,7 @@ const OpImporterTable &getOpImporters() {
     registerIndexingImporters(t);
     registerLossImporters(t);
     registerNeuralNetworkImporters(t);
+    registerQuantizationImporters(t);
     registerReductionImporters(t);
     registerResizeImporters(t);
     registerTensorImporters(t);

@@ -115,6 +115,12 @@ private:
   llvm::SmallVector<mlir::Value> outputs;
 };
 
+/// A convolution of `input` by `weight` (+ `bias`, may be null) with the
+/// node's Conv attributes (kernel_shape, strides, dilations, pads, auto_pad,
+/// group).
+mlir::FailureOr<mlir::Value> createConv(NodeContext &node, mlir::Value input,
+                                        mlir::Value weight, mlir::Value bias);
+
 /// Imports one node; returns failure after emitting an error.
 using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 
@@ -126,6 +132,7 @@ void registerElementwiseImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
+void registerQuantizationImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
 void registerResizeImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
