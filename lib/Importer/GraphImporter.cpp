@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -19,7 +20,7 @@ bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
 }
 
-class GraphImporter {
+class GraphImporter : public SubgraphImporter {
 public:
   GraphImporter(OnnxModel &model, MLIRContext &context,
                 const ImportOptions &options)
@@ -27,6 +28,9 @@ public:
         options(options), builder(&context) {}
 
   OwningOpRef<ModuleOp> import();
+  FailureOr<SmallVector<Value>>
+  importSubgraph(const onnx::GraphProto &subgraph, ArrayRef<Value> inputs,
+                 Location loc) override;
 
 private:
   LogicalResult checkOpset();
@@ -63,10 +67,11 @@ LogicalResult GraphImporter::checkOpset() {
   return success();
 }
 
-LogicalResult GraphImporter::checkSupported() {
+/// Lists the unsupported nodes of `graph` and of the graphs its nodes carry.
+void collectUnsupported(const onnx::GraphProto &graph,
+                        SmallVectorImpl<std::string> &unsupported) {
   const OpImporterTable &importers = getOpImporters();
-  SmallVector<std::string> unsupported;
-  for (auto [index, node] : llvm::enumerate(graph.node()))
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
     if (!isDefaultDomain(node.domain()) || !importers.count(node.op_type())) {
       std::string type = isDefaultDomain(node.domain())
                              ? node.op_type()
@@ -75,6 +80,15 @@ LogicalResult GraphImporter::checkSupported() {
                                              : "'" + node.name() + "'";
       unsupported.push_back(llvm::formatv("{0} ({1})", name, type));
     }
+    for (const onnx::AttributeProto &attribute : node.attribute())
+      if (attribute.has_g())
+        collectUnsupported(attribute.g(), unsupported);
+  }
+}
+
+LogicalResult GraphImporter::checkSupported() {
+  SmallVector<std::string> unsupported;
+  collectUnsupported(graph, unsupported);
   if (unsupported.empty())
     return success();
   constexpr size_t kListed = 40;
@@ -215,7 +229,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return failure();
     operands.push_back(*value);
   }
-  NodeContext node_context(model, node, opset, std::move(operands), builder, loc);
+  NodeContext node_context(model, node, opset, std::move(operands), builder,
+                           loc, *this);
   if (failed(getOpImporters().lookup(node.op_type())(node_context)))
     return failure();
   ArrayRef<Value> results = node_context.results();
@@ -229,6 +244,40 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
           llvm::formatv("{0} (output {1})", loc, i).str();
   }
   return success();
+}
+
+FailureOr<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &subgraph,
+                              ArrayRef<Value> inputs, Location loc) {
+  if (int64_t(inputs.size()) != subgraph.input_size())
+    return emitError(loc) << "binds " << inputs.size() << " values to a graph of "
+                          << subgraph.input_size() << " inputs";
+  // The subgraph's names shadow the enclosing ones only while it imports.
+  llvm::StringMap<Value> enclosingValues = values;
+  llvm::StringMap<const onnx::TensorProto *> enclosingInitializers = initializers;
+  llvm::StringMap<std::string> enclosingUnsupported = unsupportedOutputs;
+  auto restore = llvm::make_scope_exit([&] {
+    values = std::move(enclosingValues);
+    initializers = std::move(enclosingInitializers);
+    unsupportedOutputs = std::move(enclosingUnsupported);
+  });
+  for (const onnx::TensorProto &tensor : subgraph.initializer()) {
+    values.erase(tensor.name());
+    initializers[tensor.name()] = &tensor;
+  }
+  for (auto [input, value] : llvm::zip(subgraph.input(), inputs))
+    values[input.name()] = value;
+  for (auto [index, node] : llvm::enumerate(subgraph.node()))
+    if (failed(importNode(node, index)))
+      return failure();
+  SmallVector<Value> outputs;
+  for (const onnx::ValueInfoProto &output : subgraph.output()) {
+    FailureOr<Value> value = lookup(output.name(), loc);
+    if (failed(value))
+      return failure();
+    outputs.push_back(*value);
+  }
+  return outputs;
 }
 
 OwningOpRef<ModuleOp> GraphImporter::import() {

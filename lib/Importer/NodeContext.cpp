@@ -195,6 +195,7 @@ const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {
     OpImporterTable t;
     registerAttentionImporters(t);
+    registerControlFlowImporters(t);
     registerElementwiseImporters(t);
     registerIndexingImporters(t);
     registerLossImporters(t);

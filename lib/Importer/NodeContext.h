@@ -19,13 +19,25 @@
 
 namespace mocc {
 
+/// Imports the graphs that If, Loop and Scan nodes carry as attributes.
+class SubgraphImporter {
+public:
+  virtual ~SubgraphImporter() = default;
+  /// Imports `graph`, an attribute of the node at `loc`, at the builder's
+  /// insertion point with its inputs bound to `inputs`; the values of the
+  /// enclosing graphs stay visible. Returns the graph's outputs.
+  virtual mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  importSubgraph(const onnx::GraphProto &graph,
+                 llvm::ArrayRef<mlir::Value> inputs, mlir::Location loc) = 0;
+};
+
 class NodeContext {
 public:
   NodeContext(OnnxModel &model, const onnx::NodeProto &node, int64_t opset,
               llvm::SmallVector<mlir::Value> inputs, mlir::OpBuilder &builder,
-              mlir::Location loc)
+              mlir::Location loc, SubgraphImporter &subgraphs)
       : model(model), node(node), opset(opset), builder(builder), loc(loc),
-        inputs(std::move(inputs)) {}
+        subgraphs(subgraphs), inputs(std::move(inputs)) {}
 
   OnnxModel &model;
   const onnx::NodeProto &node;
@@ -33,6 +45,7 @@ public:
   const int64_t opset;
   mlir::OpBuilder &builder;
   const mlir::Location loc;
+  SubgraphImporter &subgraphs;
 
   mlir::MLIRContext *context() const { return builder.getContext(); }
 
@@ -128,6 +141,7 @@ using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 using OpImporterTable = llvm::StringMap<OpImporter>;
 
 void registerAttentionImporters(OpImporterTable &table);
+void registerControlFlowImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);

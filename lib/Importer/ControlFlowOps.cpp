@@ -1,0 +1,301 @@
+//===- ControlFlowOps.cpp - Importers of If, Loop and Scan ----------------===//
+//
+// Control flow is imported by unrolling it into straight-line moc ops, which
+// static shapes make possible: Scan runs over a static sequence length, Loop
+// over a constant trip count, and an If whose condition is known at compile
+// time imports its taken branch only. Each unrolled body is imported with its
+// iteration number as a constant, so the shape arithmetic inside it folds.
+//
+// A condition known only at run time selects between values that are all
+// computed: an If computes both branches (their outputs must have one type),
+// and a Loop keeps its state unchanged once the condition turns false. Such
+// a Loop cannot have scan outputs, whose length would be known at run time.
+//
+//===----------------------------------------------------------------------===//
+#include "OpChain.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// Unrolling stops with an error beyond this many iterations.
+constexpr int64_t kMaxUnrolledIterations = 4096;
+
+/// The value of a condition known at compile time.
+std::optional<bool> knownCondition(Value condition) {
+  DenseElementsAttr attr;
+  if (!condition || !matchPattern(condition, m_Constant(&attr)) ||
+      attr.getNumElements() != 1 || !attr.getElementType().isInteger(1))
+    return std::nullopt;
+  return !(*attr.value_begin<APInt>()).isZero();
+}
+
+FailureOr<const onnx::GraphProto *> graphAttribute(NodeContext &node,
+                                                    llvm::StringRef name) {
+  const onnx::AttributeProto *attribute = node.attribute(name);
+  if (!attribute || !attribute->has_g())
+    return node.emitError() << "expects the graph attribute '" << name << "'";
+  return &attribute->g();
+}
+
+/// Joins per-iteration values along a new dimension `axis`.
+Value stack(OpChain &ops, ArrayRef<Value> pieces, int64_t axis) {
+  SmallVector<Value> expanded;
+  for (Value piece : pieces) {
+    if (!piece)
+      return {};
+    auto type = cast<RankedTensorType>(piece.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.insert(shape.begin() + axis, 1);
+    expanded.push_back(ops.reshape(piece, shape));
+  }
+  return ops.create<moc::ConcatOp>(ValueRange(expanded), axis);
+}
+
+/// The scalar form of a one-element condition.
+Value scalarCondition(OpChain &ops, Value condition) {
+  return ops.reshape(condition, {});
+}
+
+LogicalResult importIf(NodeContext &node) {
+  FailureOr<Value> condition = node.requiredInput(0);
+  FailureOr<const onnx::GraphProto *> thenBranch = graphAttribute(node, "then_branch");
+  FailureOr<const onnx::GraphProto *> elseBranch = graphAttribute(node, "else_branch");
+  if (failed(condition) || failed(thenBranch) || failed(elseBranch))
+    return failure();
+  if (std::optional<bool> known = knownCondition(*condition)) {
+    FailureOr<SmallVector<Value>> taken = node.subgraphs.importSubgraph(
+        **(*known ? thenBranch : elseBranch), {}, node.loc);
+    if (failed(taken))
+      return failure();
+    return node.setResults(*taken);
+  }
+  FailureOr<SmallVector<Value>> onTrue =
+      node.subgraphs.importSubgraph(**thenBranch, {}, node.loc);
+  if (failed(onTrue))
+    return failure();
+  FailureOr<SmallVector<Value>> onFalse =
+      node.subgraphs.importSubgraph(**elseBranch, {}, node.loc);
+  if (failed(onFalse))
+    return failure();
+  if (onTrue->size() != onFalse->size())
+    return node.emitError() << "has branches of " << onTrue->size() << " and "
+                            << onFalse->size() << " outputs";
+  OpChain ops(node);
+  Value predicate = scalarCondition(ops, *condition);
+  SmallVector<Value> results;
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(*onTrue, *onFalse))) {
+    auto [whenTrue, whenFalse] = pair;
+    if (whenTrue.getType() != whenFalse.getType())
+      return node.emitError()
+             << "output " << i << " is " << whenTrue.getType()
+             << " in one branch and " << whenFalse.getType()
+             << " in the other; a run-time condition needs one type";
+    results.push_back(ops.create<moc::SelectOp>(predicate, whenTrue, whenFalse));
+  }
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults(results);
+}
+
+LogicalResult importLoop(NodeContext &node) {
+  FailureOr<const onnx::GraphProto *> body = graphAttribute(node, "body");
+  if (failed(body))
+    return failure();
+  std::optional<int64_t> tripCount;
+  if (node.input(0)) {
+    FailureOr<SmallVector<int64_t>> count = node.constantInts(0);
+    if (failed(count))
+      return failure();
+    if (count->size() != 1)
+      return node.emitError() << "expects a single trip count";
+    tripCount = std::max<int64_t>(count->front(), 0);
+  }
+  Value condition = node.input(1);
+  if (!condition)
+    condition = node.splat(RankedTensorType::get({}, node.builder.getI1Type()), 1);
+  if (!tripCount && !knownCondition(condition))
+    return node.emitError() << "needs a constant trip count or condition";
+
+  int64_t stateCount = int64_t(node.numInputs()) - 2;
+  SmallVector<Value> state;
+  for (int64_t i = 0; i < stateCount; ++i)
+    state.push_back(node.input(i + 2));
+  int64_t scanCount = (*body)->output_size() - 1 - stateCount;
+  if (scanCount < 0)
+    return node.emitError() << "has a body of too few outputs";
+  // Scan outputs are as long as the loop runs, which must be known.
+  if (scanCount && node.input(1) && failed(node.constantInput(1)))
+    return failure();
+  SmallVector<SmallVector<Value>> scanPieces(scanCount);
+  OpChain ops(node);
+  // Set once the condition is a run-time value: later iterations only take
+  // effect while it holds.
+  Value running;
+  if (!knownCondition(condition))
+    running = scalarCondition(ops, condition);
+  for (int64_t i = 0;; ++i) {
+    if (tripCount && i >= *tripCount)
+      break;
+    if (!running && !*knownCondition(condition))
+      break;
+    if (i >= kMaxUnrolledIterations)
+      return node.emitError() << "runs more than " << kMaxUnrolledIterations
+                              << " iterations, the most mocc unrolls";
+    SmallVector<Value> inputs{node.int64Constant({i}, {}), condition};
+    llvm::append_range(inputs, state);
+    FailureOr<SmallVector<Value>> outputs =
+        node.subgraphs.importSubgraph(**body, inputs, node.loc);
+    if (failed(outputs))
+      return failure();
+    Value nextCondition = (*outputs)[0];
+    for (int64_t s = 0; s < stateCount; ++s) {
+      Value next = (*outputs)[1 + s];
+      if (running && next.getType() != state[s].getType())
+        return node.emitError() << "changes the type of loop-carried value "
+                                << s << " under a run-time condition";
+      state[s] = running ? ops.create<moc::SelectOp>(running, next, state[s]) : next;
+    }
+    for (int64_t s = 0; s < scanCount; ++s)
+      scanPieces[s].push_back((*outputs)[1 + stateCount + s]);
+    if (running)
+      running = ops.create<moc::AndOp>(running, scalarCondition(ops, nextCondition));
+    else if (!knownCondition(nextCondition))
+      running = scalarCondition(ops, nextCondition);
+    condition = nextCondition;
+    if (failed(ops.status()))
+      return failure();
+  }
+  if (scanCount && running)
+    return node.emitError() << "has scan outputs and a run-time condition; "
+                               "their length is known only at run time";
+  SmallVector<Value> results(state);
+  for (ArrayRef<Value> pieces : scanPieces) {
+    if (pieces.empty())
+      return node.emitError() << "runs no iteration, so its scan outputs have "
+                                 "no known shape";
+    results.push_back(stack(ops, pieces, 0));
+  }
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults(results);
+}
+
+/// The per-input (or per-output) attribute `name`, `count` values defaulting
+/// to 0.
+FailureOr<SmallVector<int64_t>> perOperand(NodeContext &node, llvm::StringRef name,
+                                           int64_t count) {
+  SmallVector<int64_t> values = node.intsAttr(name);
+  if (values.empty())
+    values.assign(count, 0);
+  if (int64_t(values.size()) != count)
+    return node.emitError() << "expects " << count << " values in '" << name
+                            << "'";
+  return values;
+}
+
+LogicalResult importScan(NodeContext &node) {
+  if (node.opset < 9)
+    return node.emitError() << "Scan before opset 9 (with a batch dimension) "
+                               "is not supported";
+  FailureOr<const onnx::GraphProto *> body = graphAttribute(node, "body");
+  if (failed(body))
+    return failure();
+  int64_t scanInputs = node.intAttr("num_scan_inputs", 0);
+  int64_t stateCount = int64_t(node.numInputs()) - scanInputs;
+  int64_t scanOutputs = (*body)->output_size() - stateCount;
+  if (scanInputs <= 0 || stateCount < 0 || scanOutputs < 0)
+    return node.emitError() << "has inconsistent scan input and output counts";
+  FailureOr<SmallVector<int64_t>> inputAxes =
+      perOperand(node, "scan_input_axes", scanInputs);
+  FailureOr<SmallVector<int64_t>> inputDirections =
+      perOperand(node, "scan_input_directions", scanInputs);
+  FailureOr<SmallVector<int64_t>> outputAxes =
+      perOperand(node, "scan_output_axes", scanOutputs);
+  FailureOr<SmallVector<int64_t>> outputDirections =
+      perOperand(node, "scan_output_directions", scanOutputs);
+  if (failed(inputAxes) || failed(inputDirections) || failed(outputAxes) ||
+      failed(outputDirections))
+    return failure();
+
+  SmallVector<Value> sequences;
+  int64_t length = -1;
+  for (int64_t j = 0; j < scanInputs; ++j) {
+    FailureOr<Value> sequence = node.requiredInput(stateCount + j);
+    if (failed(sequence))
+      return failure();
+    RankedTensorType type = node.inputType(stateCount + j);
+    FailureOr<int64_t> axis =
+        node.normalizeAxis((*inputAxes)[j], type.getRank(), "scan_input_axes");
+    if (failed(axis))
+      return failure();
+    (*inputAxes)[j] = *axis;
+    int64_t size = type.getDimSize(*axis);
+    if (ShapedType::isDynamic(size) || (length >= 0 && size != length))
+      return node.emitError() << "needs scan inputs of one static length";
+    length = size;
+    sequences.push_back(*sequence);
+  }
+  if (length > kMaxUnrolledIterations)
+    return node.emitError() << "scans " << length << " steps; mocc unrolls at most "
+                            << kMaxUnrolledIterations;
+
+  SmallVector<Value> state;
+  for (int64_t i = 0; i < stateCount; ++i)
+    state.push_back(node.input(i));
+  SmallVector<SmallVector<Value>> scanPieces(scanOutputs);
+  OpChain ops(node);
+  for (int64_t t = 0; t < length; ++t) {
+    SmallVector<Value> inputs(state);
+    for (auto [j, sequence] : llvm::enumerate(sequences)) {
+      int64_t axis = (*inputAxes)[j];
+      int64_t step = (*inputDirections)[j] ? length - 1 - t : t;
+      auto type = cast<RankedTensorType>(sequence.getType());
+      SmallVector<int64_t> sliceShape(type.getShape());
+      sliceShape.erase(sliceShape.begin() + axis);
+      inputs.push_back(ops.reshape(ops.slice(sequence, axis, step, step + 1),
+                                   sliceShape));
+    }
+    if (failed(ops.status()))
+      return failure();
+    FailureOr<SmallVector<Value>> outputs =
+        node.subgraphs.importSubgraph(**body, inputs, node.loc);
+    if (failed(outputs))
+      return failure();
+    for (int64_t s = 0; s < stateCount; ++s)
+      state[s] = (*outputs)[s];
+    for (int64_t s = 0; s < scanOutputs; ++s)
+      scanPieces[s].push_back((*outputs)[stateCount + s]);
+  }
+  SmallVector<Value> results(state);
+  for (int64_t s = 0; s < scanOutputs; ++s) {
+    if (scanPieces[s].empty())
+      return node.emitError() << "scans no step, so its scan outputs have no "
+                                 "known shape";
+    if ((*outputDirections)[s])
+      std::reverse(scanPieces[s].begin(), scanPieces[s].end());
+    int64_t rank = cast<RankedTensorType>(scanPieces[s][0].getType()).getRank() + 1;
+    FailureOr<int64_t> axis =
+        node.normalizeAxis((*outputAxes)[s], rank, "scan_output_axes");
+    if (failed(axis))
+      return failure();
+    results.push_back(stack(ops, scanPieces[s], *axis));
+  }
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults(results);
+}
+
+} // namespace
+
+void registerControlFlowImporters(OpImporterTable &table) {
+  table["If"] = importIf;
+  table["Loop"] = importLoop;
+  table["Scan"] = importScan;
+}
+
+} // namespace mocc
