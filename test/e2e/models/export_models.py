@@ -6,7 +6,7 @@ Run with Debian's python (python3-torch 1.13, python3-torchvision 0.14, python3-
     /usr/bin/python3 test/e2e/models/export_models.py build/test/e2e/models [--models resnet50,...]
 
 For each model it writes OUTDIR/<name>/model.onnx (random weights from torch.manual_seed(0),
-weights=None, eval mode, opset 17, static input shape, constant folding on) and a
+weights=None, eval mode, opset 17 unless named otherwise below, static input shape, constant folding on) and a
 deterministic input OUTDIR/<name>/test_data_set_0/input_0.pb (numpy normal, seed 0) as an ONNX
 TensorProto (onnx.numpy_helper of Debian's python3-onnx). The CNNs take 1x3x224x224.
 
@@ -26,6 +26,10 @@ freshly initialized BNs (mean 0, var 1) leave activations unnormalized: random M
 logits come out around 1e-9, so any output would "match" ONNX Runtime within atol 1e-4. With it
 the logits are O(0.1..1), as in a trained network, and the exported Conv layers carry real
 folded BN scales and shifts.
+
+resnet18_opset9 and mobilenet_v2_opset11 are the same architectures exported at opsets 9 and 11, as
+older exporters wrote them (Upsample-era ops, Pad and Clip with attributes, ...): mocc must
+import them through its per-version handling and compute the same result.
 
 resnet18_bn is ResNet-18 exported with its BatchNormalization nodes kept (TrainingMode.PRESERVE in
 eval mode, constant folding off), as older exporters and other frameworks write CNNs: it tests
@@ -47,7 +51,9 @@ import time
 CNN_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
 # Exported with BatchNormalization nodes kept, for mocc to fold.
 BN_MODELS = {"resnet18_bn": "resnet18"}
-MODELS = CNN_MODELS + ("bert_encoder",) + tuple(BN_MODELS)
+# Exported at the older opsets that models in the wild still use: name -> (architecture, opset).
+OLD_OPSET_MODELS = {"resnet18_opset9": ("resnet18", 9), "mobilenet_v2_opset11": ("mobilenet_v2", 11)}
+MODELS = CNN_MODELS + ("bert_encoder",) + tuple(BN_MODELS) + tuple(OLD_OPSET_MODELS)
 OPSET = 17
 SHAPE = (1, 3, 224, 224)  # the CNNs'
 # bert_encoder: nn.TransformerEncoderLayer arguments, layer count and input (batch, sequence, d_model).
@@ -101,16 +107,21 @@ def build_model(name: str, torch, torchvision):
         model.eval()
         # Autograd on keeps torch 1.13 off its fused, non-exportable encoder fast path (see above).
         return model, BERT_SHAPE, torch.enable_grad()
-    model = getattr(torchvision.models, BN_MODELS.get(name, name))(weights=None)
+    architecture = BN_MODELS.get(name) or OLD_OPSET_MODELS.get(name, (name,))[0]
+    model = getattr(torchvision.models, architecture)(weights=None)
     calibrate_batchnorm(model, torch, SHAPE)
     model.eval()
     return model, SHAPE, torch.no_grad()
 
 
+def opset_of(name: str) -> int:
+    return OLD_OPSET_MODELS[name][1] if name in OLD_OPSET_MODELS else OPSET
+
+
 def stamp_of(name: str, torch, torchvision) -> dict:
     """The export settings of one model; a change re-exports it."""
     stamp = {
-        "model": name, "opset": OPSET, "weight_seed": WEIGHT_SEED, "input_seed": INPUT_SEED,
+        "model": name, "opset": opset_of(name), "weight_seed": WEIGHT_SEED, "input_seed": INPUT_SEED,
         "torch": torch.__version__, "export_version": EXPORT_VERSION,
     }
     if name == "bert_encoder":
@@ -177,7 +188,7 @@ def main() -> int:
         with grad_mode:
             torch.onnx.export(
                 model, torch.from_numpy(x), tmp,
-                opset_version=OPSET, input_names=["input"], output_names=["output"],
+                opset_version=opset_of(name), input_names=["input"], output_names=["output"],
                 do_constant_folding=not keep_batchnorm, export_params=True, dynamic_axes=None,
                 training=torch.onnx.TrainingMode.PRESERVE if keep_batchnorm
                 else torch.onnx.TrainingMode.EVAL,

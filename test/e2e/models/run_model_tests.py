@@ -31,7 +31,8 @@ from pathlib import Path
 
 SKIP = 77
 REPO = Path(__file__).resolve().parents[3]
-DEFAULT_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "bert_encoder", "resnet18_bn")
+DEFAULT_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "bert_encoder", "resnet18_bn",
+                  "resnet18_opset9", "mobilenet_v2_opset11")
 
 
 def host_is_aarch64() -> bool:
