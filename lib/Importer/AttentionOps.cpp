@@ -1,10 +1,11 @@
 //===- AttentionOps.cpp - Importers of the transformer ops ----------------===//
 //
-// Attention (opsets 23-25: scaled dot-product attention with boolean or
-// additive masks, causal and sliding-window masking, a KV cache, grouped
-// heads and a soft cap) and RotaryEmbedding are imported as their
-// definitions written in moc ops, the way ONNX's reference computes them, so
-// they fuse and lower like an exported graph of the same ops.
+// The sequence-mixing ops of the newest opsets: Attention (opsets 23-25:
+// scaled dot-product attention with boolean or additive masks, causal and
+// sliding-window masking, a KV cache, grouped heads and a soft cap),
+// LinearAttention, RotaryEmbedding and CausalConvWithState are imported as their definitions
+// written in moc ops, the way ONNX's reference computes them, so they fuse
+// and lower like an exported graph of the same ops.
 //
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
@@ -335,10 +336,149 @@ LogicalResult importRotaryEmbedding(NodeContext &node) {
   return node.setResults({result});
 }
 
+/// LinearAttention: attention through a running (d_k x d_v) state per key
+/// head, updated at every step t by the rule "linear" (S += k v^T), "gated"
+/// (S = S * exp(decay) first), "delta" (v is replaced by beta * (v - S^T k))
+/// or "gated_delta" (both), and read as scale * q^T S. Unrolled over the
+/// static sequence length, in f32.
+LogicalResult importLinearAttention(NodeContext &node) {
+  FailureOr<Value> q = node.requiredInput(0), k = node.requiredInput(1),
+                   v = node.requiredInput(2);
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  for (size_t i = 0; i < 3; ++i)
+    if (!node.inputType(i).hasStaticShape() || node.inputType(i).getRank() != 3)
+      return node.emitError() << "expects static (batch, length, hidden) query, "
+                                 "key and value";
+  int64_t queryHeads = node.intAttr("q_num_heads", 0);
+  int64_t keyHeads = node.intAttr("kv_num_heads", 0);
+  if (queryHeads <= 0 || keyHeads <= 0 || queryHeads % keyHeads ||
+      dimOf(*q, 2) % queryHeads || dimOf(*k, 2) % keyHeads || dimOf(*v, 2) % keyHeads)
+    return node.emitError() << "expects q_num_heads a multiple of kv_num_heads, "
+                               "both dividing the hidden sizes";
+  std::string rule = node.stringAttr("update_rule", "gated_delta");
+  if (rule != "linear" && rule != "gated" && rule != "delta" && rule != "gated_delta")
+    return node.emitError() << "unsupported update_rule '" << rule << "'";
+  bool gated = rule == "gated" || rule == "gated_delta";
+  bool delta = rule == "delta" || rule == "gated_delta";
+  Value decay = node.input(4), beta = node.input(5);
+  if (gated != bool(decay) || delta != bool(beta))
+    return node.emitError() << "update_rule '" << rule << "' "
+                            << (gated ? "needs" : "forbids") << " decay and "
+                            << (delta ? "needs" : "forbids") << " beta";
+
+  Type f32 = node.builder.getF32Type();
+  Type outputType = node.inputType(0).getElementType();
+  int64_t batch = dimOf(*q, 0), length = dimOf(*q, 1);
+  int64_t keySize = dimOf(*q, 2) / queryHeads, valueSize = dimOf(*v, 2) / keyHeads;
+  OpChain ops(node);
+  Value query = splitHeads(ops, ops.castTo(*q, f32), queryHeads);
+  Value key = splitHeads(ops, ops.castTo(*k, f32), keyHeads);
+  Value value = splitHeads(ops, ops.castTo(*v, f32), keyHeads);
+  // Decay per head or per key feature, beta per head or shared: both as
+  // (batch, heads, length, 1 or d_k).
+  auto perStep = [&](Value input) -> Value {
+    if (!input)
+      return {};
+    int64_t last = dimOf(input, 2);
+    int64_t heads = last == 1 ? 1 : keyHeads;
+    return splitHeads(ops, ops.castTo(input, f32), heads);
+  };
+  decay = perStep(decay);
+  beta = perStep(beta);
+  Value state = node.input(3);
+  Type stateType = state ? getElementTypeOrSelf(state.getType()) : outputType;
+  state = state ? ops.castTo(state, f32)
+                : node.splat(RankedTensorType::get(
+                                 {batch, keyHeads, keySize, valueSize}, f32),
+                             0.0);
+  float scaleAttr = node.floatAttr("scale", 0.0f);
+  double scale = scaleAttr != 0 ? scaleAttr : 1.0 / std::sqrt(double(keySize));
+  SmallVector<Value> steps;
+  for (int64_t t = 0; t < length; ++t) {
+    Value queryStep = ops.slice(query, 2, t, t + 1); // (b, hq, 1, d_k)
+    Value keyStep = ops.slice(key, 2, t, t + 1);     // (b, hkv, 1, d_k)
+    Value valueStep = ops.slice(value, 2, t, t + 1); // (b, hkv, 1, d_v)
+    if (gated) {
+      Value factor = ops.create<moc::ExpOp>(
+          ops.transpose(ops.slice(decay, 2, t, t + 1), {0, 1, 3, 2}));
+      state = ops.create<moc::MulOp>(state, factor);
+    }
+    if (delta) {
+      Value retrieved = ops.create<moc::MatMulOp>(keyStep, state);
+      valueStep = ops.create<moc::MulOp>(
+          ops.slice(beta, 2, t, t + 1),
+          ops.create<moc::SubOp>(valueStep, retrieved));
+    }
+    state = ops.create<moc::AddOp>(
+        state, ops.create<moc::MulOp>(ops.transpose(keyStep, {0, 1, 3, 2}),
+                                      valueStep));
+    if (failed(ops.status()))
+      return failure();
+    Value readable = queryHeads == keyHeads
+                         ? state
+                         : repeatHeads(ops, state, queryHeads / keyHeads);
+    steps.push_back(ops.create<moc::MulOp>(
+        ops.create<moc::MatMulOp>(queryStep, readable), node.scalar(f32, scale)));
+  }
+  Value outputs = ops.create<moc::ConcatOp>(ValueRange(steps), int64_t(2));
+  if (failed(ops.status()))
+    return failure();
+  Value output = ops.castTo(mergeHeads(ops, outputs), outputType);
+  Value present = ops.castTo(state, stateType);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({output, present});
+}
+
+/// CausalConvWithState: a depthwise 1-d convolution over (batch, channels,
+/// length) that sees the last k - 1 steps of the previous call (past_state,
+/// zeros when absent) and returns its own last k - 1 steps as present_state;
+/// activation "silu" (or "swish") applies x * sigmoid(x), in f32.
+LogicalResult importCausalConvWithState(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), weight = node.requiredInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  RankedTensorType type = node.inputType(0), weightType = node.inputType(1);
+  if (!type.hasStaticShape() || type.getRank() != 3 || weightType.getRank() != 3 ||
+      weightType.getDimSize(1) != 1 || weightType.getDimSize(0) != type.getDimSize(1))
+    return node.emitError() << "expects a static (batch, channels, length) input "
+                               "and a (channels, 1, k) weight";
+  std::string activation = node.stringAttr("activation", "none");
+  if (activation != "none" && activation != "silu" && activation != "swish")
+    return node.emitError() << "unsupported activation '" << activation << "'";
+  int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
+  int64_t history = weightType.getDimSize(2) - 1;
+  OpChain ops(node);
+  Value past = node.input(3);
+  if (!past)
+    past = node.splat(RankedTensorType::get({batch, channels, history},
+                                            type.getElementType()),
+                      0.0);
+  Value padded = ops.create<moc::ConcatOp>(ValueRange{past, *input}, int64_t(2));
+  Value output = ops.create<moc::ConvOp>(
+      padded, *weight, node.input(2), ArrayRef<int64_t>{1}, ArrayRef<int64_t>{1},
+      ArrayRef<int64_t>{0, 0}, channels);
+  if (activation != "none") {
+    Type f32 = node.builder.getF32Type();
+    Value wide = ops.castTo(output, f32);
+    output = ops.castTo(
+        ops.create<moc::MulOp>(wide, ops.create<moc::SigmoidOp>(wide)),
+        type.getElementType());
+  }
+  int64_t total = type.getDimSize(2) + history;
+  Value present = ops.slice(padded, 2, total - history, total);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({output, present});
+}
+
 } // namespace
 
 void registerAttentionImporters(OpImporterTable &table) {
   table["Attention"] = importAttention;
+  table["CausalConvWithState"] = importCausalConvWithState;
+  table["LinearAttention"] = importLinearAttention;
   table["RotaryEmbedding"] = importRotaryEmbedding;
 }
 

@@ -197,13 +197,16 @@ const OpImporterTable &getOpImporters() {
     registerAttentionImporters(t);
     registerControlFlowImporters(t);
     registerElementwiseImporters(t);
+    registerIndexedGatherImporters(t);
     registerIndexingImporters(t);
     registerLossImporters(t);
     registerNeuralNetworkImporters(t);
     registerQuantizationImporters(t);
+    registerRecurrentImporters(t);
     registerReductionImporters(t);
     registerResizeImporters(t);
     registerTensorImporters(t);
+    registerTopKImporters(t);
     return t;
   }();
   return table;

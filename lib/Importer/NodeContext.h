@@ -143,13 +143,16 @@ using OpImporterTable = llvm::StringMap<OpImporter>;
 void registerAttentionImporters(OpImporterTable &table);
 void registerControlFlowImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
+void registerIndexedGatherImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
 void registerQuantizationImporters(OpImporterTable &table);
+void registerRecurrentImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
 void registerResizeImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
+void registerTopKImporters(OpImporterTable &table);
 
 /// The table of every supported op.
 const OpImporterTable &getOpImporters();
