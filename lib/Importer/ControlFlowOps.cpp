@@ -198,14 +198,148 @@ FailureOr<SmallVector<int64_t>> perOperand(NodeContext &node, llvm::StringRef na
   return values;
 }
 
+/// How a Scan walks its scan inputs and builds its scan outputs.
+struct ScanLayout {
+  SmallVector<int64_t> inputAxes, inputDirections, outputAxes, outputDirections;
+};
+
+/// Unrolls `body` over the scan inputs `sequences` (of one static length),
+/// threading `state`; returns the final state and the stacked scan outputs.
+FailureOr<SmallVector<Value>> unrollScan(NodeContext &node,
+                                         const onnx::GraphProto &body,
+                                         SmallVector<Value> state,
+                                         ArrayRef<Value> sequences,
+                                         const ScanLayout &layout) {
+  int64_t stateCount = state.size();
+  int64_t scanOutputs = body.output_size() - stateCount;
+  int64_t length = -1;
+  for (auto [j, sequence] : llvm::enumerate(sequences)) {
+    int64_t size = cast<RankedTensorType>(sequence.getType())
+                       .getDimSize(layout.inputAxes[j]);
+    if (ShapedType::isDynamic(size) || (length >= 0 && size != length))
+      return node.emitError() << "needs scan inputs of one static length";
+    length = size;
+  }
+  if (length > kMaxUnrolledIterations)
+    return node.emitError() << "scans " << length << " steps; mocc unrolls at most "
+                            << kMaxUnrolledIterations;
+  SmallVector<SmallVector<Value>> scanPieces(scanOutputs);
+  OpChain ops(node);
+  for (int64_t t = 0; t < length; ++t) {
+    SmallVector<Value> inputs(state);
+    for (auto [j, sequence] : llvm::enumerate(sequences)) {
+      int64_t axis = layout.inputAxes[j];
+      int64_t step = layout.inputDirections[j] ? length - 1 - t : t;
+      auto type = cast<RankedTensorType>(sequence.getType());
+      SmallVector<int64_t> sliceShape(type.getShape());
+      sliceShape.erase(sliceShape.begin() + axis);
+      inputs.push_back(ops.reshape(ops.slice(sequence, axis, step, step + 1),
+                                   sliceShape));
+    }
+    if (failed(ops.status()))
+      return failure();
+    FailureOr<SmallVector<Value>> outputs =
+        node.subgraphs.importSubgraph(body, inputs, node.loc);
+    if (failed(outputs))
+      return failure();
+    for (int64_t s = 0; s < stateCount; ++s)
+      state[s] = (*outputs)[s];
+    for (int64_t s = 0; s < scanOutputs; ++s)
+      scanPieces[s].push_back((*outputs)[stateCount + s]);
+  }
+  SmallVector<Value> results(state);
+  for (int64_t s = 0; s < scanOutputs; ++s) {
+    if (scanPieces[s].empty())
+      return node.emitError() << "scans no step, so its scan outputs have no "
+                                 "known shape";
+    if (layout.outputDirections[s])
+      std::reverse(scanPieces[s].begin(), scanPieces[s].end());
+    int64_t rank = cast<RankedTensorType>(scanPieces[s][0].getType()).getRank() + 1;
+    FailureOr<int64_t> axis =
+        node.normalizeAxis(layout.outputAxes[s], rank, "scan_output_axes");
+    if (failed(axis))
+      return failure();
+    results.push_back(stack(ops, scanPieces[s], *axis));
+  }
+  if (failed(ops.status()))
+    return failure();
+  return results;
+}
+
+/// Scan before opset 9 has a batch dimension in front of its states and
+/// scan inputs (sequences along dimension 1) and scans each batch entry on
+/// its own; sequence_lens must leave every sequence whole.
+LogicalResult importBatchedScan(NodeContext &node, const onnx::GraphProto &body,
+                                int64_t scanInputs) {
+  int64_t stateCount = int64_t(node.numInputs()) - 1 - scanInputs;
+  int64_t scanOutputs = body.output_size() - stateCount;
+  if (scanInputs <= 0 || stateCount < 0 || scanOutputs < 0)
+    return node.emitError() << "has inconsistent scan input and output counts";
+  ScanLayout layout;
+  layout.inputAxes.assign(scanInputs, 0);
+  layout.inputDirections = node.intsAttr("directions");
+  if (layout.inputDirections.empty())
+    layout.inputDirections.assign(scanInputs, 0);
+  if (int64_t(layout.inputDirections.size()) != scanInputs)
+    return node.emitError() << "expects " << scanInputs << " directions";
+  layout.outputAxes.assign(scanOutputs, 0);
+  layout.outputDirections.assign(scanOutputs, 0);
+  SmallVector<Value> operands;
+  for (int64_t i = 1; i < int64_t(node.numInputs()); ++i) {
+    FailureOr<Value> operand = node.requiredInput(i);
+    if (failed(operand))
+      return failure();
+    auto type = cast<RankedTensorType>(operand->getType());
+    if (!type.hasStaticShape() || type.getRank() < (i > stateCount ? 2 : 1))
+      return node.emitError() << "needs static batched states and scan inputs";
+    operands.push_back(*operand);
+  }
+  int64_t batch = cast<RankedTensorType>(operands.front().getType()).getDimSize(0);
+  if (node.input(0)) {
+    FailureOr<SmallVector<int64_t>> lengths = node.constantInts(0);
+    if (failed(lengths))
+      return failure();
+    int64_t full = cast<RankedTensorType>(operands.back().getType()).getDimSize(1);
+    if (llvm::any_of(*lengths, [&](int64_t l) { return l != full; }))
+      return node.emitError() << "supports sequence_lens of whole sequences only";
+  }
+  OpChain ops(node);
+  SmallVector<SmallVector<Value>> perBatch;
+  for (int64_t b = 0; b < batch; ++b) {
+    SmallVector<Value> entries;
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      entries.push_back(ops.reshape(ops.slice(operand, 0, b, b + 1),
+                                    type.getShape().drop_front()));
+    }
+    if (failed(ops.status()))
+      return failure();
+    FailureOr<SmallVector<Value>> results = unrollScan(
+        node, body, SmallVector<Value>(ArrayRef(entries).take_front(stateCount)),
+        ArrayRef(entries).drop_front(stateCount), layout);
+    if (failed(results))
+      return failure();
+    perBatch.push_back(*results);
+  }
+  SmallVector<Value> results;
+  for (size_t r = 0; r < perBatch.front().size(); ++r) {
+    SmallVector<Value> pieces;
+    for (ArrayRef<Value> entry : perBatch)
+      pieces.push_back(entry[r]);
+    results.push_back(stack(ops, pieces, 0));
+  }
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults(results);
+}
+
 LogicalResult importScan(NodeContext &node) {
-  if (node.opset < 9)
-    return node.emitError() << "Scan before opset 9 (with a batch dimension) "
-                               "is not supported";
   FailureOr<const onnx::GraphProto *> body = graphAttribute(node, "body");
   if (failed(body))
     return failure();
   int64_t scanInputs = node.intAttr("num_scan_inputs", 0);
+  if (node.opset < 9)
+    return importBatchedScan(node, **body, scanInputs);
   int64_t stateCount = int64_t(node.numInputs()) - scanInputs;
   int64_t scanOutputs = (*body)->output_size() - stateCount;
   if (scanInputs <= 0 || stateCount < 0 || scanOutputs < 0)
@@ -221,73 +355,27 @@ LogicalResult importScan(NodeContext &node) {
   if (failed(inputAxes) || failed(inputDirections) || failed(outputAxes) ||
       failed(outputDirections))
     return failure();
-
   SmallVector<Value> sequences;
-  int64_t length = -1;
   for (int64_t j = 0; j < scanInputs; ++j) {
     FailureOr<Value> sequence = node.requiredInput(stateCount + j);
     if (failed(sequence))
       return failure();
-    RankedTensorType type = node.inputType(stateCount + j);
-    FailureOr<int64_t> axis =
-        node.normalizeAxis((*inputAxes)[j], type.getRank(), "scan_input_axes");
+    FailureOr<int64_t> axis = node.normalizeAxis(
+        (*inputAxes)[j], node.inputType(stateCount + j).getRank(), "scan_input_axes");
     if (failed(axis))
       return failure();
     (*inputAxes)[j] = *axis;
-    int64_t size = type.getDimSize(*axis);
-    if (ShapedType::isDynamic(size) || (length >= 0 && size != length))
-      return node.emitError() << "needs scan inputs of one static length";
-    length = size;
     sequences.push_back(*sequence);
   }
-  if (length > kMaxUnrolledIterations)
-    return node.emitError() << "scans " << length << " steps; mocc unrolls at most "
-                            << kMaxUnrolledIterations;
-
   SmallVector<Value> state;
   for (int64_t i = 0; i < stateCount; ++i)
     state.push_back(node.input(i));
-  SmallVector<SmallVector<Value>> scanPieces(scanOutputs);
-  OpChain ops(node);
-  for (int64_t t = 0; t < length; ++t) {
-    SmallVector<Value> inputs(state);
-    for (auto [j, sequence] : llvm::enumerate(sequences)) {
-      int64_t axis = (*inputAxes)[j];
-      int64_t step = (*inputDirections)[j] ? length - 1 - t : t;
-      auto type = cast<RankedTensorType>(sequence.getType());
-      SmallVector<int64_t> sliceShape(type.getShape());
-      sliceShape.erase(sliceShape.begin() + axis);
-      inputs.push_back(ops.reshape(ops.slice(sequence, axis, step, step + 1),
-                                   sliceShape));
-    }
-    if (failed(ops.status()))
-      return failure();
-    FailureOr<SmallVector<Value>> outputs =
-        node.subgraphs.importSubgraph(**body, inputs, node.loc);
-    if (failed(outputs))
-      return failure();
-    for (int64_t s = 0; s < stateCount; ++s)
-      state[s] = (*outputs)[s];
-    for (int64_t s = 0; s < scanOutputs; ++s)
-      scanPieces[s].push_back((*outputs)[stateCount + s]);
-  }
-  SmallVector<Value> results(state);
-  for (int64_t s = 0; s < scanOutputs; ++s) {
-    if (scanPieces[s].empty())
-      return node.emitError() << "scans no step, so its scan outputs have no "
-                                 "known shape";
-    if ((*outputDirections)[s])
-      std::reverse(scanPieces[s].begin(), scanPieces[s].end());
-    int64_t rank = cast<RankedTensorType>(scanPieces[s][0].getType()).getRank() + 1;
-    FailureOr<int64_t> axis =
-        node.normalizeAxis((*outputAxes)[s], rank, "scan_output_axes");
-    if (failed(axis))
-      return failure();
-    results.push_back(stack(ops, scanPieces[s], *axis));
-  }
-  if (failed(ops.status()))
+  FailureOr<SmallVector<Value>> results = unrollScan(
+      node, **body, state, sequences,
+      ScanLayout{*inputAxes, *inputDirections, *outputAxes, *outputDirections});
+  if (failed(results))
     return failure();
-  return node.setResults(results);
+  return node.setResults(*results);
 }
 
 } // namespace

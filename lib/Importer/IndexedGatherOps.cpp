@@ -2,8 +2,9 @@
 //
 // Ops that read elements at positions computed from their operands, built on
 // moc.gather and moc.gather_elements: GatherND flattens each index tuple into
-// one position of the flattened data, and ReverseSequence gathers each
-// sequence's steps in reverse up to its length.
+// one position of the flattened data, ReverseSequence gathers each
+// sequence's steps in reverse up to its length, and Compress gathers the
+// positions its (constant) condition keeps.
 //
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
@@ -127,9 +128,51 @@ LogicalResult importReverseSequence(NodeContext &node) {
   return node.setResults({result});
 }
 
+/// Compress: the slices along `axis` (of the flattened input without one)
+/// where the condition holds. The condition decides the result's shape, so
+/// it must be a compile-time constant; the result is a gather of its
+/// positions.
+LogicalResult importCompress(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<SmallVector<int64_t>> condition = node.constantInts(1);
+  if (failed(input) || failed(condition))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (!type.hasStaticShape())
+    return node.emitError() << "needs a static shape";
+  OpChain ops(node);
+  Value data = *input;
+  int64_t axis = 0;
+  if (node.hasAttribute("axis")) {
+    FailureOr<int64_t> normalized =
+        node.normalizeAxis(node.intAttr("axis", 0), type.getRank());
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  } else {
+    data = ops.reshape(data, {type.getNumElements()});
+  }
+  if (failed(ops.status()))
+    return failure();
+  int64_t size = cast<RankedTensorType>(data.getType()).getDimSize(axis);
+  if (int64_t(condition->size()) > size)
+    return node.emitError() << "has a condition of " << condition->size()
+                            << " values for a dimension of " << size;
+  SmallVector<int64_t> kept;
+  for (auto [i, keep] : llvm::enumerate(*condition))
+    if (keep)
+      kept.push_back(i);
+  Value result = ops.create<moc::GatherOp>(
+      data, node.int64Constant(kept, {int64_t(kept.size())}), axis);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({result});
+}
+
 } // namespace
 
 void registerIndexedGatherImporters(OpImporterTable &table) {
+  table["Compress"] = importCompress;
   table["GatherND"] = importGatherND;
   table["ReverseSequence"] = importReverseSequence;
 }
