@@ -197,6 +197,7 @@ const OpImporterTable &getOpImporters() {
     registerAttentionImporters(t);
     registerControlFlowImporters(t);
     registerElementwiseImporters(t);
+    registerFourierImporters(t);
     registerIndexedGatherImporters(t);
     registerIndexingImporters(t);
     registerLossImporters(t);

@@ -143,6 +143,7 @@ using OpImporterTable = llvm::StringMap<OpImporter>;
 void registerAttentionImporters(OpImporterTable &table);
 void registerControlFlowImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
+void registerFourierImporters(OpImporterTable &table);
 void registerIndexedGatherImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
