@@ -203,6 +203,75 @@ LogicalResult importHardSwish(NodeContext &node) {
   return node.setResult(node.create<moc::MulOp>(*input, *gate));
 }
 
+/// Swish: x * sigmoid(alpha * x), alpha from the node.
+FailureOr<Value> swish(NodeContext &node, Value input) {
+  float alpha = node.floatAttr("alpha", 1.0f);
+  FailureOr<Value> scaled = input;
+  if (alpha != 1.0f)
+    scaled = node.create<moc::MulOp>(
+        input, node.scalar(getElementTypeOrSelf(input.getType()), alpha));
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> gate = node.create<moc::SigmoidOp>(*scaled);
+  if (failed(gate))
+    return failure();
+  return node.create<moc::MulOp>(input, *gate);
+}
+
+LogicalResult importSwish(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  return node.setResult(swish(node, *input));
+}
+
+/// SwiGLU: Swish(A) * B, for A and B of one shape.
+LogicalResult importSwiGLU(NodeContext &node) {
+  FailureOr<Value> gate = node.requiredInput(0), value = node.requiredInput(1);
+  if (failed(gate) || failed(value))
+    return failure();
+  if (gate->getType() != value->getType())
+    return node.emitError() << "expects A and B of one type, got "
+                            << gate->getType() << " and " << value->getType();
+  FailureOr<Value> activated = swish(node, *gate);
+  if (failed(activated))
+    return failure();
+  return node.setResult(node.create<moc::MulOp>(*activated, *value));
+}
+
+/// Shrink: x + bias below -lambd, x - bias above lambd, 0 between. Integers
+/// are compared and shifted as doubles, then truncated back (as numpy does).
+LogicalResult importShrink(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  Type element = type.getElementType();
+  Type compute = isa<FloatType>(element) ? element : node.builder.getF64Type();
+  FailureOr<Value> x = *input;
+  if (compute != element)
+    x = node.create<moc::CastOp>(type.clone(compute), *input);
+  if (failed(x))
+    return failure();
+  float lambd = node.floatAttr("lambd", 0.5f), bias = node.floatAttr("bias", 0.0f);
+  Value zero = node.scalar(compute, 0.0), shift = node.scalar(compute, bias);
+  FailureOr<Value> below =
+      node.create<moc::LessOp>(*x, node.scalar(compute, -lambd));
+  FailureOr<Value> above =
+      node.create<moc::GreaterOp>(*x, node.scalar(compute, lambd));
+  FailureOr<Value> raised = node.create<moc::AddOp>(*x, shift);
+  FailureOr<Value> lowered = node.create<moc::SubOp>(*x, shift);
+  if (failed(below) || failed(above) || failed(raised) || failed(lowered))
+    return failure();
+  FailureOr<Value> upper = node.create<moc::SelectOp>(*above, *lowered, zero);
+  if (failed(upper))
+    return failure();
+  FailureOr<Value> result = node.create<moc::SelectOp>(*below, *raised, *upper);
+  if (failed(result) || compute == element)
+    return node.setResult(result);
+  return node.setResult(node.create<moc::CastOp>(type, *result));
+}
+
 LogicalResult importMish(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -303,6 +372,9 @@ void registerElementwiseImporters(OpImporterTable &table) {
   table["HardSigmoid"] = importHardSigmoid;
   table["HardSwish"] = importHardSwish;
   table["Mish"] = importMish;
+  table["Swish"] = importSwish;
+  table["SwiGLU"] = importSwiGLU;
+  table["Shrink"] = importShrink;
   table["Gelu"] = importGelu;
 
   table["Add"] = importBinary<moc::AddOp>;

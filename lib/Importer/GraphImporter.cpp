@@ -20,6 +20,13 @@ bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
 }
 
+/// The key of a node's op in the importer table: its type, prefixed with its
+/// domain outside the default one ("ai.onnx.ml.Binarizer").
+std::string opKey(const onnx::NodeProto &node) {
+  return isDefaultDomain(node.domain()) ? node.op_type()
+                                        : node.domain() + "." + node.op_type();
+}
+
 class GraphImporter : public SubgraphImporter {
 public:
   GraphImporter(OnnxModel &model, MLIRContext &context,
@@ -60,6 +67,11 @@ LogicalResult GraphImporter::checkOpset() {
   for (const onnx::OperatorSetIdProto &entry : model.proto.opset_import())
     if (isDefaultDomain(entry.domain()))
       opset = entry.version();
+  bool usesDefaultDomain = llvm::any_of(graph.node(), [](const auto &node) {
+    return isDefaultDomain(node.domain());
+  });
+  if (!usesDefaultDomain && opset == 0)
+    return success();
   if (opset < kMinOpset || opset > kMaxOpset)
     return emitError(UnknownLoc::get(&context))
            << "model imports ONNX opset " << opset << "; mocc supports opsets "
@@ -72,10 +84,8 @@ void collectUnsupported(const onnx::GraphProto &graph,
                         SmallVectorImpl<std::string> &unsupported) {
   const OpImporterTable &importers = getOpImporters();
   for (auto [index, node] : llvm::enumerate(graph.node())) {
-    if (!isDefaultDomain(node.domain()) || !importers.count(node.op_type())) {
-      std::string type = isDefaultDomain(node.domain())
-                             ? node.op_type()
-                             : node.domain() + "." + node.op_type();
+    if (!importers.count(opKey(node))) {
+      std::string type = opKey(node);
       std::string name = node.name().empty() ? llvm::formatv("#{0}", index).str()
                                              : "'" + node.name() + "'";
       unsupported.push_back(llvm::formatv("{0} ({1})", name, type));
@@ -231,7 +241,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   }
   NodeContext node_context(model, node, opset, std::move(operands), builder,
                            loc, *this);
-  if (failed(getOpImporters().lookup(node.op_type())(node_context)))
+  if (failed(getOpImporters().lookup(opKey(node))(node_context)))
     return failure();
   ArrayRef<Value> results = node_context.results();
   for (auto [i, name] : llvm::enumerate(node.output())) {

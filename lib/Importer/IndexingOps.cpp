@@ -2,10 +2,13 @@
 //
 // GatherElements, ScatterElements (and the deprecated Scatter it replaced),
 // ScatterND and CumSum, each one moc op (the importer resolves axes and the
-// reduction names of the opset), and TensorScatter as a ScatterElements.
+// reduction names of the opset), TensorScatter as a ScatterElements, CumProd
+// as a log-step scan of multiplications and OneHot as a comparison with the
+// positions along the new axis.
 //
 //===----------------------------------------------------------------------===//
 #include "NodeContext.h"
+#include "OpChain.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -128,25 +131,118 @@ LogicalResult importTensorScatter(NodeContext &node) {
       *cache, *full, *update, *axis, moc::ScatterReduction::none));
 }
 
-/// CumSum: the axis is an input (a 0-d or one-element tensor) that must be a
-/// compile-time constant.
-LogicalResult importCumSum(NodeContext &node) {
-  FailureOr<Value> input = node.requiredInput(0);
-  if (failed(input))
-    return failure();
+/// The axis input of CumSum and CumProd: a 0-d or one-element tensor that
+/// must be a compile-time constant.
+FailureOr<int64_t> scanAxis(NodeContext &node) {
   FailureOr<SmallVector<int64_t>> axisValues = node.constantInts(1);
   if (failed(axisValues))
     return failure();
   if (axisValues->size() != 1)
     return node.emitError()
            << "expects a single axis, got " << axisValues->size() << " values";
-  FailureOr<int64_t> axis =
-      node.normalizeAxis(axisValues->front(), node.inputType(0).getRank());
+  return node.normalizeAxis(axisValues->front(), node.inputType(0).getRank());
+}
+
+LogicalResult importCumSum(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<int64_t> axis = scanAxis(node);
   if (failed(axis))
     return failure();
   return node.setResult(node.create<moc::CumSumOp>(
       *input, *axis, bool(node.intAttr("exclusive", 0)),
       bool(node.intAttr("reverse", 0))));
+}
+
+/// `value` moved `distance` places along `axis` (towards the end, or the
+/// start when `reverse`), the vacated places filled with `fill`.
+Value shiftAlong(OpChain &ops, Value value, int64_t axis, int64_t distance,
+                 bool reverse, Value fill) {
+  if (!value)
+    return {};
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t size = type.getDimSize(axis);
+  Value kept = reverse ? ops.slice(value, axis, distance, size)
+                       : ops.slice(value, axis, 0, size - distance);
+  SmallVector<int64_t> pads(2 * type.getRank(), 0);
+  pads[reverse ? type.getRank() + axis : axis] = distance;
+  return ops.create<moc::PadOp>(kept, fill, pads, moc::PadMode::constant);
+}
+
+/// CumProd: a Hillis-Steele scan, y *= y shifted by 1, 2, 4, ... (log2 of
+/// the axis length steps of exact multiplications, so zeros and negative
+/// values need no special case); exclusive first shifts the input by one.
+LogicalResult importCumProd(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  FailureOr<int64_t> axis = scanAxis(node);
+  if (failed(axis))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (type.isDynamicDim(*axis))
+    return node.emitError() << "needs a static size along the axis";
+  int64_t size = type.getDimSize(*axis);
+  bool exclusive = node.intAttr("exclusive", 0), reverse = node.intAttr("reverse", 0);
+  if (size == 0)
+    return node.setResults({*input});
+  if (exclusive && size == 1)
+    return node.setResults({node.splat(type, 1.0)});
+  Value one = node.scalar(type.getElementType(), 1.0);
+  OpChain ops(node);
+  Value result = *input;
+  if (exclusive)
+    result = shiftAlong(ops, result, *axis, 1, reverse, one);
+  for (int64_t distance = 1; distance < size; distance *= 2)
+    result = ops.create<moc::MulOp>(
+        result, shiftAlong(ops, result, *axis, distance, reverse, one));
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({result});
+}
+
+/// OneHot: values[1] where the (wrapped) index equals the position along the
+/// new axis, values[0] elsewhere; indices outside [-depth, depth) match
+/// nothing. The depth must be a compile-time constant.
+LogicalResult importOneHot(NodeContext &node) {
+  FailureOr<Value> indices = node.requiredInput(0), values = node.requiredInput(2);
+  if (failed(indices) || failed(values))
+    return failure();
+  FailureOr<SmallVector<double>> depths = node.constantFloats(1);
+  if (failed(depths))
+    return failure();
+  if (depths->size() != 1 || !(depths->front() >= 1 && depths->front() < 0x1p31))
+    return node.emitError() << "expects one depth in [1, 2^31)";
+  auto depth = int64_t(depths->front());
+  RankedTensorType indicesType = node.inputType(0), valuesType = node.inputType(2);
+  if (!indicesType.hasStaticShape())
+    return node.emitError() << "needs static indices";
+  if (!valuesType.hasStaticShape() || valuesType.getNumElements() != 2)
+    return node.emitError() << "expects values of two elements [off, on]";
+  int64_t rank = indicesType.getRank();
+  FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank + 1);
+  if (failed(axis))
+    return failure();
+  Type i64 = node.builder.getI64Type();
+  SmallVector<int64_t> indexShape(indicesType.getShape()), positionShape(rank + 1, 1);
+  indexShape.insert(indexShape.begin() + *axis, 1);
+  positionShape[*axis] = depth;
+  OpChain ops(node);
+  Value index = ops.reshape(ops.castTo(*indices, i64), indexShape);
+  Value wrapped = ops.create<moc::SelectOp>(
+      ops.create<moc::LessOp>(index, node.scalar(i64, 0.0)),
+      ops.create<moc::AddOp>(index, node.scalar(i64, double(depth))), index);
+  Value hit = ops.create<moc::EqualOp>(
+      wrapped, node.int64Constant(llvm::to_vector(llvm::seq<int64_t>(0, depth)),
+                                  positionShape));
+  Value pair = ops.reshape(*values, {2});
+  Value off = ops.reshape(ops.slice(pair, 0, 0, 1), {});
+  Value on = ops.reshape(ops.slice(pair, 0, 1, 2), {});
+  Value result = ops.create<moc::SelectOp>(hit, on, off);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({result});
 }
 
 } // namespace
@@ -159,6 +255,8 @@ void registerIndexingImporters(OpImporterTable &table) {
   table["ScatterND"] = importScatterND;
   table["TensorScatter"] = importTensorScatter;
   table["CumSum"] = importCumSum;
+  table["CumProd"] = importCumProd;
+  table["OneHot"] = importOneHot;
 }
 
 } // namespace mocc

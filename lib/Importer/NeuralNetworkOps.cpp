@@ -1,5 +1,6 @@
 //===- NeuralNetworkOps.cpp - Importers of ONNX NN ops --------------------===//
 #include "NodeContext.h"
+#include "OpChain.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -204,9 +205,40 @@ LogicalResult importGlobalPool(NodeContext &node) {
   return node.setResult(node.create<ReduceOp>(*input, axes, true));
 }
 
+/// Training-mode BatchNormalization normalizes by the batch's statistics
+/// (over every dimension but the channels) and also returns the running
+/// statistics updated with them: running * momentum + batch * (1 - momentum).
+LogicalResult importTrainingBatchNorm(NodeContext &node,
+                                      ArrayRef<Value> operands) {
+  Value input = operands[0];
+  auto type = cast<RankedTensorType>(input.getType());
+  Type element = type.getElementType();
+  SmallVector<int64_t> axes{0}, channelShape(type.getRank(), 1);
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    axes.push_back(d);
+  channelShape[1] = type.getDimSize(1);
+  OpChain ops(node);
+  Value mean = ops.create<moc::ReduceMeanOp>(input, axes, false);
+  Value centered = ops.create<moc::SubOp>(input, ops.reshape(mean, channelShape));
+  Value variance = ops.create<moc::ReduceMeanOp>(
+      ops.create<moc::MulOp>(centered, centered), axes, false);
+  Value output = ops.create<moc::BatchNormOp>(
+      input, operands[1], operands[2], mean, variance,
+      node.builder.getF32FloatAttr(node.floatAttr("epsilon", 1e-5f)));
+  double momentum = node.floatAttr("momentum", 0.9f);
+  auto update = [&](Value running, Value batch) {
+    return ops.create<moc::AddOp>(
+        ops.create<moc::MulOp>(running, node.scalar(element, momentum)),
+        ops.create<moc::MulOp>(batch, node.scalar(element, 1.0 - momentum)));
+  };
+  Value runningMean = update(operands[3], mean);
+  Value runningVariance = update(operands[4], variance);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({output, runningMean, runningVariance});
+}
+
 LogicalResult importBatchNorm(NodeContext &node) {
-  if (node.intAttr("training_mode", 0))
-    return node.emitError() << "training mode is not supported";
   SmallVector<Value> operands;
   for (size_t i = 0; i < 5; ++i) {
     FailureOr<Value> operand = node.requiredInput(i);
@@ -214,6 +246,8 @@ LogicalResult importBatchNorm(NodeContext &node) {
       return failure();
     operands.push_back(*operand);
   }
+  if (node.intAttr("training_mode", 0))
+    return importTrainingBatchNorm(node, operands);
   return node.setResult(node.create<moc::BatchNormOp>(
       operands[0], operands[1], operands[2], operands[3], operands[4],
       node.builder.getF32FloatAttr(node.floatAttr("epsilon", 1e-5f))));
@@ -357,6 +391,137 @@ LogicalResult importRMSNorm(NodeContext &node) {
   return node.setResult(node.create<moc::MulOp>(*normalized, *scale));
 }
 
+/// MeanVarianceNormalization: (x - mean) / (sqrt(variance) + 1e-9) over
+/// `axes` (default 0, 2, 3), as ONNX's function defines it.
+LogicalResult importMeanVarianceNorm(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = node.inputType(0).getRank();
+  SmallVector<int64_t> axes{0, 2, 3};
+  if (node.hasAttribute("axes"))
+    axes = node.intsAttr("axes");
+  for (int64_t &axis : axes) {
+    FailureOr<int64_t> normalized = node.normalizeAxis(axis, rank, "axes");
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return node.emitError() << "expects distinct axes";
+  Type element = node.inputType(0).getElementType();
+  OpChain ops(node);
+  Value mean = ops.create<moc::ReduceMeanOp>(*input, axes, true);
+  Value centered = ops.create<moc::SubOp>(*input, mean);
+  Value variance = ops.create<moc::ReduceMeanOp>(
+      ops.create<moc::MulOp>(centered, centered), axes, true);
+  Value deviation = ops.create<moc::AddOp>(ops.create<moc::SqrtOp>(variance),
+                                           node.scalar(element, 1e-9));
+  Value result = ops.create<moc::DivOp>(centered, deviation);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({result});
+}
+
+/// GroupNormalization: normalization over each group of channels and the
+/// spatial dimensions. Opset 18 scales and shifts per group, opset 21 per
+/// channel, with the statistics computed in `stash_type` (default float).
+LogicalResult importGroupNorm(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0), scale = node.requiredInput(1),
+                   bias = node.requiredInput(2);
+  if (failed(input) || failed(scale) || failed(bias))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (type.getRank() < 2 || !type.hasStaticShape())
+    return node.emitError() << "expects an input of static shape and rank 2 or more";
+  int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
+  int64_t groups = node.intAttr("num_groups", 0);
+  if (groups <= 0 || channels % groups)
+    return node.emitError() << "expects num_groups dividing the " << channels
+                            << " channels, got " << groups;
+  bool perChannel = node.opset >= 21;
+  int64_t parameters = perChannel ? channels : groups;
+  for (size_t i : {1, 2})
+    if (!node.inputType(i).hasStaticShape() ||
+        node.inputType(i).getNumElements() != parameters)
+      return node.emitError() << "expects scale and bias of " << parameters
+                              << " elements (one per "
+                              << (perChannel ? "channel" : "group") << ")";
+  Type element = type.getElementType(), stash = element;
+  if (perChannel) {
+    int64_t stashType = node.intAttr("stash_type", 1);
+    stash = importElementType(int32_t(stashType), node.context());
+    if (!stash || !isa<FloatType>(stash))
+      return node.emitError() << "unsupported stash_type " << stashType;
+  }
+  OpChain ops(node);
+  int64_t groupSize = type.getNumElements() / std::max<int64_t>(batch, 1) /
+                      groups;
+  Value grouped =
+      ops.castTo(ops.reshape(*input, {batch, groups, groupSize}), stash);
+  if (failed(ops.status()))
+    return failure();
+  FailureOr<Normalized> parts = normalizeOver(
+      node, grouped, ArrayRef<int64_t>{2}, node.floatAttr("epsilon", 1e-5f));
+  if (failed(parts))
+    return failure();
+  Value normalized = ops.castTo(parts->normalized, element);
+  SmallVector<int64_t> parameterShape{groups, 1};
+  if (perChannel) {
+    normalized = ops.reshape(normalized, type.getShape());
+    parameterShape.assign(type.getRank() - 1, 1);
+    parameterShape.front() = channels;
+  }
+  Value shapedScale = ops.reshape(*scale, parameterShape);
+  Value shapedBias = ops.reshape(*bias, parameterShape);
+  if (failed(ops.status()))
+    return failure();
+  FailureOr<Value> result =
+      scaleAndShift(node, normalized, shapedScale, shapedBias);
+  if (failed(result))
+    return failure();
+  return node.setResult(node.reshape(*result, type.getShape()));
+}
+
+/// LRN: x / (bias + alpha / size * the sum of x^2 over `size` neighbouring
+/// channels)^beta. The windowed sum over channels is an average pool of x^2
+/// viewed as (N, 1, C, rest) that counts the zero padding, times the size.
+LogicalResult importLRN(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (type.getRank() < 2 || !type.hasStaticShape())
+    return node.emitError() << "expects an input of static shape and rank 2 or more";
+  int64_t size = node.intAttr("size", 0);
+  if (size <= 0)
+    return node.emitError() << "expects a positive size, got " << size;
+  int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
+  int64_t rest =
+      batch * channels != 0 ? type.getNumElements() / (batch * channels) : 0;
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  SmallVector<int64_t> kernel{size, 1}, ones{1, 1}, pads{before, 0, after, 0};
+  Type element = type.getElementType();
+  OpChain ops(node);
+  Value squares = ops.reshape(ops.create<moc::MulOp>(*input, *input),
+                              {batch, 1, channels, rest});
+  Value average = ops.create<moc::AveragePoolOp>(
+      squares, kernel, ones, ones, pads, /*ceil_mode=*/false,
+      /*count_include_pad=*/true);
+  Value base = ops.create<moc::AddOp>(
+      ops.create<moc::MulOp>(average,
+                             node.scalar(element, node.floatAttr("alpha", 1e-4f))),
+      node.scalar(element, node.floatAttr("bias", 1.0f)));
+  Value denominator = ops.create<moc::PowOp>(
+      base, node.scalar(element, node.floatAttr("beta", 0.75f)));
+  Value result =
+      ops.create<moc::DivOp>(*input, ops.reshape(denominator, type.getShape()));
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({result});
+}
+
 /// The p-norm parts: |x|^p (x*x for p = 2, |x| for p = 1).
 FailureOr<Value> powerOfMagnitude(NodeContext &node, Value input, int64_t p) {
   if (p == 2)
@@ -400,7 +565,13 @@ LogicalResult importLpNorm(NodeContext &node) {
   FailureOr<Value> norm = root(node, *sum, p);
   if (failed(norm))
     return failure();
-  return node.setResult(node.create<moc::DivOp>(*input, *norm));
+  // A zero vector stays zero (ONNX's reference), not 0 / 0.
+  Value zero = node.scalar(getElementTypeOrSelf(norm->getType()), 0.0);
+  FailureOr<Value> isZero = node.create<moc::EqualOp>(*norm, zero);
+  FailureOr<Value> quotient = node.create<moc::DivOp>(*input, *norm);
+  if (failed(isZero) || failed(quotient))
+    return failure();
+  return node.setResult(node.create<moc::SelectOp>(*isZero, zero, *quotient));
 }
 
 /// LpPool: (sum over each window of |x|^p)^(1/p). The window sum is an
@@ -570,6 +741,9 @@ void registerNeuralNetworkImporters(OpImporterTable &table) {
   table["InstanceNormalization"] = importInstanceNorm;
   table["LayerNormalization"] = importLayerNorm;
   table["RMSNormalization"] = importRMSNorm;
+  table["MeanVarianceNormalization"] = importMeanVarianceNorm;
+  table["GroupNormalization"] = importGroupNorm;
+  table["LRN"] = importLRN;
   table["LpNormalization"] = importLpNorm;
   table["LpPool"] = importLpPool;
   table["Softmax"] = importSoftmaxLike<createAlongAxis<moc::SoftmaxOp>>;

@@ -1,9 +1,15 @@
 //===- NodeContext.cpp - What an op importer sees of one ONNX node --------===//
 #include "NodeContext.h"
 
+#include "mocc/Importer/OnnxImporter.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -15,15 +21,53 @@ FailureOr<Value> NodeContext::requiredInput(size_t i) {
   return emitError() << "expects input " << i << " to be present";
 }
 
+/// The names of the graph inputs that `value` is computed from, sorted.
+static SmallVector<std::string> graphInputsBehind(Value value) {
+  SmallVector<std::string> names;
+  SmallVector<Value> worklist{value};
+  DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value next = worklist.pop_back_val();
+    if (!seen.insert(next).second)
+      continue;
+    if (auto argument = dyn_cast<BlockArgument>(next)) {
+      auto function =
+          dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp());
+      if (function)
+        if (auto name = function.getArgAttrOfType<StringAttr>(
+                argument.getArgNumber(), kTensorNameAttr))
+          names.push_back(name.str());
+      continue;
+    }
+    Operation *op = next.getDefiningOp();
+    if (!op->hasTrait<OpTrait::ConstantLike>())
+      llvm::append_range(worklist, op->getOperands());
+  }
+  llvm::sort(names);
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 FailureOr<ElementsAttr> NodeContext::constantInput(size_t i) {
   FailureOr<Value> value = requiredInput(i);
   if (failed(value))
     return failure();
   ElementsAttr attr;
-  if (!matchPattern(*value, m_Constant(&attr)))
-    return emitError() << "input " << i << " ('" << node.input(i)
-                       << "') must be a compile-time constant";
-  return attr;
+  if (matchPattern(*value, m_Constant(&attr)))
+    return attr;
+  InFlightDiagnostic error = emitError()
+                             << "input " << i << " ('" << node.input(i)
+                             << "') must be a compile-time constant";
+  // Name the graph inputs it depends on: binding them (--bind-input) makes it
+  // one.
+  if (!isa<BlockArgument>(*value)) {
+    SmallVector<std::string> inputs = graphInputsBehind(*value);
+    if (!inputs.empty())
+      error << "; it is computed from graph input"
+            << (inputs.size() == 1 ? " '" : "s '")
+            << llvm::join(inputs, "', '") << "'";
+  }
+  return error;
 }
 
 /// Reads every element of a constant as an int64 or double (`Out`).
@@ -156,8 +200,14 @@ Value NodeContext::splat(RankedTensorType type, double value) {
                       APFloat::rmNearestTiesToEven, &lost);
     scalarAttr = FloatAttr::get(floatType, converted);
   } else {
+    // A value from a float attribute may not fit: it saturates (NaN is 0)
+    // rather than being an undefined conversion.
+    int64_t integer = std::isnan(value) ? 0
+                      : value >= 0x1p63 ? INT64_MAX
+                      : value < -0x1p63 ? INT64_MIN
+                                        : int64_t(value);
     scalarAttr = IntegerAttr::get(element, APInt(element.getIntOrFloatBitWidth(),
-                                                 uint64_t(int64_t(value)),
+                                                 uint64_t(integer),
                                                  /*isSigned=*/true));
   }
   return builder.create<moc::ConstantOp>(
@@ -180,7 +230,8 @@ FailureOr<Value> NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
                                               llvm::StringRef what) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+  // A scalar has no axis: callers index the shape with the result.
+  if (axis < -rank || axis >= rank)
     return emitError() << "expects " << what << " in [" << -rank << ", "
                        << rank << "), got " << axis;
   return axis < 0 ? axis + rank : axis;
@@ -196,16 +247,19 @@ const OpImporterTable &getOpImporters() {
     OpImporterTable t;
     registerAttentionImporters(t);
     registerControlFlowImporters(t);
+    registerEinsumImporters(t);
     registerElementwiseImporters(t);
     registerFourierImporters(t);
     registerIndexedGatherImporters(t);
     registerIndexingImporters(t);
     registerLossImporters(t);
+    registerMachineLearningImporters(t);
     registerNeuralNetworkImporters(t);
     registerQuantizationImporters(t);
     registerRecurrentImporters(t);
     registerReductionImporters(t);
     registerResizeImporters(t);
+    registerSignalImporters(t);
     registerTensorImporters(t);
     registerTopKImporters(t);
     return t;

@@ -137,21 +137,25 @@ mlir::FailureOr<mlir::Value> createConv(NodeContext &node, mlir::Value input,
 /// Imports one node; returns failure after emitting an error.
 using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 
-/// Op type -> importer, for the default ONNX domain.
+/// Op key -> importer: the op type in the default ONNX domain, and
+/// "<domain>.<type>" in others (ai.onnx.ml).
 using OpImporterTable = llvm::StringMap<OpImporter>;
 
 void registerAttentionImporters(OpImporterTable &table);
 void registerControlFlowImporters(OpImporterTable &table);
+void registerEinsumImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
 void registerFourierImporters(OpImporterTable &table);
 void registerIndexedGatherImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
+void registerMachineLearningImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
 void registerQuantizationImporters(OpImporterTable &table);
 void registerRecurrentImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
 void registerResizeImporters(OpImporterTable &table);
+void registerSignalImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 void registerTopKImporters(OpImporterTable &table);
 

@@ -600,6 +600,57 @@ LogicalResult importEyeLike(NodeContext &node) {
   return node.setResult(node.create<moc::CastOp>(type->clone(element), mask));
 }
 
+/// CenterCropPad: along each listed axis, a centred slice where the target
+/// size is smaller and a centred zero padding where it is larger (an odd
+/// difference leaves the extra element at the end). The target sizes must be
+/// a compile-time constant.
+LogicalResult importCenterCropPad(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  FailureOr<RankedTensorType> type = staticInputType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  FailureOr<SmallVector<int64_t>> sizes = node.constantInts(1);
+  if (failed(sizes))
+    return failure();
+  int64_t rank = type->getRank();
+  SmallVector<int64_t> axes = node.intsAttr("axes");
+  if (!node.hasAttribute("axes"))
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  if (sizes->size() != axes.size())
+    return node.emitError() << "expects " << axes.size()
+                            << " target sizes (one per axis), got "
+                            << sizes->size();
+  SmallVector<int64_t> starts(rank, 0), ends(type->getShape()), steps(rank, 1),
+      pads(2 * rank, 0);
+  bool crop = false, pad = false;
+  for (auto [axis, target] : llvm::zip_equal(axes, *sizes)) {
+    FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
+    if (failed(d))
+      return failure();
+    if (target < 0)
+      return node.emitError() << "expects non-negative target sizes, got "
+                              << target;
+    int64_t size = type->getDimSize(*d);
+    if (target < size) {
+      starts[*d] = (size - target) / 2;
+      ends[*d] = starts[*d] + target;
+      crop = true;
+    } else if (target > size) {
+      pads[*d] = (target - size) / 2;
+      pads[*d + rank] = target - size - pads[*d];
+      pad = true;
+    }
+  }
+  FailureOr<Value> result = *input;
+  if (crop)
+    result = node.create<moc::SliceOp>(*result, starts, ends, steps);
+  if (succeeded(result) && pad)
+    result = node.create<moc::PadOp>(*result,
+                                     node.scalar(type->getElementType(), 0.0),
+                                     pads, moc::PadMode::constant);
+  return node.setResult(result);
+}
+
 } // namespace
 
 void registerTensorImporters(OpImporterTable &table) {
@@ -613,6 +664,7 @@ void registerTensorImporters(OpImporterTable &table) {
   table["Split"] = importSplit;
   table["Gather"] = importGather;
   table["Pad"] = importPad;
+  table["CenterCropPad"] = importCenterCropPad;
   table["Expand"] = importExpand;
   table["Tile"] = importTile;
   table["DepthToSpace"] = [](NodeContext &n) { return importDepthSpace(n, true); };
