@@ -250,6 +250,7 @@ const OpImporterTable &getOpImporters() {
     registerEinsumImporters(t);
     registerElementwiseImporters(t);
     registerFourierImporters(t);
+    registerGridSampleImporters(t);
     registerIndexedGatherImporters(t);
     registerIndexingImporters(t);
     registerLossImporters(t);

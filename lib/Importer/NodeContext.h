@@ -146,6 +146,7 @@ void registerControlFlowImporters(OpImporterTable &table);
 void registerEinsumImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
 void registerFourierImporters(OpImporterTable &table);
+void registerGridSampleImporters(OpImporterTable &table);
 void registerIndexedGatherImporters(OpImporterTable &table);
 void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
