@@ -219,3 +219,34 @@ func.func @sqrt_of_constant() -> tensor<2xf32> {
   %0 = moc.sqrt %c : (tensor<2xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// Shape arithmetic in expanded functions (LayerNormalization, Attention,
+// Range) rounds, negates, compares and combines constants: it all folds.
+// CHECK-LABEL: func.func @shape_arithmetic
+// CHECK-DAG: moc.constant dense<[2.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: moc.constant dense<[1.000000e+00, -2.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: moc.constant dense<[1, -2]> : tensor<2xi64>
+// CHECK-DAG: moc.constant dense<2> : tensor<2xi64>
+// CHECK-DAG: moc.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-NOT: moc.ceil
+// CHECK-NOT: moc.floor
+// CHECK-NOT: moc.neg
+// CHECK-NOT: moc.mod
+// CHECK-NOT: moc.and
+func.func @shape_arithmetic() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi1>) {
+  %f = moc.constant dense<[1.5, -1.5]> : tensor<2xf32>
+  %i = moc.constant dense<[-1, 2]> : tensor<2xi64>
+  %three = moc.constant dense<3> : tensor<i64>
+  %up = moc.ceil %f : (tensor<2xf32>) -> tensor<2xf32>
+  %down = moc.floor %f : (tensor<2xf32>) -> tensor<2xf32>
+  %neg = moc.neg %i : (tensor<2xi64>) -> tensor<2xi64>
+  // Mod takes the divisor's sign: -1 mod 3 = 2.
+  %mod = moc.mod %i, %three : (tensor<2xi64>, tensor<i64>) -> tensor<2xi64>
+  %le = moc.less_equal %i, %three : (tensor<2xi64>, tensor<i64>) -> tensor<2xi1>
+  %ne = moc.not %le : (tensor<2xi1>) -> tensor<2xi1>
+  %gt = moc.greater %neg, %i : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi1>
+  %and = moc.and %le, %gt : (tensor<2xi1>, tensor<2xi1>) -> tensor<2xi1>
+  return %up, %down, %neg, %mod, %and : tensor<2xf32>, tensor<2xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi1>
+}

@@ -223,6 +223,25 @@ OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
       [](APFloat a) { return abs(a); });
 }
 
+/// Rounds a float constant to an integral value in `mode`.
+static Attribute foldRounding(Attribute input, RankedTensorType type,
+                              APFloat::roundingMode mode) {
+  return foldUnary(
+      input, type, [](APInt a) { return a; },
+      [&](APFloat a) {
+        a.roundToIntegral(mode);
+        return a;
+      });
+}
+
+OpFoldResult FloorOp::fold(FoldAdaptor adaptor) {
+  return foldRounding(adaptor.getInput(), getType(), APFloat::rmTowardNegative);
+}
+
+OpFoldResult CeilOp::fold(FoldAdaptor adaptor) {
+  return foldRounding(adaptor.getInput(), getType(), APFloat::rmTowardPositive);
+}
+
 OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
   return foldUnary(
       adaptor.getInput(), getType(), [](APInt a) { return ~a; },

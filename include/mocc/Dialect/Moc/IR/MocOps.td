@@ -74,8 +74,12 @@ def Moc_ErfOp : Moc_UnaryOp<"erf", "the error function", Moc_FloatTensor>;
 def Moc_SigmoidOp : Moc_UnaryOp<"sigmoid", "1 / (1 + e^-x)", Moc_FloatTensor>;
 def Moc_SoftplusOp : Moc_UnaryOp<"softplus", "log(1 + e^x)", Moc_FloatTensor>;
 def Moc_SoftsignOp : Moc_UnaryOp<"softsign", "x / (1 + |x|)", Moc_FloatTensor>;
-def Moc_FloorOp : Moc_UnaryOp<"floor", "rounding down", Moc_FloatTensor>;
-def Moc_CeilOp : Moc_UnaryOp<"ceil", "rounding up", Moc_FloatTensor>;
+def Moc_FloorOp : Moc_UnaryOp<"floor", "rounding down", Moc_FloatTensor> {
+  let hasFolder = 1;
+}
+def Moc_CeilOp : Moc_UnaryOp<"ceil", "rounding up", Moc_FloatTensor> {
+  let hasFolder = 1;
+}
 def Moc_RoundOp : Moc_UnaryOp<"round", "rounding half to even", Moc_FloatTensor>;
 def Moc_NotOp : Moc_UnaryOp<"not", "logical not", RankedTensorOf<[I1]>> {
   let hasFolder = 1;
