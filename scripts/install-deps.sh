@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   # Build.
   cmake ninja-build ccache g++ pkg-config python3 python3-venv
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools clang-19 lld-19 liblld-19-dev
+  libclang-rt-19-dev  # libFuzzer and the sanitizers, for the importer fuzzer
   libzstd-dev zlib1g-dev libedit-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
   # AArch64 cross runtime and emulation.

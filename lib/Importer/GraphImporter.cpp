@@ -6,6 +6,9 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <onnx/defs/schema.h>
 
 using namespace mlir;
 
@@ -15,6 +18,8 @@ namespace {
 // 28 is the newest opset of the pinned onnx release (1.23.2), whose node
 // tests check the per-op handling of the versions after 23.
 constexpr int64_t kMinOpset = 1, kMaxOpset = 28;
+// libonnx's checker knows opsets up to 17 only.
+constexpr int64_t kNewestCheckedOpset = 17;
 
 bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
@@ -48,6 +53,7 @@ private:
   FailureOr<RankedTensorType> importInputType(const onnx::ValueInfoProto &info);
   LogicalResult bindInputs();
   FailureOr<Value> lookup(const std::string &name, Location user);
+  LogicalResult checkRequiredInputs(const onnx::NodeProto &node, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   Location nodeLocation(const onnx::NodeProto &node, size_t index);
 
@@ -114,7 +120,6 @@ LogicalResult GraphImporter::checkSupported() {
 /// The checker runs once the ops are known to be supported, so that an
 /// unsupported model gets the list of all its unsupported nodes.
 LogicalResult GraphImporter::checkModel() {
-  constexpr int64_t kNewestCheckedOpset = 17;
   if (opset > kNewestCheckedOpset)
     return success();
   std::string complaint = checkOnnxModel(model);
@@ -135,8 +140,11 @@ GraphImporter::importInputType(const onnx::ValueInfoProto &info) {
     return emitError(loc) << "has unsupported element type "
                           << onnxTypeName(tensor.elem_type());
   SmallVector<int64_t> shape;
-  for (const onnx::TensorShapeProto_Dimension &dim : tensor.shape().dim())
+  for (const onnx::TensorShapeProto_Dimension &dim : tensor.shape().dim()) {
+    if (dim.has_dim_value() && dim.dim_value() < 0)
+      return emitError(loc) << "has a negative dimension " << dim.dim_value();
     shape.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
+  }
   auto fixed = options.inputShapes.find(info.name());
   if (fixed != options.inputShapes.end()) {
     if (!tensor.has_shape())
@@ -156,6 +164,12 @@ GraphImporter::importInputType(const onnx::ValueInfoProto &info) {
   if (!tensor.has_shape())
     return emitError(loc) << "has no shape; give one with --input-shape "
                           << info.name() << "=DIMS";
+  // Shape arithmetic on it must not overflow.
+  int64_t count = 1;
+  for (int64_t size : shape)
+    if (!ShapedType::isDynamic(size) && size != 0 &&
+        llvm::MulOverflow(count, size, count))
+      return emitError(loc) << "has more than 2^63 elements";
   return RankedTensorType::get(shape, element);
 }
 
@@ -225,9 +239,31 @@ Location GraphImporter::nodeLocation(const onnx::NodeProto &node, size_t index) 
       &context, llvm::formatv("node {0} ({1})", name, node.op_type()).str()));
 }
 
+/// Op importers may rely on the inputs that the op requires being present.
+/// The checker ensures that up to opset 17; past it, the newest schema that
+/// libonnx knows (<= 17) still tells which inputs are required: ONNX has made
+/// inputs optional or added optional ones since, never made one required.
+LogicalResult GraphImporter::checkRequiredInputs(const onnx::NodeProto &node,
+                                                 Location loc) {
+  if (opset <= kNewestCheckedOpset)
+    return success();
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset));
+  if (!schema)
+    return success();
+  for (auto [i, formal] : llvm::enumerate(schema->inputs()))
+    if (formal.GetOption() == onnx::OpSchema::Single &&
+        (int(i) >= node.input_size() || node.input(int(i)).empty()))
+      return emitError(loc) << "expects input " << i << " ('"
+                            << formal.GetName() << "') to be present";
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         size_t index) {
   Location loc = nodeLocation(node, index);
+  if (failed(checkRequiredInputs(node, loc)))
+    return failure();
   SmallVector<Value> operands;
   for (const std::string &name : node.input()) {
     if (name.empty()) {

@@ -34,13 +34,41 @@ std::string checkOnnxModel(const OnnxModel &model) {
     for (const onnx::OperatorSetIdProto &opset : model.proto.opset_import())
       opsets[opset.domain()] = int(opset.version());
     context.set_opset_imports(opsets);
-    context.set_model_dir(model.directory);
+    context.set_model_dir(model.directory.value_or(""));
     onnx::checker::LexicalScopeContext lexicalScope;
     onnx::checker::check_graph(model.proto.graph(), context, lexicalScope);
   } catch (const std::exception &e) {
     return llvm::StringRef(e.what()).split('\n').first.str();
   }
   return "";
+}
+
+/// Parses a model's bytes, protobuf or ONNX text; `what` names the model in
+/// messages.
+static OnnxModelPtr parseModel(llvm::StringRef bytes, bool isText,
+                               llvm::StringRef what, std::string &error) {
+  if (bytes.size() > size_t(INT32_MAX)) {
+    error = llvm::formatv("{0} is over 2 GiB; store its weights as external "
+                          "data", what);
+    return nullptr;
+  }
+  OnnxModelPtr model(new OnnxModel);
+  if (isText) {
+    std::string text = bytes.str();
+    onnx::Common::Status status =
+        onnx::OnnxParser::Parse(model->proto, text.c_str());
+    if (!status.IsOK()) {
+      error = llvm::formatv("cannot parse {0}: {1}", what,
+                            llvm::StringRef(status.ErrorMessage())
+                                .split('\n').first);
+      return nullptr;
+    }
+  } else if (!parseMessage(bytes, model->proto) || !model->proto.has_graph()) {
+    error = llvm::formatv("{0} is not a valid ONNX model (truncated or not "
+                          "an ONNX protobuf)", what);
+    return nullptr;
+  }
+  return model;
 }
 
 OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error) {
@@ -51,31 +79,18 @@ OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error) {
                           file.getError().message());
     return nullptr;
   }
-  if ((*file)->getBufferSize() > size_t(INT32_MAX)) {
-    error = llvm::formatv("model '{0}' is over 2 GiB; store its weights as "
-                          "external data", path);
-    return nullptr;
-  }
-  OnnxModelPtr model(new OnnxModel);
   // The ONNX text format (.onnxtext) keeps test models readable.
-  if (path.ends_with(".onnxtext")) {
-    std::string text = (*file)->getBuffer().str();
-    onnx::Common::Status status =
-        onnx::OnnxParser::Parse(model->proto, text.c_str());
-    if (!status.IsOK()) {
-      error = llvm::formatv("cannot parse '{0}': {1}", path,
-                            llvm::StringRef(status.ErrorMessage())
-                                .split('\n').first);
-      return nullptr;
-    }
-  } else if (!parseMessage((*file)->getBuffer(), model->proto) ||
-             !model->proto.has_graph()) {
-    error = llvm::formatv("'{0}' is not a valid ONNX model (truncated or not "
-                          "an ONNX protobuf)", path);
-    return nullptr;
-  }
-  model->directory = llvm::sys::path::parent_path(path).str();
+  OnnxModelPtr model =
+      parseModel((*file)->getBuffer(), path.ends_with(".onnxtext"),
+                 llvm::formatv("'{0}'", path).str(), error);
+  if (model)
+    model->directory = llvm::sys::path::parent_path(path).str();
   return model;
+}
+
+OnnxModelPtr loadOnnxModelFromBuffer(llvm::StringRef bytes,
+                                     std::string &error) {
+  return parseModel(bytes, /*isText=*/false, "the model", error);
 }
 
 std::unique_ptr<onnx::TensorProto> readTensorFile(llvm::StringRef path,

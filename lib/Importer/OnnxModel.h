@@ -10,13 +10,16 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <optional>
+
 namespace mocc {
 
 class OnnxModel {
 public:
   onnx::ModelProto proto;
   /// Directory of the model file: external data paths are relative to it.
-  std::string directory;
+  /// None for a model loaded from memory, whose external data is an error.
+  std::optional<std::string> directory;
   /// External data files, mapped once and referenced by imported weights.
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> externalData;
   /// TensorProtos read for bound inputs; imported weights point into them.

@@ -84,7 +84,13 @@ readExternalData(const onnx::TensorProto &tensor, OnnxModel &model,
                           tensor.name());
     return std::nullopt;
   }
-  llvm::SmallString<256> path(model.directory);
+  if (!model.directory) {
+    error = llvm::formatv("tensor '{0}': external data cannot be read for a "
+                          "model loaded from memory",
+                          tensor.name());
+    return std::nullopt;
+  }
+  llvm::SmallString<256> path(*model.directory);
   llvm::sys::path::append(path, location);
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                           /*RequiresNullTerminator=*/false);
@@ -164,10 +170,20 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
     return nullptr;
   }
   auto type = RankedTensorType::get(shape, element);
-  int64_t count = type.getNumElements();
   unsigned elementBytes = element.isInteger(1)
                               ? 1
                               : llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  // Counted with overflow checks: the dimensions come from the file.
+  int64_t count = 1, byteCount = 0;
+  bool overflow = false;
+  for (int64_t d : shape)
+    overflow |= llvm::MulOverflow(count, d, count);
+  if (llvm::is_contained(shape, 0))
+    count = 0, overflow = false;
+  if (overflow || llvm::MulOverflow(count, int64_t(elementBytes), byteCount)) {
+    error = llvm::formatv("tensor '{0}' has too many elements", tensor.name());
+    return nullptr;
+  }
 
   std::vector<char> owned;
   llvm::StringRef bytes;
@@ -185,11 +201,10 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
     bytes = llvm::StringRef(owned.data(), owned.size());
     fromModelMemory = false;
   }
-  if (bytes.size() != size_t(count) * elementBytes) {
+  if (bytes.size() != uint64_t(byteCount)) {
     error = llvm::formatv("tensor '{0}' holds {1} bytes of data, expected {2} "
                           "for {3} elements",
-                          tensor.name(), bytes.size(), count * elementBytes,
-                          count);
+                          tensor.name(), bytes.size(), byteCount, count);
     return nullptr;
   }
 

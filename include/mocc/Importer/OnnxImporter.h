@@ -31,6 +31,11 @@ using OnnxModelPtr = std::unique_ptr<OnnxModel, OnnxModelDeleter>;
 /// Loads `path`; on failure returns null and sets `error` to one line.
 OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error);
 
+/// Loads a model from the protobuf bytes `bytes` (copied). A model loaded
+/// from memory has no directory: a tensor stored as external data fails to
+/// import. On failure returns null and sets `error` to one line.
+OnnxModelPtr loadOnnxModelFromBuffer(llvm::StringRef bytes, std::string &error);
+
 struct ImportOptions {
   /// Fixes the dynamic dimensions of inputs: name -> full shape.
   llvm::StringMap<std::vector<int64_t>> inputShapes;
