@@ -256,13 +256,6 @@ SmallVector<int64_t> sizesOf(const Labeled &operand, ArrayRef<Label> labels) {
   return sizes;
 }
 
-int64_t product(ArrayRef<int64_t> sizes) {
-  int64_t result = 1;
-  for (int64_t size : sizes)
-    result *= size;
-  return result;
-}
-
 /// The product of two operands, summed over the labels they share that
 /// `keep` rejects: a batched matmul (batch labels, then the labels of `a`
 /// only, then those of `b` only), or a broadcast multiplication when nothing
@@ -326,11 +319,11 @@ Labeled combine(OpChain &ops, Labeled a, Labeled b,
   llvm::append_range(aOrder, summed);
   llvm::append_range(bOrder, summed);
   llvm::append_range(bOrder, right);
-  int64_t contracted = product(sizesOf(a, summed));
-  aShape.push_back(product(leftSizes));
+  int64_t contracted = ShapedType::getNumElements(sizesOf(a, summed));
+  aShape.push_back(ShapedType::getNumElements(leftSizes));
   aShape.push_back(contracted);
   bShape.push_back(contracted);
-  bShape.push_back(product(rightSizes));
+  bShape.push_back(ShapedType::getNumElements(rightSizes));
   Value x = ops.reshape(transposeTo(ops, a, aOrder).value, aShape);
   Value y = ops.reshape(transposeTo(ops, b, bOrder).value, bShape);
   return {ops.reshape(ops.create<moc::MatMulOp>(x, y), resultShape), labels};

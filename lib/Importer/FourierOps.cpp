@@ -88,22 +88,6 @@ std::pair<Value, Value> transformLast(NodeContext &node, OpChain &ops, Value rea
   return {re, im};
 }
 
-SmallVector<int64_t> moveLast(int64_t axis, int64_t rank) {
-  SmallVector<int64_t> permutation;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != axis)
-      permutation.push_back(d);
-  permutation.push_back(axis);
-  return permutation;
-}
-
-SmallVector<int64_t> inversePermutation(ArrayRef<int64_t> permutation) {
-  SmallVector<int64_t> result(permutation.size());
-  for (auto [i, p] : llvm::enumerate(permutation))
-    result[p] = i;
-  return result;
-}
-
 /// Transforms `signal` (..., 1 or 2: real or complex) along `axis` (a
 /// dimension before the last); the result has the same layout, with one
 /// component for an irfft.
@@ -114,7 +98,7 @@ Value transformSignal(NodeContext &node, OpChain &ops, Value signal, int64_t axi
   Type f64 = node.builder.getF64Type();
   Value wide = ops.castTo(signal, f64);
   SmallVector<int64_t> dataShape(type.getShape().drop_back());
-  SmallVector<int64_t> toLast = moveLast(axis, rank - 1);
+  SmallVector<int64_t> toLast = permutationMovingLast(axis, rank - 1);
   auto component = [&](int64_t c) {
     return ops.transpose(ops.reshape(ops.slice(wide, rank - 1, c, c + 1), dataShape),
                          toLast);

@@ -26,13 +26,6 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-int64_t product(ArrayRef<int64_t> sizes) {
-  int64_t result = 1;
-  for (int64_t size : sizes)
-    result *= size;
-  return result;
-}
-
 enum class SampleMode { Linear, Nearest, Cubic };
 enum class PaddingMode { Zeros, Border, Reflection };
 
@@ -227,11 +220,12 @@ LogicalResult importGridSample(NodeContext &node) {
               std::pow(4.0, double(r)) >
           0x1p40)
     return node.emitError() << "samples too many elements";
-  int64_t points = product(outSizes);
+  int64_t points = ShapedType::getNumElements(outSizes);
   SmallVector<int64_t> resultShape{n, channels};
   llvm::append_range(resultShape, outSizes);
-  if (product(resultShape) == 0 || product(sizes) == 0) {
-    if (product(resultShape) != 0)
+  int64_t resultCount = ShapedType::getNumElements(resultShape);
+  if (resultCount == 0 || ShapedType::getNumElements(sizes) == 0) {
+    if (resultCount != 0)
       return node.emitError() << "samples an empty input";
     return node.setResults(
         {node.splat(RankedTensorType::get(resultShape, element), 0.0)});
@@ -268,7 +262,7 @@ LogicalResult importGridSample(NodeContext &node) {
   // Per dimension d, (N, 1..k..1, points) tensors with the k taps along
   // dimension 1 + d; they broadcast against each other to all combinations.
   Value position, weight, valid;
-  int64_t stride = product(sizes);
+  int64_t stride = ShapedType::getNumElements(sizes);
   for (int64_t d = 0; d < r; ++d) {
     stride /= sizes[d];
     Value normalized = ops.reshape(
@@ -309,7 +303,8 @@ LogicalResult importGridSample(NodeContext &node) {
     }
   }
   // Every tap reads through the flat position in its batch and channel.
-  Value flatInput = ops.reshape(*input, {n, channels, product(sizes)});
+  Value flatInput =
+      ops.reshape(*input, {n, channels, ShapedType::getNumElements(sizes)});
   Value indices = ops.create<moc::BroadcastOp>(
       RankedTensorType::get({n, channels, taps * points}, i64),
       ops.reshape(position, {n, 1, taps * points}));

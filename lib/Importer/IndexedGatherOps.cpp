@@ -16,13 +16,6 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-int64_t product(ArrayRef<int64_t> sizes) {
-  int64_t result = 1;
-  for (int64_t size : sizes)
-    result *= size;
-  return result;
-}
-
 /// Positions 0 .. size-1 along dimension `axis` of a rank-`rank` i64 tensor
 /// whose other dimensions are 1.
 Value positionsAlong(NodeContext &node, int64_t size, int64_t axis, int64_t rank) {
@@ -68,12 +61,13 @@ LogicalResult importGatherND(NodeContext &node) {
     component = ops.create<moc::SelectOp>(
         negative, ops.create<moc::AddOp>(component, node.scalar(i64, double(size))),
         component);
-    int64_t stride = product(dataShape.slice(batchDims + i + 1, k - i - 1));
+    int64_t stride =
+        ShapedType::getNumElements(dataShape.slice(batchDims + i + 1, k - i - 1));
     position = ops.create<moc::AddOp>(
         position, ops.create<moc::MulOp>(component, node.scalar(i64, double(stride))));
   }
   // Batches follow each other in the flattened data.
-  int64_t batchSize = product(dataShape.slice(batchDims, k));
+  int64_t batchSize = ShapedType::getNumElements(dataShape.slice(batchDims, k));
   int64_t batchStride = batchSize;
   for (int64_t d = batchDims - 1; d >= 0; --d) {
     Value batch = positionsAlong(node, dataShape[d], d, q - 1);
@@ -82,7 +76,8 @@ LogicalResult importGatherND(NodeContext &node) {
     batchStride *= dataShape[d];
   }
   ArrayRef<int64_t> sliceShape = dataShape.drop_front(batchDims + k);
-  SmallVector<int64_t> flatShape{product(dataShape.take_front(batchDims + k))};
+  SmallVector<int64_t> flatShape{
+      ShapedType::getNumElements(dataShape.take_front(batchDims + k))};
   llvm::append_range(flatShape, sliceShape);
   SmallVector<int64_t> resultShape(tupleShape);
   llvm::append_range(resultShape, sliceShape);

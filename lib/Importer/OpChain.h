@@ -68,6 +68,27 @@ private:
   bool broken = false;
 };
 
+/// The permutation that moves dimension `axis` of a rank-`rank` tensor last,
+/// keeping the others in order.
+inline llvm::SmallVector<int64_t> permutationMovingLast(int64_t axis,
+                                                        int64_t rank) {
+  llvm::SmallVector<int64_t> permutation;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      permutation.push_back(d);
+  permutation.push_back(axis);
+  return permutation;
+}
+
+/// The permutation that undoes `permutation`.
+inline llvm::SmallVector<int64_t>
+inversePermutation(llvm::ArrayRef<int64_t> permutation) {
+  llvm::SmallVector<int64_t> inverse(permutation.size());
+  for (auto [i, p] : llvm::enumerate(permutation))
+    inverse[p] = i;
+  return inverse;
+}
+
 } // namespace mocc
 
 #endif // MOCC_LIB_IMPORTER_OPCHAIN_H

@@ -17,23 +17,6 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-/// The permutation that moves dimension `axis` of a rank-`rank` tensor last.
-SmallVector<int64_t> axisLast(int64_t axis, int64_t rank) {
-  SmallVector<int64_t> permutation;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != axis)
-      permutation.push_back(d);
-  permutation.push_back(axis);
-  return permutation;
-}
-
-SmallVector<int64_t> inverse(ArrayRef<int64_t> permutation) {
-  SmallVector<int64_t> result(permutation.size());
-  for (auto [i, p] : llvm::enumerate(permutation))
-    result[p] = i;
-  return result;
-}
-
 /// `value` with a size-1 dimension inserted at `position`.
 Value expandAt(OpChain &ops, Value value, int64_t position) {
   if (!value)
@@ -70,7 +53,7 @@ LogicalResult importTopK(NodeContext &node) {
 
   Type i64 = node.builder.getI64Type();
   OpChain ops(node);
-  SmallVector<int64_t> toLast = axisLast(*axis, rank);
+  SmallVector<int64_t> toLast = permutationMovingLast(*axis, rank);
   Value x = ops.transpose(*input, toLast); // (..., n)
   // Element i against element j, in (..., i, j).
   Value xi = expandAt(ops, x, rank), xj = expandAt(ops, x, rank - 1);
@@ -101,7 +84,7 @@ LogicalResult importTopK(NodeContext &node) {
       ops.create<moc::SelectOp>(chosen, node.int64Constant(positions, {1, n}),
                                 node.scalar(i64, 0.0)),
       ArrayRef<int64_t>{rank}, false);
-  SmallVector<int64_t> back = inverse(toLast);
+  SmallVector<int64_t> back = inversePermutation(toLast);
   values = ops.transpose(values, back);
   indices = ops.transpose(indices, back);
   if (failed(ops.status()))
