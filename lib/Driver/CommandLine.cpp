@@ -88,11 +88,12 @@ int moccMain(int argc, char **argv) {
       "bind-input",
       cl::desc("Specialize the model on an input's value: NAME=TENSOR.pb"),
       cl::cat(category));
+  // cl::desc keeps a pointer: the text must outlive the option.
+  static const std::string disablePassHelp =
+      "Turn off one optimization pass (repeatable): " +
+      llvm::join(llvm::ArrayRef(kOptionalPasses), ", ");
   static cl::list<std::string> disabledPasses(
-      "disable-pass",
-      cl::desc("Turn off one optimization pass (repeatable): " +
-               llvm::join(llvm::ArrayRef(kOptionalPasses), ", ")),
-      cl::cat(category));
+      "disable-pass", cl::desc(disablePassHelp), cl::cat(category));
   static cl::opt<EmitKind> emit(
       "emit", cl::desc("What to write"), cl::init(EmitKind::SharedLibrary),
       cl::values(clEnumValN(EmitKind::Imported, "import",
