@@ -77,36 +77,24 @@ int32_t dtypeOf(Type type) {
   return MOCC_DTYPE_INVALID;
 }
 
-/// Reads the model's interface off the imported function and checks that the
-/// lowering can take it.
-bool captureSignature(func::FuncOp func, ModelSignature &signature,
-                      std::string &error) {
-  auto describe = [&](Type type, StringAttr name, bool isInput,
-                      SmallVectorImpl<TensorSignature> &out) {
+/// Reads the model's interface off the imported function: a dynamic
+/// dimension is -1, resolved from the inputs when the model runs.
+void captureSignature(func::FuncOp func, ModelSignature &signature) {
+  auto describe = [](Type type, StringAttr name) {
     auto tensor = cast<RankedTensorType>(type);
-    std::string tensorName = name ? name.str() : "";
-    if (!tensor.hasStaticShape()) {
-      error = llvm::formatv("{0} '{1}' has a dynamic shape {2}; fix its "
-                            "dimensions with --input-shape NAME=DIMS",
-                            isInput ? "input" : "output", tensorName,
-                            tensor)
-                  .str();
-      return false;
-    }
-    out.push_back({tensorName, dtypeOf(tensor.getElementType()),
-                   SmallVector<int64_t>(tensor.getShape())});
-    return true;
+    SmallVector<int64_t> dims =
+        llvm::map_to_vector(tensor.getShape(), [](int64_t size) {
+          return ShapedType::isDynamic(size) ? -1 : size;
+        });
+    return TensorSignature{name ? name.str() : "",
+                           dtypeOf(tensor.getElementType()), dims};
   };
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
-    if (!describe(type, func.getArgAttrOfType<StringAttr>(i, kTensorNameAttr),
-                  true, signature.inputs))
-      return false;
+    signature.inputs.push_back(
+        describe(type, func.getArgAttrOfType<StringAttr>(i, kTensorNameAttr)));
   for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
-    if (!describe(type,
-                  func.getResultAttrOfType<StringAttr>(i, kTensorNameAttr),
-                  false, signature.outputs))
-      return false;
-  return true;
+    signature.outputs.push_back(describe(
+        type, func.getResultAttrOfType<StringAttr>(i, kTensorNameAttr)));
 }
 
 bool writeMLIR(ModuleOp module, llvm::StringRef path, std::string &error) {
@@ -183,8 +171,7 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error,
 
   auto entry = module->lookupSymbol<func::FuncOp>(invocation.codegen.entryName);
   ModelSignature signature;
-  if (!captureSignature(entry, signature, error))
-    return false;
+  captureSignature(entry, signature);
   entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
 
   PassManager lowering(&context);

@@ -156,6 +156,10 @@ LogicalResult importAttention(NodeContext &node) {
     return node.emitError() << "needs static shapes for Q, K and V";
   if (node.input(4).operator bool() != node.input(5).operator bool())
     return node.emitError() << "expects past_key and past_value together";
+  if (Value mask = node.input(3))
+    if (auto maskType = cast<RankedTensorType>(mask.getType());
+        maskType.getRank() == 0 || !maskType.hasStaticShape())
+      return node.emitError() << "expects a static attn_mask of rank 1 or more";
   Type element = node.inputType(0).getElementType();
   OpChain ops(node);
 
@@ -210,6 +214,11 @@ LogicalResult importAttention(NodeContext &node) {
 
   AttentionShapes shapes{dimOf(query, 0), dimOf(query, 2), dimOf(key, 2),
                          pastLength};
+  // The masks are built from constant positions of the queries and keys.
+  if (shapes.queryLength > kMaxComputedConstantElements ||
+      shapes.keyLength > kMaxComputedConstantElements)
+    return node.emitError() << "expects sequences of at most "
+                            << kMaxComputedConstantElements << " positions";
   Value bias = buildAttentionBias(node, ops, shapes, element);
   Value biased = bias ? ops.create<moc::AddOp>(scores, bias) : scores;
 

@@ -28,6 +28,11 @@ struct Transform {
   bool onesided = false;
 };
 
+/// The longest transform: its N x N cosine and sine matrices are constants.
+constexpr int64_t kMaxTransformLength = int64_t(1) << 12;
+static_assert(kMaxTransformLength * kMaxTransformLength <=
+              kMaxComputedConstantElements);
+
 /// A (rows x columns) f64 constant with `entry(row, column)`.
 template <typename Entry>
 Value matrixConstant(NodeContext &node, int64_t rows, int64_t columns, Entry entry) {
@@ -169,8 +174,9 @@ LogicalResult importDFT(NodeContext &node) {
       optionalScalar(node, 1, t.inverse && t.onesided ? 2 * (size - 1) : size);
   if (failed(length))
     return failure();
-  if (*length <= 0)
-    return node.emitError() << "expects a positive dft_length";
+  if (*length <= 0 || *length > kMaxTransformLength)
+    return node.emitError()
+           << "expects a dft_length in [1, " << kMaxTransformLength << "]";
   t.length = *length;
   OpChain ops(node);
   Value result = transformSignal(node, ops, *input, *axis, t);
@@ -200,7 +206,13 @@ LogicalResult importSTFT(NodeContext &node) {
       (window && windowLength != *frameLength))
     return node.emitError() << "expects a positive frame_step and a frame_length "
                                "within the signal, matching the window";
+  if (*frameLength > kMaxTransformLength)
+    return node.emitError()
+           << "expects a frame_length of at most " << kMaxTransformLength;
   int64_t frames = (length - *frameLength) / *step + 1;
+  if (frames > kMaxComputedConstantElements / *frameLength)
+    return node.emitError() << "has more than " << kMaxComputedConstantElements
+                            << " frame samples";
   SmallVector<int64_t> positions;
   for (int64_t f = 0; f < frames; ++f)
     for (int64_t i = 0; i < *frameLength; ++i)

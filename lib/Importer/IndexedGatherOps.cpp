@@ -42,12 +42,17 @@ LogicalResult importGatherND(NodeContext &node) {
   if (q < 1 || batchDims < 0 || batchDims >= q)
     return node.emitError() << "expects 0 <= batch_dims < rank of indices";
   int64_t k = indexShape.back();
-  if (batchDims + k > dataType.getRank() ||
+  if (k > dataType.getRank() - batchDims ||
       dataShape.take_front(batchDims) != indexShape.take_front(batchDims))
     return node.emitError() << "expects index tuples of at most "
                             << dataType.getRank() - batchDims
                             << " values and matching batch dimensions";
 
+  if (llvm::any_of(dataShape.take_front(batchDims), [](int64_t size) {
+        return size > kMaxComputedConstantElements;
+      }))
+    return node.emitError() << "expects batch dimensions of at most "
+                            << kMaxComputedConstantElements;
   Type i64 = node.builder.getI64Type();
   ArrayRef<int64_t> tupleShape = indexShape.drop_back();
   OpChain ops(node);
@@ -106,6 +111,9 @@ LogicalResult importReverseSequence(NodeContext &node) {
   int64_t batchAxis = node.intAttr("batch_axis", 1);
   if (!((timeAxis == 0 && batchAxis == 1) || (timeAxis == 1 && batchAxis == 0)))
     return node.emitError() << "expects time_axis and batch_axis 0 and 1";
+  if (type.getDimSize(timeAxis) > kMaxComputedConstantElements)
+    return node.emitError() << "expects at most "
+                            << kMaxComputedConstantElements << " time steps";
   Type i64 = node.builder.getI64Type();
   OpChain ops(node);
   SmallVector<int64_t> lengthShape(rank, 1);

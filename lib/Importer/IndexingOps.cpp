@@ -96,6 +96,9 @@ LogicalResult importTensorScatter(NodeContext &node) {
   // Sequence positions along the axis, broadcast over the other dimensions.
   SmallVector<int64_t> iotaShape(rank, 1), positions;
   iotaShape[*axis] = updateType.getDimSize(*axis);
+  if (iotaShape[*axis] > kMaxComputedConstantElements)
+    return node.emitError() << "expects an update of at most "
+                            << kMaxComputedConstantElements << " positions";
   for (int64_t s = 0; s < iotaShape[*axis]; ++s)
     positions.push_back(s);
   Value indices = node.builder.create<moc::ConstantOp>(

@@ -26,6 +26,11 @@ FailureOr<Value> negativeLogLikelihood(NodeContext &node, Value input,
       !inputType.hasStaticShape() || !targetType.hasStaticShape())
     return node.emitError() << "expects a static input of rank >= 2 and a "
                                "target of one rank less";
+  if (!isa<IntegerType>(targetType.getElementType()))
+    return node.emitError() << "expects integer targets";
+  if (inputType.getDimSize(1) > kMaxComputedConstantElements)
+    return node.emitError()
+           << "expects at most " << kMaxComputedConstantElements << " classes";
   Type element = inputType.getElementType();
   int64_t classes = inputType.getDimSize(1);
 

@@ -10,6 +10,16 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
+/// Bounds of window sizes, strides, dilations, pads and spatial sizes that
+/// keep the window arithmetic of shape inference well inside int64.
+constexpr int64_t kMaxWindow = int64_t(1) << 30;
+
+/// Whether a value of `values` is below `min` or above kMaxWindow.
+bool outside(ArrayRef<int64_t> values, int64_t min) {
+  return llvm::any_of(values,
+                      [&](int64_t v) { return v < min || v > kMaxWindow; });
+}
+
 /// The explicit pads of a sliding window op: from `pads`, or computed for
 /// auto_pad SAME_UPPER / SAME_LOWER / VALID.
 FailureOr<SmallVector<int64_t>> windowPads(NodeContext &node,
@@ -18,6 +28,17 @@ FailureOr<SmallVector<int64_t>> windowPads(NodeContext &node,
                                            ArrayRef<int64_t> strides,
                                            ArrayRef<int64_t> dilations) {
   size_t spatial = kernel.size();
+  if (strides.size() != spatial || dilations.size() != spatial)
+    return node.emitError()
+           << "expects " << spatial << " kernel sizes, strides and dilations";
+  if (outside(kernel, 1) || outside(strides, 1) || outside(dilations, 1))
+    return node.emitError()
+           << "expects kernel sizes, strides and dilations in [1, "
+           << kMaxWindow << "]";
+  for (int64_t d = 2; d < input.getRank(); ++d)
+    if (input.getDimSize(d) > kMaxWindow)
+      return node.emitError()
+             << "expects spatial dimensions of at most " << kMaxWindow;
   std::string autoPad = node.stringAttr("auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     SmallVector<int64_t> pads = node.intsAttr("pads");
@@ -26,6 +47,8 @@ FailureOr<SmallVector<int64_t>> windowPads(NodeContext &node,
     if (pads.size() != 2 * spatial)
       return node.emitError() << "expects " << 2 * spatial << " pads, got "
                               << pads.size();
+    if (outside(pads, 0))
+      return node.emitError() << "expects pads in [0, " << kMaxWindow << "]";
     return pads;
   }
   SmallVector<int64_t> pads(2 * spatial, 0);
@@ -116,6 +139,14 @@ LogicalResult importConvTranspose(NodeContext &node) {
       outputPadding.size() != spatial)
     return node.emitError() << "expects " << spatial
                             << " strides, dilations and output paddings";
+  if (outside(strides, 1) || outside(dilations, 1) ||
+      outside(outputPadding, 0) ||
+      llvm::any_of(inputType.getShape().drop_front(2),
+                   [](int64_t size) { return size > kMaxWindow; }) ||
+      llvm::any_of(kernel, [](int64_t size) { return size > kMaxWindow; }))
+    return node.emitError() << "expects strides, dilations, output paddings, "
+                               "kernel and spatial sizes of at most "
+                            << kMaxWindow;
   SmallVector<int64_t> outputShape = node.intsAttr("output_shape");
   if (outputShape.size() == spatial + 2)
     outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
@@ -127,6 +158,9 @@ LogicalResult importConvTranspose(NodeContext &node) {
   if (!outputShape.empty() || same) {
     if (!outputShape.empty() && outputShape.size() != spatial)
       return node.emitError() << "expects " << spatial << " output_shape sizes";
+    if (outside(outputShape, 0))
+      return node.emitError()
+             << "expects output_shape sizes in [0, " << kMaxWindow << "]";
     pads.assign(2 * spatial, 0);
     for (size_t i = 0; i < spatial; ++i) {
       int64_t size = inputType.getDimSize(i + 2);
@@ -152,6 +186,8 @@ LogicalResult importConvTranspose(NodeContext &node) {
     if (pads.size() != 2 * spatial)
       return node.emitError()
              << "expects " << 2 * spatial << " pads, got " << pads.size();
+    if (outside(pads, 0))
+      return node.emitError() << "expects pads in [0, " << kMaxWindow << "]";
   }
   return node.setResult(node.create<moc::ConvTransposeOp>(
       *input, *weight, node.input(2), strides, dilations, pads, outputPadding,
@@ -619,6 +655,11 @@ FailureOr<Value> createHardmax(NodeContext &node, Value input, int64_t axis) {
     return failure();
   SmallVector<int64_t> positions, shape(type.getRank(), 1);
   shape[axis] = type.getDimSize(axis);
+  // The iota is a constant as long as the axis.
+  if (ShapedType::isDynamic(shape[axis]) ||
+      shape[axis] > kMaxComputedConstantElements)
+    return node.emitError() << "needs a static axis of at most "
+                            << kMaxComputedConstantElements << " elements";
   for (int64_t i = 0; i < shape[axis]; ++i)
     positions.push_back(i);
   Value iota = node.builder.create<moc::ConstantOp>(

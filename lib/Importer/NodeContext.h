@@ -134,6 +134,11 @@ private:
 mlir::FailureOr<mlir::Value> createConv(NodeContext &node, mlir::Value input,
                                         mlir::Value weight, mlir::Value bias);
 
+/// The most elements of a constant that an importer computes element by
+/// element (masks, iotas, windows): 16 Mi, a 4096 x 4096 mask. A larger one
+/// is an error, not minutes and gigabytes of compile time.
+inline constexpr int64_t kMaxComputedConstantElements = int64_t(1) << 24;
+
 /// Imports one node; returns failure after emitting an error.
 using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 

@@ -116,10 +116,16 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
     return failure();
   int64_t blockSize = node.intAttr("block_size", 0);
   OpChain ops(node);
-  Value x = *input;
-  Value divisor = ops.castTo(
-      alignToInput(node, ops, *scale, type.getShape(), axis, blockSize),
-      type.getElementType());
+  // An integer input (int32) is divided in f32.
+  Type computeElement = isa<FloatType>(type.getElementType())
+                            ? type.getElementType()
+                            : Float32Type::get(node.context());
+  Value x = ops.castTo(*input, computeElement);
+  Value alignedScale =
+      alignToInput(node, ops, *scale, type.getShape(), axis, blockSize);
+  if (!alignedScale)
+    return failure();
+  Value divisor = ops.castTo(alignedScale, computeElement);
   if (int64_t precision = node.intAttr("precision", 0)) {
     Type computeType = importElementType(int32_t(precision), node.context());
     if (!computeType || !isa<FloatType>(computeType))

@@ -95,8 +95,8 @@ LogicalResult importLegacyResize(NodeContext &node, bool scalesAttribute) {
            << "expects " << type.getRank() << " scales, got " << scales.size();
   SmallVector<int64_t> sizes;
   for (auto [size, scale] : llvm::zip(type.getShape(), scales)) {
-    if (!(scale > 0))
-      return node.emitError() << "expects positive scales";
+    if (!(scale > 0) || !(scale * double(size) < 0x1p62))
+      return node.emitError() << "expects positive scales of a size below 2^62";
     sizes.push_back(int64_t(scale * double(size)));
   }
   ResizeOptions options;
@@ -192,8 +192,9 @@ LogicalResult importResize(NodeContext &node) {
              << "expects " << count << " scales, got " << values->size();
     for (auto [i, d] : llvm::enumerate(axes)) {
       double scale = (*values)[i];
-      if (!(scale > 0))
-        return node.emitError() << "expects positive scales";
+      if (!(scale > 0) || !(scale * double(shape[d]) < 0x1p62))
+        return node.emitError()
+               << "expects positive scales of a size below 2^62";
       scales[d] = scale;
       sizes[d] = int64_t(scale * double(shape[d]));
     }
@@ -217,6 +218,8 @@ LogicalResult importResize(NodeContext &node) {
         scale = policy == "not_larger" ? std::min(scale, scales[d])
                                        : std::max(scale, scales[d]);
       for (int64_t d : axes) {
+        if (!(scale * double(shape[d]) < 0x1p62))
+          return node.emitError() << "expects sizes below 2^62";
         scales[d] = scale;
         sizes[d] = int64_t(scale * double(shape[d]) + 0.5);
       }

@@ -44,8 +44,9 @@ LogicalResult importWindow(NodeContext &node) {
   if (failed(sizes))
     return failure();
   if (sizes->size() != 1 || sizes->front() < 0 ||
-      sizes->front() > std::numeric_limits<int32_t>::max())
-    return node.emitError() << "expects one size in [0, 2^31)";
+      sizes->front() > kMaxComputedConstantElements)
+    return node.emitError()
+           << "expects one size in [0, " << kMaxComputedConstantElements << "]";
   int64_t size = sizes->front();
   int64_t dataType = node.intAttr("output_datatype", 1);
   Type element = importElementType(int32_t(dataType), node.context());

@@ -10,19 +10,33 @@ namespace mocc {
 namespace {
 
 FailureOr<RankedTensorType> staticInputType(NodeContext &node, size_t i) {
+  if (failed(node.requiredInput(i)))
+    return failure();
   RankedTensorType type = node.inputType(i);
   if (!type.hasStaticShape())
     return node.emitError() << "needs a static shape for input " << i;
   return type;
 }
 
+/// The product of `sizes`: dynamic if one of them is (and none is 0).
+FailureOr<int64_t> productOf(NodeContext &node, ArrayRef<int64_t> sizes) {
+  if (llvm::is_contained(sizes, 0))
+    return 0;
+  int64_t product = 1;
+  for (int64_t size : sizes) {
+    if (ShapedType::isDynamic(size))
+      return ShapedType::kDynamic;
+    if (llvm::MulOverflow(product, size, product))
+      return node.emitError() << "has a shape of more than 2^63 elements";
+  }
+  return product;
+}
+
 LogicalResult importReshape(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(type))
-    return failure();
+  RankedTensorType type = node.inputType(0);
   SmallVector<int64_t> shape;
   if (node.opset < 5) {
     shape = node.intsAttr("shape");
@@ -33,13 +47,17 @@ LogicalResult importReshape(NodeContext &node) {
     shape = *values;
   }
   bool allowZero = node.intAttr("allowzero", 0);
+  // The input's static sizes, less those a 0 copies to the same position.
+  SmallVector<int64_t> uncopied(type.getShape());
   int64_t known = 1, inferred = -1;
   for (auto [i, size] : llvm::enumerate(shape)) {
     if (size == 0 && !allowZero) {
-      if (int64_t(i) >= type->getRank())
+      if (int64_t(i) >= type.getRank())
         return node.emitError() << "copies dimension " << i
                                 << ", which the input does not have";
-      size = type->getDimSize(i);
+      size = type.getDimSize(i);
+      uncopied[i] = 1;
+      continue;
     }
     if (size == -1) {
       if (inferred >= 0)
@@ -49,31 +67,43 @@ LogicalResult importReshape(NodeContext &node) {
     }
     if (size < 0)
       return node.emitError() << "has a negative dimension in its shape";
-    known *= size;
+    if (llvm::MulOverflow(known, size, known))
+      return node.emitError() << "has a shape of more than 2^63 elements";
   }
   if (inferred >= 0) {
-    if (known == 0 || type->getNumElements() % known != 0)
+    // Static unless the input has a dynamic size that no 0 copies.
+    FailureOr<int64_t> rest = productOf(node, uncopied);
+    if (failed(rest))
+      return failure();
+    if (!ShapedType::isDynamic(*rest) && (known == 0 || *rest % known != 0))
       return node.emitError() << "cannot infer the -1 dimension of its shape";
-    shape[inferred] = type->getNumElements() / known;
+    shape[inferred] = ShapedType::isDynamic(*rest) ? *rest : *rest / known;
   }
+  if (llvm::count_if(shape, ShapedType::isDynamic) > 1)
+    return node.emitError() << "would have several dynamic dimensions; fix "
+                               "the input shapes with --input-shape";
   return node.setResult(node.reshape(*input, shape));
 }
 
 LogicalResult importFlatten(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
-  int64_t rank = type->getRank(), axis = node.intAttr("axis", 1);
+  ArrayRef<int64_t> shape = node.inputType(0).getShape();
+  int64_t rank = shape.size(), axis = node.intAttr("axis", 1);
   if (axis < -rank || axis > rank)
     return node.emitError() << "expects axis in [" << -rank << ", " << rank
                             << "], got " << axis;
   if (axis < 0)
     axis += rank;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    (d < axis ? outer : inner) *= type->getDimSize(d);
-  return node.setResult(node.reshape(*input, {outer, inner}));
+  FailureOr<int64_t> outer = productOf(node, shape.take_front(axis));
+  FailureOr<int64_t> inner = productOf(node, shape.drop_front(axis));
+  if (failed(outer) || failed(inner))
+    return failure();
+  if (ShapedType::isDynamic(*outer) && ShapedType::isDynamic(*inner))
+    return node.emitError() << "would have two dynamic dimensions; fix the "
+                               "input shape with --input-shape";
+  return node.setResult(node.reshape(*input, {*outer, *inner}));
 }
 
 /// Axes of Squeeze/Unsqueeze: an attribute before opset 13, an input after.
@@ -156,19 +186,27 @@ LogicalResult importConcat(NodeContext &node) {
   if (inputs.empty())
     return node.emitError() << "expects at least one input";
   FailureOr<int64_t> axis = node.normalizeAxis(
-      node.intAttr("axis", 0), node.inputType(0).getRank());
+      node.intAttr("axis", 0),
+      cast<RankedTensorType>(inputs.front().getType()).getRank());
   if (failed(axis))
     return failure();
   // Empty inputs contribute nothing.
   SmallVector<Value> nonEmpty;
   for (Value v : inputs)
-    if (cast<RankedTensorType>(v.getType()).getNumElements() != 0 ||
-        !cast<RankedTensorType>(v.getType()).hasStaticShape())
+    if (!cast<RankedTensorType>(v.getType()).hasStaticShape() ||
+        cast<RankedTensorType>(v.getType()).getNumElements() != 0)
       nonEmpty.push_back(v);
   if (nonEmpty.empty())
     nonEmpty.push_back(inputs.front());
   if (nonEmpty.size() == 1)
     return node.setResults({nonEmpty.front()});
+  int64_t joined = 0;
+  for (Value v : nonEmpty) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (*axis < type.getRank() && !type.isDynamicDim(*axis) &&
+        llvm::AddOverflow(joined, type.getDimSize(*axis), joined))
+      return node.emitError() << "concatenates more than 2^63 elements";
+  }
   return node.setResult(node.create<moc::ConcatOp>(nonEmpty, *axis));
 }
 
@@ -262,13 +300,19 @@ LogicalResult importSplit(NodeContext &node) {
   if (sizes.empty()) {
     if (node.opset >= 18)
       parts = node.intAttr("num_outputs", parts);
-    int64_t chunk = (size + parts - 1) / std::max<int64_t>(parts, 1);
-    for (int64_t begin = 0; begin < size; begin += chunk)
+    if (parts < 1 || parts > std::max<int64_t>(size, 1))
+      return node.emitError()
+             << "cannot split dimension " << *axis << " of size " << size
+             << " into " << parts << " parts";
+    int64_t chunk = size / parts + (size % parts != 0);
+    for (int64_t begin = 0; begin < size;
+         begin += std::min(chunk, size - begin))
       sizes.push_back(std::min(chunk, size - begin));
   }
   int64_t total = 0;
   for (int64_t s : sizes)
-    total += s;
+    if (s < 0 || llvm::AddOverflow(total, s, total))
+      return node.emitError() << "expects non-negative split sizes";
   if (total != size || int64_t(sizes.size()) != node.node.output_size())
     return node.emitError() << "splits dimension " << *axis << " of size "
                             << size << " into " << sizes.size()
@@ -351,6 +395,13 @@ LogicalResult importPad(NodeContext &node) {
                             << pads.size();
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return node.emitError() << "negative pads are not supported";
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t padded;
+    if (!type.isDynamicDim(d) &&
+        (llvm::AddOverflow(type.getDimSize(d), pads[d], padded) ||
+         llvm::AddOverflow(padded, pads[d + rank], padded)))
+      return node.emitError() << "pads dimension " << d << " past 2^63";
+  }
   return node.setResult(node.create<moc::PadOp>(*input, value, pads, *mode));
 }
 
@@ -378,12 +429,17 @@ LogicalResult importTile(NodeContext &node) {
   if (int64_t(repeats->size()) != type->getRank())
     return node.emitError() << "expects one repeat per dimension";
   SmallVector<int64_t> interleaved, expanded, result;
+  int64_t count = 1;
   for (auto [size, repeat] : llvm::zip(type->getShape(), *repeats)) {
     if (repeat < 0)
       return node.emitError() << "expects non-negative repeats";
+    int64_t tiled;
+    if (llvm::MulOverflow(repeat, size, tiled) ||
+        llvm::MulOverflow(count, tiled, count))
+      return node.emitError() << "tiles to more than 2^63 elements";
     interleaved.append({1, size});
     expanded.append({repeat, size});
-    result.push_back(repeat * size);
+    result.push_back(tiled);
   }
   FailureOr<Value> spread = node.reshape(*input, interleaved);
   if (failed(spread))
@@ -541,17 +597,22 @@ LogicalResult importRange(NodeContext &node) {
 
 /// A constant i1 matrix of `shape` (rank 2) with `keep(row, column)`.
 template <typename Predicate>
-Value matrixMask(NodeContext &node, int64_t rows, int64_t columns,
-                 Predicate keep) {
+FailureOr<Value> matrixMask(NodeContext &node, int64_t rows, int64_t columns,
+                            Predicate keep) {
+  int64_t count;
+  if (llvm::MulOverflow(rows, columns, count) ||
+      count > kMaxComputedConstantElements)
+    return node.emitError() << "needs a mask of " << rows << "x" << columns
+                            << " elements, more than mocc builds";
   SmallVector<bool> mask;
-  for (int64_t i = 0; i < rows; ++i)
+  for (int64_t i = 0; count && i < rows; ++i)
     for (int64_t j = 0; j < columns; ++j)
       mask.push_back(keep(i, j));
-  return node.builder.create<moc::ConstantOp>(
+  return Value(node.builder.create<moc::ConstantOp>(
       node.loc,
       DenseElementsAttr::get(
           RankedTensorType::get({rows, columns}, node.builder.getI1Type()),
-          ArrayRef<bool>(mask)));
+          ArrayRef<bool>(mask))));
 }
 
 /// Trilu: the upper or lower triangle (from diagonal k) of the last two
@@ -573,13 +634,14 @@ LogicalResult importTrilu(NodeContext &node) {
     k = values->front();
   }
   bool upper = node.intAttr("upper", 1);
-  Value mask = matrixMask(node, type->getDimSize(type->getRank() - 2),
-                          type->getDimSize(type->getRank() - 1),
-                          [&](int64_t i, int64_t j) {
-                            return upper ? j - i >= k : j - i <= k;
-                          });
+  FailureOr<Value> mask = matrixMask(
+      node, type->getDimSize(type->getRank() - 2),
+      type->getDimSize(type->getRank() - 1),
+      [&](int64_t i, int64_t j) { return upper ? j - i >= k : j - i <= k; });
+  if (failed(mask))
+    return failure();
   return node.setResult(node.create<moc::SelectOp>(
-      mask, *input, node.scalar(type->getElementType(), 0)));
+      *mask, *input, node.scalar(type->getElementType(), 0)));
 }
 
 LogicalResult importEyeLike(NodeContext &node) {
@@ -595,9 +657,12 @@ LogicalResult importEyeLike(NodeContext &node) {
       return node.emitError() << "has an unsupported dtype";
   }
   int64_t k = node.intAttr("k", 0);
-  Value mask = matrixMask(node, type->getDimSize(0), type->getDimSize(1),
-                          [&](int64_t i, int64_t j) { return j - i == k; });
-  return node.setResult(node.create<moc::CastOp>(type->clone(element), mask));
+  FailureOr<Value> mask =
+      matrixMask(node, type->getDimSize(0), type->getDimSize(1),
+                 [&](int64_t i, int64_t j) { return j - i == k; });
+  if (failed(mask))
+    return failure();
+  return node.setResult(node.create<moc::CastOp>(type->clone(element), *mask));
 }
 
 /// CenterCropPad: along each listed axis, a centred slice where the target

@@ -49,6 +49,11 @@ LogicalResult importTopK(NodeContext &node) {
   int64_t n = type.getDimSize(*axis);
   if (k < 0 || k > n)
     return node.emitError() << "expects k in [0, " << n << "], got " << k;
+  // Positions 0 .. n-1 are constants.
+  if (n > kMaxComputedConstantElements)
+    return node.emitError()
+           << "expects at most " << kMaxComputedConstantElements
+           << " elements along the axis";
   bool largest = node.intAttr("largest", 1);
 
   Type i64 = node.builder.getI64Type();

@@ -233,6 +233,31 @@ void hoistNestedAllocations(Block &block) {
     });
 }
 
+/// Frees each buffer of dynamic shape (its size is known only at run time,
+/// so it is allocated on the heap when the model runs) after its last use in
+/// its block, unless the entry returns it: the runtime adopts those.
+void freeDynamicAllocations(func::FuncOp func) {
+  SmallVector<memref::AllocOp> allocs;
+  func.walk([&](memref::AllocOp alloc) {
+    if (!alloc.getType().hasStaticShape())
+      allocs.push_back(alloc);
+  });
+  Operation *ret = func.getBody().front().getTerminator();
+  for (memref::AllocOp alloc : allocs) {
+    if (llvm::is_contained(ret->getOperands(), alloc.getResult()))
+      continue;
+    Block &block = *alloc->getBlock();
+    DenseMap<Operation *, int64_t> position;
+    for (auto [i, op] : llvm::enumerate(block))
+      position[&op] = i;
+    Operation *last =
+        &*std::next(block.begin(), lastUse(alloc, block, position));
+    OpBuilder builder(last->getContext());
+    builder.setInsertionPointAfter(last);
+    builder.create<memref::DeallocOp>(alloc.getLoc(), alloc);
+  }
+}
+
 struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
   using PlanArenaPassBase::PlanArenaPassBase;
 
@@ -267,8 +292,9 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     SmallVector<Buffer> buffers;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
-      if (alloc->getBlock() != &block || !type.hasStaticShape() ||
-          !type.getLayout().isIdentity()) {
+      if (!type.hasStaticShape())
+        return WalkResult::advance();
+      if (alloc->getBlock() != &block || !type.getLayout().isIdentity()) {
         alloc.emitOpError() << "cannot be placed in the arena: expects a "
                                "static, identity-layout buffer in the entry block";
         return WalkResult::interrupt();
@@ -279,6 +305,7 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
+    freeDynamicAllocations(func);
     int64_t arenaBytes = 0;
     if (reuse) {
       arenaBytes = assignOffsets(buffers);

@@ -8,7 +8,11 @@
  * `arena_bytes`). A rank-r descriptor is laid out as
  *   { void *allocated; void *aligned; int64_t offset;
  *     int64_t sizes[r]; int64_t strides[r]; }
- * Outputs are written in place into the buffers their descriptors point to.
+ * An output of static shape is written in place into the buffer its
+ * descriptor points to, which the runtime allocated. An output with a dynamic
+ * dimension (-1 in its `dims`) has a size known only when the model runs: the
+ * entry writes its descriptor, pointing to a buffer the entry allocated with
+ * malloc, which the runtime then owns and frees.
  */
 #ifndef MOCC_RUNTIME_COMPILED_MODEL_H
 #define MOCC_RUNTIME_COMPILED_MODEL_H

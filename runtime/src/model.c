@@ -26,6 +26,13 @@ static mocc_status check_tensor_desc(const mocc_compiled_tensor *tensor,
   return NULL;
 }
 
+int mocc_tensor_is_dynamic(const mocc_compiled_tensor *tensor) {
+  for (int32_t i = 0; i < tensor->rank; ++i)
+    if (tensor->dims[i] == -1)
+      return 1;
+  return 0;
+}
+
 static mocc_status check_desc(const mocc_compiled_model_desc *desc) {
   if (desc->abi_version != MOCC_ABI_VERSION)
     return mocc_status_format("model was compiled for ABI version %u, the "
@@ -40,22 +47,9 @@ static mocc_status check_desc(const mocc_compiled_model_desc *desc) {
       return status;
   }
   for (uint32_t i = 0; i < desc->num_outputs; ++i) {
-    const mocc_compiled_tensor *output = &desc->outputs[i];
-    mocc_status status = check_tensor_desc(output, "output", i);
+    mocc_status status = check_tensor_desc(&desc->outputs[i], "output", i);
     if (status)
       return status;
-    /* Output buffers are allocated here, once, so their shapes must be
-     * known before the first run. */
-    for (int32_t d = 0; d < output->rank; ++d) {
-      if (output->dims[d] != -1)
-        continue;
-      char type[256];
-      mocc_shape_format(type, sizeof(type), output->dtype, output->rank,
-                        output->dims);
-      return mocc_status_format("output '%s' (index %u): dynamic shape %s is "
-                                "not supported yet",
-                                mocc_tensor_name(output), (unsigned)i, type);
-    }
   }
   return NULL;
 }
@@ -73,6 +67,9 @@ static mocc_status allocate_buffers(mocc_model *model) {
     return mocc_status_format("out of memory");
   for (uint32_t i = 0; i < desc->num_outputs; ++i) {
     const mocc_compiled_tensor *output = &desc->outputs[i];
+    /* Known only when the model runs: the entry allocates it. */
+    if (mocc_tensor_is_dynamic(output))
+      continue;
     size_t element_size = mocc_dtype_size((mocc_dtype)output->dtype);
     uint64_t count;
     if (mocc_shape_num_elements(output->rank, output->dims,
@@ -215,6 +212,7 @@ mocc_status mocc_model_get_output(const mocc_model *model, size_t index,
   out_tensor->data = model->outputs[index].aligned;
   out_tensor->dtype = info.dtype;
   out_tensor->rank = info.rank;
-  out_tensor->dims = info.dims;
+  /* The dims of the last run are the sizes in the output's descriptor. */
+  out_tensor->dims = mocc_output_memref(model, index)->sizes_and_strides;
   return NULL;
 }

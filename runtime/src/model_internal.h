@@ -4,12 +4,15 @@
 
 #include "buffer.h"
 #include "compiled_model.h"
+#include "memref.h"
 #include "mocc/model.h"
 
 struct mocc_model {
   const mocc_compiled_model_desc *desc;
   mocc_buffer arena;
-  mocc_buffer *outputs; /* desc->num_outputs */
+  /* desc->num_outputs: allocated at create for a static shape; for a
+   * dynamic one, the buffer of the last run (adopted from the entry). */
+  mocc_buffer *outputs;
   /* The entry's argument: inputs, outputs, arena. Output and arena
    * descriptors are filled once at create, inputs on every run. */
   void **descriptors;
@@ -21,6 +24,15 @@ struct mocc_model {
  * descriptions other than the linked `mocc_compiled_model`. */
 mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
                                         mocc_model **out_model);
+
+/* Whether a dimension of `tensor` is dynamic (-1). */
+int mocc_tensor_is_dynamic(const mocc_compiled_tensor *tensor);
+
+/* The descriptor of output `index` in the entry's argument. */
+static inline mocc_memref *mocc_output_memref(const mocc_model *model,
+                                              size_t index) {
+  return (mocc_memref *)model->descriptors[model->desc->num_inputs + index];
+}
 
 /* The tensor's name for messages; generated code may leave it NULL. */
 static inline const char *mocc_tensor_name(const mocc_compiled_tensor *t) {

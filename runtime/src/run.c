@@ -5,6 +5,7 @@
 #include "status.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The status for an input whose dtype or shape is not the expected one. */
 static mocc_status mismatch(const mocc_compiled_tensor *expected,
@@ -47,6 +48,27 @@ static mocc_status check_input(const mocc_compiled_tensor *expected,
   return NULL;
 }
 
+/* Takes over the buffers the entry allocated for the outputs of dynamic
+ * shape, freeing those of the previous run. */
+static void adopt_dynamic_outputs(mocc_model *model) {
+  const mocc_compiled_model_desc *desc = model->desc;
+  for (uint32_t i = 0; i < desc->num_outputs; ++i) {
+    const mocc_compiled_tensor *output = &desc->outputs[i];
+    if (!mocc_tensor_is_dynamic(output))
+      continue;
+    const mocc_memref *memref = mocc_output_memref(model, i);
+    size_t element_size = mocc_dtype_size((mocc_dtype)output->dtype);
+    uint64_t count = 0;
+    mocc_shape_num_elements(output->rank, memref->sizes_and_strides,
+                            SIZE_MAX / element_size, &count);
+    mocc_buffer_free(&model->outputs[i]);
+    model->outputs[i].allocated = memref->allocated;
+    model->outputs[i].aligned =
+        (char *)memref->aligned + memref->offset * (int64_t)element_size;
+    model->outputs[i].bytes = (size_t)count * element_size;
+  }
+}
+
 mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
                            size_t num_inputs) {
   if (!model)
@@ -67,6 +89,7 @@ mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
     mocc_memref_set((mocc_memref *)model->descriptors[i], inputs[i].data,
                     inputs[i].data, inputs[i].rank, inputs[i].dims);
   desc->entry(model->descriptors);
+  adopt_dynamic_outputs(model);
   model->has_outputs = 1;
   return NULL;
 }

@@ -83,9 +83,11 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
     pm.addPass(bufferization::createEmptyTensorEliminationPass());
   }
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
-  // Results become out-parameters; mocc-plan-arena then writes them in place
-  // (upstream's hoist-static-allocs crashes on returned arguments in LLVM 19).
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass());
+  // Static results become out-parameters, which mocc-plan-arena then
+  // computes in place; dynamic ones stay results the runtime adopts.
+  ResultsToOutParamsPassOptions results;
+  results.entryName = options.entryName;
+  pm.addPass(createResultsToOutParamsPass(results));
   // CSE merges the equal subviews that a fused kernel's result is copied
   // between, and canonicalization erases those copies.
   pm.addPass(createCSEPass());

@@ -98,3 +98,31 @@ module {
     return
   }
 }
+
+// -----
+
+// A buffer of dynamic size stays a heap allocation, freed after its last
+// use; the returned one is the runtime's to free. Static ones go to the arena.
+// CHECK-LABEL: module attributes {mocc.arena_bytes = 64 : i64
+// CHECK: func.func @main_graph(%[[X:.+]]: memref<?xf32>, %{{.+}}: memref<?xi8>) -> memref<?xf32>
+// CHECK: %[[T:.+]] = memref.alloc(%{{.+}}) : memref<?xf32>
+// CHECK: %[[R:.+]] = memref.alloc(%{{.+}}) : memref<?xf32>
+// CHECK: memref.copy %[[X]], %[[T]]
+// CHECK-NEXT: memref.copy %[[T]], %[[R]]
+// CHECK-NEXT: memref.dealloc %[[T]]
+// CHECK-NOT: memref.dealloc
+// CHECK: return %[[R]]
+module {
+  func.func @main_graph(%x: memref<?xf32>) -> memref<?xf32> {
+    %c0 = arith.constant 0 : index
+    %n = memref.dim %x, %c0 : memref<?xf32>
+    %t = memref.alloc(%n) : memref<?xf32>
+    %r = memref.alloc(%n) : memref<?xf32>
+    %s = memref.alloc() : memref<4xf32>
+    memref.copy %x, %t : memref<?xf32> to memref<?xf32>
+    memref.copy %t, %r : memref<?xf32> to memref<?xf32>
+    %v = memref.subview %r[0] [4] [1] : memref<?xf32> to memref<4xf32, strided<[1]>>
+    memref.copy %v, %s : memref<4xf32, strided<[1]>> to memref<4xf32>
+    return %r : memref<?xf32>
+  }
+}

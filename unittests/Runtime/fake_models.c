@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* The descriptors as MLIR lowers memref<2x3xf32>, memref<?x3xf32>,
  * memref<3xf32> and memref<?xi8> for the C calling convention, written out
@@ -93,4 +94,31 @@ const mocc_compiled_model_desc fake_column_sum_model = {
     .inputs = kColumnSumInputs,
     .outputs = kColumnSumOutputs,
     .entry = column_sum_entry,
+};
+
+static void double_entry(void **descriptors) {
+  const memref_2d_f32 *x = descriptors[0];
+  memref_2d_f32 *y = descriptors[1];
+  int64_t rows = x->sizes[0], offset = 4;
+  float *allocated = malloc((size_t)(rows * 3 + offset) * sizeof(float) + 64);
+  float *aligned = (float *)(((uintptr_t)allocated + 63) / 64 * 64);
+  for (int64_t i = 0; i < rows * 3; ++i)
+    aligned[offset + i] = 2 * x->aligned[x->offset + i];
+  *y = (memref_2d_f32){allocated, aligned, offset, {rows, 3}, {3, 1}};
+}
+
+static const mocc_compiled_tensor kDoubleInputs[] = {
+    {"x", MOCC_DTYPE_FLOAT32, 2, kAnyBy3},
+};
+static const mocc_compiled_tensor kDoubleOutputs[] = {
+    {"y", MOCC_DTYPE_FLOAT32, 2, kAnyBy3},
+};
+
+const mocc_compiled_model_desc fake_double_model = {
+    .abi_version = MOCC_ABI_VERSION,
+    .num_inputs = 1,
+    .num_outputs = 1,
+    .inputs = kDoubleInputs,
+    .outputs = kDoubleOutputs,
+    .entry = double_entry,
 };

@@ -18,6 +18,11 @@ extern "C" {
  * dynamic input dimensions. */
 extern const mocc_compiled_model_desc fake_column_sum_model;
 
+/* y = 2 * x: float32[?x3] -> float32[?x3]. The entry allocates y with
+ * malloc, aligned and at a non-zero offset, and writes its descriptor, as
+ * generated code returns an output of dynamic shape. */
+extern const mocc_compiled_model_desc fake_double_model;
+
 #ifdef __cplusplus
 }
 #endif

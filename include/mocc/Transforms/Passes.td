@@ -110,6 +110,30 @@ def FlattenGlobalsPass : Pass<"mocc-flatten-globals", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def ResultsToOutParamsPass : Pass<"mocc-results-to-out-params", "mlir::ModuleOp"> {
+  let summary = "Turns the entry's static results into out-parameters";
+  let description = [{
+    After bufferization: each result of the entry function with a static
+    shape becomes an argument appended after the inputs, which the function
+    copies its result into (`mocc-plan-arena` then computes it there); the
+    runtime allocates those buffers once. A result with a dynamic shape stays
+    a result: its size is known only when the model runs, so the function
+    returns a heap buffer of its own (copying into a fresh one a result that
+    is a view, an input or returned twice) and the runtime adopts it.
+
+    ```mlir
+    func.func @main_graph(%x: memref<?x4xf32>) -> (memref<?x4xf32>, memref<4xf32>)
+    // becomes
+    func.func @main_graph(%x: memref<?x4xf32>, %out1: memref<4xf32>) -> memref<?x4xf32>
+    ```
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main_graph\"",
+           "Name of the model's entry function">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
   let summary = "Places every intermediate buffer in one static arena";
   let description = [{
@@ -121,7 +145,9 @@ def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
     overlap share arena space (greedy by size over liveness intervals of the
     straight-line entry block). An elementwise op writes into an input
     buffer that dies with it, and the per-tile buffers of fused kernels move
-    out of their loops first. The peak of simultaneously live bytes and the
+    out of their loops first. A buffer of dynamic size stays a heap
+    allocation and is freed after its last use (unless the entry returns
+    it: the runtime adopts those). The peak of simultaneously live bytes and the
     sum of all buffer sizes are recorded as `mocc.arena_lower_bound_bytes`
     and `mocc.naive_bytes`.
 

@@ -202,22 +202,26 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     int64_t spatial = inputType.getRank() - 2;
-    for (int64_t d = 1; d < resultType.getRank(); ++d)
-      if (resultType.isDynamicDim(d) || inputType.isDynamicDim(d) ||
-          weightType.isDynamicDim(d))
-        return rewriter.notifyMatchFailure(
-            op, "expects static channel and spatial sizes");
     int64_t group = op.getGroup();
     bool channelsLast = op.getChannelsLast();
     int64_t channelDim = channelsLast ? inputType.getRank() - 1 : 1;
+    // Batch and spatial sizes may be dynamic, channels and weights not.
+    if (!weightType.hasStaticShape() || inputType.isDynamicDim(channelDim) ||
+        resultType.isDynamicDim(channelDim))
+      return rewriter.notifyMatchFailure(op, "expects static channels");
     int64_t channels = inputType.getDimSize(channelDim);
     int64_t filters = weightType.getDimSize(0);
     Type element = resultType.getElementType();
     Type accType = computeTypeOf(element);
 
     // The accumulator starts as the bias (or zero) in every position.
+    int64_t firstSpatial = channelsLast ? 1 : 2;
+    ArrayRef<int64_t> kernel =
+        weightType.getShape().slice(channelsLast ? 1 : 2, spatial);
     SmallVector<OpFoldResult> sizes =
-        getSizesLike(rewriter, loc, resultType, input);
+        getWindowResultSizes(rewriter, loc, resultType, input,
+                             {firstSpatial, kernel, op.getStrides(),
+                              op.getDilations(), op.getPads()});
     Value init;
     if (Value bias = adaptor.getBias()) {
       auto initType = RankedTensorType::get(resultType.getShape(), accType);

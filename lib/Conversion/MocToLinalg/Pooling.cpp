@@ -21,12 +21,28 @@ using namespace mlir;
 namespace mocc::moc_to_linalg {
 namespace {
 
-/// The window geometry of a pooling op with static spatial sizes.
+/// The window geometry of a pooling op; `input` and `output` sizes may be
+/// dynamic.
 struct Window {
-  SmallVector<int64_t> input, output, kernel, strides, dilations, padBegin,
-      padEnd;
+  SmallVector<int64_t> input, output, kernel, strides, dilations, pads,
+      padBegin, padEnd;
   /// N x D1 x ... x Dn x C rather than N x C x D1 x ... x Dn.
   bool channelsLast = false;
+  bool ceilMode = false;
+
+  bool isDynamic() const {
+    return llvm::any_of(input, ShapedType::isDynamic) ||
+           llvm::any_of(output, ShapedType::isDynamic);
+  }
+
+  /// The result sizes over `input` (dynamic ones computed from it).
+  SmallVector<OpFoldResult> resultSizes(OpBuilder &b, Location loc,
+                                        RankedTensorType type,
+                                        Value input) const {
+    return getWindowResultSizes(
+        b, loc, type, input,
+        {firstSpatial(), kernel, strides, dilations, pads, ceilMode});
+  }
 
   int64_t spatial() const { return input.size(); }
   /// The dimension of the first spatial size.
@@ -37,6 +53,11 @@ struct Window {
   SmallVector<int64_t> requiredPadEnd() const {
     SmallVector<int64_t> pads;
     for (int64_t i = 0; i < spatial(); ++i) {
+      // A ceil_mode window over a dynamic size may reach past the pads.
+      if (ShapedType::isDynamic(input[i]) || ShapedType::isDynamic(output[i])) {
+        pads.push_back(padEnd[i] + (ceilMode ? 1 : 0));
+        continue;
+      }
       int64_t needed =
           (output[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1;
       int64_t have = input[i] + padBegin[i] + padEnd[i];
@@ -59,15 +80,14 @@ struct Window {
 };
 
 template <typename PoolOp>
-FailureOr<Window> getWindow(PoolOp op, RankedTensorType resultType) {
+Window getWindow(PoolOp op, RankedTensorType resultType) {
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
   Window window;
   window.channelsLast = op.getChannelsLast();
   int64_t spatial = inputType.getRank() - 2;
+  window.ceilMode = op.getCeilMode();
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t d = window.firstSpatial() + i;
-    if (inputType.isDynamicDim(d) || resultType.isDynamicDim(d))
-      return failure();
     window.input.push_back(inputType.getDimSize(d));
     window.output.push_back(resultType.getDimSize(d));
   }
@@ -76,6 +96,7 @@ FailureOr<Window> getWindow(PoolOp op, RankedTensorType resultType) {
   window.dilations.assign(op.getDilations().begin(), op.getDilations().end());
   window.padBegin.assign(op.getPads().begin(), op.getPads().begin() + spatial);
   window.padEnd.assign(op.getPads().begin() + spatial, op.getPads().end());
+  window.pads.assign(op.getPads().begin(), op.getPads().end());
   return window;
 }
 
@@ -208,16 +229,15 @@ struct MaxPoolLowering : OpConversionPattern<moc::MaxPoolOp> {
     auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
-    FailureOr<Window> window = getWindow(op, resultType);
-    if (failed(window))
-      return rewriter.notifyMatchFailure(op, "expects static spatial sizes");
+    Window window = getWindow(op, resultType);
     Type element = resultType.getElementType();
     bool isUnsigned = isUnsignedInteger(elementOf(op.getInput().getType()));
     Value lowest = lowestValue(rewriter, loc, element, isUnsigned);
     Value input = adaptor.getInput();
     Value init = createFilled(
-        rewriter, loc, getSizesLike(rewriter, loc, resultType, input), lowest);
-    Value result = buildPool(rewriter, loc, PoolKind::Max, input, init, *window,
+        rewriter, loc, window.resultSizes(rewriter, loc, resultType, input),
+        lowest);
+    Value result = buildPool(rewriter, loc, PoolKind::Max, input, init, window,
                              lowest, isUnsigned);
     if (result.getType() != resultType)
       result = rewriter.create<tensor::CastOp>(loc, resultType, result);
@@ -237,29 +257,37 @@ struct AveragePoolLowering : OpConversionPattern<moc::AveragePoolOp> {
     auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
-    FailureOr<Window> window = getWindow(op, resultType);
-    if (failed(window))
-      return rewriter.notifyMatchFailure(op, "expects static spatial sizes");
+    Window window = getWindow(op, resultType);
+    bool includePad = op.getCountIncludePad();
+    // Over dynamic sizes, only windows that never overhang their (counted)
+    // padding have a known size: the kernel's.
+    bool padsCounted =
+        includePad || llvm::all_of(window.pads, [](int64_t p) { return !p; });
+    if (window.isDynamic() && (window.ceilMode || !padsCounted))
+      return rewriter.notifyMatchFailure(
+          op, "expects static spatial sizes for windows of varying size");
     Type element = resultType.getElementType();
     Type accType = computeTypeOf(element);
     Value input = adaptor.getInput();
-    SmallVector<OpFoldResult> sizes =
-        getSizesLike(rewriter, loc, resultType, input);
-    Value init = createFilled(rewriter, loc, sizes,
-                              scalarConstant(rewriter, loc, accType, 0));
-    Value sum = buildPool(rewriter, loc, PoolKind::Sum, input, init, *window,
+    Value init = createFilled(
+        rewriter, loc, window.resultSizes(rewriter, loc, resultType, input),
+        scalarConstant(rewriter, loc, accType, 0));
+    Value sum = buildPool(rewriter, loc, PoolKind::Sum, input, init, window,
                           scalarConstant(rewriter, loc, element, 0));
 
     // The divisor factors into one vector of window sizes per spatial
     // dimension; a scalar where every window has the same size.
-    bool includePad = op.getCountIncludePad();
-    int64_t spatial = window->spatial(), rank = resultType.getRank();
+    int64_t spatial = window.spatial(), rank = resultType.getRank();
     SmallVector<SmallVector<float>> counts(spatial);
     bool uniform = true;
     float uniformCount = 1;
     for (int64_t i = 0; i < spatial; ++i) {
-      for (int64_t o = 0; o < window->output[i]; ++o)
-        counts[i].push_back(float(window->count(i, o, includePad)));
+      if (window.isDynamic()) {
+        uniformCount *= window.kernel[i];
+        continue;
+      }
+      for (int64_t o = 0; o < window.output[i]; ++o)
+        counts[i].push_back(float(window.count(i, o, includePad)));
       uniform &= llvm::all_equal(counts[i]);
       if (!counts[i].empty())
         uniformCount *= counts[i].front();
@@ -272,10 +300,9 @@ struct AveragePoolLowering : OpConversionPattern<moc::AveragePoolOp> {
                                           rewriter.getF32Type());
         ins.push_back(rewriter.create<arith::ConstantOp>(
             loc, DenseElementsAttr::get(type, ArrayRef<float>(counts[i]))));
-        maps.push_back(
-            AffineMap::get(rank, 0,
-                           rewriter.getAffineDimExpr(window->firstSpatial() + i),
-                           context));
+        maps.push_back(AffineMap::get(
+            rank, 0, rewriter.getAffineDimExpr(window.firstSpatial() + i),
+            context));
       }
     }
     Value result =

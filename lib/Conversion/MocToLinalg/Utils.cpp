@@ -178,6 +178,56 @@ SmallVector<OpFoldResult> getSizesLike(OpBuilder &b, Location loc,
   return sizes;
 }
 
+/// The number of windows along a dimension of dynamic size `input`, as
+/// moc's shape inference computes it for a static one.
+static Value windowCount(OpBuilder &b, Location loc, Value input,
+                         int64_t kernel, int64_t stride, int64_t dilation,
+                         int64_t padBegin, int64_t padEnd, bool ceilMode) {
+  auto index = [&](int64_t value) {
+    return b.create<arith::ConstantIndexOp>(loc, value).getResult();
+  };
+  Value span = b.create<arith::AddIOp>(
+      loc, input, index(padBegin + padEnd - dilation * (kernel - 1) - 1));
+  // Unsigned division of the non-negative span (a negative one has no
+  // window, selected below): plain division is all LLVM lowering knows.
+  Value dividend = b.create<arith::MaxSIOp>(loc, span, index(0));
+  if (ceilMode)
+    dividend = b.create<arith::AddIOp>(loc, dividend, index(stride - 1));
+  Value count = b.create<arith::AddIOp>(
+      loc, b.create<arith::DivUIOp>(loc, dividend, index(stride)), index(1));
+  if (ceilMode) {
+    // A window may not start in the end padding alone.
+    Value lastStart = b.create<arith::MulIOp>(
+        loc, b.create<arith::SubIOp>(loc, count, index(1)), index(stride));
+    Value inPadding = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::sge, lastStart,
+        b.create<arith::AddIOp>(loc, input, index(padBegin)));
+    count = b.create<arith::SelectOp>(
+        loc, inPadding, b.create<arith::SubIOp>(loc, count, index(1)), count);
+  }
+  Value none =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, span, index(0));
+  return b.create<arith::SelectOp>(loc, none, index(0), count);
+}
+
+SmallVector<OpFoldResult> getWindowResultSizes(OpBuilder &b, Location loc,
+                                               RankedTensorType type,
+                                               Value input,
+                                               const WindowGeometry &window) {
+  SmallVector<OpFoldResult> sizes = getSizesLike(b, loc, type, input);
+  int64_t spatial = window.kernel.size();
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t d = window.firstSpatial + i;
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size = b.create<tensor::DimOp>(loc, input, d);
+    sizes[d] = windowCount(b, loc, size, window.kernel[i], window.strides[i],
+                           window.dilations[i], window.pads[i],
+                           window.pads[spatial + i], window.ceilMode);
+  }
+  return sizes;
+}
+
 Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                   Type element) {
   return b.create<tensor::EmptyOp>(loc, sizes, element);

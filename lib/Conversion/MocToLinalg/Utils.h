@@ -104,6 +104,24 @@ llvm::SmallVector<mlir::OpFoldResult> getSizesLike(mlir::OpBuilder &b,
                                                    mlir::RankedTensorType type,
                                                    mlir::Value like);
 
+/// The geometry of a sliding window op (convolution, pooling) along its
+/// spatial dimensions, which start at dimension `firstSpatial`.
+struct WindowGeometry {
+  int64_t firstSpatial;
+  llvm::ArrayRef<int64_t> kernel, strides, dilations;
+  /// Begin pads of every spatial dimension, then end pads.
+  llvm::ArrayRef<int64_t> pads;
+  bool ceilMode = false;
+};
+
+/// The sizes of the result (of `type`) of a window op over `input`: dynamic
+/// spatial sizes by ONNX's window rule from the input's, other dynamic ones
+/// those of the input.
+llvm::SmallVector<mlir::OpFoldResult>
+getWindowResultSizes(mlir::OpBuilder &b, mlir::Location loc,
+                     mlir::RankedTensorType type, mlir::Value input,
+                     const WindowGeometry &window);
+
 /// `tensor.empty` of `sizes` x `element`.
 mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<mlir::OpFoldResult> sizes,

@@ -95,13 +95,15 @@ MOCC_EXPORT mocc_status mocc_model_output_info(const mocc_model *model,
                                                mocc_tensor_info *out_info);
 
 /* Runs the model on `inputs` (in graph input order). Each input's dtype and
- * shape must match its mocc_tensor_info. Allocates nothing. */
+ * shape must match its mocc_tensor_info, whose dynamic dimensions (-1) take
+ * any size. A model of static shapes allocates nothing here; with dynamic
+ * dimensions, the buffers whose sizes depend on them are allocated per run. */
 MOCC_EXPORT mocc_status mocc_model_run(mocc_model *model,
                                        const mocc_tensor *inputs,
                                        size_t num_inputs);
 
-/* A view of output `index` of the last successful run; valid until the next
- * run or destroy. */
+/* A view of output `index` of the last successful run, with the shape that
+ * run gave it; valid until the next run or destroy. */
 MOCC_EXPORT mocc_status mocc_model_get_output(const mocc_model *model,
                                               size_t index,
                                               mocc_tensor *out_tensor);

@@ -34,6 +34,11 @@ import them through its per-version handling and compute the same result.
 resnet18_bn is ResNet-18 exported with its BatchNormalization nodes kept (TrainingMode.PRESERVE in
 eval mode, constant folding off), as older exporters and other frameworks write CNNs: it tests
 that mocc folds them into the convolutions (moc-fold-constants) and computes the same result.
+resnet18_dynamic_batch and resnet18_dynamic_hw are exported with symbolic dimensions (torch's
+dynamic_axes: the batch, or the batch, height and width): mocc compiles each once, and its data sets
+run it at several shapes (batch 1, 3 and 8; images of 224x224, 160x192 and, at batch 2, 97x131).
+Data set i's input is drawn with seed INPUT_SEED + i.
+
 A model whose files exist with the same export settings (stamp.json) is not exported again.
 make_reference.py (venv) then adds the ONNX Runtime reference output_0.pb.
 
@@ -43,8 +48,10 @@ Exit status 77 (skip) when torch/torchvision/onnx are not importable.
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -53,7 +60,16 @@ CNN_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
 BN_MODELS = {"resnet18_bn": "resnet18"}
 # Exported at the older opsets that models in the wild still use: name -> (architecture, opset).
 OLD_OPSET_MODELS = {"resnet18_opset9": ("resnet18", 9), "mobilenet_v2_opset11": ("mobilenet_v2", 11)}
-MODELS = CNN_MODELS + ("bert_encoder",) + tuple(BN_MODELS) + tuple(OLD_OPSET_MODELS)
+# Exported with symbolic input dimensions, compiled once and run at each of its data sets' shapes:
+# name -> (architecture, symbolic axes of the input, input shapes of the data sets).
+DYNAMIC_MODELS = {
+    "resnet18_dynamic_batch": ("resnet18", {0: "batch"},
+                               [(1, 3, 224, 224), (3, 3, 224, 224), (8, 3, 224, 224)]),
+    "resnet18_dynamic_hw": ("resnet18", {0: "batch", 2: "height", 3: "width"},
+                            [(1, 3, 224, 224), (1, 3, 160, 192), (2, 3, 97, 131)]),
+}
+MODELS = (CNN_MODELS + ("bert_encoder",) + tuple(BN_MODELS) + tuple(OLD_OPSET_MODELS)
+          + tuple(DYNAMIC_MODELS))
 OPSET = 17
 SHAPE = (1, 3, 224, 224)  # the CNNs'
 # bert_encoder: nn.TransformerEncoderLayer arguments, layer count and input (batch, sequence, d_model).
@@ -107,7 +123,8 @@ def build_model(name: str, torch, torchvision):
         model.eval()
         # Autograd on keeps torch 1.13 off its fused, non-exportable encoder fast path (see above).
         return model, BERT_SHAPE, torch.enable_grad()
-    architecture = BN_MODELS.get(name) or OLD_OPSET_MODELS.get(name, (name,))[0]
+    architecture = (BN_MODELS.get(name) or OLD_OPSET_MODELS.get(name, (None,))[0]
+                    or DYNAMIC_MODELS.get(name, (name,))[0])
     model = getattr(torchvision.models, architecture)(weights=None)
     calibrate_batchnorm(model, torch, SHAPE)
     model.eval()
@@ -116,6 +133,18 @@ def build_model(name: str, torch, torchvision):
 
 def opset_of(name: str) -> int:
     return OLD_OPSET_MODELS[name][1] if name in OLD_OPSET_MODELS else OPSET
+
+
+def data_set_shapes(name: str, shape) -> list:
+    """The input shape of each test data set."""
+    return DYNAMIC_MODELS[name][2] if name in DYNAMIC_MODELS else [shape]
+
+
+def dynamic_axes_of(name: str):
+    """torch.onnx.export's dynamic_axes: None for a static model."""
+    if name not in DYNAMIC_MODELS:
+        return None
+    return {"input": DYNAMIC_MODELS[name][1], "output": {0: "batch"}}
 
 
 def stamp_of(name: str, torch, torchvision) -> dict:
@@ -132,6 +161,9 @@ def stamp_of(name: str, torch, torchvision) -> dict:
                      calibration_batch=CALIBRATION_BATCH, calibration_seed=CALIBRATION_SEED)
     if name in BN_MODELS:
         stamp.update(keep_batchnorm=True)
+    if name in DYNAMIC_MODELS:
+        stamp.update(dynamic_axes={str(k): v for k, v in DYNAMIC_MODELS[name][1].items()},
+                     data_sets=[list(s) for s in DYNAMIC_MODELS[name][2]])
     return stamp
 
 
@@ -161,12 +193,11 @@ def main() -> int:
 
     for name in names:
         mdir = os.path.join(args.outdir, name)
-        ds = os.path.join(mdir, "test_data_set_0")
         model_path = os.path.join(mdir, "model.onnx")
-        input_path = os.path.join(ds, "input_0.pb")
+        first_input = os.path.join(mdir, "test_data_set_0", "input_0.pb")
         stamp_path = os.path.join(mdir, "stamp.json")
         stamp = stamp_of(name, torch, torchvision)
-        if not args.force and os.path.isfile(model_path) and os.path.isfile(input_path):
+        if not args.force and os.path.isfile(model_path) and os.path.isfile(first_input):
             try:
                 with open(stamp_path) as f:
                     if json.load(f) == stamp:
@@ -174,29 +205,35 @@ def main() -> int:
                         continue
             except (OSError, ValueError):
                 pass
-        os.makedirs(ds, exist_ok=True)
-        # A stale reference must not survive a new export.
-        for stale in ("output_0.pb", "stamp.json"):
-            if os.path.exists(os.path.join(ds if stale.startswith("output") else mdir, stale)):
-                os.remove(os.path.join(ds if stale.startswith("output") else mdir, stale))
+        # Stale data sets and references must not survive a new export.
+        for stale in glob.glob(os.path.join(mdir, "test_data_set_*")):
+            shutil.rmtree(stale)
+        if os.path.exists(stamp_path):
+            os.remove(stamp_path)
+        os.makedirs(mdir, exist_ok=True)
 
         t0 = time.time()
         model, shape, grad_mode = build_model(name, torch, torchvision)
-        x = np.random.default_rng(INPUT_SEED).standard_normal(shape).astype(np.float32)
+        inputs = [np.random.default_rng(INPUT_SEED + i).standard_normal(s).astype(np.float32)
+                  for i, s in enumerate(data_set_shapes(name, shape))]
+        x = inputs[0]
         tmp = model_path + ".tmp"
         keep_batchnorm = name in BN_MODELS
         with grad_mode:
             torch.onnx.export(
                 model, torch.from_numpy(x), tmp,
                 opset_version=opset_of(name), input_names=["input"], output_names=["output"],
-                do_constant_folding=not keep_batchnorm, export_params=True, dynamic_axes=None,
+                do_constant_folding=not keep_batchnorm, export_params=True,
+                dynamic_axes=dynamic_axes_of(name),
                 training=torch.onnx.TrainingMode.PRESERVE if keep_batchnorm
                 else torch.onnx.TrainingMode.EVAL,
             )
         onnx.checker.check_model(onnx.load(tmp))
         os.replace(tmp, model_path)
-        with open(input_path, "wb") as f:
-            f.write(numpy_helper.from_array(x, "input").SerializeToString())
+        for i, data in enumerate(inputs):
+            os.makedirs(os.path.join(mdir, f"test_data_set_{i}"), exist_ok=True)
+            with open(os.path.join(mdir, f"test_data_set_{i}", "input_0.pb"), "wb") as f:
+                f.write(numpy_helper.from_array(data, "input").SerializeToString())
         with open(stamp_path, "w") as f:
             json.dump(stamp, f, indent=1, sort_keys=True)
         size = os.path.getsize(model_path) / 2**20

@@ -307,11 +307,18 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
 }
 
 /// Number of elements a strided slice [start, end) by `step` selects.
+/// Unsigned arithmetic, so that no step or bound overflows.
 static int64_t sliceLength(int64_t start, int64_t end, int64_t step) {
   if (step > 0)
-    return end > start ? (end - start + step - 1) / step : 0;
+    return end > start
+               ? int64_t(
+                     (uint64_t(end) - uint64_t(start) - 1) / uint64_t(step) + 1)
+               : 0;
   if (step < 0)
-    return start > end ? (start - end - step - 1) / -step : 0;
+    return start > end ? int64_t((uint64_t(start) - uint64_t(end) - 1) /
+                                     (0 - uint64_t(step)) +
+                                 1)
+                       : 0;
   return 0;
 }
 

@@ -92,9 +92,11 @@ LogicalResult ConvOp::verify() {
   int64_t channels = input.getDimSize(1), filters = weight.getDimSize(0);
   if (group < 1)
     return emitOpError() << "expects a positive group, got " << group;
+  int64_t groupChannels = 0;
   if (!ShapedType::isDynamic(channels) &&
       !ShapedType::isDynamic(weight.getDimSize(1)) &&
-      channels != weight.getDimSize(1) * group)
+      (llvm::MulOverflow(weight.getDimSize(1), group, groupChannels) ||
+       channels != groupChannels))
     return emitOpError() << "expects input channels (" << channels
                          << ") = weight channels (" << weight.getDimSize(1)
                          << ") x group (" << group << ")";
