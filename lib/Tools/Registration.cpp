@@ -75,7 +75,6 @@ void registerMoccPasses() {
   bufferization::registerOneShotBufferizePass();
   bufferization::registerEmptyTensorEliminationPass();
   bufferization::registerEmptyTensorToAllocTensorPass();
-  bufferization::registerBufferResultsToOutParamsPass();
   bufferization::registerBufferizationPipelines();
   // Lowering to LLVM.
   arith::registerArithExpandOpsPass();

@@ -7,7 +7,7 @@
 set -u
 fuzzer="$1" seeds="$2" work="$3" seconds="$4"
 if [ ! -x "$fuzzer" ]; then
-  echo "SKIP: $fuzzer not found (build it in build/fuzz as docs/architecture.md says)"
+  echo "SKIP: $fuzzer not found (scripts/build.sh builds it in build/fuzz; see docs/architecture.md)"
   exit 77
 fi
 fuzzer="$(cd "$(dirname "$fuzzer")" && pwd)/$(basename "$fuzzer")"

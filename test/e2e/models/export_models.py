@@ -34,7 +34,7 @@ import them through its per-version handling and compute the same result.
 resnet18_bn is ResNet-18 exported with its BatchNormalization nodes kept (TrainingMode.PRESERVE in
 eval mode, constant folding off), as older exporters and other frameworks write CNNs: it tests
 that mocc folds them into the convolutions (moc-fold-constants) and computes the same result.
-resnet18_dynamic_batch and resnet18_dynamic_hw are exported with symbolic dimensions (torch's
+squeezenet1_1_dynamic_batch and resnet18_dynamic_hw are exported with symbolic dimensions (torch's
 dynamic_axes: the batch, or the batch, height and width): mocc compiles each once, and its data sets
 run it at several shapes (batch 1, 3 and 8; images of 224x224, 160x192 and, at batch 2, 97x131).
 Data set i's input is drawn with seed INPUT_SEED + i.
@@ -63,8 +63,8 @@ OLD_OPSET_MODELS = {"resnet18_opset9": ("resnet18", 9), "mobilenet_v2_opset11": 
 # Exported with symbolic input dimensions, compiled once and run at each of its data sets' shapes:
 # name -> (architecture, symbolic axes of the input, input shapes of the data sets).
 DYNAMIC_MODELS = {
-    "resnet18_dynamic_batch": ("resnet18", {0: "batch"},
-                               [(1, 3, 224, 224), (3, 3, 224, 224), (8, 3, 224, 224)]),
+    "squeezenet1_1_dynamic_batch": ("squeezenet1_1", {0: "batch"},
+                                    [(1, 3, 224, 224), (3, 3, 224, 224), (8, 3, 224, 224)]),
     "resnet18_dynamic_hw": ("resnet18", {0: "batch", 2: "height", 3: "width"},
                             [(1, 3, 224, 224), (1, 3, 160, 192), (2, 3, 97, 131)]),
 }
