@@ -74,6 +74,14 @@ int32_t dtypeOf(Type type) {
   if (type.isInteger(16)) return MOCC_DTYPE_INT16;
   if (type.isInteger(32)) return MOCC_DTYPE_INT32;
   if (type.isInteger(64)) return MOCC_DTYPE_INT64;
+  if (type.isUnsignedInteger(4)) return MOCC_DTYPE_UINT4;
+  if (type.isInteger(4)) return MOCC_DTYPE_INT4;
+  if (type.isUnsignedInteger(2)) return MOCC_DTYPE_UINT2;
+  if (type.isInteger(2)) return MOCC_DTYPE_INT2;
+  if (isa<Float8E4M3FNType>(type)) return MOCC_DTYPE_FLOAT8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(type)) return MOCC_DTYPE_FLOAT8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(type)) return MOCC_DTYPE_FLOAT8E5M2;
+  if (isa<Float8E5M2FNUZType>(type)) return MOCC_DTYPE_FLOAT8E5M2FNUZ;
   return MOCC_DTYPE_INVALID;
 }
 

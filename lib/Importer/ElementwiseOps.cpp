@@ -99,8 +99,8 @@ LogicalResult importCastTo(NodeContext &node, Type element) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
-  return node.setResult(
-      node.create<moc::CastOp>(node.inputType(0).clone(element), *input));
+  return node.setResult(castSaturating(node, *input, element,
+                                       node.intAttr("saturate", 1) != 0));
 }
 
 LogicalResult importCast(NodeContext &node) {
@@ -109,8 +109,6 @@ LogicalResult importCast(NodeContext &node) {
   if (!element)
     return node.emitError() << "casts to unsupported element type "
                             << onnxTypeName(int32_t(to));
-  if (node.intAttr("saturate", 1) != 1 && !isa<FloatType>(element))
-    return node.emitError() << "saturate applies to float8 types only";
   return importCastTo(node, element);
 }
 
@@ -331,6 +329,42 @@ LogicalResult importIsInf(NodeContext &node) {
 }
 
 } // namespace
+
+bool isFloat8(Type element) {
+  return isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
+             Float8E5M2FNUZType>(element);
+}
+
+FailureOr<Value> castSaturating(NodeContext &node, Value value, Type element,
+                                bool saturate) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (saturate && isFloat8(element)) {
+    // Clamped where the float8 maximum is exact: in the input's float type,
+    // or in f32 for integers.
+    if (!isa<FloatType>(type.getElementType())) {
+      type = type.clone(Float32Type::get(node.context()));
+      FailureOr<Value> wide = node.create<moc::CastOp>(type, value);
+      if (failed(wide))
+        return failure();
+      value = *wide;
+    }
+    double largest =
+        APFloat::getLargest(cast<FloatType>(element).getFloatSemantics())
+            .convertToDouble();
+    FailureOr<Value> low = node.create<moc::MaxOp>(
+        value, node.scalar(type.getElementType(), -largest));
+    if (failed(low))
+      return failure();
+    FailureOr<Value> clamped = node.create<moc::MinOp>(
+        *low, node.scalar(type.getElementType(), largest));
+    if (failed(clamped))
+      return failure();
+    value = *clamped;
+  }
+  if (type.getElementType() == element)
+    return value;
+  return node.create<moc::CastOp>(type.clone(element), value);
+}
 
 void registerElementwiseImporters(OpImporterTable &table) {
   table["Abs"] = importUnary<moc::AbsOp>;

@@ -134,6 +134,16 @@ private:
 mlir::FailureOr<mlir::Value> createConv(NodeContext &node, mlir::Value input,
                                         mlir::Value weight, mlir::Value bias);
 
+/// Whether `element` is one of the float8 types.
+bool isFloat8(mlir::Type element);
+
+/// `value` cast to `element`; to a float8 type with `saturate` (ONNX's
+/// default), values beyond its finite range become its largest magnitude
+/// first (infinities included; NaN stays NaN).
+mlir::FailureOr<mlir::Value> castSaturating(NodeContext &node,
+                                            mlir::Value value,
+                                            mlir::Type element, bool saturate);
+
 /// The most elements of a constant that an importer computes element by
 /// element (masks, iotas, windows): 16 Mi, a 4096 x 4096 mask. A larger one
 /// is an error, not minutes and gigabytes of compile time.

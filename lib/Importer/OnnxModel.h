@@ -31,8 +31,20 @@ public:
 std::string checkOnnxModel(const OnnxModel &model);
 
 /// The MLIR element type of an ONNX TensorProto.DataType, or null if mocc
-/// does not support it (strings, float8, complex, 4-bit types).
+/// does not support it (strings, complex, float4, float8e8m0).
 mlir::Type importElementType(int32_t onnxType, mlir::MLIRContext *context);
+
+/// TensorProto data types newer than the libonnx protobuf (1.12) knows.
+enum OnnxNewerDataType : int32_t {
+  kOnnxFloat8E4M3FN = 17,
+  kOnnxFloat8E4M3FNUZ = 18,
+  kOnnxFloat8E5M2 = 19,
+  kOnnxFloat8E5M2FNUZ = 20,
+  kOnnxUInt4 = 21,
+  kOnnxInt4 = 22,
+  kOnnxUInt2 = 25,
+  kOnnxInt2 = 26,
+};
 
 /// The name of an ONNX TensorProto.DataType, for messages.
 std::string onnxTypeName(int32_t onnxType);

@@ -111,7 +111,11 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
     element = importElementType(int32_t(dtype), node.context());
   if (!element)
     return node.emitError() << "quantizes to an unsupported output_dtype";
-  FailureOr<std::pair<double, double>> range = integerRange(node, element);
+  // Float8 rounds to nearest even in the cast, saturating unless told not to
+  // (its zero point must be 0).
+  bool toFloat8 = isFloat8(element);
+  FailureOr<std::pair<double, double>> range =
+      toFloat8 ? std::make_pair(0.0, 0.0) : integerRange(node, element);
   if (failed(range))
     return failure();
   int64_t blockSize = node.intAttr("block_size", 0);
@@ -134,6 +138,12 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
     divisor = ops.castTo(divisor, computeType);
   }
   Value scaled = ops.create<moc::DivOp>(x, divisor);
+  if (toFloat8) {
+    if (failed(ops.status()))
+      return failure();
+    return node.setResult(castSaturating(node, scaled, element,
+                                         node.intAttr("saturate", 1) != 0));
+  }
   Value alignedZero =
       alignToInput(node, ops, zeroPoint, type.getShape(), axis, blockSize);
   if (failed(ops.status()) || (zeroPoint && !alignedZero))

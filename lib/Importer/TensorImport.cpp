@@ -44,6 +44,23 @@ Type importElementType(int32_t onnxType, MLIRContext *context) {
     return integer(64, true);
   case onnx::TensorProto::BFLOAT16:
     return BFloat16Type::get(context);
+  // Types newer than the libonnx protobuf (1.12), by number.
+  case kOnnxFloat8E4M3FN:
+    return Float8E4M3FNType::get(context);
+  case kOnnxFloat8E4M3FNUZ:
+    return Float8E4M3FNUZType::get(context);
+  case kOnnxFloat8E5M2:
+    return Float8E5M2Type::get(context);
+  case kOnnxFloat8E5M2FNUZ:
+    return Float8E5M2FNUZType::get(context);
+  case kOnnxUInt4:
+    return integer(4, true);
+  case kOnnxInt4:
+    return integer(4, false);
+  case kOnnxUInt2:
+    return integer(2, true);
+  case kOnnxInt2:
+    return integer(2, false);
   default:
     return nullptr;
   }
@@ -56,7 +73,8 @@ std::string onnxTypeName(int32_t onnxType) {
   // Types newer than the libonnx protobuf (1.12).
   static const char *const kNewer[] = {
       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
-      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0"};
+      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",
+      "UINT2",        "INT2"};
   if (onnxType >= 17 && onnxType < 17 + int32_t(std::size(kNewer)))
     return kNewer[onnxType - 17];
   return "data type " + std::to_string(onnxType);
@@ -153,6 +171,21 @@ static std::vector<char> typedFieldBytes(const onnx::TensorProto &tensor,
   return bytes;
 }
 
+/// The elements of a tensor of `width`-bit integers (4 or 2), which ONNX
+/// packs into bytes from the low bits up, each as an APInt of that width.
+static SmallVector<APInt> unpackSubByteIntegers(llvm::StringRef bytes,
+                                                unsigned width,
+                                                int64_t count) {
+  SmallVector<APInt> values;
+  unsigned perByte = 8 / width;
+  for (int64_t i = 0; i < count; ++i) {
+    uint8_t byte = uint8_t(bytes[i / perByte]);
+    values.push_back(
+        APInt(width, (byte >> (width * (i % perByte))) & ((1u << width) - 1)));
+  }
+  return values;
+}
+
 /// Weights at least this large become resource blobs instead of inline data.
 static constexpr size_t kResourceThresholdBytes = 1024;
 
@@ -170,9 +203,11 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
     return nullptr;
   }
   auto type = RankedTensorType::get(shape, element);
-  unsigned elementBytes = element.isInteger(1)
-                              ? 1
-                              : llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  unsigned bitWidth = type.getElementTypeBitWidth();
+  // 4- and 2-bit integers are packed; typed fields hold one packed byte per
+  // value too.
+  bool packed = isa<IntegerType>(element) && bitWidth > 1 && bitWidth < 8;
+  unsigned elementBytes = element.isInteger(1) ? 1 : llvm::divideCeil(bitWidth, 8);
   // Counted with overflow checks: the dimensions come from the file.
   int64_t count = 1, byteCount = 0;
   bool overflow = false;
@@ -180,7 +215,11 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
     overflow |= llvm::MulOverflow(count, d, count);
   if (llvm::is_contained(shape, 0))
     count = 0, overflow = false;
-  if (overflow || llvm::MulOverflow(count, int64_t(elementBytes), byteCount)) {
+  if (packed)
+    byteCount = overflow ? 0 : llvm::divideCeil(count, int64_t(8 / bitWidth));
+  else
+    overflow |= llvm::MulOverflow(count, int64_t(elementBytes), byteCount);
+  if (overflow) {
     error = llvm::formatv("tensor '{0}' has too many elements", tensor.name());
     return nullptr;
   }
@@ -208,6 +247,9 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
     return nullptr;
   }
 
+  if (packed)
+    return DenseElementsAttr::get(
+        type, unpackSubByteIntegers(bytes, bitWidth, count));
   if (element.isInteger(1)) {
     SmallVector<bool> values;
     for (char byte : bytes)

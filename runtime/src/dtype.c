@@ -5,6 +5,14 @@ size_t mocc_dtype_size(mocc_dtype dtype) {
   case MOCC_DTYPE_UINT8:
   case MOCC_DTYPE_INT8:
   case MOCC_DTYPE_BOOL:
+  case MOCC_DTYPE_FLOAT8E4M3FN:
+  case MOCC_DTYPE_FLOAT8E4M3FNUZ:
+  case MOCC_DTYPE_FLOAT8E5M2:
+  case MOCC_DTYPE_FLOAT8E5M2FNUZ:
+  case MOCC_DTYPE_UINT4:
+  case MOCC_DTYPE_INT4:
+  case MOCC_DTYPE_UINT2:
+  case MOCC_DTYPE_INT2:
     return 1;
   case MOCC_DTYPE_UINT16:
   case MOCC_DTYPE_INT16:
@@ -53,6 +61,22 @@ const char *mocc_dtype_name(mocc_dtype dtype) {
     return "uint64";
   case MOCC_DTYPE_BFLOAT16:
     return "bfloat16";
+  case MOCC_DTYPE_FLOAT8E4M3FN:
+    return "float8e4m3fn";
+  case MOCC_DTYPE_FLOAT8E4M3FNUZ:
+    return "float8e4m3fnuz";
+  case MOCC_DTYPE_FLOAT8E5M2:
+    return "float8e5m2";
+  case MOCC_DTYPE_FLOAT8E5M2FNUZ:
+    return "float8e5m2fnuz";
+  case MOCC_DTYPE_UINT4:
+    return "uint4";
+  case MOCC_DTYPE_INT4:
+    return "int4";
+  case MOCC_DTYPE_UINT2:
+    return "uint2";
+  case MOCC_DTYPE_INT2:
+    return "int2";
   case MOCC_DTYPE_INVALID:
     break;
   }

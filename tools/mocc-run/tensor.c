@@ -65,7 +65,51 @@ size_t mr_tensor_num_elements(const mr_tensor *tensor) {
 
 int mr_dtype_is_float(mocc_dtype dtype) {
   return dtype == MOCC_DTYPE_FLOAT32 || dtype == MOCC_DTYPE_FLOAT64 ||
-         dtype == MOCC_DTYPE_FLOAT16 || dtype == MOCC_DTYPE_BFLOAT16;
+         dtype == MOCC_DTYPE_FLOAT16 || dtype == MOCC_DTYPE_BFLOAT16 ||
+         mr_dtype_is_float8(dtype);
+}
+
+int mr_dtype_is_float8(mocc_dtype dtype) {
+  return dtype == MOCC_DTYPE_FLOAT8E4M3FN ||
+         dtype == MOCC_DTYPE_FLOAT8E4M3FNUZ || dtype == MOCC_DTYPE_FLOAT8E5M2 ||
+         dtype == MOCC_DTYPE_FLOAT8E5M2FNUZ;
+}
+
+int mr_dtype_packed_bits(mocc_dtype dtype) {
+  switch (dtype) {
+  case MOCC_DTYPE_UINT4:
+  case MOCC_DTYPE_INT4:
+    return 4;
+  case MOCC_DTYPE_UINT2:
+  case MOCC_DTYPE_INT2:
+    return 2;
+  default:
+    return 0;
+  }
+}
+
+/* The value of a float8 code: E4M3FN (bias 7, no infinity, NaN 0x7f),
+ * E4M3FNUZ (bias 8), E5M2 (bias 15, IEEE-like), E5M2FNUZ (bias 16); the
+ * FNUZ formats have no negative zero: 0x80 is their only NaN. */
+static double float8_to_double(uint8_t code, mocc_dtype dtype) {
+  int e5 = dtype == MOCC_DTYPE_FLOAT8E5M2 || dtype == MOCC_DTYPE_FLOAT8E5M2FNUZ;
+  int fnuz = dtype == MOCC_DTYPE_FLOAT8E4M3FNUZ ||
+             dtype == MOCC_DTYPE_FLOAT8E5M2FNUZ;
+  int mantissa_bits = e5 ? 2 : 3;
+  int bias = (e5 ? 15 : 7) + fnuz;
+  int magnitude = code & 0x7f, exponent = magnitude >> mantissa_bits;
+  int mantissa = magnitude & ((1 << mantissa_bits) - 1);
+  if (fnuz && code == 0x80)
+    return NAN;
+  if (!fnuz && e5 && exponent == 31)
+    return mantissa ? NAN : (code & 0x80 ? -INFINITY : INFINITY);
+  if (!fnuz && !e5 && magnitude == 0x7f)
+    return NAN;
+  double value =
+      exponent == 0
+          ? ldexp(mantissa, 1 - bias - mantissa_bits)
+          : ldexp(mantissa | (1 << mantissa_bits), exponent - bias - mantissa_bits);
+  return code & 0x80 ? -value : value;
 }
 
 static double half_to_double(uint16_t bits) {
@@ -117,6 +161,17 @@ double mr_tensor_get(const mr_tensor *tensor, size_t index) {
     return (double)((const int64_t *)data)[index];
   case MOCC_DTYPE_UINT64:
     return (double)((const uint64_t *)data)[index];
+  case MOCC_DTYPE_FLOAT8E4M3FN:
+  case MOCC_DTYPE_FLOAT8E4M3FNUZ:
+  case MOCC_DTYPE_FLOAT8E5M2:
+  case MOCC_DTYPE_FLOAT8E5M2FNUZ:
+    return float8_to_double(((const uint8_t *)data)[index], tensor->dtype);
+  case MOCC_DTYPE_INT4:
+  case MOCC_DTYPE_INT2:
+    return ((const int8_t *)data)[index];
+  case MOCC_DTYPE_UINT4:
+  case MOCC_DTYPE_UINT2:
+    return ((const uint8_t *)data)[index];
   case MOCC_DTYPE_INVALID:
     break;
   }

@@ -235,6 +235,58 @@ static int read_typed_data(reader message, mr_tensor *tensor, mr_error *error) {
   return 0;
 }
 
+/* The packed bytes of a tensor of 4- or 2-bit integers. */
+static size_t packed_size(const mr_tensor *tensor) {
+  size_t per_byte = (size_t)(8 / mr_dtype_packed_bits(tensor->dtype));
+  return (mr_tensor_num_elements(tensor) + per_byte - 1) / per_byte;
+}
+
+/* Unpacks 4- or 2-bit integers, low bits first, one per byte of `tensor`,
+ * sign-extended for the signed types. */
+static void unpack(const uint8_t *packed, mr_tensor *tensor) {
+  int bits = mr_dtype_packed_bits(tensor->dtype);
+  int is_signed =
+      tensor->dtype == MOCC_DTYPE_INT4 || tensor->dtype == MOCC_DTYPE_INT2;
+  size_t per_byte = (size_t)(8 / bits), count = mr_tensor_num_elements(tensor);
+  uint8_t *out = tensor->data;
+  for (size_t i = 0; i < count; ++i) {
+    unsigned value = (packed[i / per_byte] >> (bits * (i % per_byte))) &
+                     ((1u << bits) - 1);
+    if (is_signed && (value >> (bits - 1)))
+      value |= 0xffu << bits;
+    out[i] = (uint8_t)value;
+  }
+}
+
+/* Packed data comes in raw_data, or one packed byte per int32_data value. */
+static int read_packed_data(reader message, const header *h, mr_tensor *tensor,
+                            mr_error *error) {
+  size_t size = packed_size(tensor);
+  uint8_t *packed = calloc(size ? size : 1, 1);
+  if (!packed)
+    return mr_fail(error, "out of memory");
+  int failed = 0;
+  if (h->raw) {
+    if (h->raw_size != size)
+      failed = mr_fail(error, "raw_data has %zu bytes, %zu %s values need %zu",
+                       h->raw_size, mr_tensor_num_elements(tensor),
+                       mocc_dtype_name(tensor->dtype), size);
+    else
+      memcpy(packed, h->raw, size);
+  } else {
+    mr_tensor bytes = *tensor;
+    bytes.dtype = MOCC_DTYPE_UINT8;
+    bytes.rank = 1;
+    bytes.dims[0] = (int64_t)size;
+    bytes.data = packed;
+    failed = read_typed_data(message, &bytes, error);
+  }
+  if (!failed)
+    unpack(packed, tensor);
+  free(packed);
+  return failed;
+}
+
 int mr_tensor_proto_decode(const uint8_t *bytes, size_t size,
                            mr_tensor *out_tensor, char **out_name,
                            mr_error *error) {
@@ -250,7 +302,9 @@ int mr_tensor_proto_decode(const uint8_t *bytes, size_t size,
     return -1;
 
   int failed = 0;
-  if (h.raw) {
+  if (mr_dtype_packed_bits(dtype)) {
+    failed = read_packed_data(message, &h, out_tensor, error);
+  } else if (h.raw) {
     if (h.raw_size != out_tensor->bytes)
       failed = mr_fail(error, "raw_data has %zu bytes, %s needs %zu",
                        h.raw_size, mocc_dtype_name(dtype), out_tensor->bytes);
@@ -308,9 +362,23 @@ static uint8_t *put_bytes(uint8_t *out, int number, const void *bytes,
   return out + size;
 }
 
+/* Packs the bytes of 4- or 2-bit integers, low bits first. */
+static void pack(const mr_tensor *tensor, uint8_t *packed) {
+  int bits = mr_dtype_packed_bits(tensor->dtype);
+  size_t per_byte = (size_t)(8 / bits), count = mr_tensor_num_elements(tensor);
+  const uint8_t *in = tensor->data;
+  memset(packed, 0, packed_size(tensor));
+  for (size_t i = 0; i < count; ++i)
+    packed[i / per_byte] |= (uint8_t)((in[i] & ((1u << bits) - 1))
+                                      << (bits * (i % per_byte)));
+}
+
 int mr_tensor_proto_encode(const mr_tensor *tensor, const char *name,
                            uint8_t **out_bytes, size_t *out_size,
                            mr_error *error) {
+  size_t data_size = mr_dtype_packed_bits(tensor->dtype)
+                         ? packed_size(tensor)
+                         : tensor->bytes;
   /* proto2 repeated scalars are written unpacked: every parser reads that. */
   size_t size = 1 + varint_size((uint64_t)tensor->dtype);
   for (int32_t i = 0; i < tensor->rank; ++i)
@@ -318,7 +386,7 @@ int mr_tensor_proto_encode(const mr_tensor *tensor, const char *name,
   size_t name_size = name ? strlen(name) : 0;
   if (name)
     size += 1 + varint_size(name_size) + name_size;
-  size += 1 + varint_size(tensor->bytes) + tensor->bytes;
+  size += 1 + varint_size(data_size) + data_size;
 
   uint8_t *bytes = malloc(size);
   if (!bytes)
@@ -332,7 +400,13 @@ int mr_tensor_proto_encode(const mr_tensor *tensor, const char *name,
   out = put_varint(out, (uint64_t)tensor->dtype);
   if (name)
     out = put_bytes(out, kName, name, name_size);
-  put_bytes(out, kRawData, tensor->data, tensor->bytes);
+  if (mr_dtype_packed_bits(tensor->dtype)) {
+    out = put_key(out, kRawData, kLengthDelimited);
+    out = put_varint(out, data_size);
+    pack(tensor, out);
+  } else {
+    put_bytes(out, kRawData, tensor->data, tensor->bytes);
+  }
   *out_bytes = bytes;
   *out_size = size;
   return 0;

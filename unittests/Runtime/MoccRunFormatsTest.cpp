@@ -8,6 +8,7 @@ extern "C" {
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -221,6 +222,48 @@ TEST(TensorProtoTest, ReadsTypedFieldsPackedAndUnpacked) {
   mr_tensor_free(&tensor);
 }
 
+TEST(TensorProtoTest, UnpacksFourAndTwoBitIntegers) {
+  // ONNX packs them from the low bits up: int4 [1, -2, 3] is E1 03.
+  mr_tensor tensor;
+  Bytes int4 = Proto().field(1, 3).field(2, MOCC_DTYPE_INT4).bytesField(9, {0xe1, 0x03}).bytes;
+  ASSERT_EQ(decodeProto(int4, &tensor), "");
+  EXPECT_EQ(values<int8_t>(tensor), (std::vector<int8_t>{1, -2, 3}));
+  mr_tensor_free(&tensor);
+  // The same bytes in int32_data, one packed byte per value.
+  Bytes typed = Proto().field(1, 3).field(2, MOCC_DTYPE_INT4).packedVarints(5, {0xe1, 0x03}).bytes;
+  ASSERT_EQ(decodeProto(typed, &tensor), "");
+  EXPECT_EQ(values<int8_t>(tensor), (std::vector<int8_t>{1, -2, 3}));
+  mr_tensor_free(&tensor);
+  // uint2 [3, 0, 1, 2, 1]: 0b10'01'00'11, then 0b01.
+  Bytes uint2 = Proto().field(1, 5).field(2, MOCC_DTYPE_UINT2).bytesField(9, {0x93, 0x01}).bytes;
+  ASSERT_EQ(decodeProto(uint2, &tensor), "");
+  EXPECT_EQ(values<uint8_t>(tensor), (std::vector<uint8_t>{3, 0, 1, 2, 1}));
+  mr_tensor_free(&tensor);
+  Bytes wrongSize = Proto().field(1, 5).field(2, MOCC_DTYPE_UINT2).bytesField(9, {0x93}).bytes;
+  EXPECT_EQ(decodeProto(wrongSize, &tensor),
+            "raw_data has 1 bytes, 5 uint2 values need 2");
+}
+
+TEST(TensorProtoTest, PacksFourAndTwoBitIntegers) {
+  const int8_t int2[] = {-2, 1, -1, 0, 1};
+  mr_tensor tensor = makeTensor(MOCC_DTYPE_INT2, {5}, int2);
+  uint8_t *encoded;
+  size_t size;
+  mr_error error;
+  ASSERT_EQ(mr_tensor_proto_encode(&tensor, nullptr, &encoded, &size, &error),
+            0);
+  Bytes bytes(encoded, encoded + size);
+  // raw_data: 2 bytes, 0b00'11'01'10 and 0b01.
+  Bytes raw = {9 << 3 | 2, 2, 0x36, 0x01};
+  EXPECT_TRUE(std::equal(raw.begin(), raw.end(), bytes.end() - raw.size()));
+  mr_tensor decoded;
+  ASSERT_EQ(decodeProto(bytes, &decoded), "");
+  EXPECT_EQ(values<int8_t>(decoded), std::vector<int8_t>(int2, int2 + 5));
+  std::free(encoded);
+  mr_tensor_free(&decoded);
+  mr_tensor_free(&tensor);
+}
+
 TEST(TensorProtoTest, ReportsBadTensors) {
   mr_tensor tensor;
   EXPECT_EQ(
@@ -424,6 +467,34 @@ TEST(CompareTest, FollowsAllclose) {
   result = compareFloats({1, nan, -inf, 2}, {1, 0, inf, nan}, 1e-3, 1e-4);
   EXPECT_EQ(result.mismatches, 3u);
   EXPECT_EQ(result.first_mismatch, 1u);
+}
+
+TEST(CompareTest, DecodesFloat8) {
+  // 1.0, the largest finite value, the smallest subnormal, -0, NaN.
+  const uint8_t e4m3fn[] = {0x38, 0x7e, 0x01, 0x80, 0x7f};
+  mr_tensor a = makeTensor(MOCC_DTYPE_FLOAT8E4M3FN, {5}, e4m3fn);
+  EXPECT_EQ(mr_tensor_get(&a, 0), 1.0);
+  EXPECT_EQ(mr_tensor_get(&a, 1), 448.0);
+  EXPECT_EQ(mr_tensor_get(&a, 2), std::ldexp(1.0, -9));
+  EXPECT_TRUE(std::signbit(mr_tensor_get(&a, 3)));
+  EXPECT_TRUE(std::isnan(mr_tensor_get(&a, 4)));
+  // E5M2 has infinities; FNUZ formats a bias one larger and NaN at 0x80.
+  const uint8_t e5m2[] = {0x3c, 0x7b, 0xfc, 0x7e};
+  mr_tensor b = makeTensor(MOCC_DTYPE_FLOAT8E5M2, {4}, e5m2);
+  EXPECT_EQ(mr_tensor_get(&b, 0), 1.0);
+  EXPECT_EQ(mr_tensor_get(&b, 1), 57344.0);
+  EXPECT_EQ(mr_tensor_get(&b, 2), -std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(std::isnan(mr_tensor_get(&b, 3)));
+  const uint8_t e5m2fnuz[] = {0x40, 0x7f, 0x80};
+  mr_tensor c = makeTensor(MOCC_DTYPE_FLOAT8E5M2FNUZ, {3}, e5m2fnuz);
+  EXPECT_EQ(mr_tensor_get(&c, 0), 1.0);
+  EXPECT_EQ(mr_tensor_get(&c, 1), 57344.0);
+  EXPECT_TRUE(std::isnan(mr_tensor_get(&c, 2)));
+  // Compared as floats: NaN matches NaN.
+  EXPECT_EQ(mr_compare(&a, &a, 0, 0).mismatches, 0u);
+  mr_tensor_free(&a);
+  mr_tensor_free(&b);
+  mr_tensor_free(&c);
 }
 
 TEST(CompareTest, IntegersAreExactAndShapesMustMatch) {

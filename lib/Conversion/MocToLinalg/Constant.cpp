@@ -12,12 +12,20 @@ namespace mocc::moc_to_linalg {
 namespace {
 
 /// Retypes `value` to the signless `type` without touching its data: dense
-/// elements are bitcast, resource blobs keep their handle.
+/// elements are bitcast (4- and 2-bit integers extended to their byte),
+/// resource blobs keep their handle.
 static ElementsAttr retype(ElementsAttr value, RankedTensorType type) {
   if (value.getType() == type)
     return value;
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return dense.bitcast(type.getElementType());
+  Type element = value.getElementType();
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (!isStoredAsByte(element) || isFloat8(element))
+      return dense.bitcast(type.getElementType());
+    bool isUnsigned = isUnsignedInteger(element);
+    return dense.mapValues(type.getElementType(), [&](const APInt &v) {
+      return isUnsigned ? v.zext(8) : v.sext(8);
+    });
+  }
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
     return DenseResourceElementsAttr::get(type, resource.getRawHandle());
   return {};

@@ -51,9 +51,12 @@ public:
     auto resultType = convertedResultType(*this, op);
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "unsupported result type");
-    // A cast that only changes signedness changes nothing below moc.
+    // A cast that only changes signedness changes nothing below moc (one
+    // from or to a type stored in a byte changes the byte).
     if (isa<moc::CastOp>(op) &&
-        adaptor.getOperands().front().getType() == resultType) {
+        adaptor.getOperands().front().getType() == resultType &&
+        !isStoredAsByte(elementOf(op->getOperand(0).getType())) &&
+        !isStoredAsByte(elementOf(op.getType()))) {
       rewriter.replaceOp(op, adaptor.getOperands().front());
       return success();
     }
@@ -573,9 +576,8 @@ Value lowerSelect(OpBuilder &b, Location loc, ValueRange args,
 
 Value lowerCast(OpBuilder &b, Location loc, ValueRange args,
                 const ScalarContext &context) {
-  return createNumericCast(b, loc, args[0], context.loweredResultElement,
-                           isUnsignedInteger(context.operandElement),
-                           isUnsignedInteger(context.resultElement));
+  return castScalar(b, loc, args[0], context.operandElement,
+                    context.resultElement, context.loweredResultElement);
 }
 
 template <typename OpTy>

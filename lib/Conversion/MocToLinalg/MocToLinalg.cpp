@@ -29,9 +29,17 @@ using namespace mlir;
 MocToLinalgTypeConverter::MocToLinalgTypeConverter() {
   addConversion([](Type type) { return type; });
   addConversion([](IntegerType type) -> Type {
+    // 4- and 2-bit integers are stored one per byte (LowPrecision.cpp).
+    if (moc_to_linalg::isStoredAsByte(type))
+      return IntegerType::get(type.getContext(), 8);
     if (type.isSignless())
       return type;
     return IntegerType::get(type.getContext(), type.getWidth());
+  });
+  addConversion([](FloatType type) -> Type {
+    if (moc_to_linalg::isFloat8(type))
+      return IntegerType::get(type.getContext(), 8);
+    return type;
   });
   addConversion([this](RankedTensorType type) -> Type {
     Type element = convertType(type.getElementType());

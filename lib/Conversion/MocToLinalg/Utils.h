@@ -122,6 +122,28 @@ getWindowResultSizes(mlir::OpBuilder &b, mlir::Location loc,
                      mlir::RankedTensorType type, mlir::Value input,
                      const WindowGeometry &window);
 
+/// Whether `mocElement` is one of the float8 types mocc imports.
+bool isFloat8(mlir::Type mocElement);
+
+/// Whether a tensor of `mocElement` holds one byte per element below moc:
+/// float8 (its bits) and 4- or 2-bit integers (sign- or zero-extended).
+bool isStoredAsByte(mlir::Type mocElement);
+
+/// The f32 value of the float8 `code` (an i8) of `format`.
+mlir::Value decodeFloat8(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value code, mlir::Type format);
+
+/// The float8 code (an i8) of `format` nearest the f32 `value` (ties to
+/// even; no saturation).
+mlir::Value encodeFloat8(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value value, mlir::Type format);
+
+/// Casts the scalar `value`, of moc type `from` as it is stored below moc,
+/// to moc type `to`, stored as `loweredTo`.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value, mlir::Type from, mlir::Type to,
+                       mlir::Type loweredTo);
+
 /// `tensor.empty` of `sizes` x `element`.
 mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<mlir::OpFoldResult> sizes,

@@ -34,7 +34,11 @@ extern "C" {
 #endif
 #endif
 
-/* Element types. The values are those of ONNX's TensorProto.DataType. */
+/* Element types. The values are those of ONNX's TensorProto.DataType.
+ * Every element takes at least a byte: a float8 is its bit pattern, a 4- or
+ * 2-bit integer one byte, sign-extended (INT4, INT2) or zero-extended (UINT4,
+ * UINT2); ONNX's files pack those two or four to a byte, mocc's tensors do
+ * not. */
 typedef enum mocc_dtype {
   MOCC_DTYPE_INVALID = 0,
   MOCC_DTYPE_FLOAT32 = 1,
@@ -50,6 +54,14 @@ typedef enum mocc_dtype {
   MOCC_DTYPE_UINT32 = 12,
   MOCC_DTYPE_UINT64 = 13,
   MOCC_DTYPE_BFLOAT16 = 16,
+  MOCC_DTYPE_FLOAT8E4M3FN = 17,
+  MOCC_DTYPE_FLOAT8E4M3FNUZ = 18,
+  MOCC_DTYPE_FLOAT8E5M2 = 19,
+  MOCC_DTYPE_FLOAT8E5M2FNUZ = 20,
+  MOCC_DTYPE_UINT4 = 21,
+  MOCC_DTYPE_INT4 = 22,
+  MOCC_DTYPE_UINT2 = 25,
+  MOCC_DTYPE_INT2 = 26,
 } mocc_dtype;
 
 /* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
