@@ -3,7 +3,9 @@
 // The sequence-mixing ops of the newest opsets: Attention (opsets 23-25:
 // scaled dot-product attention with boolean or additive masks, causal and
 // sliding-window masking, a KV cache, grouped heads and a soft cap),
-// LinearAttention, RotaryEmbedding and CausalConvWithState are imported as their definitions
+// LinearAttention, RotaryEmbedding, CausalConvWithState and the preview
+// FlexAttention (with its score and probability modifier subgraphs) are
+// imported as their definitions
 // written in moc ops, the way ONNX's reference computes them, so they fuse
 // and lower like an exported graph of the same ops.
 //
@@ -55,6 +57,17 @@ Value repeatHeads(OpChain &ops, Value value, int64_t times) {
                             type.getElementType()),
       single);
   return ops.reshape(repeated, {s[0], s[1] * times, s[2], s[3]});
+}
+
+/// The float type of the softmax_precision attribute, else `fallback`.
+FailureOr<Type> softmaxPrecision(NodeContext &node, Type fallback) {
+  int64_t precision = node.intAttr("softmax_precision", 0);
+  if (!precision)
+    return fallback;
+  Type element = importElementType(int32_t(precision), node.context());
+  if (!element || !isa<FloatType>(element))
+    return node.emitError() << "unsupported softmax_precision " << precision;
+  return element;
 }
 
 /// 0 where `allowed`, -inf elsewhere.
@@ -222,21 +235,18 @@ LogicalResult importAttention(NodeContext &node) {
   Value bias = buildAttentionBias(node, ops, shapes, element);
   Value biased = bias ? ops.create<moc::AddOp>(scores, bias) : scores;
 
-  Type softmaxElement = element;
-  if (int64_t precision = node.intAttr("softmax_precision", 0)) {
-    softmaxElement = importElementType(int32_t(precision), node.context());
-    if (!softmaxElement || !isa<FloatType>(softmaxElement))
-      return node.emitError() << "unsupported softmax_precision " << precision;
-  }
+  FailureOr<Type> softmaxElement = softmaxPrecision(node, element);
+  if (failed(softmaxElement))
+    return failure();
   Value probabilities = ops.create<moc::SoftmaxOp>(
-      ops.castTo(biased, softmaxElement), int64_t(3));
+      ops.castTo(biased, *softmaxElement), int64_t(3));
   if (bias) { // A row with every key masked attends nothing: zeros, not NaN.
     Value rowBias = ops.create<moc::ReduceMaxOp>(
         bias, ArrayRef<int64_t>{cast<RankedTensorType>(bias.getType()).getRank() - 1},
         true);
     Value fullyMasked = ops.create<moc::EqualOp>(rowBias, node.scalar(element, -INFINITY));
     probabilities = ops.create<moc::SelectOp>(
-        fullyMasked, node.scalar(softmaxElement, 0.0), probabilities);
+        fullyMasked, node.scalar(*softmaxElement, 0.0), probabilities);
   }
   probabilities = ops.castTo(probabilities, element);
   Value output = ops.create<moc::MatMulOp>(probabilities, value);
@@ -482,9 +492,82 @@ LogicalResult importCausalConvWithState(NodeContext &node) {
   return node.setResults({output, present});
 }
 
+/// `value` through the optional modifier subgraph attribute `name` of a
+/// FlexAttention node: one rank-4 tensor in, one of the same type out.
+FailureOr<Value> applyModifier(NodeContext &node, llvm::StringRef name,
+                               Value value) {
+  const onnx::AttributeProto *attribute = node.attribute(name);
+  if (!attribute)
+    return value;
+  if (!attribute->has_g())
+    return node.emitError() << "expects a graph in '" << name << "'";
+  FailureOr<SmallVector<Value>> outputs =
+      node.subgraphs.importSubgraph(attribute->g(), {value}, node.loc);
+  if (failed(outputs))
+    return failure();
+  if (outputs->size() != 1 || (*outputs)[0].getType() != value.getType())
+    return node.emitError() << "expects '" << name << "' to return one "
+                            << value.getType();
+  return (*outputs)[0];
+}
+
+/// FlexAttention (ai.onnx.preview) as its function body computes it: Q and K
+/// scaled by sqrt(scale) in the inputs' type and multiplied there; the
+/// scores (through score_mod), the softmax, the probabilities (through
+/// prob_mod) and their product with V in softmax_precision (f32, or f64 for
+/// f64 inputs); K/V heads shared by groups of query heads.
+LogicalResult importFlexAttention(NodeContext &node) {
+  FailureOr<Value> query = node.requiredInput(0), key = node.requiredInput(1),
+                   value = node.requiredInput(2);
+  if (failed(query) || failed(key) || failed(value))
+    return failure();
+  for (size_t i = 0; i < 3; ++i)
+    if (node.inputType(i).getRank() != 4 || !node.inputType(i).hasStaticShape())
+      return node.emitError() << "expects static rank-4 Q, K and V";
+  int64_t queryHeads = dimOf(*query, 1), keyHeads = dimOf(*key, 1);
+  if (keyHeads < 1 || queryHeads % keyHeads != 0)
+    return node.emitError() << "expects query heads (" << queryHeads
+                            << ") a multiple of key/value heads (" << keyHeads
+                            << ")";
+  Type element = node.inputType(0).getElementType();
+  FailureOr<Type> softmaxElement = softmaxPrecision(
+      node, element.isF64() ? element : Float32Type::get(node.context()));
+  if (failed(softmaxElement))
+    return failure();
+  OpChain ops(node);
+  Value keys = repeatHeads(ops, *key, queryHeads / keyHeads);
+  Value values = repeatHeads(ops, *value, queryHeads / keyHeads);
+  float scale = node.hasAttribute("scale")
+                    ? node.floatAttr("scale", 1.0f)
+                    : 1.0f / std::sqrt(float(dimOf(*query, 3)));
+  Value rootScale = node.scalar(element, std::sqrt(scale));
+  Value scores = ops.create<moc::MatMulOp>(
+      ops.create<moc::MulOp>(*query, rootScale),
+      ops.transpose(ops.create<moc::MulOp>(keys, rootScale), {0, 1, 3, 2}));
+  scores = ops.castTo(scores, *softmaxElement);
+  if (failed(ops.status()))
+    return failure();
+  FailureOr<Value> modified = applyModifier(node, "score_mod", scores);
+  if (failed(modified))
+    return failure();
+  Value probabilities = ops.create<moc::SoftmaxOp>(*modified, int64_t(3));
+  if (failed(ops.status()))
+    return failure();
+  modified = applyModifier(node, "prob_mod", probabilities);
+  if (failed(modified))
+    return failure();
+  Value output = ops.castTo(
+      ops.create<moc::MatMulOp>(*modified, ops.castTo(values, *softmaxElement)),
+      element);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({output});
+}
+
 } // namespace
 
 void registerAttentionImporters(OpImporterTable &table) {
+  table["ai.onnx.preview.FlexAttention"] = importFlexAttention;
   table["Attention"] = importAttention;
   table["CausalConvWithState"] = importCausalConvWithState;
   table["LinearAttention"] = importLinearAttention;

@@ -112,6 +112,32 @@ LogicalResult importCast(NodeContext &node) {
   return importCastTo(node, element);
 }
 
+/// BitCast: the same bits read as `to`, of the same size. ONNX's bool is a
+/// byte holding 0 or 1, so to and from it the values are cast; types that
+/// differ only in signedness cast without changing a bit.
+LogicalResult importBitCast(NodeContext &node) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  int64_t to = node.intAttr("to", 0);
+  Type element = importElementType(int32_t(to), node.context());
+  if (!element)
+    return node.emitError() << "bit-casts to unsupported element type "
+                            << onnxTypeName(int32_t(to));
+  RankedTensorType type = node.inputType(0);
+  Type from = type.getElementType();
+  auto byteWidth = [](Type t) {
+    return t.isInteger(1) ? 8u : t.getIntOrFloatBitWidth();
+  };
+  if (byteWidth(from) != byteWidth(element))
+    return node.emitError() << "bit-casts " << from << " to " << element
+                            << ", of another width";
+  bool integers = isa<IntegerType>(from) && isa<IntegerType>(element);
+  if (integers)
+    return node.setResult(node.create<moc::CastOp>(type.clone(element), *input));
+  return node.setResult(node.create<moc::BitcastOp>(type.clone(element), *input));
+}
+
 LogicalResult importCastLike(NodeContext &node) {
   FailureOr<Value> like = node.requiredInput(1);
   if (failed(like))
@@ -437,6 +463,7 @@ void registerElementwiseImporters(OpImporterTable &table) {
   table["Where"] = importWhere;
   table["IsNaN"] = importIsNaN;
   table["IsInf"] = importIsInf;
+  table["BitCast"] = importBitCast;
   table["Cast"] = importCast;
   table["CastLike"] = importCastLike;
   table["Clip"] = importClip;

@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <limits>
+
 using namespace mlir;
 
 namespace mocc {
@@ -215,6 +217,102 @@ FailureOr<Value> createPool(NodeContext &node, Value input,
                                ceilMode);
 }
 
+/// MaxPool's Indices: for each window, the flat index in the input (N x C x
+/// D1 x ... x Dn, row-major; D1..Dn column-major with storage_order 1) of its
+/// first maximum. Each kernel tap is a strided slice of the input padded with
+/// -inf (and of a constant of indices); a running comparison over the taps
+/// in row-major order keeps the first maximum, as ONNX's reference does.
+FailureOr<Value> maxPoolIndices(NodeContext &node, Value input,
+                                ArrayRef<int64_t> kernel,
+                                RankedTensorType resultType) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!type.hasStaticShape() || !resultType.hasStaticShape() ||
+      type.getNumElements() > kMaxComputedConstantElements)
+    return node.emitError() << "computes Indices for static shapes of at most "
+                            << kMaxComputedConstantElements << " elements";
+  size_t spatial = kernel.size();
+  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
+  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
+  FailureOr<SmallVector<int64_t>> pads =
+      windowPads(node, type, kernel, strides, dilations);
+  if (failed(pads))
+    return failure();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = type.getRank();
+  // The flat index of every input element.
+  bool columnMajor = node.intAttr("storage_order", 0) == 1;
+  SmallVector<int64_t> positions(type.getNumElements());
+  for (int64_t flat = 0; flat < int64_t(positions.size()); ++flat) {
+    int64_t rest = flat, index = 0;
+    SmallVector<int64_t> coords(rank);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      coords[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    for (int64_t d = 0; d < 2; ++d)
+      index = index * shape[d] + coords[d];
+    for (int64_t i = 0; i < int64_t(spatial); ++i) {
+      int64_t d = columnMajor ? rank - 1 - i : 2 + i;
+      index = index * shape[d] + coords[d];
+    }
+    positions[flat] = index;
+  }
+  // Padding that every window (ceil_mode's last ones too) fits in.
+  SmallVector<int64_t> padding(2 * rank, 0);
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t reach = (resultType.getDimSize(2 + i) - 1) * strides[i] +
+                    dilations[i] * (kernel[i] - 1) + 1;
+    padding[2 + i] = (*pads)[i];
+    padding[rank + 2 + i] =
+        std::max<int64_t>(0, reach - shape[2 + i] - (*pads)[i]);
+  }
+  Type element = type.getElementType();
+  double lowest = -std::numeric_limits<double>::infinity();
+  if (auto integer = dyn_cast<IntegerType>(element))
+    lowest = integer.isUnsigned()
+                 ? 0.0
+                 : double(APInt::getSignedMinValue(integer.getWidth())
+                              .getSExtValue());
+  OpChain ops(node);
+  Value values = ops.create<moc::PadOp>(input, node.scalar(element, lowest),
+                                        padding, moc::PadMode::constant);
+  Value indices = ops.create<moc::PadOp>(
+      node.int64Constant(positions, shape),
+      node.scalar(node.builder.getI64Type(), -1), padding,
+      moc::PadMode::constant);
+  Value best, bestIndex;
+  SmallVector<int64_t> tap(spatial, 0);
+  for (bool more = true; more;) {
+    SmallVector<int64_t> starts(rank, 0), ends(resultType.getShape()),
+        steps(rank, 1);
+    for (size_t i = 0; i < spatial; ++i) {
+      starts[2 + i] = tap[i] * dilations[i];
+      ends[2 + i] = starts[2 + i] + (ends[2 + i] - 1) * strides[i] + 1;
+      steps[2 + i] = strides[i];
+    }
+    Value value = ops.create<moc::SliceOp>(values, starts, ends, steps);
+    Value index = ops.create<moc::SliceOp>(indices, starts, ends, steps);
+    if (!best) {
+      best = value;
+      bestIndex = index;
+    } else {
+      Value greater = ops.create<moc::GreaterOp>(value, best);
+      best = ops.create<moc::SelectOp>(greater, value, best);
+      bestIndex = ops.create<moc::SelectOp>(greater, index, bestIndex);
+    }
+    // The next tap, row-major.
+    more = false;
+    for (int64_t i = spatial - 1; i >= 0 && !more; --i) {
+      more = ++tap[i] < kernel[i];
+      if (!more)
+        tap[i] = 0;
+    }
+  }
+  if (failed(ops.status()))
+    return failure();
+  return bestIndex;
+}
+
 template <typename PoolOp>
 LogicalResult importPool(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
@@ -226,7 +324,17 @@ LogicalResult importPool(NodeContext &node) {
   if (kernel.size() != size_t(node.inputType(0).getRank() - 2))
     return node.emitError() << "expects " << node.inputType(0).getRank() - 2
                             << " kernel sizes";
-  return node.setResult(createPool<PoolOp>(node, *input, kernel));
+  FailureOr<Value> pooled = createPool<PoolOp>(node, *input, kernel);
+  if (failed(pooled))
+    return failure();
+  bool wantsIndices = node.node.output_size() > 1 && !node.node.output(1).empty();
+  if (!std::is_same_v<PoolOp, moc::MaxPoolOp> || !wantsIndices)
+    return node.setResult(pooled);
+  FailureOr<Value> indices = maxPoolIndices(
+      node, *input, kernel, cast<RankedTensorType>(pooled->getType()));
+  if (failed(indices))
+    return failure();
+  return node.setResults({*pooled, *indices});
 }
 
 /// GlobalAveragePool / GlobalMaxPool: a reduction over the spatial dims.

@@ -256,6 +256,7 @@ const OpImporterTable &getOpImporters() {
     registerLossImporters(t);
     registerMachineLearningImporters(t);
     registerNeuralNetworkImporters(t);
+    registerNgramImporters(t);
     registerQuantizationImporters(t);
     registerRecurrentImporters(t);
     registerReductionImporters(t);
@@ -263,6 +264,7 @@ const OpImporterTable &getOpImporters() {
     registerSignalImporters(t);
     registerTensorImporters(t);
     registerTopKImporters(t);
+    registerUnpoolingImporters(t);
     return t;
   }();
   return table;

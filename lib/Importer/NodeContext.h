@@ -167,6 +167,7 @@ void registerIndexingImporters(OpImporterTable &table);
 void registerLossImporters(OpImporterTable &table);
 void registerMachineLearningImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
+void registerNgramImporters(OpImporterTable &table);
 void registerQuantizationImporters(OpImporterTable &table);
 void registerRecurrentImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
@@ -174,6 +175,7 @@ void registerResizeImporters(OpImporterTable &table);
 void registerSignalImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 void registerTopKImporters(OpImporterTable &table);
+void registerUnpoolingImporters(OpImporterTable &table);
 
 /// The table of every supported op.
 const OpImporterTable &getOpImporters();

@@ -580,6 +580,14 @@ Value lowerCast(OpBuilder &b, Location loc, ValueRange args,
                     context.resultElement, context.loweredResultElement);
 }
 
+Value lowerBitcast(OpBuilder &b, Location loc, ValueRange args,
+                   const ScalarContext &context) {
+  // Float8 is already its bits below moc.
+  if (args[0].getType() == context.loweredResultElement)
+    return args[0];
+  return b.create<arith::BitcastOp>(loc, context.loweredResultElement, args[0]);
+}
+
 template <typename OpTy>
 void add(RewritePatternSet &patterns, TypeConverter &converter,
          ScalarFn scalar) {
@@ -660,6 +668,7 @@ void populateElementwisePatterns(TypeConverter &converter,
   // Select and cast.
   add<SelectOp>(patterns, converter, lowerSelect);
   add<CastOp>(patterns, converter, lowerCast);
+  add<BitcastOp>(patterns, converter, lowerBitcast);
 }
 
 } // namespace mocc::moc_to_linalg

@@ -250,3 +250,19 @@ func.func @shape_arithmetic() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xi64>, t
   %and = moc.and %le, %gt : (tensor<2xi1>, tensor<2xi1>) -> tensor<2xi1>
   return %up, %down, %neg, %mod, %and : tensor<2xf32>, tensor<2xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi1>
 }
+
+// -----
+
+// Relu folds on constants (Range's expanded function counts its trips
+// through it): negatives and -0 become 0, NaN stays.
+// CHECK-LABEL: func.func @relu_constant
+// CHECK-NEXT: %[[C:.+]] = moc.constant dense<[0.000000e+00, 0.000000e+00, 2.500000e+00, 0x7FC00000]> : tensor<4xf32>
+// CHECK-NEXT: %[[I:.+]] = moc.constant dense<[0, 3]> : tensor<2xi64>
+// CHECK-NEXT: return %[[C]], %[[I]]
+func.func @relu_constant() -> (tensor<4xf32>, tensor<2xi64>) {
+  %x = moc.constant dense<[-1.0, -0.0, 2.5, 0x7FC00000]> : tensor<4xf32>
+  %0 = moc.relu %x : (tensor<4xf32>) -> tensor<4xf32>
+  %i = moc.constant dense<[-7, 3]> : tensor<2xi64>
+  %1 = moc.relu %i : (tensor<2xi64>) -> tensor<2xi64>
+  return %0, %1 : tensor<4xf32>, tensor<2xi64>
+}

@@ -446,3 +446,11 @@ func.func @scatter_elements_indices_shape(%x: tensor<3x4xf32>, %i: tensor<4x2xi6
       : (tensor<3x4xf32>, tensor<4x2xi64>, tensor<4x2xf32>) -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @bitcast_width(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'moc.bitcast' op expects element types of one width, got 'f32' and 'i64'}}
+  %0 = moc.bitcast %x : (tensor<4xf32>) -> tensor<4xi64>
+  return
+}

@@ -223,6 +223,21 @@ OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
       [](APFloat a) { return abs(a); });
 }
 
+OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
+  bool unsignedElements = isUnsigned(getType());
+  return foldUnary(
+      adaptor.getInput(), getType(),
+      [&](APInt a) {
+        return unsignedElements || !a.isNegative() ? a
+                                                   : APInt(a.getBitWidth(), 0);
+      },
+      [](APFloat a) {
+        // NaN stays NaN, -0 becomes 0, as max(x, 0) does.
+        bool positive = !a.isNegative() && !a.isZero();
+        return a.isNaN() || positive ? a : APFloat::getZero(a.getSemantics());
+      });
+}
+
 /// Rounds a float constant to an integral value in `mode`.
 static Attribute foldRounding(Attribute input, RankedTensorType type,
                               APFloat::roundingMode mode) {

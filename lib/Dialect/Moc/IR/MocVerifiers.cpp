@@ -210,6 +210,15 @@ static LogicalResult verifyArgReduction(ArgOp op) {
 LogicalResult ArgMaxOp::verify() { return verifyArgReduction(*this); }
 LogicalResult ArgMinOp::verify() { return verifyArgReduction(*this); }
 
+LogicalResult BitcastOp::verify() {
+  Type from = tensorOf(getInput()).getElementType();
+  Type to = tensorOf(getOutput()).getElementType();
+  if (from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
+    return emitOpError() << "expects element types of one width, got " << from
+                         << " and " << to;
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
   RankedTensorType input = tensorOf(getInput()), output = tensorOf(getOutput());
   if (input.getElementType() != output.getElementType())

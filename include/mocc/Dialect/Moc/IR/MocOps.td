@@ -50,7 +50,10 @@ def Moc_NegOp : Moc_UnaryOp<"neg", "negation"> {
   let hasFolder = 1;
 }
 def Moc_SignOp : Moc_UnaryOp<"sign", "sign (-1, 0 or 1)">;
-def Moc_ReluOp : Moc_UnaryOp<"relu", "max(x, 0)">;
+def Moc_ReluOp : Moc_UnaryOp<"relu", "max(x, 0)"> {
+  // Range's expanded function computes its trip count through Relu.
+  let hasFolder = 1;
+}
 def Moc_ExpOp : Moc_UnaryOp<"exp", "e^x", Moc_FloatTensor>;
 def Moc_LogOp : Moc_UnaryOp<"log", "natural logarithm", Moc_FloatTensor>;
 def Moc_SqrtOp : Moc_UnaryOp<"sqrt", "square root", Moc_FloatTensor> {
@@ -221,6 +224,8 @@ def Moc_CastOp : Moc_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let description = [{
     Converts every element to the result's element type. Floats convert to
     integers by truncation toward zero; anything converts to `i1` as `x != 0`.
+    Casts to 4- and 2-bit integers wrap; casts to float8 round to nearest
+    even and do not saturate (the importer clamps first where ONNX says so).
 
     ```mlir
     %y = moc.cast %x : (tensor<4xf32>) -> tensor<4xi64>
@@ -229,6 +234,21 @@ def Moc_CastOp : Moc_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let arguments = (ins Moc_Tensor:$input);
   let results = (outs Moc_Tensor:$output);
   let hasFolder = 1;
+}
+
+def Moc_BitcastOp : Moc_Op<"bitcast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Elementwise reinterpretation of bits as another type";
+  let description = [{
+    Reads the bits of every element as the result's element type, which has
+    the same width.
+
+    ```mlir
+    %y = moc.bitcast %x : (tensor<4xf32>) -> tensor<4xi32>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input);
+  let results = (outs Moc_Tensor:$output);
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
