@@ -247,6 +247,7 @@ const OpImporterTable &getOpImporters() {
     OpImporterTable t;
     registerAttentionImporters(t);
     registerControlFlowImporters(t);
+    registerDetectionImporters(t);
     registerEinsumImporters(t);
     registerElementwiseImporters(t);
     registerFourierImporters(t);

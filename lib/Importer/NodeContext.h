@@ -158,6 +158,7 @@ using OpImporterTable = llvm::StringMap<OpImporter>;
 
 void registerAttentionImporters(OpImporterTable &table);
 void registerControlFlowImporters(OpImporterTable &table);
+void registerDetectionImporters(OpImporterTable &table);
 void registerEinsumImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
 void registerFourierImporters(OpImporterTable &table);

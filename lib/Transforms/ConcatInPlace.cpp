@@ -62,6 +62,8 @@ struct ConcatInPlacePass : impl::ConcatInPlacePassBase<ConcatInPlacePass> {
     tensor::populateFoldTensorEmptyPatterns(patterns);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    if (getOperation().isExternal()) // A runtime helper's declaration.
+      return;
     Block &block = getOperation().getBody().front();
     unshareEmptyTensors(block);
     auto inserts = llvm::to_vector(block.getOps<tensor::InsertSliceOp>());

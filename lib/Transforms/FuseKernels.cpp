@@ -197,6 +197,9 @@ bool fuseGroup(RewriterBase &rewriter, linalg::LinalgOp root,
 
 struct FuseKernelsPass : impl::FuseKernelsPassBase<FuseKernelsPass> {
   void runOnOperation() override {
+    // Declarations (runtime helpers) have no body.
+    if (getOperation().isExternal())
+      return;
     SmallVector<linalg::LinalgOp> candidates;
     for (Operation &op : getOperation().getBody().front())
       if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))

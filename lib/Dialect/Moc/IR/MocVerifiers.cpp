@@ -210,6 +210,24 @@ static LogicalResult verifyArgReduction(ArgOp op) {
 LogicalResult ArgMaxOp::verify() { return verifyArgReduction(*this); }
 LogicalResult ArgMinOp::verify() { return verifyArgReduction(*this); }
 
+LogicalResult NonMaxSuppressionOp::verify() {
+  RankedTensorType boxes = tensorOf(getBoxes()), scores = tensorOf(getScores());
+  RankedTensorType selected = tensorOf(getSelected());
+  if (boxes.getRank() != 3 || scores.getRank() != 3 ||
+      !boxes.hasStaticShape() || !scores.hasStaticShape() ||
+      boxes.getDimSize(2) != 4 || boxes.getDimSize(0) != scores.getDimSize(0) ||
+      boxes.getDimSize(1) != scores.getDimSize(2) ||
+      !boxes.getElementType().isF32() || !scores.getElementType().isF32())
+    return emitOpError() << "expects static f32 boxes [batch, boxes, 4] and "
+                            "scores [batch, classes, boxes]";
+  if (selected.getRank() != 2 || selected.getDimSize(1) != 3 ||
+      !selected.getElementType().isInteger(64))
+    return emitOpError() << "expects an i64 result of shape [?, 3]";
+  if (getMaxOutputBoxesPerClass() < 0)
+    return emitOpError() << "expects a non-negative max_output_boxes_per_class";
+  return success();
+}
+
 LogicalResult BitcastOp::verify() {
   Type from = tensorOf(getInput()).getElementType();
   Type to = tensorOf(getOutput()).getElementType();

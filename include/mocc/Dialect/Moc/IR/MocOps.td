@@ -613,6 +613,32 @@ def Moc_ScatterElementsOp : Moc_Op<"scatter_elements", [Pure, InferTypeOpAdaptor
   let hasVerifier = 1;
 }
 
+def Moc_NonMaxSuppressionOp : Moc_Op<"non_max_suppression", [Pure]> {
+  let summary = "Greedy selection of boxes by score, suppressing overlaps";
+  let description = [{
+    For every batch and class: the boxes (`[batch, boxes, 4]`, corners or,
+    with `center_point_box`, center and size) whose score (`[batch, classes,
+    boxes]`) is above `score_threshold` (if given), taken by descending score
+    (ties by index), each kept unless its intersection over union with a box
+    already kept for that class exceeds `iou_threshold`, at most
+    `max_output_boxes_per_class` of them. The result lists the kept
+    (batch, class, box) triples in that order; its length is known only at
+    run time.
+
+    ```mlir
+    %s = moc.non_max_suppression %boxes, %scores {max_output_boxes_per_class = 3 : i64,
+        iou_threshold = 5.0e-01 : f32, center_point_box = false}
+        : (tensor<1x6x4xf32>, tensor<1x1x6xf32>) -> tensor<?x3xi64>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$boxes, Moc_FloatTensor:$scores,
+                   I64Attr:$max_output_boxes_per_class, F32Attr:$iou_threshold,
+                   OptionalAttr<F32Attr>:$score_threshold,
+                   BoolAttr:$center_point_box);
+  let results = (outs Moc_IndexTensor:$selected);
+  let hasVerifier = 1;
+}
+
 def Moc_ScatterNDOp : Moc_Op<"scatter_nd", [Pure, InferTypeOpAdaptor]> {
   let summary = "Scatter of slices addressed by index tuples";
   let description = [{
