@@ -196,25 +196,41 @@ LogicalResult importConvTranspose(NodeContext &node) {
       node.intAttr("group", 1)));
 }
 
+/// The window of a pooling node over `input`.
+struct PoolWindow {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+};
+
+FailureOr<PoolWindow> poolWindow(NodeContext &node, Value input,
+                                 ArrayRef<int64_t> kernel) {
+  size_t spatial = kernel.size();
+  PoolWindow window{SmallVector<int64_t>(kernel),
+                    intsOrOnes(node, "strides", spatial),
+                    intsOrOnes(node, "dilations", spatial),
+                    {}};
+  FailureOr<SmallVector<int64_t>> pads =
+      windowPads(node, cast<RankedTensorType>(input.getType()), kernel,
+                 window.strides, window.dilations);
+  if (failed(pads))
+    return failure();
+  window.pads = *pads;
+  return window;
+}
+
 template <typename PoolOp>
 FailureOr<Value> createPool(NodeContext &node, Value input,
                             ArrayRef<int64_t> kernel) {
-  RankedTensorType inputType = cast<RankedTensorType>(input.getType());
-  size_t spatial = kernel.size();
-  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
-  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
-  FailureOr<SmallVector<int64_t>> pads =
-      windowPads(node, inputType, kernel, strides, dilations);
-  if (failed(pads))
+  FailureOr<PoolWindow> w = poolWindow(node, input, kernel);
+  if (failed(w))
     return failure();
   bool ceilMode = node.intAttr("ceil_mode", 0);
   if constexpr (std::is_same_v<PoolOp, moc::AveragePoolOp>)
-    return node.create<PoolOp>(input, kernel, strides, dilations, *pads,
-                               ceilMode,
+    return node.create<PoolOp>(input, kernel, w->strides, w->dilations,
+                               w->pads, ceilMode,
                                bool(node.intAttr("count_include_pad", 0)));
   else
-    return node.create<PoolOp>(input, kernel, strides, dilations, *pads,
-                               ceilMode);
+    return node.create<PoolOp>(input, kernel, w->strides, w->dilations,
+                               w->pads, ceilMode);
 }
 
 /// MaxPool's Indices: for each window, the flat index in the input (N x C x
@@ -223,20 +239,17 @@ FailureOr<Value> createPool(NodeContext &node, Value input,
 /// -inf (and of a constant of indices); a running comparison over the taps
 /// in row-major order keeps the first maximum, as ONNX's reference does.
 FailureOr<Value> maxPoolIndices(NodeContext &node, Value input,
-                                ArrayRef<int64_t> kernel,
+                                const PoolWindow &window,
                                 RankedTensorType resultType) {
   auto type = cast<RankedTensorType>(input.getType());
   if (!type.hasStaticShape() || !resultType.hasStaticShape() ||
       type.getNumElements() > kMaxComputedConstantElements)
     return node.emitError() << "computes Indices for static shapes of at most "
                             << kMaxComputedConstantElements << " elements";
+  ArrayRef<int64_t> kernel = window.kernel, strides = window.strides,
+                    dilations = window.dilations;
+  ArrayRef<int64_t> pads = window.pads;
   size_t spatial = kernel.size();
-  SmallVector<int64_t> strides = intsOrOnes(node, "strides", spatial);
-  SmallVector<int64_t> dilations = intsOrOnes(node, "dilations", spatial);
-  FailureOr<SmallVector<int64_t>> pads =
-      windowPads(node, type, kernel, strides, dilations);
-  if (failed(pads))
-    return failure();
   ArrayRef<int64_t> shape = type.getShape();
   int64_t rank = type.getRank();
   // The flat index of every input element.
@@ -262,9 +275,9 @@ FailureOr<Value> maxPoolIndices(NodeContext &node, Value input,
   for (size_t i = 0; i < spatial; ++i) {
     int64_t reach = (resultType.getDimSize(2 + i) - 1) * strides[i] +
                     dilations[i] * (kernel[i] - 1) + 1;
-    padding[2 + i] = (*pads)[i];
+    padding[2 + i] = pads[i];
     padding[rank + 2 + i] =
-        std::max<int64_t>(0, reach - shape[2 + i] - (*pads)[i]);
+        std::max<int64_t>(0, reach - shape[2 + i] - pads[i]);
   }
   Type element = type.getElementType();
   double lowest = -std::numeric_limits<double>::infinity();
@@ -330,8 +343,11 @@ LogicalResult importPool(NodeContext &node) {
   bool wantsIndices = node.node.output_size() > 1 && !node.node.output(1).empty();
   if (!std::is_same_v<PoolOp, moc::MaxPoolOp> || !wantsIndices)
     return node.setResult(pooled);
+  FailureOr<PoolWindow> window = poolWindow(node, *input, kernel);
+  if (failed(window))
+    return failure();
   FailureOr<Value> indices = maxPoolIndices(
-      node, *input, kernel, cast<RankedTensorType>(pooled->getType()));
+      node, *input, *window, cast<RankedTensorType>(pooled->getType()));
   if (failed(indices))
     return failure();
   return node.setResults({*pooled, *indices});

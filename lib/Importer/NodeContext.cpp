@@ -265,6 +265,7 @@ const OpImporterTable &getOpImporters() {
     registerSignalImporters(t);
     registerTensorImporters(t);
     registerTopKImporters(t);
+    registerUniqueImporters(t);
     registerUnpoolingImporters(t);
     return t;
   }();

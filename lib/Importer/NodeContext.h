@@ -176,6 +176,7 @@ void registerResizeImporters(OpImporterTable &table);
 void registerSignalImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 void registerTopKImporters(OpImporterTable &table);
+void registerUniqueImporters(OpImporterTable &table);
 void registerUnpoolingImporters(OpImporterTable &table);
 
 /// The table of every supported op.

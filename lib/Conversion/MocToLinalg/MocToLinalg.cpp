@@ -75,7 +75,7 @@ void populateMocToLinalgPatterns(TypeConverter &typeConverter,
   populateIndexingPatterns(typeConverter, patterns);
   populateScanPatterns(typeConverter, patterns);
   populateResizePatterns(typeConverter, patterns);
-  populateNonMaxSuppressionPatterns(typeConverter, patterns);
+  populateRuntimeCallPatterns(typeConverter, patterns);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

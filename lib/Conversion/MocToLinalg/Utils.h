@@ -38,8 +38,8 @@ void populateIndexingPatterns(mlir::TypeConverter &converter,
                               mlir::RewritePatternSet &patterns);
 void populateScanPatterns(mlir::TypeConverter &converter,
                           mlir::RewritePatternSet &patterns);
-void populateNonMaxSuppressionPatterns(mlir::TypeConverter &converter,
-                                       mlir::RewritePatternSet &patterns);
+void populateRuntimeCallPatterns(mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 void populateResizePatterns(mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
 

@@ -464,3 +464,12 @@ func.func @non_max_suppression_scores(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf3
       : (tensor<1x6x4xf32>, tensor<1x2x5xf32>) -> tensor<?x3xi64>
   return
 }
+
+// -----
+
+func.func @unique_inverse_length(%k: tensor<6x1xi64>) {
+  // expected-error @+1 {{'moc.unique' op expects i64 results [?], [6] and [?]}}
+  %0:3 = moc.unique %k {sorted = true, float_keys = false}
+      : (tensor<6x1xi64>) -> (tensor<?xi64>, tensor<5xi64>, tensor<?xi64>)
+  return
+}

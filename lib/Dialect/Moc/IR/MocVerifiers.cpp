@@ -228,6 +228,24 @@ LogicalResult NonMaxSuppressionOp::verify() {
   return success();
 }
 
+LogicalResult UniqueOp::verify() {
+  RankedTensorType keys = tensorOf(getKeys());
+  if (keys.getRank() != 2 || !keys.hasStaticShape() ||
+      !keys.getElementType().isInteger(64))
+    return emitOpError() << "expects static i64 keys of rank 2";
+  auto isVector = [](Value value, int64_t size) {
+    RankedTensorType type = tensorOf(value);
+    return type.getRank() == 1 && type.getElementType().isInteger(64) &&
+           type.getDimSize(0) == size;
+  };
+  if (!isVector(getFirst(), ShapedType::kDynamic) ||
+      !isVector(getCounts(), ShapedType::kDynamic) ||
+      !isVector(getInverse(), keys.getDimSize(0)))
+    return emitOpError() << "expects i64 results [?], [" << keys.getDimSize(0)
+                         << "] and [?]";
+  return success();
+}
+
 LogicalResult BitcastOp::verify() {
   Type from = tensorOf(getInput()).getElementType();
   Type to = tensorOf(getOutput()).getElementType();

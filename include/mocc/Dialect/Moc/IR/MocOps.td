@@ -639,6 +639,29 @@ def Moc_NonMaxSuppressionOp : Moc_Op<"non_max_suppression", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Moc_UniqueOp : Moc_Op<"unique", [Pure]> {
+  let summary = "The distinct rows of a matrix of 64-bit keys";
+  let description = [{
+    `keys` is rows x width: each row a tuple of integers, or of the bits of
+    f64 values with `float_keys` (then -0 equals 0). `first` holds the index
+    of the first occurrence of each distinct row, ascending by row (compared
+    as numbers, left to right) if `sorted`, else in order of first
+    occurrence; `counts` how often each occurs; `inverse`, for every row, the
+    position of its distinct row in `first`. The number of distinct rows is
+    known only at run time.
+
+    ```mlir
+    %first, %inverse, %counts = moc.unique %keys {sorted = true, float_keys = false}
+        : (tensor<6x1xi64>) -> (tensor<?xi64>, tensor<6xi64>, tensor<?xi64>)
+    ```
+  }];
+  let arguments = (ins Moc_IntegerTensor:$keys, BoolAttr:$sorted,
+                   BoolAttr:$float_keys);
+  let results = (outs Moc_IndexTensor:$first, Moc_IndexTensor:$inverse,
+                 Moc_IndexTensor:$counts);
+  let hasVerifier = 1;
+}
+
 def Moc_ScatterNDOp : Moc_Op<"scatter_nd", [Pure, InferTypeOpAdaptor]> {
   let summary = "Scatter of slices addressed by index tuples";
   let description = [{

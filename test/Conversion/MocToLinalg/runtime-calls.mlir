@@ -1,5 +1,7 @@
 // RUN: mocc-opt %s --mocc-convert-moc-to-linalg | FileCheck %s
 
+// Non-max suppression and unique run in the runtime on buffers.
+
 // The selection runs in the runtime on buffers: room for every box of every
 // batch and class up to the limit (1 x 2 x min(6, 3) rows), of which the
 // result is the prefix the runtime reports.
@@ -15,4 +17,15 @@ func.func @nms(%boxes: tensor<1x6x4xf32>, %scores: tensor<1x2x6xf32>) -> tensor<
       iou_threshold = 5.0e-01 : f32, score_threshold = 0.0 : f32, center_point_box = false}
       : (tensor<1x6x4xf32>, tensor<1x2x6xf32>) -> tensor<?x3xi64>
   return %0 : tensor<?x3xi64>
+}
+
+// Unique: the runtime fills the first occurrences, the inverse and the
+// counts; the distinct ones are the prefix it reports.
+// CHECK-LABEL: func.func @unique
+// CHECK: %[[N:.+]] = call @uniqueRows(
+// CHECK: tensor.extract_slice %{{.+}}[0] [%{{.+}}] [1] : tensor<6xi64> to tensor<?xi64>
+func.func @unique(%keys: tensor<6x1xi64>) -> (tensor<?xi64>, tensor<6xi64>, tensor<?xi64>) {
+  %0:3 = moc.unique %keys {sorted = true, float_keys = false}
+      : (tensor<6x1xi64>) -> (tensor<?xi64>, tensor<6xi64>, tensor<?xi64>)
+  return %0#0, %0#1, %0#2 : tensor<?xi64>, tensor<6xi64>, tensor<?xi64>
 }

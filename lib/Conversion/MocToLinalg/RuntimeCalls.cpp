@@ -1,0 +1,173 @@
+//===- RuntimeCalls.cpp - Ops lowered to calls of the runtime -------------===//
+//
+// Ops whose result length depends on the values and whose algorithm is
+// sequential: non-max suppression and unique. They run in the runtime
+// (runtime/src/non_max_suppression.c, unique.c): the operands are passed as
+// buffers with result buffers large enough for every outcome, and the
+// results are the prefixes the runtime reports.
+//
+//===----------------------------------------------------------------------===//
+#include "Utils.h"
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace mocc::moc_to_linalg {
+namespace {
+
+/// The runtime function `name` of `type`, declared once per module, called
+/// through MLIR's C interface (memrefs as descriptor pointers).
+func::FuncOp declareRuntimeFunction(OpBuilder &b, Operation *user,
+                                    llvm::StringRef name, FunctionType type) {
+  auto module = user->getParentOfType<ModuleOp>();
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  auto function = b.create<func::FuncOp>(module.getLoc(), name, type);
+  function.setPrivate();
+  function->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+  return function;
+}
+
+/// The buffer of `tensor` as a memref of `dynamic` type.
+Value bufferOf(OpBuilder &b, Location loc, Value tensor, Type dynamic) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value memref = b.create<bufferization::ToMemrefOp>(
+      loc, MemRefType::get(type.getShape(), type.getElementType()), tensor);
+  return b.create<memref::CastOp>(loc, dynamic, memref);
+}
+
+/// The first `count` (i64) entries along dimension 0 of the buffer `all`,
+/// which the runtime filled, as a tensor of `type`.
+Value prefixOf(OpBuilder &b, Location loc, Value all, Value count,
+               RankedTensorType type) {
+  Value tensor = b.create<bufferization::ToTensorOp>(loc, all, /*restrict=*/true,
+                                                     /*writable=*/true);
+  auto allType = cast<MemRefType>(all.getType());
+  SmallVector<OpFoldResult> offsets(allType.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(allType.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < allType.getRank(); ++d)
+    sizes.push_back(d == 0 ? OpFoldResult(b.create<arith::IndexCastOp>(
+                                 loc, b.getIndexType(), count))
+                           : OpFoldResult(b.getIndexAttr(allType.getDimSize(d))));
+  return b.create<tensor::ExtractSliceOp>(loc, type, tensor, offsets, sizes,
+                                          strides);
+}
+
+Value constantOf(OpBuilder &b, Location loc, TypedAttr value) {
+  return b.create<arith::ConstantOp>(loc, value);
+}
+
+struct NonMaxSuppressionLowering
+    : OpConversionPattern<moc::NonMaxSuppressionOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::NonMaxSuppressionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto boxesType = cast<RankedTensorType>(adaptor.getBoxes().getType());
+    auto scoresType = cast<RankedTensorType>(adaptor.getScores().getType());
+    if (!boxesType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "expects f32 boxes and scores");
+    Type f32 = rewriter.getF32Type(), i64 = rewriter.getI64Type(),
+         i32 = rewriter.getI32Type();
+    auto floats = MemRefType::get(
+        {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}, f32);
+    auto rowsType = MemRefType::get({ShapedType::kDynamic, 3}, i64);
+    func::FuncOp function = declareRuntimeFunction(
+        rewriter, op, "nonMaxSuppression",
+        rewriter.getFunctionType(
+            {floats, floats, rowsType, i64, f32, f32, i32, i32}, {i64}));
+    int64_t limit = op.getMaxOutputBoxesPerClass();
+    int64_t perClass = std::min(boxesType.getDimSize(1), limit);
+    int64_t capacity =
+        scoresType.getDimSize(0) * scoresType.getDimSize(1) * perClass;
+    Value rows = rewriter.create<memref::AllocOp>(
+        loc, MemRefType::get({capacity, 3}, i64));
+    std::optional<APFloat> threshold = op.getScoreThreshold();
+    SmallVector<Value> arguments = {
+        bufferOf(rewriter, loc, adaptor.getBoxes(), floats),
+        bufferOf(rewriter, loc, adaptor.getScores(), floats),
+        rewriter.create<memref::CastOp>(loc, rowsType, rows),
+        constantOf(rewriter, loc, rewriter.getI64IntegerAttr(limit)),
+        constantOf(rewriter, loc,
+                   rewriter.getF32FloatAttr(
+                       op.getIouThreshold().convertToFloat())),
+        constantOf(rewriter, loc,
+                   rewriter.getF32FloatAttr(
+                       threshold ? threshold->convertToFloat() : 0.0f)),
+        constantOf(rewriter, loc, rewriter.getI32IntegerAttr(bool(threshold))),
+        constantOf(rewriter, loc,
+                   rewriter.getI32IntegerAttr(op.getCenterPointBox()))};
+    Value count =
+        rewriter.create<func::CallOp>(loc, function, arguments).getResult(0);
+    rewriter.replaceOp(op, prefixOf(rewriter, loc, rows, count,
+                                    cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
+struct UniqueLowering : OpConversionPattern<moc::UniqueOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::UniqueOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type i64 = rewriter.getI64Type(), i32 = rewriter.getI32Type();
+    auto matrix =
+        MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, i64);
+    auto vector = MemRefType::get({ShapedType::kDynamic}, i64);
+    func::FuncOp function = declareRuntimeFunction(
+        rewriter, op, "uniqueRows",
+        rewriter.getFunctionType({matrix, vector, vector, vector, i32, i32},
+                                 {i64}));
+    int64_t rows =
+        cast<RankedTensorType>(adaptor.getKeys().getType()).getDimSize(0);
+    auto rowsType = MemRefType::get({rows}, i64);
+    Value first = rewriter.create<memref::AllocOp>(loc, rowsType);
+    Value inverse = rewriter.create<memref::AllocOp>(loc, rowsType);
+    Value counts = rewriter.create<memref::AllocOp>(loc, rowsType);
+    SmallVector<Value> arguments = {
+        bufferOf(rewriter, loc, adaptor.getKeys(), matrix),
+        rewriter.create<memref::CastOp>(loc, vector, first),
+        rewriter.create<memref::CastOp>(loc, vector, inverse),
+        rewriter.create<memref::CastOp>(loc, vector, counts),
+        constantOf(rewriter, loc, rewriter.getI32IntegerAttr(op.getSorted())),
+        constantOf(rewriter, loc,
+                   rewriter.getI32IntegerAttr(op.getFloatKeys()))};
+    Value distinct =
+        rewriter.create<func::CallOp>(loc, function, arguments).getResult(0);
+    Value inverseTensor = rewriter.create<bufferization::ToTensorOp>(
+        loc, inverse, /*restrict=*/true, /*writable=*/true);
+    auto resultType = [&](Value result) {
+      return cast<RankedTensorType>(result.getType());
+    };
+    rewriter.replaceOp(
+        op, {prefixOf(rewriter, loc, first, distinct,
+                      resultType(op.getFirst())),
+             inverseTensor,
+             prefixOf(rewriter, loc, counts, distinct,
+                      resultType(op.getCounts()))});
+    return success();
+  }
+};
+
+} // namespace
+
+void populateRuntimeCallPatterns(TypeConverter &converter,
+                                 RewritePatternSet &patterns) {
+  patterns.add<NonMaxSuppressionLowering, UniqueLowering>(converter,
+                                                          patterns.getContext());
+}
+
+} // namespace mocc::moc_to_linalg
