@@ -14,7 +14,9 @@ FailureOr<RankedTensorType> staticInputType(NodeContext &node, size_t i) {
     return failure();
   RankedTensorType type = node.inputType(i);
   if (!type.hasStaticShape())
-    return node.emitError() << "needs a static shape for input " << i;
+    return node.emitError() << "needs a static shape for input " << i
+                            << " (fix the model's symbolic dimensions with "
+                               "--input-shape)";
   return type;
 }
 
