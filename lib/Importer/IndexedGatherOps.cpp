@@ -143,18 +143,12 @@ LogicalResult importCompress(NodeContext &node) {
   RankedTensorType type = node.inputType(0);
   if (!type.hasStaticShape())
     return node.emitError() << "needs a static shape";
+  FailureOr<std::optional<int64_t>> given = node.optionalAxis(type.getRank());
+  if (failed(given))
+    return failure();
   OpChain ops(node);
-  Value data = *input;
-  int64_t axis = 0;
-  if (node.hasAttribute("axis")) {
-    FailureOr<int64_t> normalized =
-        node.normalizeAxis(node.intAttr("axis", 0), type.getRank());
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
-  } else {
-    data = ops.reshape(data, {type.getNumElements()});
-  }
+  Value data = *given ? *input : ops.reshape(*input, {type.getNumElements()});
+  int64_t axis = given->value_or(0);
   if (failed(ops.status()))
     return failure();
   int64_t size = cast<RankedTensorType>(data.getType()).getDimSize(axis);

@@ -228,6 +228,15 @@ FailureOr<Value> NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
       RankedTensorType::get(shape, type.getElementType()), value);
 }
 
+FailureOr<std::optional<int64_t>> NodeContext::optionalAxis(int64_t rank) {
+  if (!hasAttribute("axis"))
+    return std::optional<int64_t>();
+  FailureOr<int64_t> axis = normalizeAxis(intAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  return std::optional<int64_t>(*axis);
+}
+
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
                                               llvm::StringRef what) {
   // A scalar has no axis: callers index the shape with the result.

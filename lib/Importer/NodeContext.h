@@ -103,6 +103,10 @@ public:
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value,
                                        llvm::ArrayRef<int64_t> shape);
 
+  /// The normalized `axis` attribute of an op that works on its flattened
+  /// input without one (Compress, Unique): nothing if absent.
+  mlir::FailureOr<std::optional<int64_t>> optionalAxis(int64_t rank);
+
   /// Normalizes a possibly negative axis of a rank-`rank` tensor, or fails
   /// with an error naming the attribute.
   mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,

@@ -22,18 +22,13 @@ LogicalResult importUnique(NodeContext &node) {
   RankedTensorType type = node.inputType(0);
   if (!type.hasStaticShape())
     return node.emitError() << "needs a static input shape";
-  std::optional<int64_t> axis;
-  if (node.hasAttribute("axis")) {
-    FailureOr<int64_t> normalized =
-        node.normalizeAxis(node.intAttr("axis", 0), type.getRank());
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
-  }
+  FailureOr<std::optional<int64_t>> axis = node.optionalAxis(type.getRank());
+  if (failed(axis))
+    return failure();
   OpChain ops(node);
   // One row per slice along the axis; without one, per element.
-  Value data = axis ? *input : ops.reshape(*input, {type.getNumElements()});
-  int64_t along = axis.value_or(0);
+  Value data = *axis ? *input : ops.reshape(*input, {type.getNumElements()});
+  int64_t along = axis->value_or(0);
   auto dataType = cast<RankedTensorType>(data.getType());
   SmallVector<int64_t> order = {along};
   for (int64_t d = 0; d < dataType.getRank(); ++d)
