@@ -267,6 +267,7 @@ const OpImporterTable &getOpImporters() {
     registerMachineLearningImporters(t);
     registerNeuralNetworkImporters(t);
     registerNgramImporters(t);
+    registerNonZeroImporters(t);
     registerQuantizationImporters(t);
     registerRecurrentImporters(t);
     registerReductionImporters(t);

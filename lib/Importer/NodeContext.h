@@ -173,6 +173,7 @@ void registerLossImporters(OpImporterTable &table);
 void registerMachineLearningImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
 void registerNgramImporters(OpImporterTable &table);
+void registerNonZeroImporters(OpImporterTable &table);
 void registerQuantizationImporters(OpImporterTable &table);
 void registerRecurrentImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);

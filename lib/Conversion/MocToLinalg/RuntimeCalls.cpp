@@ -1,10 +1,10 @@
 //===- RuntimeCalls.cpp - Ops lowered to calls of the runtime -------------===//
 //
 // Ops whose result length depends on the values and whose algorithm is
-// sequential: non-max suppression and unique. They run in the runtime
-// (runtime/src/non_max_suppression.c, unique.c): the operands are passed as
-// buffers with result buffers large enough for every outcome, and the
-// results are the prefixes the runtime reports.
+// sequential: non-max suppression, non-zero and unique. They run in the
+// runtime (runtime/src/non_max_suppression.c, non_zero.c, unique.c): the
+// operands are passed as buffers with result buffers large enough for every
+// outcome, and the results are the prefixes the runtime reports.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -162,12 +162,67 @@ struct UniqueLowering : OpConversionPattern<moc::UniqueOp> {
   }
 };
 
+struct NonZeroLowering : OpConversionPattern<moc::NonZeroOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::NonZeroOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type(), i64 = rewriter.getI64Type();
+    auto vector8 = MemRefType::get({ShapedType::kDynamic}, i8);
+    auto vector64 = MemRefType::get({ShapedType::kDynamic}, i64);
+    auto matrix =
+        MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, i64);
+    func::FuncOp function = declareRuntimeFunction(
+        rewriter, op, "nonZero",
+        rewriter.getFunctionType({vector8, vector64, matrix}, {i64}));
+    // A byte per element, 1 where it is not zero, in row-major order.
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    Type mocElement = elementOf(op.getInput().getType());
+    Value mask = buildElementwise(
+        rewriter, loc, inputType.clone(i8), adaptor.getInput(),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value nonZero = castScalar(b, l, args[0], mocElement, b.getI1Type(),
+                                     b.getI1Type());
+          return b.create<arith::ExtUIOp>(l, b.getI8Type(), nonZero);
+        });
+    SmallVector<ReassociationIndices> all = {
+        llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()))};
+    Value flat = rewriter.create<tensor::CollapseShapeOp>(loc, mask, all);
+    int64_t rank = inputType.getRank();
+    Value dims = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(RankedTensorType::get({rank}, i64),
+                                    inputType.getShape()));
+    Value all64 = rewriter.create<memref::AllocOp>(
+        loc, MemRefType::get({rank, inputType.getNumElements()}, i64));
+    SmallVector<Value> arguments = {
+        bufferOf(rewriter, loc, flat, vector8),
+        bufferOf(rewriter, loc, dims, vector64),
+        rewriter.create<memref::CastOp>(loc, matrix, all64)};
+    Value count =
+        rewriter.create<func::CallOp>(loc, function, arguments).getResult(0);
+    Value tensor = rewriter.create<bufferization::ToTensorOp>(
+        loc, all64, /*restrict=*/true, /*writable=*/true);
+    SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes = {
+        rewriter.getIndexAttr(rank),
+        rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(), count)
+            .getResult()};
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, cast<RankedTensorType>(op.getType()), tensor, offsets, sizes,
+        strides);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateRuntimeCallPatterns(TypeConverter &converter,
                                  RewritePatternSet &patterns) {
-  patterns.add<NonMaxSuppressionLowering, UniqueLowering>(converter,
-                                                          patterns.getContext());
+  patterns.add<NonMaxSuppressionLowering, NonZeroLowering, UniqueLowering>(
+      converter, patterns.getContext());
 }
 
 } // namespace mocc::moc_to_linalg

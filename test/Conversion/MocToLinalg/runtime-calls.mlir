@@ -1,6 +1,6 @@
 // RUN: mocc-opt %s --mocc-convert-moc-to-linalg | FileCheck %s
 
-// Non-max suppression and unique run in the runtime on buffers.
+// Non-max suppression, unique and non-zero run in the runtime on buffers.
 
 // The selection runs in the runtime on buffers: room for every box of every
 // batch and class up to the limit (1 x 2 x min(6, 3) rows), of which the
@@ -28,4 +28,15 @@ func.func @unique(%keys: tensor<6x1xi64>) -> (tensor<?xi64>, tensor<6xi64>, tens
   %0:3 = moc.unique %keys {sorted = true, float_keys = false}
       : (tensor<6x1xi64>) -> (tensor<?xi64>, tensor<6xi64>, tensor<?xi64>)
   return %0#0, %0#1, %0#2 : tensor<?xi64>, tensor<6xi64>, tensor<?xi64>
+}
+
+// NonZero: a byte per element for the runtime, which lists the coordinates.
+// CHECK-LABEL: func.func @non_zero
+// CHECK: linalg.generic
+// CHECK: arith.cmpf une
+// CHECK: %[[N:.+]] = call @nonZero(
+// CHECK: tensor.extract_slice %{{.+}}[0, 0] [2, %{{.+}}] [1, 1] : tensor<2x6xi64> to tensor<2x?xi64>
+func.func @non_zero(%x: tensor<2x3xf32>) -> tensor<2x?xi64> {
+  %0 = moc.non_zero %x : (tensor<2x3xf32>) -> tensor<2x?xi64>
+  return %0 : tensor<2x?xi64>
 }

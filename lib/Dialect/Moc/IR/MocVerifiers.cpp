@@ -228,6 +228,18 @@ LogicalResult NonMaxSuppressionOp::verify() {
   return success();
 }
 
+LogicalResult NonZeroOp::verify() {
+  RankedTensorType input = tensorOf(getInput());
+  RankedTensorType result = tensorOf(getCoordinates());
+  if (input.getRank() < 1 || !input.hasStaticShape())
+    return emitOpError() << "expects a static input of rank 1 or more";
+  if (result.getRank() != 2 || result.getDimSize(0) != input.getRank() ||
+      !result.isDynamicDim(1) || !result.getElementType().isInteger(64))
+    return emitOpError() << "expects an i64 result of shape ["
+                         << input.getRank() << ", ?]";
+  return success();
+}
+
 LogicalResult UniqueOp::verify() {
   RankedTensorType keys = tensorOf(getKeys());
   if (keys.getRank() != 2 || !keys.hasStaticShape() ||

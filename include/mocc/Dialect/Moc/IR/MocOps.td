@@ -639,6 +639,21 @@ def Moc_NonMaxSuppressionOp : Moc_Op<"non_max_suppression", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Moc_NonZeroOp : Moc_Op<"non_zero", [Pure]> {
+  let summary = "The coordinates of the non-zero elements";
+  let description = [{
+    One column per non-zero element of `input` (row-major order) holding its
+    coordinates: the result is rank x count, count known only at run time.
+
+    ```mlir
+    %c = moc.non_zero %x : (tensor<2x3xf32>) -> tensor<2x?xi64>
+    ```
+  }];
+  let arguments = (ins Moc_Tensor:$input);
+  let results = (outs Moc_IndexTensor:$coordinates);
+  let hasVerifier = 1;
+}
+
 def Moc_UniqueOp : Moc_Op<"unique", [Pure]> {
   let summary = "The distinct rows of a matrix of 64-bit keys";
   let description = [{
