@@ -257,6 +257,7 @@ const OpImporterTable &getOpImporters() {
     registerAttentionImporters(t);
     registerControlFlowImporters(t);
     registerDetectionImporters(t);
+    registerDeterminantImporters(t);
     registerEinsumImporters(t);
     registerElementwiseImporters(t);
     registerFourierImporters(t);

@@ -163,6 +163,7 @@ using OpImporterTable = llvm::StringMap<OpImporter>;
 void registerAttentionImporters(OpImporterTable &table);
 void registerControlFlowImporters(OpImporterTable &table);
 void registerDetectionImporters(OpImporterTable &table);
+void registerDeterminantImporters(OpImporterTable &table);
 void registerEinsumImporters(OpImporterTable &table);
 void registerElementwiseImporters(OpImporterTable &table);
 void registerFourierImporters(OpImporterTable &table);

@@ -1,10 +1,10 @@
 //===- RuntimeCalls.cpp - Ops lowered to calls of the runtime -------------===//
 //
-// Ops whose result length depends on the values and whose algorithm is
-// sequential: non-max suppression, non-zero and unique. They run in the
-// runtime (runtime/src/non_max_suppression.c, non_zero.c, unique.c): the
-// operands are passed as buffers with result buffers large enough for every
-// outcome, and the results are the prefixes the runtime reports.
+// Ops whose algorithm is sequential: non-max suppression, non-zero and
+// unique, whose result lengths depend on the values, and determinants (LU
+// with pivoting). They run in the runtime (runtime/src/*.c): the operands
+// are passed as buffers with result buffers large enough for every outcome,
+// and the results are the prefixes the runtime reports.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -162,6 +162,33 @@ struct UniqueLowering : OpConversionPattern<moc::UniqueOp> {
   }
 };
 
+struct DeterminantLowering : OpConversionPattern<moc::DeterminantOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::DeterminantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    auto matrices = MemRefType::get(
+        {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}, f32);
+    auto vector = MemRefType::get({ShapedType::kDynamic}, f32);
+    func::FuncOp function = declareRuntimeFunction(
+        rewriter, op, "determinants",
+        rewriter.getFunctionType({matrices, vector}, {}));
+    auto type = cast<RankedTensorType>(op.getType());
+    Value result = rewriter.create<memref::AllocOp>(
+        loc, MemRefType::get(type.getShape(), f32));
+    rewriter.create<func::CallOp>(
+        loc, function,
+        ValueRange{bufferOf(rewriter, loc, adaptor.getInput(), matrices),
+                   rewriter.create<memref::CastOp>(loc, vector, result)});
+    rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
+        op, result, /*restrict=*/true, /*writable=*/true);
+    return success();
+  }
+};
+
 struct NonZeroLowering : OpConversionPattern<moc::NonZeroOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -221,8 +248,8 @@ struct NonZeroLowering : OpConversionPattern<moc::NonZeroOp> {
 
 void populateRuntimeCallPatterns(TypeConverter &converter,
                                  RewritePatternSet &patterns) {
-  patterns.add<NonMaxSuppressionLowering, NonZeroLowering, UniqueLowering>(
-      converter, patterns.getContext());
+  patterns.add<DeterminantLowering, NonMaxSuppressionLowering, NonZeroLowering,
+               UniqueLowering>(converter, patterns.getContext());
 }
 
 } // namespace mocc::moc_to_linalg

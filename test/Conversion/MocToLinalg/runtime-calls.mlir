@@ -1,6 +1,7 @@
 // RUN: mocc-opt %s --mocc-convert-moc-to-linalg | FileCheck %s
 
-// Non-max suppression, unique and non-zero run in the runtime on buffers.
+// Non-max suppression, unique, non-zero and determinants run in the runtime
+// on buffers.
 
 // The selection runs in the runtime on buffers: room for every box of every
 // batch and class up to the limit (1 x 2 x min(6, 3) rows), of which the
@@ -39,4 +40,14 @@ func.func @unique(%keys: tensor<6x1xi64>) -> (tensor<?xi64>, tensor<6xi64>, tens
 func.func @non_zero(%x: tensor<2x3xf32>) -> tensor<2x?xi64> {
   %0 = moc.non_zero %x : (tensor<2x3xf32>) -> tensor<2x?xi64>
   return %0 : tensor<2x?xi64>
+}
+
+// Det: the runtime writes one determinant per matrix.
+// CHECK-LABEL: func.func @determinant
+// CHECK: %[[OUT:.+]] = memref.alloc() : memref<2xf32>
+// CHECK: call @determinants(
+// CHECK: bufferization.to_tensor %[[OUT]] restrict writable
+func.func @determinant(%x: tensor<2x3x3xf32>) -> tensor<2xf32> {
+  %0 = moc.determinant %x : (tensor<2x3x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
 }

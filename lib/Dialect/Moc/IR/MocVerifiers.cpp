@@ -228,6 +228,18 @@ LogicalResult NonMaxSuppressionOp::verify() {
   return success();
 }
 
+LogicalResult DeterminantOp::verify() {
+  RankedTensorType input = tensorOf(getInput()), output = tensorOf(getOutput());
+  if (input.getRank() != 3 || !input.hasStaticShape() ||
+      input.getDimSize(1) != input.getDimSize(2) ||
+      !input.getElementType().isF32() || output.getRank() != 1 ||
+      output.getDimSize(0) != input.getDimSize(0) ||
+      output.getElementType() != input.getElementType())
+    return emitOpError() << "expects static f32 matrices [batch, n, n] and "
+                            "a result [batch]";
+  return success();
+}
+
 LogicalResult NonZeroOp::verify() {
   RankedTensorType input = tensorOf(getInput());
   RankedTensorType result = tensorOf(getCoordinates());

@@ -639,6 +639,21 @@ def Moc_NonMaxSuppressionOp : Moc_Op<"non_max_suppression", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Moc_DeterminantOp : Moc_Op<"determinant", [Pure]> {
+  let summary = "Determinants of a batch of square f32 matrices";
+  let description = [{
+    The determinant of each `n x n` matrix of `input` (`[batch, n, n]`), by
+    LU decomposition with partial pivoting in f64.
+
+    ```mlir
+    %d = moc.determinant %x : (tensor<2x3x3xf32>) -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
 def Moc_NonZeroOp : Moc_Op<"non_zero", [Pure]> {
   let summary = "The coordinates of the non-zero elements";
   let description = [{
