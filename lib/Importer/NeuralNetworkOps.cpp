@@ -127,6 +127,12 @@ LogicalResult importConvTranspose(NodeContext &node) {
                    weightType = node.inputType(1);
   if (inputType.getRank() < 3 || weightType.getRank() != inputType.getRank())
     return node.emitError() << "expects input and weight of one rank >= 3";
+  // The weight is (input channels, output channels / group, kernel...).
+  int64_t group = node.intAttr("group", 1);
+  if (group < 1 || group > kMaxWindow || weightType.isDynamicDim(0) ||
+      weightType.getDimSize(0) % group != 0)
+    return node.emitError() << "expects a group in [1, " << kMaxWindow
+                            << "] dividing the weight's input channels";
   size_t spatial = inputType.getRank() - 2;
   ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
   SmallVector<int64_t> kernelAttr = node.intsAttr("kernel_shape");
@@ -193,7 +199,7 @@ LogicalResult importConvTranspose(NodeContext &node) {
   }
   return node.setResult(node.create<moc::ConvTransposeOp>(
       *input, *weight, node.input(2), strides, dilations, pads, outputPadding,
-      node.intAttr("group", 1)));
+      group));
 }
 
 /// The window of a pooling node over `input`.

@@ -385,8 +385,11 @@ ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                     outputPadding = adaptor.getOutputPadding();
   if (spatial >= 1) {
     shape[0] = input.getDimSize(0);
-    if (weight.getRank() > 1 && !ShapedType::isDynamic(weight.getDimSize(1)))
-      shape[1] = weight.getDimSize(1) * int64_t(adaptor.getGroup());
+    int64_t channels;
+    if (weight.getRank() > 1 && !ShapedType::isDynamic(weight.getDimSize(1)) &&
+        !llvm::MulOverflow(weight.getDimSize(1), int64_t(adaptor.getGroup()),
+                           channels))
+      shape[1] = channels;
     if (weight.getRank() == input.getRank() &&
         int64_t(strides.size()) == spatial &&
         int64_t(dilations.size()) == spatial &&
