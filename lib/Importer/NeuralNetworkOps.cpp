@@ -12,15 +12,6 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-/// Bounds of window sizes, strides, dilations, pads and spatial sizes that
-/// keep the window arithmetic of shape inference well inside int64.
-constexpr int64_t kMaxWindow = int64_t(1) << 30;
-
-/// Whether a value of `values` is below `min` or above kMaxWindow.
-bool outside(ArrayRef<int64_t> values, int64_t min) {
-  return llvm::any_of(values,
-                      [&](int64_t v) { return v < min || v > kMaxWindow; });
-}
 
 /// The explicit pads of a sliding window op: from `pads`, or computed for
 /// auto_pad SAME_UPPER / SAME_LOWER / VALID.
@@ -33,7 +24,7 @@ FailureOr<SmallVector<int64_t>> windowPads(NodeContext &node,
   if (strides.size() != spatial || dilations.size() != spatial)
     return node.emitError()
            << "expects " << spatial << " kernel sizes, strides and dilations";
-  if (outside(kernel, 1) || outside(strides, 1) || outside(dilations, 1))
+  if (outsideWindowRange(kernel, 1) || outsideWindowRange(strides, 1) || outsideWindowRange(dilations, 1))
     return node.emitError()
            << "expects kernel sizes, strides and dilations in [1, "
            << kMaxWindow << "]";
@@ -49,7 +40,7 @@ FailureOr<SmallVector<int64_t>> windowPads(NodeContext &node,
     if (pads.size() != 2 * spatial)
       return node.emitError() << "expects " << 2 * spatial << " pads, got "
                               << pads.size();
-    if (outside(pads, 0))
+    if (outsideWindowRange(pads, 0))
       return node.emitError() << "expects pads in [0, " << kMaxWindow << "]";
     return pads;
   }
@@ -147,8 +138,8 @@ LogicalResult importConvTranspose(NodeContext &node) {
       outputPadding.size() != spatial)
     return node.emitError() << "expects " << spatial
                             << " strides, dilations and output paddings";
-  if (outside(strides, 1) || outside(dilations, 1) ||
-      outside(outputPadding, 0) ||
+  if (outsideWindowRange(strides, 1) || outsideWindowRange(dilations, 1) ||
+      outsideWindowRange(outputPadding, 0) ||
       llvm::any_of(inputType.getShape().drop_front(2),
                    [](int64_t size) { return size > kMaxWindow; }) ||
       llvm::any_of(kernel, [](int64_t size) { return size > kMaxWindow; }))
@@ -166,7 +157,7 @@ LogicalResult importConvTranspose(NodeContext &node) {
   if (!outputShape.empty() || same) {
     if (!outputShape.empty() && outputShape.size() != spatial)
       return node.emitError() << "expects " << spatial << " output_shape sizes";
-    if (outside(outputShape, 0))
+    if (outsideWindowRange(outputShape, 0))
       return node.emitError()
              << "expects output_shape sizes in [0, " << kMaxWindow << "]";
     pads.assign(2 * spatial, 0);
@@ -194,7 +185,7 @@ LogicalResult importConvTranspose(NodeContext &node) {
     if (pads.size() != 2 * spatial)
       return node.emitError()
              << "expects " << 2 * spatial << " pads, got " << pads.size();
-    if (outside(pads, 0))
+    if (outsideWindowRange(pads, 0))
       return node.emitError() << "expects pads in [0, " << kMaxWindow << "]";
   }
   return node.setResult(node.create<moc::ConvTransposeOp>(

@@ -148,6 +148,16 @@ mlir::FailureOr<mlir::Value> castSaturating(NodeContext &node,
                                             mlir::Value value,
                                             mlir::Type element, bool saturate);
 
+/// Bounds of window sizes, strides, dilations, pads and spatial sizes that
+/// keep the window arithmetic of shape inference well inside int64.
+inline constexpr int64_t kMaxWindow = int64_t(1) << 30;
+
+/// Whether a value of `values` is below `min` or above kMaxWindow.
+inline bool outsideWindowRange(llvm::ArrayRef<int64_t> values, int64_t min) {
+  return llvm::any_of(values,
+                      [&](int64_t v) { return v < min || v > kMaxWindow; });
+}
+
 /// The most elements of a constant that an importer computes element by
 /// element (masks, iotas, windows): 16 Mi, a 4096 x 4096 mask. A larger one
 /// is an error, not minutes and gigabytes of compile time.

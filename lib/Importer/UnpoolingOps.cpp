@@ -39,6 +39,12 @@ LogicalResult importMaxUnpool(NodeContext &node) {
   if (strides.size() != spatial || pads.size() != 2 * spatial)
     return node.emitError() << "expects " << spatial << " strides and "
                             << 2 * spatial << " pads";
+  if (outsideWindowRange(kernel, 1) || outsideWindowRange(strides, 1) ||
+      outsideWindowRange(pads, 0) ||
+      outsideWindowRange(type.getShape().drop_front(2), 0))
+    return node.emitError() << "expects kernel sizes, strides, pads and "
+                               "spatial sizes of at most "
+                            << kMaxWindow;
   // Indices address the shape the pooling inverts; output_shape, if given,
   // only adds zeros at the end of each dimension (as ONNX's reference).
   SmallVector<int64_t> shape(type.getShape());
@@ -103,9 +109,17 @@ LogicalResult importCol2Im(NodeContext &node) {
   SmallVector<int64_t> pads = node.intsAttr("pads");
   if (pads.empty())
     pads.assign(2 * spatial, 0);
+  if (outsideWindowRange(*image, 1) || outsideWindowRange(strides, 1) ||
+      outsideWindowRange(dilations, 1) || outsideWindowRange(pads, 0) ||
+      outsideWindowRange(*block, 1))
+    return node.emitError() << "expects image and block sizes, strides, "
+                               "dilations and pads of at most "
+                            << kMaxWindow;
   int64_t taps = 1;
   for (int64_t size : *block)
-    taps *= size > 0 && size < (int64_t(1) << 16) ? size : 0;
+    if (llvm::MulOverflow(taps, size, taps) ||
+        taps > kMaxComputedConstantElements)
+      return node.emitError() << "has too large a block";
   if (!type.hasStaticShape() || type.getRank() != 3 || spatial == 0 ||
       block->size() != spatial || strides.size() != spatial ||
       dilations.size() != spatial || pads.size() != 2 * spatial ||
@@ -124,12 +138,14 @@ LogicalResult importCol2Im(NodeContext &node) {
       return node.emitError() << "has blocks larger than the padded image";
     blocks.push_back(span / strides[i] + 1);
     outputPadding.push_back(span % strides[i]);
-    positions *= blocks.back();
+    if (llvm::MulOverflow(positions, blocks.back(), positions))
+      return node.emitError() << "has too many block positions";
   }
   if (positions != type.getDimSize(2))
     return node.emitError() << "expects " << positions
                             << " block positions, got " << type.getDimSize(2);
-  if (channels * taps * taps > kMaxComputedConstantElements)
+  // The one-hot weight has channels x taps x taps elements.
+  if (type.getDimSize(1) > kMaxComputedConstantElements / taps)
     return node.emitError() << "has too large a block";
 
   SmallVector<float> onehot(channels * taps * taps, 0.0f);
