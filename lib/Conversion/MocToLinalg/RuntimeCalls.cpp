@@ -44,10 +44,10 @@ Value bufferOf(OpBuilder &b, Location loc, Value tensor, Type dynamic) {
   return b.create<memref::CastOp>(loc, dynamic, memref);
 }
 
-/// The first `count` (i64) entries along dimension 0 of the buffer `all`,
-/// which the runtime filled, as a tensor of `type`.
+/// The first `count` (i64) entries along dimension `dim` of the buffer
+/// `all`, which the runtime filled, as a tensor of `type`.
 Value prefixOf(OpBuilder &b, Location loc, Value all, Value count,
-               RankedTensorType type) {
+               RankedTensorType type, int64_t dim = 0) {
   Value tensor = b.create<bufferization::ToTensorOp>(loc, all, /*restrict=*/true,
                                                      /*writable=*/true);
   auto allType = cast<MemRefType>(all.getType());
@@ -55,9 +55,9 @@ Value prefixOf(OpBuilder &b, Location loc, Value all, Value count,
   SmallVector<OpFoldResult> strides(allType.getRank(), b.getIndexAttr(1));
   SmallVector<OpFoldResult> sizes;
   for (int64_t d = 0; d < allType.getRank(); ++d)
-    sizes.push_back(d == 0 ? OpFoldResult(b.create<arith::IndexCastOp>(
-                                 loc, b.getIndexType(), count))
-                           : OpFoldResult(b.getIndexAttr(allType.getDimSize(d))));
+    sizes.push_back(d == dim ? OpFoldResult(b.create<arith::IndexCastOp>(
+                                   loc, b.getIndexType(), count))
+                             : OpFoldResult(b.getIndexAttr(allType.getDimSize(d))));
   return b.create<tensor::ExtractSliceOp>(loc, type, tensor, offsets, sizes,
                                           strides);
 }
@@ -229,17 +229,10 @@ struct NonZeroLowering : OpConversionPattern<moc::NonZeroOp> {
         rewriter.create<memref::CastOp>(loc, matrix, all64)};
     Value count =
         rewriter.create<func::CallOp>(loc, function, arguments).getResult(0);
-    Value tensor = rewriter.create<bufferization::ToTensorOp>(
-        loc, all64, /*restrict=*/true, /*writable=*/true);
-    SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
-    SmallVector<OpFoldResult> sizes = {
-        rewriter.getIndexAttr(rank),
-        rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(), count)
-            .getResult()};
-    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, cast<RankedTensorType>(op.getType()), tensor, offsets, sizes,
-        strides);
+    // The columns of the coordinates the runtime listed.
+    rewriter.replaceOp(op, prefixOf(rewriter, loc, all64, count,
+                                    cast<RankedTensorType>(op.getType()),
+                                    /*dim=*/1));
     return success();
   }
 };
