@@ -2,6 +2,7 @@
 #include "mocc/Driver/Driver.h"
 #include "mocc/Tools/Registration.h"
 
+#include "mlir/IR/BuiltinTypeInterfaces.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
@@ -16,28 +17,51 @@ namespace cl = llvm::cl;
 namespace mocc {
 namespace {
 
-/// Parses "NAME=1x3x224x224" (an empty DIMS is a scalar).
+constexpr llvm::StringLiteral kInputShapeForms =
+    "NAME=1x3x224x224 (? keeps a dimension dynamic, an empty list is a "
+    "scalar), NAME=[DIMS,DIMS,...] for a sequence, NAME=none for an absent "
+    "optional";
+
+/// Parses "1x3x?x?" (empty: a scalar); `?` stays dynamic.
+bool parseDims(llvm::StringRef dims, std::vector<int64_t> &shape) {
+  if (dims.empty())
+    return true;
+  llvm::SmallVector<llvm::StringRef> parts;
+  dims.split(parts, 'x');
+  for (llvm::StringRef part : parts) {
+    int64_t size;
+    if (part == "?")
+      size = mlir::ShapedType::kDynamic;
+    else if (part.getAsInteger(10, size) || size < 0)
+      return false;
+    shape.push_back(size);
+  }
+  return true;
+}
+
 bool parseInputShape(llvm::StringRef spec, ImportOptions &options,
                      std::string &error) {
-  auto [name, dims] = spec.rsplit('=');
-  if (name.empty() || name.size() == spec.size()) {
-    error = "--input-shape expects NAME=DIMS, e.g. input=1x3x224x224, got '" +
-            spec.str() + "'";
-    return false;
+  auto [name, value] = spec.rsplit('=');
+  InputShape shape;
+  bool ok = !name.empty() && name.size() != spec.size();
+  if (ok && value == "none") {
+    shape.isAbsent = true;
+  } else if (ok && value.consume_front("[")) {
+    shape.isSequence = true;
+    ok = value.consume_back("]");
+    llvm::SmallVector<llvm::StringRef> elements;
+    if (!value.empty())
+      value.split(elements, ',');
+    for (llvm::StringRef element : elements)
+      ok = ok && parseDims(element, shape.shapes.emplace_back());
+  } else if (ok) {
+    ok = parseDims(value, shape.shapes.emplace_back());
   }
-  std::vector<int64_t> shape;
-  if (!dims.empty()) {
-    llvm::SmallVector<llvm::StringRef> parts;
-    dims.split(parts, 'x');
-    for (llvm::StringRef part : parts) {
-      int64_t size;
-      if (part.getAsInteger(10, size) || size < 0) {
-        error = "--input-shape: '" + dims.str() +
-                "' is not a list of sizes like 1x3x224x224";
-        return false;
-      }
-      shape.push_back(size);
-    }
+  if (!ok) {
+    error = ("--input-shape expects " + kInputShapeForms + ", got '" + spec +
+             "'")
+                .str();
+    return false;
   }
   options.inputShapes[name] = std::move(shape);
   return true;
@@ -82,7 +106,9 @@ int moccMain(int argc, char **argv) {
   static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                                     cl::Prefix, cl::init(2), cl::cat(category));
   static cl::list<std::string> inputShapes(
-      "input-shape", cl::desc("Fix an input's shape: NAME=1x3x224x224"),
+      "input-shape",
+      cl::desc("Fix an input's shape: NAME=1x3x224x224, NAME=[DIMS,...] "
+               "(a sequence), NAME=none (an absent optional)"),
       cl::cat(category));
   static cl::list<std::string> bindings(
       "bind-input",

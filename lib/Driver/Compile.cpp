@@ -103,6 +103,20 @@ void captureSignature(func::FuncOp func, ModelSignature &signature) {
   for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
     signature.outputs.push_back(describe(
         type, func.getResultAttrOfType<StringAttr>(i, kTensorNameAttr)));
+  auto values = [&](llvm::StringRef attrName,
+                    SmallVectorImpl<ValueSignature> &out) {
+    uint32_t first = 0;
+    for (auto entry : func->getAttrOfType<ArrayAttr>(attrName)
+                          .getAsRange<ArrayAttr>()) {
+      auto count = uint32_t(cast<IntegerAttr>(entry[2]).getInt());
+      out.push_back({cast<StringAttr>(entry[0]).str(),
+                     int32_t(cast<IntegerAttr>(entry[1]).getInt()), first,
+                     count});
+      first += count;
+    }
+  };
+  values(kInputValuesAttr, signature.inputValues);
+  values(kOutputValuesAttr, signature.outputValues);
 }
 
 bool writeMLIR(ModuleOp module, llvm::StringRef path, std::string &error) {

@@ -16,6 +16,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
@@ -42,23 +43,52 @@ FailureOr<const onnx::GraphProto *> graphAttribute(NodeContext &node,
   return &attribute->g();
 }
 
-/// Joins per-iteration values along a new dimension `axis`.
-Value stack(OpChain &ops, ArrayRef<Value> pieces, int64_t axis) {
-  SmallVector<Value> expanded;
-  for (Value piece : pieces) {
-    if (!piece)
-      return {};
-    auto type = cast<RankedTensorType>(piece.getType());
-    SmallVector<int64_t> shape(type.getShape());
-    shape.insert(shape.begin() + axis, 1);
-    expanded.push_back(ops.reshape(piece, shape));
-  }
-  return ops.create<moc::ConcatOp>(ValueRange(expanded), axis);
-}
-
 /// The scalar form of a one-element condition.
 Value scalarCondition(OpChain &ops, Value condition) {
   return ops.reshape(condition, {});
+}
+
+/// `whenTrue` where `predicate` holds, else `whenFalse`: tensors of one
+/// type, or sequences of one length whose elements pair up so. Null when
+/// they do not pair up (nothing is reported).
+std::optional<GraphValue> select(OpChain &ops, Value predicate,
+                                 const GraphValue &whenTrue,
+                                 const GraphValue &whenFalse) {
+  if (whenTrue.isTensor() && whenFalse.isTensor()) {
+    if (whenTrue.tensor().getType() != whenFalse.tensor().getType())
+      return std::nullopt;
+    return GraphValue(ops.create<moc::SelectOp>(predicate, whenTrue.tensor(),
+                                                whenFalse.tensor()));
+  }
+  if (!whenTrue.isSequence() || !whenFalse.isSequence() ||
+      whenTrue.elements().size() != whenFalse.elements().size())
+    return std::nullopt;
+  SmallVector<Value> elements;
+  for (auto [a, b] : llvm::zip(whenTrue.elements(), whenFalse.elements())) {
+    if (a.getType() != b.getType())
+      return std::nullopt;
+    elements.push_back(ops.create<moc::SelectOp>(predicate, a, b));
+  }
+  return GraphValue::sequence(elements, whenTrue.elementType());
+}
+
+/// Fails, saying that operand `i` (a condition) must be a compile-time
+/// constant `why`: the error names the graph inputs to bind.
+LogicalResult requireConstant(NodeContext &node, size_t i,
+                              const std::string &why) {
+  if (failed(node.constantInput(i, why)))
+    return failure();
+  return node.emitError() << "needs conditions known at compile time " << why;
+}
+
+/// How `value` reads in an error: its type, or what kind of value it is.
+std::string describe(const GraphValue &value) {
+  if (!value.isTensor())
+    return value.describe();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << value.tensor().getType();
+  return text;
 }
 
 LogicalResult importIf(NodeContext &node) {
@@ -68,18 +98,18 @@ LogicalResult importIf(NodeContext &node) {
   if (failed(condition) || failed(thenBranch) || failed(elseBranch))
     return failure();
   if (std::optional<bool> known = knownCondition(*condition)) {
-    FailureOr<SmallVector<Value>> taken = node.subgraphs.importSubgraph(
+    FailureOr<SmallVector<GraphValue>> taken = node.subgraphs.importGraph(
         **(*known ? thenBranch : elseBranch), {}, node.loc);
     if (failed(taken))
       return failure();
-    return node.setResults(*taken);
+    return node.setGraphResults(*taken);
   }
-  FailureOr<SmallVector<Value>> onTrue =
-      node.subgraphs.importSubgraph(**thenBranch, {}, node.loc);
+  FailureOr<SmallVector<GraphValue>> onTrue =
+      node.subgraphs.importGraph(**thenBranch, {}, node.loc);
   if (failed(onTrue))
     return failure();
-  FailureOr<SmallVector<Value>> onFalse =
-      node.subgraphs.importSubgraph(**elseBranch, {}, node.loc);
+  FailureOr<SmallVector<GraphValue>> onFalse =
+      node.subgraphs.importGraph(**elseBranch, {}, node.loc);
   if (failed(onFalse))
     return failure();
   if (onTrue->size() != onFalse->size())
@@ -87,19 +117,21 @@ LogicalResult importIf(NodeContext &node) {
                             << onFalse->size() << " outputs";
   OpChain ops(node);
   Value predicate = scalarCondition(ops, *condition);
-  SmallVector<Value> results;
+  SmallVector<GraphValue> results;
   for (auto [i, pair] : llvm::enumerate(llvm::zip(*onTrue, *onFalse))) {
     auto [whenTrue, whenFalse] = pair;
-    if (whenTrue.getType() != whenFalse.getType())
-      return node.emitError()
-             << "output " << i << " is " << whenTrue.getType()
-             << " in one branch and " << whenFalse.getType()
-             << " in the other; a run-time condition needs one type";
-    results.push_back(ops.create<moc::SelectOp>(predicate, whenTrue, whenFalse));
+    std::optional<GraphValue> merged = select(ops, predicate, whenTrue, whenFalse);
+    if (!merged)
+      return requireConstant(
+          node, 0,
+          llvm::formatv("to choose its output {0}, {1} in one branch and {2} "
+                        "in the other",
+                        i, describe(whenTrue), describe(whenFalse)));
+    results.push_back(*merged);
   }
   if (failed(ops.status()))
     return failure();
-  return node.setResults(results);
+  return node.setGraphResults(results);
 }
 
 LogicalResult importLoop(NodeContext &node) {
@@ -122,9 +154,9 @@ LogicalResult importLoop(NodeContext &node) {
     return node.emitError() << "needs a constant trip count or condition";
 
   int64_t stateCount = int64_t(node.numInputs()) - 2;
-  SmallVector<Value> state;
+  SmallVector<GraphValue> state;
   for (int64_t i = 0; i < stateCount; ++i)
-    state.push_back(node.input(i + 2));
+    state.push_back(node.graphInput(i + 2));
   int64_t scanCount = (*body)->output_size() - 1 - stateCount;
   if (scanCount < 0)
     return node.emitError() << "has a body of too few outputs";
@@ -146,22 +178,36 @@ LogicalResult importLoop(NodeContext &node) {
     if (i >= kMaxUnrolledIterations)
       return node.emitError() << "runs more than " << kMaxUnrolledIterations
                               << " iterations, the most mocc unrolls";
-    SmallVector<Value> inputs{node.int64Constant({i}, {}), condition};
+    SmallVector<GraphValue> inputs{node.int64Constant({i}, {}), condition};
     llvm::append_range(inputs, state);
-    FailureOr<SmallVector<Value>> outputs =
-        node.subgraphs.importSubgraph(**body, inputs, node.loc);
+    FailureOr<SmallVector<GraphValue>> outputs =
+        node.subgraphs.importGraph(**body, inputs, node.loc);
     if (failed(outputs))
       return failure();
-    Value nextCondition = (*outputs)[0];
+    Value nextCondition = (*outputs)[0].tensor();
+    if (!nextCondition)
+      return node.emitError() << "has a body whose condition is not a tensor";
     for (int64_t s = 0; s < stateCount; ++s) {
-      Value next = (*outputs)[1 + s];
-      if (running && next.getType() != state[s].getType())
-        return node.emitError() << "changes the type of loop-carried value "
-                                << s << " under a run-time condition";
-      state[s] = running ? ops.create<moc::SelectOp>(running, next, state[s]) : next;
+      const GraphValue &next = (*outputs)[1 + s];
+      if (!running) {
+        state[s] = next;
+        continue;
+      }
+      std::optional<GraphValue> kept = select(ops, running, next, state[s]);
+      if (!kept)
+        return requireConstant(
+            node, 1,
+            llvm::formatv("to carry loop value {0}, {1} before an iteration "
+                          "and {2} after",
+                          s, describe(state[s]), describe(next)));
+      state[s] = *kept;
     }
-    for (int64_t s = 0; s < scanCount; ++s)
-      scanPieces[s].push_back((*outputs)[1 + stateCount + s]);
+    for (int64_t s = 0; s < scanCount; ++s) {
+      Value piece = (*outputs)[1 + stateCount + s].tensor();
+      if (!piece)
+        return node.emitError() << "has a scan output that is not a tensor";
+      scanPieces[s].push_back(piece);
+    }
     if (running)
       running = ops.create<moc::AndOp>(running, scalarCondition(ops, nextCondition));
     else if (!knownCondition(nextCondition))
@@ -173,16 +219,16 @@ LogicalResult importLoop(NodeContext &node) {
   if (scanCount && running)
     return node.emitError() << "has scan outputs and a run-time condition; "
                                "their length is known only at run time";
-  SmallVector<Value> results(state);
+  SmallVector<GraphValue> results(state);
   for (ArrayRef<Value> pieces : scanPieces) {
     if (pieces.empty())
       return node.emitError() << "runs no iteration, so its scan outputs have "
                                  "no known shape";
-    results.push_back(stack(ops, pieces, 0));
+    results.push_back(ops.stack(pieces, 0));
   }
   if (failed(ops.status()))
     return failure();
-  return node.setResults(results);
+  return node.setGraphResults(results);
 }
 
 /// The per-input (or per-output) attribute `name`, `count` values defaulting
@@ -259,7 +305,7 @@ FailureOr<SmallVector<Value>> unrollScan(NodeContext &node,
         node.normalizeAxis(layout.outputAxes[s], rank, "scan_output_axes");
     if (failed(axis))
       return failure();
-    results.push_back(stack(ops, scanPieces[s], *axis));
+    results.push_back(ops.stack(scanPieces[s], *axis));
   }
   if (failed(ops.status()))
     return failure();
@@ -326,7 +372,7 @@ LogicalResult importBatchedScan(NodeContext &node, const onnx::GraphProto &body,
     SmallVector<Value> pieces;
     for (ArrayRef<Value> entry : perBatch)
       pieces.push_back(entry[r]);
-    results.push_back(stack(ops, pieces, 0));
+    results.push_back(ops.stack(pieces, 0));
   }
   if (failed(ops.status()))
     return failure();

@@ -145,13 +145,6 @@ LogicalResult importCastLike(NodeContext &node) {
   return importCastTo(node, getElementTypeOrSelf(like->getType()));
 }
 
-LogicalResult importIdentity(NodeContext &node) {
-  FailureOr<Value> input = node.requiredInput(0);
-  if (failed(input))
-    return failure();
-  return node.setResults({*input});
-}
-
 LogicalResult importDropout(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -467,7 +460,6 @@ void registerElementwiseImporters(OpImporterTable &table) {
   table["Cast"] = importCast;
   table["CastLike"] = importCastLike;
   table["Clip"] = importClip;
-  table["Identity"] = importIdentity;
   table["Dropout"] = importDropout;
 }
 

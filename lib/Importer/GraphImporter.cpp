@@ -10,6 +10,8 @@
 
 #include <onnx/defs/schema.h>
 
+#include "mocc/model.h"
+
 using namespace mlir;
 
 namespace mocc {
@@ -40,19 +42,32 @@ public:
         options(options), builder(&context) {}
 
   OwningOpRef<ModuleOp> import();
-  FailureOr<SmallVector<Value>>
-  importSubgraph(const onnx::GraphProto &subgraph, ArrayRef<Value> inputs,
-                 Location loc) override;
+  FailureOr<SmallVector<GraphValue>>
+  importGraph(const onnx::GraphProto &subgraph, ArrayRef<GraphValue> inputs,
+              Location loc) override;
 
 private:
+  /// A graph input: the types and names of the tensors that carry it.
+  struct InputTensors {
+    int32_t kind; // A mocc_value_kind.
+    bool isSequence = false, isAbsent = false;
+    SmallVector<RankedTensorType> types;
+    SmallVector<std::string> names;
+    Type elementType;
+  };
+
   LogicalResult checkOpset();
   LogicalResult checkSupported();
   LogicalResult checkModel();
-  LogicalResult importInputs(SmallVectorImpl<Type> &types,
-                             SmallVectorImpl<std::string> &names);
-  FailureOr<RankedTensorType> importInputType(const onnx::ValueInfoProto &info);
+  FailureOr<SmallVector<InputTensors>> importInputs();
+  FailureOr<InputTensors> importInput(const onnx::ValueInfoProto &info);
+  FailureOr<RankedTensorType>
+  importTensorType(const onnx::TypeProto_Tensor &tensor,
+                   const std::vector<int64_t> *fixed, Location loc,
+                   llvm::StringRef name);
   LogicalResult bindInputs();
-  FailureOr<Value> lookup(const std::string &name, Location user);
+  LogicalResult addOutputs(func::FuncOp func, SmallVectorImpl<Value> &results);
+  FailureOr<GraphValue> lookup(const std::string &name, Location user);
   LogicalResult checkRequiredInputs(const onnx::NodeProto &node, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   Location nodeLocation(const onnx::NodeProto &node, size_t index);
@@ -63,7 +78,7 @@ private:
   const ImportOptions &options;
   OpBuilder builder;
   int64_t opset = 0;
-  llvm::StringMap<Value> values;
+  llvm::StringMap<GraphValue> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   /// Outputs that a node has but mocc does not compute: name -> producer.
   llvm::StringMap<std::string> unsupportedOutputs;
@@ -130,11 +145,9 @@ LogicalResult GraphImporter::checkModel() {
 }
 
 FailureOr<RankedTensorType>
-GraphImporter::importInputType(const onnx::ValueInfoProto &info) {
-  Location loc = NameLoc::get(StringAttr::get(&context, "input '" + info.name() + "'"));
-  if (!info.type().has_tensor_type())
-    return emitError(loc) << "is not a tensor; mocc supports tensor inputs only";
-  const onnx::TypeProto_Tensor &tensor = info.type().tensor_type();
+GraphImporter::importTensorType(const onnx::TypeProto_Tensor &tensor,
+                                const std::vector<int64_t> *fixed, Location loc,
+                                llvm::StringRef name) {
   Type element = importElementType(tensor.elem_type(), &context);
   if (!element)
     return emitError(loc) << "has unsupported element type "
@@ -145,15 +158,16 @@ GraphImporter::importInputType(const onnx::ValueInfoProto &info) {
       return emitError(loc) << "has a negative dimension " << dim.dim_value();
     shape.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
   }
-  auto fixed = options.inputShapes.find(info.name());
-  if (fixed != options.inputShapes.end()) {
+  if (fixed) {
     if (!tensor.has_shape())
-      shape.assign(fixed->second.begin(), fixed->second.end());
-    if (fixed->second.size() != shape.size())
+      shape.assign(fixed->begin(), fixed->end());
+    if (fixed->size() != shape.size())
       return emitError(loc) << "has rank " << shape.size()
-                            << ", but --input-shape gives "
-                            << fixed->second.size() << " dimensions";
-    for (auto [d, size] : llvm::enumerate(fixed->second)) {
+                            << ", but --input-shape gives " << fixed->size()
+                            << " dimensions";
+    for (auto [d, size] : llvm::enumerate(*fixed)) {
+      if (ShapedType::isDynamic(size))
+        continue;
       if (!ShapedType::isDynamic(shape[d]) && shape[d] != size)
         return emitError(loc) << "has static dimension " << d << " = "
                               << shape[d] << ", but --input-shape gives "
@@ -161,9 +175,9 @@ GraphImporter::importInputType(const onnx::ValueInfoProto &info) {
       shape[d] = size;
     }
   }
-  if (!tensor.has_shape())
+  if (!tensor.has_shape() && !fixed)
     return emitError(loc) << "has no shape; give one with --input-shape "
-                          << info.name() << "=DIMS";
+                          << name << "=DIMS";
   // Shape arithmetic on it must not overflow.
   int64_t count = 1;
   for (int64_t size : shape)
@@ -173,16 +187,76 @@ GraphImporter::importInputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, element);
 }
 
-LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &types,
-                                          SmallVectorImpl<std::string> &names) {
+FailureOr<GraphImporter::InputTensors>
+GraphImporter::importInput(const onnx::ValueInfoProto &info) {
+  const std::string &name = info.name();
+  Location loc = NameLoc::get(StringAttr::get(&context, "input '" + name + "'"));
+  auto found = options.inputShapes.find(name);
+  const InputShape *fixed =
+      found == options.inputShapes.end() ? nullptr : &found->second;
+  InputTensors input;
+  const onnx::TypeProto *type = &info.type();
+  input.kind = type->has_sequence_type()   ? MOCC_VALUE_SEQUENCE
+               : type->has_optional_type() ? MOCC_VALUE_OPTIONAL
+                                           : MOCC_VALUE_TENSOR;
+  if (type->has_optional_type()) {
+    if (fixed && fixed->isAbsent) {
+      input.isAbsent = true;
+      return input;
+    }
+    type = &type->optional_type().elem_type();
+  } else if (fixed && fixed->isAbsent) {
+    return emitError(loc) << "is not an optional, but --input-shape says none";
+  }
+  if (type->has_sequence_type()) {
+    const onnx::TypeProto &element = type->sequence_type().elem_type();
+    if (!element.has_tensor_type())
+      return emitError(loc) << "is a sequence of non-tensors, which mocc does "
+                               "not support";
+    if (!fixed || !fixed->isSequence)
+      return emitError(loc)
+             << "is a sequence: give its length and element shapes with "
+                "--input-shape "
+             << name << "=[DIMS,DIMS,...]";
+    input.isSequence = true;
+    input.elementType =
+        importElementType(element.tensor_type().elem_type(), &context);
+    for (auto [i, shape] : llvm::enumerate(fixed->shapes)) {
+      std::string elementName = llvm::formatv("{0}[{1}]", name, i).str();
+      FailureOr<RankedTensorType> elementType = importTensorType(
+          element.tensor_type(), &shape,
+          NameLoc::get(StringAttr::get(&context, "input '" + elementName + "'")),
+          elementName);
+      if (failed(elementType))
+        return failure();
+      input.types.push_back(*elementType);
+      input.names.push_back(elementName);
+    }
+    return input;
+  }
+  if (!type->has_tensor_type())
+    return emitError(loc) << "is neither a tensor, a sequence nor an optional";
+  if (fixed && fixed->isSequence)
+    return emitError(loc) << "is a tensor, but --input-shape gives a sequence";
+  FailureOr<RankedTensorType> tensorType = importTensorType(
+      type->tensor_type(), fixed ? &fixed->shapes.front() : nullptr, loc, name);
+  if (failed(tensorType))
+    return failure();
+  input.types.push_back(*tensorType);
+  input.names.push_back(name);
+  return input;
+}
+
+FailureOr<SmallVector<GraphImporter::InputTensors>>
+GraphImporter::importInputs() {
+  SmallVector<InputTensors> inputs;
   for (const onnx::ValueInfoProto &info : graph.input()) {
     if (initializers.count(info.name()) || options.boundInputs.count(info.name()))
       continue;
-    FailureOr<RankedTensorType> type = importInputType(info);
-    if (failed(type))
+    FailureOr<InputTensors> input = importInput(info);
+    if (failed(input))
       return failure();
-    types.push_back(*type);
-    names.push_back(info.name());
+    inputs.push_back(std::move(*input));
   }
   for (const auto &bound : options.boundInputs)
     if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &info) {
@@ -191,7 +265,7 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &types,
       return emitError(UnknownLoc::get(&context))
              << "--bind-input names '" << bound.getKey()
              << "', which is not an input of the model";
-  return success();
+  return inputs;
 }
 
 LogicalResult GraphImporter::bindInputs() {
@@ -208,7 +282,8 @@ LogicalResult GraphImporter::bindInputs() {
   return success();
 }
 
-FailureOr<Value> GraphImporter::lookup(const std::string &name, Location user) {
+FailureOr<GraphValue> GraphImporter::lookup(const std::string &name,
+                                            Location user) {
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
@@ -222,7 +297,7 @@ FailureOr<Value> GraphImporter::lookup(const std::string &name, Location user) {
         NameLoc::get(StringAttr::get(&context, "initializer '" + name + "'")),
         value);
     values[name] = constant;
-    return constant;
+    return GraphValue(constant);
   }
   auto missing = unsupportedOutputs.find(name);
   if (missing != unsupportedOutputs.end())
@@ -243,9 +318,11 @@ Location GraphImporter::nodeLocation(const onnx::NodeProto &node, size_t index) 
 /// The checker ensures that up to opset 17; past it, the newest schema that
 /// libonnx knows (<= 17) still tells which inputs are required: ONNX has made
 /// inputs optional or added optional ones since, never made one required.
+/// The importers of sequence and optional ops check their operands
+/// themselves (OptionalHasElement's input became optional in opset 18).
 LogicalResult GraphImporter::checkRequiredInputs(const onnx::NodeProto &node,
                                                  Location loc) {
-  if (opset <= kNewestCheckedOpset)
+  if (opset <= kNewestCheckedOpset || takesNonTensors(opKey(node)))
     return success();
   const onnx::OpSchema *schema =
       onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset));
@@ -264,26 +341,29 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   Location loc = nodeLocation(node, index);
   if (failed(checkRequiredInputs(node, loc)))
     return failure();
-  SmallVector<Value> operands;
+  SmallVector<GraphValue> operands;
   for (const std::string &name : node.input()) {
     if (name.empty()) {
-      operands.push_back(nullptr);
+      operands.emplace_back();
       continue;
     }
-    FailureOr<Value> value = lookup(name, loc);
+    FailureOr<GraphValue> value = lookup(name, loc);
     if (failed(value))
       return failure();
+    if (!value->isTensor() && !takesNonTensors(opKey(node)))
+      return emitError(loc) << "takes tensors, but input '" << name << "' is "
+                            << value->describe();
     operands.push_back(*value);
   }
   NodeContext node_context(model, node, opset, std::move(operands), builder,
                            loc, *this);
   if (failed(getOpImporters().lookup(opKey(node))(node_context)))
     return failure();
-  ArrayRef<Value> results = node_context.results();
+  ArrayRef<GraphValue> results = node_context.results();
   for (auto [i, name] : llvm::enumerate(node.output())) {
     if (name.empty())
       continue;
-    if (i < results.size() && results[i])
+    if (i < results.size() && results[i].isGiven())
       values[name] = results[i];
     else
       unsupportedOutputs[name] =
@@ -292,14 +372,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return success();
 }
 
-FailureOr<SmallVector<Value>>
-GraphImporter::importSubgraph(const onnx::GraphProto &subgraph,
-                              ArrayRef<Value> inputs, Location loc) {
+FailureOr<SmallVector<GraphValue>>
+GraphImporter::importGraph(const onnx::GraphProto &subgraph,
+                           ArrayRef<GraphValue> inputs, Location loc) {
   if (int64_t(inputs.size()) != subgraph.input_size())
     return emitError(loc) << "binds " << inputs.size() << " values to a graph of "
                           << subgraph.input_size() << " inputs";
   // The subgraph's names shadow the enclosing ones only while it imports.
-  llvm::StringMap<Value> enclosingValues = values;
+  llvm::StringMap<GraphValue> enclosingValues = values;
   llvm::StringMap<const onnx::TensorProto *> enclosingInitializers = initializers;
   llvm::StringMap<std::string> enclosingUnsupported = unsupportedOutputs;
   auto restore = llvm::make_scope_exit([&] {
@@ -316,14 +396,82 @@ GraphImporter::importSubgraph(const onnx::GraphProto &subgraph,
   for (auto [index, node] : llvm::enumerate(subgraph.node()))
     if (failed(importNode(node, index)))
       return failure();
-  SmallVector<Value> outputs;
+  SmallVector<GraphValue> outputs;
   for (const onnx::ValueInfoProto &output : subgraph.output()) {
-    FailureOr<Value> value = lookup(output.name(), loc);
+    FailureOr<GraphValue> value = lookup(output.name(), loc);
     if (failed(value))
       return failure();
     outputs.push_back(*value);
   }
   return outputs;
+}
+
+/// One [name, kind, tensor count] entry of kInputValuesAttr and
+/// kOutputValuesAttr.
+Attribute valueEntry(Builder &builder, llvm::StringRef name, int32_t kind,
+                     size_t count) {
+  return builder.getArrayAttr({builder.getStringAttr(name),
+                               builder.getI32IntegerAttr(kind),
+                               builder.getI64IntegerAttr(count)});
+}
+
+/// The kind of a graph output as the model declares it.
+int32_t declaredKind(const onnx::TypeProto &type) {
+  return type.has_sequence_type()   ? MOCC_VALUE_SEQUENCE
+         : type.has_optional_type() ? MOCC_VALUE_OPTIONAL
+                                    : MOCC_VALUE_TENSOR;
+}
+
+/// The element type the model declares for an output's tensors (0: none).
+int32_t declaredElementType(const onnx::TypeProto &type) {
+  if (type.has_optional_type())
+    return declaredElementType(type.optional_type().elem_type());
+  if (type.has_sequence_type())
+    return declaredElementType(type.sequence_type().elem_type());
+  return type.tensor_type().elem_type();
+}
+
+/// Returns the graph outputs' tensors in `results` and names them, and the
+/// values they carry, on `func`.
+LogicalResult GraphImporter::addOutputs(func::FuncOp func,
+                                        SmallVectorImpl<Value> &results) {
+  SmallVector<std::string> names;
+  SmallVector<Attribute> entries;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    Location loc = NameLoc::get(
+        StringAttr::get(&context, "output '" + output.name() + "'"));
+    FailureOr<GraphValue> value = lookup(output.name(), loc);
+    if (failed(value))
+      return failure();
+    int32_t kind = declaredKind(output.type());
+    bool fits = kind == MOCC_VALUE_OPTIONAL ||
+                (kind == MOCC_VALUE_SEQUENCE) == value->isSequence();
+    if (!fits || !value->isGiven())
+      return emitError(loc) << "is declared a "
+                            << (kind == MOCC_VALUE_SEQUENCE ? "sequence"
+                                                            : "tensor")
+                            << " but computes " << value->describe();
+    SmallVector<Value> tensors = value->tensors();
+    int32_t declared = declaredElementType(output.type());
+    for (auto [i, tensor] : llvm::enumerate(tensors)) {
+      Type element = getElementTypeOrSelf(tensor.getType());
+      if (declared != 0 && importElementType(declared, &context) != element)
+        return emitError(loc) << "is declared " << onnxTypeName(declared)
+                              << " but computes " << element;
+      results.push_back(tensor);
+      names.push_back(value->isSequence()
+                          ? llvm::formatv("{0}[{1}]", output.name(), i).str()
+                          : output.name());
+    }
+    entries.push_back(valueEntry(builder, output.name(), kind, tensors.size()));
+  }
+  builder.create<func::ReturnOp>(UnknownLoc::get(&context), results);
+  func.setType(builder.getFunctionType(func.getArgumentTypes(),
+                                       ValueRange(results).getTypes()));
+  for (auto [i, name] : llvm::enumerate(names))
+    func.setResultAttr(i, kTensorNameAttr, builder.getStringAttr(name));
+  func->setAttr(kOutputValuesAttr, builder.getArrayAttr(entries));
+  return success();
 }
 
 OwningOpRef<ModuleOp> GraphImporter::import() {
@@ -333,47 +481,45 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
     initializers[tensor.name()] = &tensor;
   if (failed(bindInputs()))
     return nullptr;
-
-  SmallVector<Type> inputTypes;
-  SmallVector<std::string> inputNames;
-  if (failed(importInputs(inputTypes, inputNames)))
+  FailureOr<SmallVector<InputTensors>> inputs = importInputs();
+  if (failed(inputs))
     return nullptr;
 
+  SmallVector<Type> inputTypes;
+  for (const InputTensors &input : *inputs)
+    llvm::append_range(inputTypes, input.types);
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));
   builder.setInsertionPointToEnd(module->getBody());
   auto func = builder.create<func::FuncOp>(
       UnknownLoc::get(&context), options.functionName,
       builder.getFunctionType(inputTypes, {}));
   Block *body = func.addEntryBlock();
-  for (auto [i, name] : llvm::enumerate(inputNames)) {
-    values[name] = body->getArgument(i);
-    func.setArgAttr(i, kTensorNameAttr, builder.getStringAttr(name));
+  SmallVector<Attribute> entries;
+  unsigned argument = 0;
+  for (auto [input, info] :
+       llvm::zip(*inputs, llvm::make_filter_range(graph.input(), [&](const auto &i) {
+                   return !initializers.count(i.name());
+                 }))) {
+    SmallVector<Value> tensors;
+    for (const std::string &name : input.names) {
+      func.setArgAttr(argument, kTensorNameAttr, builder.getStringAttr(name));
+      tensors.push_back(body->getArgument(argument++));
+    }
+    values[info.name()] =
+        input.isAbsent     ? GraphValue::none()
+        : input.isSequence ? GraphValue::sequence(tensors, input.elementType)
+                           : GraphValue(tensors.front());
+    entries.push_back(
+        valueEntry(builder, info.name(), input.kind, tensors.size()));
   }
+  func->setAttr(kInputValuesAttr, builder.getArrayAttr(entries));
   builder.setInsertionPointToEnd(body);
   for (auto [index, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, index)))
       return nullptr;
-
   SmallVector<Value> results;
-  for (const onnx::ValueInfoProto &output : graph.output()) {
-    Location loc = NameLoc::get(
-        StringAttr::get(&context, "output '" + output.name() + "'"));
-    FailureOr<Value> value = lookup(output.name(), loc);
-    if (failed(value))
-      return nullptr;
-    int32_t declared = output.type().tensor_type().elem_type();
-    Type element = getElementTypeOrSelf(value->getType());
-    if (declared != 0 && importElementType(declared, &context) != element) {
-      emitError(loc) << "is declared " << onnxTypeName(declared)
-                     << " but computes " << element;
-      return nullptr;
-    }
-    results.push_back(*value);
-  }
-  builder.create<func::ReturnOp>(UnknownLoc::get(&context), results);
-  func.setType(builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, kTensorNameAttr, builder.getStringAttr(output.name()));
+  if (failed(addOutputs(func, results)))
+    return nullptr;
   return module;
 }
 

@@ -48,7 +48,8 @@ static SmallVector<std::string> graphInputsBehind(Value value) {
   return names;
 }
 
-FailureOr<ElementsAttr> NodeContext::constantInput(size_t i) {
+FailureOr<ElementsAttr> NodeContext::constantInput(size_t i,
+                                                   llvm::StringRef why) {
   FailureOr<Value> value = requiredInput(i);
   if (failed(value))
     return failure();
@@ -58,6 +59,8 @@ FailureOr<ElementsAttr> NodeContext::constantInput(size_t i) {
   InFlightDiagnostic error = emitError()
                              << "input " << i << " ('" << node.input(i)
                              << "') must be a compile-time constant";
+  if (!why.empty())
+    error << " " << why;
   // Name the graph inputs it depends on: binding them (--bind-input) makes it
   // one.
   if (!isa<BlockArgument>(*value)) {
@@ -251,6 +254,30 @@ LogicalResult NodeContext::setResults(ArrayRef<Value> values) {
   return success();
 }
 
+LogicalResult NodeContext::setGraphResults(ArrayRef<GraphValue> values) {
+  outputs.assign(values.begin(), values.end());
+  return success();
+}
+
+FailureOr<SmallVector<Value>>
+SubgraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                                 ArrayRef<Value> inputs, Location loc) {
+  SmallVector<GraphValue> graphInputs(inputs.begin(), inputs.end());
+  FailureOr<SmallVector<GraphValue>> outputs =
+      importGraph(graph, graphInputs, loc);
+  if (failed(outputs))
+    return failure();
+  SmallVector<Value> tensors;
+  for (auto [i, output] : llvm::enumerate(*outputs)) {
+    if (!output.isTensor())
+      return emitError(loc) << "expects tensors from graph '" << graph.name()
+                            << "', whose output " << i << " is "
+                            << output.describe();
+    tensors.push_back(output.tensor());
+  }
+  return tensors;
+}
+
 const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {
     OpImporterTable t;
@@ -273,6 +300,7 @@ const OpImporterTable &getOpImporters() {
     registerRecurrentImporters(t);
     registerReductionImporters(t);
     registerResizeImporters(t);
+    registerSequenceImporters(t);
     registerSignalImporters(t);
     registerTensorImporters(t);
     registerTopKImporters(t);

@@ -9,6 +9,7 @@
 #ifndef MOCC_LIB_IMPORTER_NODECONTEXT_H
 #define MOCC_LIB_IMPORTER_NODECONTEXT_H
 
+#include "GraphValue.h"
 #include "OnnxModel.h"
 
 #include "mocc/Dialect/Moc/IR/MocOps.h"
@@ -26,18 +27,26 @@ public:
   /// Imports `graph`, an attribute of the node at `loc`, at the builder's
   /// insertion point with its inputs bound to `inputs`; the values of the
   /// enclosing graphs stay visible. Returns the graph's outputs.
-  virtual mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  virtual mlir::FailureOr<llvm::SmallVector<GraphValue>>
+  importGraph(const onnx::GraphProto &graph, llvm::ArrayRef<GraphValue> inputs,
+              mlir::Location loc) = 0;
+  /// `importGraph` for a graph of tensors: an output that is not one is an
+  /// error.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   importSubgraph(const onnx::GraphProto &graph,
-                 llvm::ArrayRef<mlir::Value> inputs, mlir::Location loc) = 0;
+                 llvm::ArrayRef<mlir::Value> inputs, mlir::Location loc);
 };
 
 class NodeContext {
 public:
   NodeContext(OnnxModel &model, const onnx::NodeProto &node, int64_t opset,
-              llvm::SmallVector<mlir::Value> inputs, mlir::OpBuilder &builder,
+              llvm::SmallVector<GraphValue> operands, mlir::OpBuilder &builder,
               mlir::Location loc, SubgraphImporter &subgraphs)
       : model(model), node(node), opset(opset), builder(builder), loc(loc),
-        subgraphs(subgraphs), inputs(std::move(inputs)) {}
+        subgraphs(subgraphs), operands(std::move(operands)) {
+    for (const GraphValue &operand : this->operands)
+      inputs.push_back(operand.tensor());
+  }
 
   OnnxModel &model;
   const onnx::NodeProto &node;
@@ -55,14 +64,19 @@ public:
   mlir::Value input(size_t i) const {
     return i < inputs.size() ? inputs[i] : mlir::Value();
   }
+  /// Operand `i` of any kind, for the ops that take sequences and optionals.
+  GraphValue graphInput(size_t i) const {
+    return i < operands.size() ? operands[i] : GraphValue();
+  }
   mlir::RankedTensorType inputType(size_t i) const {
     return llvm::cast<mlir::RankedTensorType>(inputs[i].getType());
   }
   /// Operand `i` or an error naming it if it is absent.
   mlir::FailureOr<mlir::Value> requiredInput(size_t i);
   /// The constant value of operand `i`, or an error saying that it must be a
-  /// compile-time constant.
-  mlir::FailureOr<mlir::ElementsAttr> constantInput(size_t i);
+  /// compile-time constant (`why`, if given, says what for).
+  mlir::FailureOr<mlir::ElementsAttr> constantInput(size_t i,
+                                                    llvm::StringRef why = "");
   /// The constant integers of operand `i` (any integer type).
   mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(size_t i);
   /// The constant of operand `i` as doubles (one value for a scalar).
@@ -114,12 +128,13 @@ public:
 
   //===--- Results ---===//
   mlir::LogicalResult setResults(llvm::ArrayRef<mlir::Value> values);
+  mlir::LogicalResult setGraphResults(llvm::ArrayRef<GraphValue> values);
   mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
     if (mlir::failed(value))
       return mlir::failure();
     return setResults({*value});
   }
-  llvm::ArrayRef<mlir::Value> results() const { return outputs; }
+  llvm::ArrayRef<GraphValue> results() const { return outputs; }
 
   /// An error at this node.
   mlir::InFlightDiagnostic emitError() { return mlir::emitError(loc); }
@@ -128,8 +143,10 @@ private:
   /// The folded value of `op` (erasing it), or its result.
   mlir::Value fold(mlir::Operation *op);
 
+  llvm::SmallVector<GraphValue> operands;
+  /// The tensors of `operands`, null where an operand is not a tensor.
   llvm::SmallVector<mlir::Value> inputs;
-  llvm::SmallVector<mlir::Value> outputs;
+  llvm::SmallVector<GraphValue> outputs;
 };
 
 /// A convolution of `input` by `weight` (+ `bias`, may be null) with the
@@ -163,6 +180,10 @@ inline bool outsideWindowRange(llvm::ArrayRef<int64_t> values, int64_t min) {
 /// is an error, not minutes and gigabytes of compile time.
 inline constexpr int64_t kMaxComputedConstantElements = int64_t(1) << 24;
 
+/// Whether the op `opKey` takes operands other than tensors (sequences,
+/// optionals); every other op gets an error for them before it imports.
+bool takesNonTensors(llvm::StringRef opKey);
+
 /// Imports one node; returns failure after emitting an error.
 using OpImporter = mlir::LogicalResult (*)(NodeContext &);
 
@@ -189,6 +210,7 @@ void registerQuantizationImporters(OpImporterTable &table);
 void registerRecurrentImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
 void registerResizeImporters(OpImporterTable &table);
+void registerSequenceImporters(OpImporterTable &table);
 void registerSignalImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 void registerTopKImporters(OpImporterTable &table);

@@ -52,6 +52,19 @@ public:
       return value;
     return create<moc::CastOp>(type.clone(element), value);
   }
+  /// Joins `pieces` of one shape along a new dimension `axis`.
+  mlir::Value stack(llvm::ArrayRef<mlir::Value> pieces, int64_t axis) {
+    llvm::SmallVector<mlir::Value> expanded;
+    for (mlir::Value piece : pieces) {
+      if (broken)
+        return {};
+      auto type = llvm::cast<mlir::RankedTensorType>(piece.getType());
+      llvm::SmallVector<int64_t> shape(type.getShape());
+      shape.insert(shape.begin() + axis, 1);
+      expanded.push_back(reshape(piece, shape));
+    }
+    return create<moc::ConcatOp>(mlir::ValueRange(expanded), axis);
+  }
   /// Failure if an op of the chain failed (its error has been reported).
   mlir::LogicalResult status() const { return mlir::failure(broken); }
 

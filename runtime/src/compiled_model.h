@@ -13,6 +13,9 @@
  * dimension (-1 in its `dims`) has a size known only when the model runs: the
  * entry writes its descriptor, pointing to a buffer the entry allocated with
  * malloc, which the runtime then owns and frees.
+ *
+ * The value tables group the tensors into ONNX graph inputs and outputs (see
+ * mocc_value_info in mocc/model.h): in order, contiguous, covering all.
  */
 #ifndef MOCC_RUNTIME_COMPILED_MODEL_H
 #define MOCC_RUNTIME_COMPILED_MODEL_H
@@ -26,6 +29,13 @@ typedef struct mocc_compiled_tensor {
   const int64_t *dims; /* -1 for a dynamic dimension */
 } mocc_compiled_tensor;
 
+typedef struct mocc_compiled_value {
+  const char *name;
+  int32_t kind; /* a mocc_value_kind */
+  uint32_t first_tensor;
+  uint32_t num_tensors;
+} mocc_compiled_value;
+
 typedef struct mocc_compiled_model_desc {
   uint32_t abi_version; /* MOCC_ABI_VERSION */
   uint32_t num_inputs;
@@ -35,6 +45,10 @@ typedef struct mocc_compiled_model_desc {
   const mocc_compiled_tensor *outputs;
   uint64_t arena_bytes;
   void (*entry)(void **descriptors);
+  uint32_t num_input_values;
+  uint32_t num_output_values;
+  const mocc_compiled_value *input_values;
+  const mocc_compiled_value *output_values;
 } mocc_compiled_model_desc;
 
 /* Defined by the generated code. */

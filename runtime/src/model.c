@@ -1,4 +1,5 @@
-/* Instance lifetime and queries; running is in run.c. */
+/* Instance lifetime and queries; running is in run.c, the value table in
+ * values.c. */
 #include "memref.h"
 #include "model_internal.h"
 #include "shape.h"
@@ -51,7 +52,7 @@ static mocc_status check_desc(const mocc_compiled_model_desc *desc) {
     if (status)
       return status;
   }
-  return NULL;
+  return mocc_check_value_tables(desc);
 }
 
 static mocc_status allocate_buffers(mocc_model *model) {

@@ -25,6 +25,9 @@ struct mocc_model {
 mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
                                         mocc_model **out_model);
 
+/* Rejects value tables that do not cover the tensors in order (values.c). */
+mocc_status mocc_check_value_tables(const mocc_compiled_model_desc *desc);
+
 /* Whether a dimension of `tensor` is dynamic (-1). */
 int mocc_tensor_is_dynamic(const mocc_compiled_tensor *tensor);
 

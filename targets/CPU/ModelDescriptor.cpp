@@ -23,35 +23,59 @@ static Constant *privateGlobal(Module &module, Constant *value,
                             GlobalValue::PrivateLinkage, value, name);
 }
 
+/// A private constant array of `entries` named `name`, or null if empty.
+static Constant *privateArray(Module &module, StructType *entryType,
+                              ArrayRef<Constant *> entries, const Twine &name) {
+  if (entries.empty())
+    return ConstantPointerNull::get(PointerType::getUnqual(module.getContext()));
+  return privateGlobal(
+      module, ConstantArray::get(ArrayType::get(entryType, entries.size()),
+                                 entries),
+      name);
+}
+
+/// The C string `name`, as the name of entry `index` of array `kind`.
+static Constant *nameString(Module &module, StringRef name, StringRef kind,
+                            size_t index) {
+  return privateGlobal(
+      module, ConstantDataArray::getString(module.getContext(), name),
+      "mocc." + kind + ".name." + Twine(index));
+}
+
 /// The `mocc_compiled_tensor` array of `tensors`, or null if empty.
 static Constant *tensorArray(Module &module, StructType *tensorType,
                              ArrayRef<TensorSignature> tensors,
                              StringRef kind) {
   LLVMContext &context = module.getContext();
-  auto *ptrType = PointerType::getUnqual(context);
-  if (tensors.empty())
-    return ConstantPointerNull::get(ptrType);
+  auto *i32 = Type::getInt32Ty(context);
   SmallVector<Constant *> entries;
   for (auto [i, tensor] : llvm::enumerate(tensors)) {
-    Constant *name = privateGlobal(
-        module, ConstantDataArray::getString(context, tensor.name),
-        "mocc." + kind + ".name." + Twine(i));
     SmallVector<uint64_t> dims(tensor.dims.begin(), tensor.dims.end());
     Constant *dimsGlobal =
-        dims.empty() ? ConstantPointerNull::get(ptrType)
+        dims.empty() ? ConstantPointerNull::get(PointerType::getUnqual(context))
                      : privateGlobal(module,
                                      ConstantDataArray::get(context, dims),
                                      "mocc." + kind + ".dims." + Twine(i));
     entries.push_back(ConstantStruct::get(
-        tensorType,
-        {name, ConstantInt::get(Type::getInt32Ty(context), tensor.dtype),
-         ConstantInt::get(Type::getInt32Ty(context), tensor.dims.size()),
-         dimsGlobal}));
+        tensorType, {nameString(module, tensor.name, kind, i),
+                     ConstantInt::get(i32, tensor.dtype),
+                     ConstantInt::get(i32, tensor.dims.size()), dimsGlobal}));
   }
-  return privateGlobal(
-      module,
-      ConstantArray::get(ArrayType::get(tensorType, entries.size()), entries),
-      "mocc." + kind);
+  return privateArray(module, tensorType, entries, "mocc." + kind);
+}
+
+/// The `mocc_compiled_value` array of `values`, or null if empty.
+static Constant *valueArray(Module &module, StructType *valueType,
+                            ArrayRef<ValueSignature> values, StringRef kind) {
+  auto *i32 = Type::getInt32Ty(module.getContext());
+  SmallVector<Constant *> entries;
+  for (auto [i, value] : llvm::enumerate(values))
+    entries.push_back(ConstantStruct::get(
+        valueType, {nameString(module, value.name, kind, i),
+                    ConstantInt::get(i32, value.kind),
+                    ConstantInt::get(i32, value.firstTensor),
+                    ConstantInt::get(i32, value.numTensors)}));
+  return privateArray(module, valueType, entries, "mocc." + kind);
 }
 
 /// Whether an output's shape is known only when the model runs.
@@ -144,12 +168,16 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
   LLVMContext &context = module.getContext();
   auto *ptrType = PointerType::getUnqual(context);
   auto *i32 = Type::getInt32Ty(context);
+  auto *i64 = Type::getInt64Ty(context);
   auto *tensorType = StructType::create(
       context, {ptrType, i32, i32, ptrType}, "mocc_compiled_tensor");
-  auto *modelType = StructType::create(
-      context,
-      {i32, i32, i32, i32, ptrType, ptrType, Type::getInt64Ty(context), ptrType},
-      "mocc_compiled_model_desc");
+  auto *valueType = StructType::create(context, {ptrType, i32, i32, i32},
+                                       "mocc_compiled_value");
+  auto *modelType = StructType::create(context,
+                                       {i32, i32, i32, i32, ptrType, ptrType,
+                                        i64, ptrType, i32, i32, ptrType,
+                                        ptrType},
+                                       "mocc_compiled_model_desc");
   Constant *model = ConstantStruct::get(
       modelType,
       {ConstantInt::get(i32, MOCC_ABI_VERSION),
@@ -157,7 +185,11 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
        ConstantInt::get(i32, signature.outputs.size()), ConstantInt::get(i32, 0),
        tensorArray(module, tensorType, signature.inputs, "inputs"),
        tensorArray(module, tensorType, signature.outputs, "outputs"),
-       ConstantInt::get(Type::getInt64Ty(context), arenaBytes), entry});
+       ConstantInt::get(i64, arenaBytes), entry,
+       ConstantInt::get(i32, signature.inputValues.size()),
+       ConstantInt::get(i32, signature.outputValues.size()),
+       valueArray(module, valueType, signature.inputValues, "input_values"),
+       valueArray(module, valueType, signature.outputValues, "output_values")});
   new GlobalVariable(module, modelType, /*isConstant=*/true,
                      GlobalValue::ExternalLinkage, model, "mocc_compiled_model");
   return true;

@@ -78,3 +78,14 @@ int mr_compare_report(FILE *stream, size_t index, const char *name,
           mr_tensor_get(actual, first), mr_tensor_get(expected, first));
   return 0;
 }
+
+int mr_compare_report_count(FILE *stream, size_t index, const char *name,
+                            size_t actual, size_t expected) {
+  if (actual == expected) {
+    fprintf(stream, "output %zu '%s': no tensors OK\n", index, name);
+    return 1;
+  }
+  fprintf(stream, "output %zu '%s': %zu tensors, expected %zu MISMATCH\n",
+          index, name, actual, expected);
+  return 0;
+}

@@ -27,4 +27,10 @@ int mr_compare_report(FILE *stream, size_t index, const char *name,
                       const mr_tensor *actual, const mr_tensor *expected,
                       const mr_compare_result *result);
 
+/* For an output value with no tensors, or with other than the expected
+ * number: prints e.g. "output 1 'y': 3 tensors, expected 2 MISMATCH" or
+ * "output 1 'y': no tensors OK" and returns whether the counts match. */
+int mr_compare_report_count(FILE *stream, size_t index, const char *name,
+                            size_t actual, size_t expected);
+
 #endif /* MOCC_RUN_COMPARE_H */

@@ -40,6 +40,10 @@ int mr_model_api_open(mr_model_api *api, const char *path, mr_error *error) {
   RESOLVE(num_outputs, mocc_model_num_outputs)
   RESOLVE(input_info, mocc_model_input_info)
   RESOLVE(output_info, mocc_model_output_info)
+  RESOLVE(num_input_values, mocc_model_num_input_values)
+  RESOLVE(num_output_values, mocc_model_num_output_values)
+  RESOLVE(input_value_info, mocc_model_input_value_info)
+  RESOLVE(output_value_info, mocc_model_output_value_info)
   RESOLVE(run, mocc_model_run)
   RESOLVE(get_output, mocc_model_get_output)
 #undef RESOLVE

@@ -15,6 +15,12 @@ typedef struct mr_model_api {
   size_t (*num_outputs)(const mocc_model *);
   mocc_status (*input_info)(const mocc_model *, size_t, mocc_tensor_info *);
   mocc_status (*output_info)(const mocc_model *, size_t, mocc_tensor_info *);
+  size_t (*num_input_values)(const mocc_model *);
+  size_t (*num_output_values)(const mocc_model *);
+  mocc_status (*input_value_info)(const mocc_model *, size_t,
+                                  mocc_value_info *);
+  mocc_status (*output_value_info)(const mocc_model *, size_t,
+                                   mocc_value_info *);
   mocc_status (*run)(mocc_model *, const mocc_tensor *, size_t);
   mocc_status (*get_output)(const mocc_model *, size_t, mocc_tensor *);
 } mr_model_api;

@@ -9,9 +9,9 @@ void mr_print_usage(FILE *stream) {
   fputs("usage: mocc-run MODEL.so [options]\n"
         "Loads a model library built by mocc, runs it and checks its outputs.\n"
         "\n"
-        "  --inputs DIR         read DIR/input_<i>.pb in graph input order\n"
-        "  --input NAME=FILE    read input NAME from FILE (.npy or .pb)\n"
-        "  --write-outputs DIR  write DIR/output_<i>.pb (TensorProto)\n"
+        "  --inputs DIR         read graph input i from DIR/input_<i>.pb\n"
+        "  --input NAME=FILE    read graph input NAME from FILE (.pb or .npy)\n"
+        "  --write-outputs DIR  write graph output i to DIR/output_<i>.pb\n"
         "  --output-format F    pb (default) or npy for --write-outputs\n"
         "  --compare DIR        compare with DIR/output_<i>.pb; exit 1 on a\n"
         "                       mismatch\n"
@@ -21,6 +21,8 @@ void mr_print_usage(FILE *stream) {
         "  --print              print the outputs' types and first values\n"
         "  --help               show this help\n"
         "\n"
+        "A .pb file holds a TensorProto, or a SequenceProto or OptionalProto\n"
+        "for a sequence or an optional; a .npy file holds a tensor.\n"
         "Exit status: 0 success, 1 outputs differ, 2 error.\n",
         stream);
 }

@@ -1,5 +1,7 @@
 #include "tensor_proto.h"
 
+#include "protobuf_wire.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,100 +19,12 @@ enum {
   kDataLocation = 14,
 };
 
-enum { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
-
-typedef struct reader {
-  const uint8_t *next, *end;
-} reader;
-
-static int read_varint(reader *r, uint64_t *out) {
-  uint64_t value = 0;
-  for (int shift = 0; shift < 64 && r->next < r->end; shift += 7) {
-    uint8_t byte = *r->next++;
-    value |= (uint64_t)(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) {
-      *out = value;
-      return 0;
-    }
-  }
-  return -1;
-}
-
-static int read_fixed(reader *r, size_t size, uint64_t *out) {
-  if ((size_t)(r->end - r->next) < size)
-    return -1;
-  uint64_t value = 0;
-  for (size_t i = 0; i < size; ++i)
-    value |= (uint64_t)r->next[i] << (8 * i);
-  r->next += size;
-  *out = value;
-  return 0;
-}
-
-/* One field: its scalar value (varint, fixed32, fixed64) or its bytes. */
-typedef struct field {
-  uint64_t number;
-  int wire_type;
-  uint64_t value;
-  reader bytes;
-} field;
-
-/* Returns 1 and the next field, 0 at the end, -1 on malformed input. */
-static int next_field(reader *r, field *f) {
-  if (r->next == r->end)
-    return 0;
-  uint64_t key;
-  if (read_varint(r, &key))
-    return -1;
-  f->number = key >> 3;
-  f->wire_type = (int)(key & 7);
-  switch (f->wire_type) {
-  case kVarint:
-    return read_varint(r, &f->value) ? -1 : 1;
-  case kFixed64:
-    return read_fixed(r, 8, &f->value) ? -1 : 1;
-  case kFixed32:
-    return read_fixed(r, 4, &f->value) ? -1 : 1;
-  case kLengthDelimited: {
-    uint64_t length;
-    if (read_varint(r, &length) || length > (uint64_t)(r->end - r->next))
-      return -1;
-    f->bytes.next = r->next;
-    f->bytes.end = r->next + length;
-    r->next += length;
-    return 1;
-  }
-  }
-  return -1; /* groups (3, 4) are not valid in TensorProto */
-}
-
-/* Calls `visit` on each value of a repeated scalar field, whether the field
- * is packed or not. `scalar_wire` is the unpacked wire type. */
-typedef int (*value_visitor)(void *context, uint64_t value);
-static int for_each_value(const field *f, int scalar_wire, value_visitor visit,
-                          void *context) {
-  if (f->wire_type == scalar_wire)
-    return visit(context, f->value);
-  if (f->wire_type != kLengthDelimited)
-    return -1;
-  reader packed = f->bytes;
-  while (packed.next < packed.end) {
-    uint64_t value;
-    int failed = scalar_wire == kVarint    ? read_varint(&packed, &value)
-                 : scalar_wire == kFixed32 ? read_fixed(&packed, 4, &value)
-                                           : read_fixed(&packed, 8, &value);
-    if (failed || visit(context, value))
-      return -1;
-  }
-  return 0;
-}
-
 typedef struct header {
   int64_t dims[MR_MAX_RANK];
   int32_t rank;
   int rank_overflow;
   int64_t data_type;
-  reader name;
+  mr_pb_reader name;
   const uint8_t *raw; /* NULL when absent */
   size_t raw_size;
 } header;
@@ -126,34 +40,34 @@ static int add_dim(void *context, uint64_t value) {
 }
 
 /* The fields that give the shape and type, and raw_data. */
-static int read_header(reader message, header *h, mr_error *error) {
+static int read_header(mr_pb_reader message, header *h, mr_error *error) {
   memset(h, 0, sizeof(*h));
-  field f = {0};
+  mr_pb_field f = {0};
   int more;
-  while ((more = next_field(&message, &f)) > 0) {
+  while ((more = mr_pb_next_field(&message, &f)) > 0) {
     int bad_wire = 0;
     switch (f.number) {
     case kDims:
-      if (for_each_value(&f, kVarint, add_dim, h))
+      if (mr_pb_for_each_value(&f, MR_PB_VARINT, add_dim, h))
         return h->rank_overflow
                    ? mr_fail(error, "more than %d dimensions", MR_MAX_RANK)
                    : mr_fail(error, "malformed dims");
       break;
     case kDataType:
-      bad_wire = f.wire_type != kVarint;
+      bad_wire = f.wire_type != MR_PB_VARINT;
       h->data_type = (int64_t)f.value;
       break;
     case kName:
-      bad_wire = f.wire_type != kLengthDelimited;
+      bad_wire = f.wire_type != MR_PB_LENGTH_DELIMITED;
       h->name = f.bytes;
       break;
     case kRawData:
-      bad_wire = f.wire_type != kLengthDelimited;
+      bad_wire = f.wire_type != MR_PB_LENGTH_DELIMITED;
       h->raw = f.bytes.next;
       h->raw_size = (size_t)(f.bytes.end - f.bytes.next);
       break;
     case kDataLocation:
-      if (f.wire_type == kVarint && f.value == 1)
+      if (f.wire_type == MR_PB_VARINT && f.value == 1)
         return mr_fail(error, "external data is not supported");
       break;
     }
@@ -171,20 +85,20 @@ static int read_header(reader message, header *h, mr_error *error) {
 static int typed_field(mocc_dtype dtype, int *out_wire) {
   switch (dtype) {
   case MOCC_DTYPE_FLOAT32:
-    *out_wire = kFixed32;
+    *out_wire = MR_PB_FIXED32;
     return kFloatData;
   case MOCC_DTYPE_FLOAT64:
-    *out_wire = kFixed64;
+    *out_wire = MR_PB_FIXED64;
     return kDoubleData;
   case MOCC_DTYPE_INT64:
-    *out_wire = kVarint;
+    *out_wire = MR_PB_VARINT;
     return kInt64Data;
   case MOCC_DTYPE_UINT32:
   case MOCC_DTYPE_UINT64:
-    *out_wire = kVarint;
+    *out_wire = MR_PB_VARINT;
     return kUint64Data;
   default: /* int8/16/32, uint8/16, bool, float16 and bfloat16 bits */
-    *out_wire = kVarint;
+    *out_wire = MR_PB_VARINT;
     return kInt32Data;
   }
 }
@@ -211,15 +125,17 @@ static int store_value(void *context, uint64_t value) {
   return 0;
 }
 
-static int read_typed_data(reader message, mr_tensor *tensor, mr_error *error) {
+static int read_typed_data(mr_pb_reader message, mr_tensor *tensor,
+                           mr_error *error) {
   int wire;
   uint64_t number = (uint64_t)typed_field(tensor->dtype, &wire);
   value_sink sink = {tensor, mocc_dtype_size(tensor->dtype), 0,
                      mr_tensor_num_elements(tensor), 0};
-  field f = {0};
+  mr_pb_field f = {0};
   int more;
-  while ((more = next_field(&message, &f)) > 0) {
-    if (f.number != number || !for_each_value(&f, wire, store_value, &sink))
+  while ((more = mr_pb_next_field(&message, &f)) > 0) {
+    if (f.number != number ||
+        !mr_pb_for_each_value(&f, wire, store_value, &sink))
       continue;
     if (sink.too_many)
       return mr_fail(error, "more values than the %zu its shape needs",
@@ -259,8 +175,8 @@ static void unpack(const uint8_t *packed, mr_tensor *tensor) {
 }
 
 /* Packed data comes in raw_data, or one packed byte per int32_data value. */
-static int read_packed_data(reader message, const header *h, mr_tensor *tensor,
-                            mr_error *error) {
+static int read_packed_data(mr_pb_reader message, const header *h,
+                            mr_tensor *tensor, mr_error *error) {
   size_t size = packed_size(tensor);
   uint8_t *packed = calloc(size ? size : 1, 1);
   if (!packed)
@@ -291,7 +207,7 @@ int mr_tensor_proto_decode(const uint8_t *bytes, size_t size,
                            mr_tensor *out_tensor, char **out_name,
                            mr_error *error) {
   memset(out_tensor, 0, sizeof(*out_tensor));
-  reader message = {bytes, bytes + size};
+  mr_pb_reader message = {bytes, bytes + size};
   header h;
   if (read_header(message, &h, error))
     return -1;
@@ -331,37 +247,6 @@ int mr_tensor_proto_decode(const uint8_t *bytes, size_t size,
 
 /* --- Encoding ------------------------------------------------------------ */
 
-static size_t varint_size(uint64_t value) {
-  size_t size = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++size;
-  }
-  return size;
-}
-
-static uint8_t *put_varint(uint8_t *out, uint64_t value) {
-  while (value >= 0x80) {
-    *out++ = (uint8_t)(value | 0x80);
-    value >>= 7;
-  }
-  *out++ = (uint8_t)value;
-  return out;
-}
-
-static uint8_t *put_key(uint8_t *out, int number, int wire_type) {
-  return put_varint(out, (uint64_t)(number << 3 | wire_type));
-}
-
-static uint8_t *put_bytes(uint8_t *out, int number, const void *bytes,
-                          size_t size) {
-  out = put_key(out, number, kLengthDelimited);
-  out = put_varint(out, size);
-  if (size)
-    memcpy(out, bytes, size);
-  return out + size;
-}
-
 /* Packs the bytes of 4- or 2-bit integers, low bits first. */
 static void pack(const mr_tensor *tensor, uint8_t *packed) {
   int bits = mr_dtype_packed_bits(tensor->dtype);
@@ -380,32 +265,32 @@ int mr_tensor_proto_encode(const mr_tensor *tensor, const char *name,
                          ? packed_size(tensor)
                          : tensor->bytes;
   /* proto2 repeated scalars are written unpacked: every parser reads that. */
-  size_t size = 1 + varint_size((uint64_t)tensor->dtype);
+  size_t size = 1 + mr_pb_varint_size((uint64_t)tensor->dtype);
   for (int32_t i = 0; i < tensor->rank; ++i)
-    size += 1 + varint_size((uint64_t)tensor->dims[i]);
+    size += 1 + mr_pb_varint_size((uint64_t)tensor->dims[i]);
   size_t name_size = name ? strlen(name) : 0;
   if (name)
-    size += 1 + varint_size(name_size) + name_size;
-  size += 1 + varint_size(data_size) + data_size;
+    size += 1 + mr_pb_varint_size(name_size) + name_size;
+  size += 1 + mr_pb_varint_size(data_size) + data_size;
 
   uint8_t *bytes = malloc(size);
   if (!bytes)
     return mr_fail(error, "out of memory");
   uint8_t *out = bytes;
   for (int32_t i = 0; i < tensor->rank; ++i) {
-    out = put_key(out, kDims, kVarint);
-    out = put_varint(out, (uint64_t)tensor->dims[i]);
+    out = mr_pb_put_key(out, kDims, MR_PB_VARINT);
+    out = mr_pb_put_varint(out, (uint64_t)tensor->dims[i]);
   }
-  out = put_key(out, kDataType, kVarint);
-  out = put_varint(out, (uint64_t)tensor->dtype);
+  out = mr_pb_put_key(out, kDataType, MR_PB_VARINT);
+  out = mr_pb_put_varint(out, (uint64_t)tensor->dtype);
   if (name)
-    out = put_bytes(out, kName, name, name_size);
+    out = mr_pb_put_bytes(out, kName, name, name_size);
   if (mr_dtype_packed_bits(tensor->dtype)) {
-    out = put_key(out, kRawData, kLengthDelimited);
-    out = put_varint(out, data_size);
+    out = mr_pb_put_key(out, kRawData, MR_PB_LENGTH_DELIMITED);
+    out = mr_pb_put_varint(out, data_size);
     pack(tensor, out);
   } else {
-    put_bytes(out, kRawData, tensor->data, tensor->bytes);
+    mr_pb_put_bytes(out, kRawData, tensor->data, tensor->bytes);
   }
   *out_bytes = bytes;
   *out_size = size;

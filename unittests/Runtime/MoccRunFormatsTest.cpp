@@ -1,9 +1,11 @@
-// mocc-run's file formats (TensorProto, .npy) and output comparison.
+// mocc-run's file formats (TensorProto, SequenceProto, OptionalProto, .npy)
+// and output comparison.
 
 extern "C" {
 #include "compare.h"
 #include "npy.h"
 #include "tensor_proto.h"
+#include "value_proto.h"
 }
 
 #include <gtest/gtest.h>
@@ -323,6 +325,178 @@ TEST(TensorProtoTest, SurvivesTruncationAndCorruption) {
       mr_tensor tensor;
       if (decodeProto(corrupt, &tensor).empty())
         mr_tensor_free(&tensor);
+    }
+  }
+}
+
+// Decodes a value of `kind`, returning the error message ("" on success).
+std::string decodeValue(const Bytes &bytes, mocc_value_kind kind,
+                        mr_value *value) {
+  mr_error error;
+  if (mr_value_proto_decode(bytes.data(), bytes.size(), kind, value, &error))
+    return error.message;
+  return "";
+}
+
+Bytes encodeValue(const mr_value &value, const char *name) {
+  uint8_t *bytes;
+  size_t size;
+  mr_error error;
+  EXPECT_EQ(mr_value_proto_encode(&value, name, &bytes, &size, &error), 0)
+      << error.message;
+  Bytes result(bytes, bytes + size);
+  std::free(bytes);
+  return result;
+}
+
+// float32[n] of ones as onnx.numpy_helper.from_array writes it, unnamed.
+Bytes onesProto(size_t n) {
+  Bytes raw(4 * n);
+  for (size_t i = 0; i < n; ++i) {
+    raw[4 * i + 2] = 0x80; // 1.0f is 0x3f800000
+    raw[4 * i + 3] = 0x3f;
+  }
+  Proto tensor;
+  tensor.field(1, n).field(2, MOCC_DTYPE_FLOAT32);
+  return tensor.bytesField(9, raw).bytes;
+}
+
+// A SequenceProto or OptionalProto named `name`, holding `content` as field
+// `number`.
+Bytes holder(uint8_t name, uint64_t elemType, int number,
+             const Bytes &content) {
+  Proto message;
+  message.bytesField(1, {name}).field(2, elemType);
+  return message.bytesField(number, content).bytes;
+}
+
+TEST(ValueProtoTest, EncodesAsOnnxDoes) {
+  const float ones[] = {1, 1};
+  mr_tensor tensor = makeTensor(MOCC_DTYPE_FLOAT32, {2}, ones);
+  // from_list([ones], name="s")
+  mr_value sequence = {MOCC_VALUE_SEQUENCE, {}, &tensor, 1};
+  EXPECT_EQ(encodeValue(sequence, "s"), holder('s', 1, 3, onesProto(2)));
+  // from_optional(None, name="x"), from_optional(ones), from_optional([ones])
+  mr_value absent = {MOCC_VALUE_OPTIONAL, {}, nullptr, 0};
+  EXPECT_EQ(encodeValue(absent, "x"), (Bytes{0x0a, 1, 'x', 0x10, 0}));
+  mr_value ofTensor = {MOCC_VALUE_OPTIONAL, MOCC_VALUE_TENSOR, &tensor, 1};
+  EXPECT_EQ(encodeValue(ofTensor, "x"), holder('x', 1, 3, onesProto(2)));
+  mr_value ofSequence = {MOCC_VALUE_OPTIONAL, MOCC_VALUE_SEQUENCE, &tensor, 1};
+  Bytes inner = Proto().field(2, 1).bytesField(3, onesProto(2)).bytes;
+  EXPECT_EQ(encodeValue(ofSequence, "x"), holder('x', 3, 5, inner));
+
+  // And they decode to what was encoded.
+  for (const mr_value *value : {&sequence, &absent, &ofTensor, &ofSequence}) {
+    mr_value decoded;
+    ASSERT_EQ(decodeValue(encodeValue(*value, "v"), value->kind, &decoded), "");
+    EXPECT_EQ(decoded.content, value->content);
+    ASSERT_EQ(decoded.num_tensors, value->num_tensors);
+    for (size_t i = 0; i < decoded.num_tensors; ++i)
+      EXPECT_EQ(values<float>(decoded.tensors[i]), values<float>(tensor));
+    mr_value_free(&decoded);
+  }
+
+  mr_value wrongCount = {MOCC_VALUE_OPTIONAL, MOCC_VALUE_TENSOR, nullptr, 0};
+  uint8_t *bytes;
+  size_t size;
+  mr_error error;
+  EXPECT_EQ(mr_value_proto_encode(&wrongCount, "x", &bytes, &size, &error), -1);
+  EXPECT_STREQ(error.message, "cannot encode a value of kind 5 holding 0 "
+                              "tensors");
+  mr_tensor_free(&tensor);
+}
+
+TEST(ValueProtoTest, FlattensSequencesAndOptionals) {
+  Proto sequence;
+  sequence.bytesField(1, {'x', 's'}).field(2, 1);
+  sequence.bytesField(3, onesProto(1)).bytesField(3, onesProto(3));
+  mr_value value;
+  ASSERT_EQ(decodeValue(sequence.bytes, MOCC_VALUE_SEQUENCE, &value), "");
+  ASSERT_EQ(value.num_tensors, 2u);
+  EXPECT_EQ(value.tensors[0].dims[0], 1);
+  EXPECT_EQ(value.tensors[1].dims[0], 3);
+  mr_value_free(&value);
+
+  // An empty sequence may leave elem_type undefined. An optional with an
+  // elem_type but no value is absent (ONNX writes None so); one with an
+  // empty sequence_value holds the empty sequence.
+  ASSERT_EQ(decodeValue({}, MOCC_VALUE_SEQUENCE, &value), "");
+  EXPECT_EQ(value.num_tensors, 0u);
+  for (int elemType : {1, 3}) {
+    ASSERT_EQ(decodeValue(Proto().field(2, elemType).bytes,
+                          MOCC_VALUE_OPTIONAL, &value),
+              "");
+    EXPECT_EQ(value.content, 0);
+    EXPECT_EQ(value.num_tensors, 0u);
+  }
+  ASSERT_EQ(decodeValue(Proto().field(2, 3).bytesField(5, {}).bytes,
+                        MOCC_VALUE_OPTIONAL, &value),
+            "");
+  EXPECT_EQ(value.content, MOCC_VALUE_SEQUENCE);
+  EXPECT_EQ(value.num_tensors, 0u);
+
+  // A tensor value is its TensorProto.
+  ASSERT_EQ(decodeValue(onesProto(2), MOCC_VALUE_TENSOR, &value), "");
+  EXPECT_EQ(value.num_tensors, 1u);
+  mr_value_free(&value);
+}
+
+TEST(ValueProtoTest, ReportsWhatItCannotHold) {
+  Bytes tensor = onesProto(2);
+  struct Case {
+    mocc_value_kind kind;
+    Bytes bytes;
+    std::string error;
+  } cases[] = {
+      {MOCC_VALUE_SEQUENCE, Proto().field(2, 2).bytesField(4, {}).bytes,
+       "a sequence holding a sparse tensor is not supported"},
+      {MOCC_VALUE_SEQUENCE, Proto().field(2, 3).bytesField(5, {}).bytes,
+       "a sequence holding a sequence is not supported"},
+      {MOCC_VALUE_SEQUENCE, Proto().field(2, 4).bytes,
+       "a sequence holding a map is not supported"},
+      {MOCC_VALUE_SEQUENCE, Proto().field(2, 9).bytes, "unknown elem_type 9"},
+      {MOCC_VALUE_SEQUENCE, Proto().field(2, 1).field(3, 1).bytes,
+       "field 3 has wire type 0"},
+      {MOCC_VALUE_SEQUENCE,
+       Proto().bytesField(3, tensor).bytesField(3, Bytes{0x10, 1}).bytes,
+       "tensor 1: 0 values, its shape needs 1"},
+      {MOCC_VALUE_OPTIONAL, Proto().field(2, 4).bytesField(6, {}).bytes,
+       "an optional holding a map is not supported"},
+      {MOCC_VALUE_OPTIONAL, Proto().field(2, 5).bytesField(7, {}).bytes,
+       "an optional holding an optional is not supported"},
+      {MOCC_VALUE_OPTIONAL, Proto().bytesField(3, tensor).bytes,
+       "elem_type 0 does not match field 3"},
+      {MOCC_VALUE_OPTIONAL,
+       Proto().field(2, 1).bytesField(3, tensor).bytesField(3, tensor).bytes,
+       "an optional holding more than one value"},
+      {MOCC_VALUE_OPTIONAL, Proto().key(2, 0).bytes, "malformed protobuf"},
+  };
+  for (const Case &c : cases) {
+    mr_value value;
+    EXPECT_EQ(decodeValue(c.bytes, c.kind, &value), c.error);
+  }
+}
+
+// As for TensorProto: every prefix and corruption decodes or fails cleanly.
+TEST(ValueProtoTest, SurvivesTruncationAndCorruption) {
+  Proto sequence;
+  sequence.field(2, 1).bytesField(3, onesProto(2)).bytesField(3, onesProto(1));
+  Proto optional;
+  optional.bytesField(1, {'o'}).field(2, 3).bytesField(5, sequence.bytes);
+  const Bytes &valid = optional.bytes;
+  for (size_t length = 0; length <= valid.size(); ++length) {
+    mr_value value;
+    Bytes prefix(valid.begin(), valid.begin() + length);
+    if (decodeValue(prefix, MOCC_VALUE_OPTIONAL, &value).empty())
+      mr_value_free(&value);
+  }
+  for (size_t i = 0; i < valid.size(); ++i) {
+    for (int byte : {0x00, 0x7f, 0x80, 0xff}) {
+      Bytes corrupt = valid;
+      corrupt[i] = static_cast<uint8_t>(byte);
+      mr_value value;
+      if (decodeValue(corrupt, MOCC_VALUE_OPTIONAL, &value).empty())
+        mr_value_free(&value);
     }
   }
 }

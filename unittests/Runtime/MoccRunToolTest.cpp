@@ -1,9 +1,11 @@
-// mocc-run end to end: the tool run as a process on a model library built
-// from the runtime and the fake add model (y = a + b on float32[2x3]).
+// mocc-run end to end: the tool run as a process on model libraries built
+// from the runtime and a fake model: the add model (y = a + b on
+// float32[2x3]) and the sequence model (see fake_models.h).
 
 extern "C" {
 #include "file.h"
 #include "tensor_proto.h"
+#include "value_proto.h"
 }
 
 #include <gtest/gtest.h>
@@ -59,6 +61,29 @@ protected:
     mr_error error;
     ASSERT_EQ(
         mr_tensor_proto_encode(&tensor, tensorName, &bytes, &size, &error), 0);
+    ASSERT_EQ(mr_write_file((dir + "/" + name).c_str(), bytes, size, &error), 0)
+        << error.message;
+    std::free(bytes);
+  }
+
+  // Writes a value of float32[n] tensors.
+  void writeValue(const std::string &name, mocc_value_kind kind,
+                  mocc_value_kind content,
+                  std::vector<std::vector<float>> tensors) {
+    std::vector<mr_tensor> views;
+    for (std::vector<float> &values : tensors) {
+      views.push_back({MOCC_DTYPE_FLOAT32,
+                       1,
+                       {static_cast<int64_t>(values.size())},
+                       values.data(),
+                       values.size() * sizeof(float)});
+    }
+    mr_value value = {kind, content, views.data(), views.size()};
+    uint8_t *bytes;
+    size_t size;
+    mr_error error;
+    ASSERT_EQ(mr_value_proto_encode(&value, "v", &bytes, &size, &error), 0)
+        << error.message;
     ASSERT_EQ(mr_write_file((dir + "/" + name).c_str(), bytes, size, &error), 0)
         << error.message;
     std::free(bytes);
@@ -154,6 +179,111 @@ TEST_F(MoccRunToolTest, ReportsErrorsOnOneLine) {
                                 "/nothing.so: cannot open shared object "
                                 "file: No such file or directory"},
       {model + " --bogus", "unknown option '--bogus' (see --help)"},
+  };
+  for (const Case &c : cases) {
+    Result result = run(c.args);
+    EXPECT_EQ(result.exitCode, 2) << c.args;
+    EXPECT_EQ(result.err, "mocc-run: error: " + c.error + "\n");
+  }
+}
+
+// The sequence model's inputs and expected outputs: ys = xs reversed, total
+// = xs[0] + xs[1] (an optional tensor), nothing and flag absent optionals.
+class SequenceToolTest : public MoccRunToolTest {
+protected:
+  void SetUp() override {
+    MoccRunToolTest::SetUp();
+    model = FAKE_SEQUENCE_MODEL_PATH;
+    writeValue("input_0.pb", MOCC_VALUE_SEQUENCE, {},
+               {{1, 2, 3}, {10, 20, 30}});
+    writeValue("input_1.pb", MOCC_VALUE_OPTIONAL, {}, {});
+    writeValue("output_0.pb", MOCC_VALUE_SEQUENCE, {},
+               {{10, 20, 30}, {1, 2, 3}});
+    writeValue("output_1.pb", MOCC_VALUE_OPTIONAL, MOCC_VALUE_TENSOR,
+               {{11, 22, 33}});
+    writeValue("output_2.pb", MOCC_VALUE_OPTIONAL, {}, {});
+  }
+};
+
+TEST_F(SequenceToolTest, ComparesEachTensorOfEachValue) {
+  Result result = run(model + " --inputs " + dir + " --compare " + dir);
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "output 0 'ys[0]': float32[3] max_abs_err=0 max_rel_err=0 OK\n"
+            "output 0 'ys[1]': float32[3] max_abs_err=0 max_rel_err=0 OK\n"
+            "output 1 'total': float32[3] max_abs_err=0 max_rel_err=0 OK\n"
+            "output 2 'nothing': no tensors OK\n");
+}
+
+TEST_F(SequenceToolTest, ReportsOtherTensorCountsAsMismatches) {
+  writeValue("output_0.pb", MOCC_VALUE_SEQUENCE, {}, {{10, 20, 30}});
+  writeValue("output_2.pb", MOCC_VALUE_OPTIONAL, MOCC_VALUE_TENSOR, {{0}});
+  Result result = run(model + " --inputs " + dir + " --compare " + dir);
+  EXPECT_EQ(result.exitCode, 1) << result.err;
+  EXPECT_EQ(result.out,
+            "output 0 'ys': 2 tensors, expected 1 MISMATCH\n"
+            "output 1 'total': float32[3] max_abs_err=0 max_rel_err=0 OK\n"
+            "output 2 'nothing': 0 tensors, expected 1 MISMATCH\n");
+}
+
+TEST_F(SequenceToolTest, WritesValuesThatCompareEqual) {
+  std::string outputs = dir + "/outputs";
+  ASSERT_EQ(mkdir(outputs.c_str(), 0755), 0);
+  ASSERT_EQ(
+      run(model + " --inputs " + dir + " --write-outputs " + outputs).exitCode,
+      0);
+  EXPECT_EQ(run(model + " --inputs " + dir + " --compare " + outputs).exitCode,
+            0);
+  // As onnx.numpy_helper.from_optional(None, name="nothing") writes it.
+  EXPECT_EQ(readText(outputs + "/output_2.pb"),
+            std::string("\x0a\x07nothing\x10\x00", 11));
+  uint8_t *bytes;
+  size_t size;
+  mr_error error;
+  ASSERT_EQ(
+      mr_read_file((outputs + "/output_1.pb").c_str(), &bytes, &size, &error),
+      0);
+  mr_value total;
+  ASSERT_EQ(
+      mr_value_proto_decode(bytes, size, MOCC_VALUE_OPTIONAL, &total, &error),
+      0)
+      << error.message;
+  EXPECT_EQ(total.content, MOCC_VALUE_TENSOR);
+  EXPECT_EQ(total.num_tensors, 1u);
+  mr_value_free(&total);
+  std::free(bytes);
+}
+
+TEST_F(SequenceToolTest, NeedsNoFileForAnAbsentOptional) {
+  Result result = run(model + " --input xs=" + dir + "/input_0.pb --print");
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_EQ(result.out, "output 0 'ys[0]': float32[3] [10, 20, 30]\n"
+                        "output 0 'ys[1]': float32[3] [1, 2, 3]\n"
+                        "output 1 'total': float32[3] [11, 22, 33]\n"
+                        "output 2 'nothing': no tensors\n");
+}
+
+TEST_F(SequenceToolTest, ReportsErrorsOnOneLine) {
+  writeValue("three.pb", MOCC_VALUE_SEQUENCE, {}, {{1}, {2}, {3}});
+  writeValue("present.pb", MOCC_VALUE_OPTIONAL, MOCC_VALUE_TENSOR, {{1}});
+  std::string inputs = model + " --inputs " + dir;
+  struct Case {
+    std::string args, error;
+  } cases[] = {
+      {inputs + " --input xs=" + dir + "/three.pb",
+       "input 'xs' holds 3 tensors; the library was compiled for 2 (mocc "
+       "--input-shape xs=[...])"},
+      {inputs + " --input flag=" + dir + "/present.pb",
+       "input 'flag' holds 1 tensors; the library was compiled for 0 (mocc "
+       "--input-shape flag=DIMS)"},
+      {inputs + " --input xs=" + dir + "/xs.npy",
+       "'" + dir + "/xs.npy': a .npy file holds a tensor, not a sequence"},
+      {inputs + " --write-outputs " + dir + " --output-format npy",
+       "'" + dir +
+           "/output_0.npy': a .npy file holds a tensor, not a sequence"},
+      {model + " --input flag=" + dir + "/input_1.pb",
+       "input 'xs' (index 0) is not given (use --inputs DIR or --input "
+       "xs=FILE)"},
   };
   for (const Case &c : cases) {
     Result result = run(c.args);

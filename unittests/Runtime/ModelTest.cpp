@@ -72,6 +72,32 @@ TEST_F(AddModelTest, ReportsInputsAndOutputs) {
             "output index 1 is out of range (the model has 1 outputs)");
 }
 
+TEST_F(AddModelTest, ReportsOneValuePerTensor) {
+  EXPECT_EQ(mocc_model_num_input_values(model), 2u);
+  EXPECT_EQ(mocc_model_num_output_values(model), 1u);
+  mocc_value_info info;
+  ASSERT_EQ(message(mocc_model_input_value_info(model, 1, &info)), "");
+  EXPECT_STREQ(info.name, "b");
+  EXPECT_EQ(info.kind, MOCC_VALUE_TENSOR);
+  EXPECT_EQ(info.first_tensor, 1u);
+  EXPECT_EQ(info.num_tensors, 1u);
+  ASSERT_EQ(message(mocc_model_output_value_info(model, 0, &info)), "");
+  EXPECT_STREQ(info.name, "y");
+
+  EXPECT_EQ(message(mocc_model_input_value_info(model, 2, &info)),
+            "input value index 2 is out of range (the model has 2 input "
+            "values)");
+  EXPECT_EQ(message(mocc_model_output_value_info(model, 1, &info)),
+            "output value index 1 is out of range (the model has 1 output "
+            "values)");
+  EXPECT_EQ(message(mocc_model_input_value_info(nullptr, 0, &info)),
+            "model is NULL");
+  EXPECT_EQ(message(mocc_model_output_value_info(model, 0, nullptr)),
+            "out_info is NULL");
+  EXPECT_EQ(mocc_model_num_input_values(nullptr), 0u);
+  EXPECT_EQ(mocc_model_num_output_values(nullptr), 0u);
+}
+
 TEST_F(AddModelTest, RunComputesOutputs) {
   ASSERT_EQ(message(mocc_model_run(model, inputs, 2)), "");
   mocc_tensor out;
@@ -242,8 +268,8 @@ TEST(CreateTest, RejectsOtherAbiVersions) {
   desc.abi_version = MOCC_ABI_VERSION + 1;
   mocc_model *model = nullptr;
   EXPECT_EQ(message(mocc_model_create_from_desc(&desc, &model)),
-            "model was compiled for ABI version 2, the runtime implements "
-            "version 1");
+            "model was compiled for ABI version 3, the runtime implements "
+            "version 2");
 }
 
 TEST(CreateTest, RejectsMalformedDescriptions) {
@@ -265,6 +291,74 @@ TEST(CreateTest, RejectsMalformedDescriptions) {
   desc.inputs = nullptr;
   EXPECT_EQ(message(mocc_model_create_from_desc(&desc, &model)),
             "malformed compiled model description");
+}
+
+TEST(CreateTest, RejectsValueTablesThatDoNotCoverTheTensors) {
+  mocc_compiled_model_desc desc = fake_sequence_model;
+  mocc_model *model = nullptr;
+  struct Case {
+    std::vector<mocc_compiled_value> values;
+    const char *error;
+  } cases[] = {
+      {{{"xs", MOCC_VALUE_SEQUENCE, 0, 1}, {"flag", MOCC_VALUE_OPTIONAL, 2, 0}},
+       "input value 'flag' (index 1): 0 tensors from 2, expected the next of "
+       "2 inputs from 1"},
+      {{{"xs", MOCC_VALUE_SEQUENCE, 0, 3}},
+       "input value 'xs' (index 0): 3 tensors from 0, expected the next of 2 "
+       "inputs from 0"},
+      {{{"x", MOCC_VALUE_TENSOR, 0, 2}},
+       "input value 'x' (index 0): 2 tensors from 0, expected the next of 2 "
+       "inputs from 0"},
+      {{{"xs", 4, 0, 2}}, "input value 'xs' (index 0): unknown kind 4"},
+      {{{"xs", MOCC_VALUE_SEQUENCE, 0, 1}},
+       "the input values hold 1 of the 2 inputs"},
+      {{}, "the input values hold 0 of the 2 inputs"},
+  };
+  for (const Case &c : cases) {
+    desc.input_values = c.values.data();
+    desc.num_input_values = static_cast<uint32_t>(c.values.size());
+    EXPECT_EQ(message(mocc_model_create_from_desc(&desc, &model)), c.error);
+  }
+  desc.input_values = nullptr;
+  desc.num_input_values = 1;
+  EXPECT_EQ(message(mocc_model_create_from_desc(&desc, &model)),
+            "malformed compiled model description");
+}
+
+TEST(SequenceModelTest, GroupsTensorsIntoValues) {
+  mocc_model *model = nullptr;
+  ASSERT_EQ(message(mocc_model_create_from_desc(&fake_sequence_model, &model)),
+            "");
+  ASSERT_EQ(mocc_model_num_input_values(model), 2u);
+  ASSERT_EQ(mocc_model_num_output_values(model), 3u);
+  using Info = mocc_status (*)(const mocc_model *, size_t, mocc_value_info *);
+  // "NAME KIND FIRST+COUNT".
+  auto describe = [&](Info info, size_t index) {
+    mocc_value_info value;
+    std::string error = message(info(model, index, &value));
+    return error.empty()
+               ? std::string(value.name) + " " + std::to_string(value.kind) +
+                     " " + std::to_string(value.first_tensor) + "+" +
+                     std::to_string(value.num_tensors)
+               : error;
+  };
+  EXPECT_EQ(describe(mocc_model_input_value_info, 0), "xs 3 0+2");
+  EXPECT_EQ(describe(mocc_model_input_value_info, 1), "flag 5 2+0");
+  EXPECT_EQ(describe(mocc_model_output_value_info, 0), "ys 3 0+2");
+  EXPECT_EQ(describe(mocc_model_output_value_info, 1), "total 5 2+1");
+  EXPECT_EQ(describe(mocc_model_output_value_info, 2), "nothing 5 3+0");
+
+  // Running takes the tensors alone: the absent optional has none.
+  const int64_t k3[] = {3};
+  std::vector<float> x0 = {1, 2, 3}, x1 = {10, 20, 30};
+  mocc_tensor inputs[] = {floatTensor(x0, 1, k3), floatTensor(x1, 1, k3)};
+  ASSERT_EQ(message(mocc_model_run(model, inputs, 2)), "");
+  mocc_tensor out;
+  ASSERT_EQ(message(mocc_model_get_output(model, 2, &out)), "");
+  const float *total = static_cast<const float *>(out.data);
+  EXPECT_EQ(std::vector<float>(total, total + 3),
+            (std::vector<float>{11, 22, 33}));
+  mocc_model_destroy(model);
 }
 
 } // namespace

@@ -52,6 +52,14 @@ static const mocc_compiled_tensor kAddInputs[] = {
 static const mocc_compiled_tensor kAddOutputs[] = {
     {"y", MOCC_DTYPE_FLOAT32, 2, k2x3},
 };
+static const mocc_compiled_value kAddInputValues[] = {
+    {"a", MOCC_VALUE_TENSOR, 0, 1},
+    {"b", MOCC_VALUE_TENSOR, 1, 1},
+};
+/* Values of one tensor, for the add model and the models below. */
+static const mocc_compiled_value kXValue[] = {{"x", MOCC_VALUE_TENSOR, 0, 1}};
+static const mocc_compiled_value kYValue[] = {{"y", MOCC_VALUE_TENSOR, 0, 1}};
+static const mocc_compiled_value kSValue[] = {{"s", MOCC_VALUE_TENSOR, 0, 1}};
 
 const mocc_compiled_model_desc mocc_compiled_model = {
     .abi_version = MOCC_ABI_VERSION,
@@ -61,6 +69,10 @@ const mocc_compiled_model_desc mocc_compiled_model = {
     .outputs = kAddOutputs,
     .arena_bytes = FAKE_ADD_ARENA_BYTES,
     .entry = add_entry,
+    .num_input_values = 2,
+    .num_output_values = 1,
+    .input_values = kAddInputValues,
+    .output_values = kYValue,
 };
 
 static void column_sum_entry(void **descriptors) {
@@ -94,6 +106,10 @@ const mocc_compiled_model_desc fake_column_sum_model = {
     .inputs = kColumnSumInputs,
     .outputs = kColumnSumOutputs,
     .entry = column_sum_entry,
+    .num_input_values = 1,
+    .num_output_values = 1,
+    .input_values = kXValue,
+    .output_values = kSValue,
 };
 
 static void double_entry(void **descriptors) {
@@ -121,4 +137,8 @@ const mocc_compiled_model_desc fake_double_model = {
     .inputs = kDoubleInputs,
     .outputs = kDoubleOutputs,
     .entry = double_entry,
+    .num_input_values = 1,
+    .num_output_values = 1,
+    .input_values = kXValue,
+    .output_values = kYValue,
 };

@@ -23,6 +23,11 @@ extern const mocc_compiled_model_desc fake_column_sum_model;
  * generated code returns an output of dynamic shape. */
 extern const mocc_compiled_model_desc fake_double_model;
 
+/* Graph inputs xs, a sequence of two float32[3], and flag, an absent
+ * optional; outputs ys = the sequence xs reversed, total = xs[0] + xs[1] (an
+ * optional holding a tensor) and nothing (an absent optional). */
+extern const mocc_compiled_model_desc fake_sequence_model;
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,9 +36,21 @@ OnnxModelPtr loadOnnxModel(llvm::StringRef path, std::string &error);
 /// import. On failure returns null and sets `error` to one line.
 OnnxModelPtr loadOnnxModelFromBuffer(llvm::StringRef bytes, std::string &error);
 
+/// What --input-shape fixes of one input: a tensor's shape, a sequence's
+/// length and element shapes, or that an optional is absent. A dimension may
+/// be mlir::ShapedType::kDynamic, which leaves it as the model declares it.
+struct InputShape {
+  /// One shape for a tensor (or an optional's tensor); one per element for
+  /// a sequence.
+  std::vector<std::vector<int64_t>> shapes;
+  bool isSequence = false;
+  /// An optional input that is absent ("none").
+  bool isAbsent = false;
+};
+
 struct ImportOptions {
-  /// Fixes the dynamic dimensions of inputs: name -> full shape.
-  llvm::StringMap<std::vector<int64_t>> inputShapes;
+  /// Fixes the dynamic dimensions of inputs and the lengths of sequences.
+  llvm::StringMap<InputShape> inputShapes;
   /// Binds inputs to compile-time constant values: name -> TensorProto file.
   llvm::StringMap<std::string> boundInputs;
   /// Name of the imported function.
@@ -53,6 +65,12 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(OnnxModel &model,
 
 /// Attribute names on the imported function's arguments and results.
 inline constexpr llvm::StringLiteral kTensorNameAttr = "mocc.name";
+
+/// Attributes of the imported function that list the graph's inputs and
+/// outputs: one [name, kind (a mocc_value_kind), tensor count] array per
+/// value, in graph order, covering the arguments (results) in order.
+inline constexpr llvm::StringLiteral kInputValuesAttr = "mocc.input_values";
+inline constexpr llvm::StringLiteral kOutputValuesAttr = "mocc.output_values";
 
 } // namespace mocc
 

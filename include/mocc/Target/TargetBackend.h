@@ -27,10 +27,20 @@ struct TensorSignature {
   llvm::SmallVector<int64_t> dims;
 };
 
+/// An ONNX graph input or output and the run of tensors that carries it: a
+/// tensor is one, a sequence (of compile-time length) its elements, an
+/// optional its value if present and none if absent.
+struct ValueSignature {
+  std::string name;
+  int32_t kind; // A mocc_value_kind.
+  uint32_t firstTensor, numTensors;
+};
+
 /// The interface of a compiled model, taken before lowering erases names
 /// and signedness.
 struct ModelSignature {
   llvm::SmallVector<TensorSignature> inputs, outputs;
+  llvm::SmallVector<ValueSignature> inputValues, outputValues;
 };
 
 enum class ArtifactKind { LLVMIR, Object, SharedLibrary };

@@ -1,5 +1,13 @@
 /* mocc model ABI: the C functions every model library built by mocc exports.
  *
+ * A model's inputs and outputs are tensors. An ONNX graph input or output (a
+ * "value") is carried by a run of consecutive tensors: a tensor value by one,
+ * a sequence by one per element (its length is fixed when the model is
+ * compiled: see mocc's --input-shape NAME=[DIMS,DIMS]), an optional by its
+ * content's tensors when present and by none when absent. The value table
+ * (mocc_model_*_value_info) gives that grouping; running the model and
+ * reading its outputs take the tensors alone.
+ *
  * A model library needs nothing at run time but the C library. Instances are
  * independent (no global state): create one per thread that runs the model.
  * Every fallible call returns a mocc_status: NULL means success; otherwise the
@@ -21,7 +29,7 @@
 extern "C" {
 #endif
 
-#define MOCC_ABI_VERSION 1
+#define MOCC_ABI_VERSION 2
 
 /* Marks the functions a model library exports. The runtime is built with
  * -fvisibility=hidden and MOCC_BUILDING_RUNTIME; for users it expands to
@@ -91,6 +99,27 @@ typedef struct mocc_tensor {
   const int64_t *dims;
 } mocc_tensor;
 
+/* The kind of an ONNX graph input or output; the values are those of ONNX's
+ * OptionalProto.DataType. */
+typedef enum mocc_value_kind {
+  MOCC_VALUE_TENSOR = 1,
+  MOCC_VALUE_SEQUENCE = 3,
+  MOCC_VALUE_OPTIONAL = 5,
+} mocc_value_kind;
+
+/* An ONNX graph input or output and the tensors that carry it: tensors
+ * first_tensor .. first_tensor + num_tensors - 1 of the model's inputs (or
+ * outputs). Values come in graph order and cover the tensors in order, each
+ * tensor in exactly one value. A tensor value has one tensor; a sequence one
+ * per element, named "NAME[i]"; an optional none when absent, else one named
+ * "NAME" when it holds a tensor, those of its sequence when it holds one. */
+typedef struct mocc_value_info {
+  const char *name;
+  mocc_value_kind kind;
+  size_t first_tensor;
+  size_t num_tensors;
+} mocc_value_info;
+
 typedef struct mocc_model mocc_model;
 
 /* Creates an instance with its own activation arena and output buffers. */
@@ -106,7 +135,17 @@ MOCC_EXPORT mocc_status mocc_model_output_info(const mocc_model *model,
                                                size_t index,
                                                mocc_tensor_info *out_info);
 
-/* Runs the model on `inputs` (in graph input order). Each input's dtype and
+/* The value table: ONNX graph inputs and outputs, in graph order. */
+MOCC_EXPORT size_t mocc_model_num_input_values(const mocc_model *model);
+MOCC_EXPORT size_t mocc_model_num_output_values(const mocc_model *model);
+MOCC_EXPORT mocc_status mocc_model_input_value_info(const mocc_model *model,
+                                                    size_t index,
+                                                    mocc_value_info *out_info);
+MOCC_EXPORT mocc_status mocc_model_output_value_info(const mocc_model *model,
+                                                     size_t index,
+                                                     mocc_value_info *out_info);
+
+/* Runs the model on `inputs` (the tensors, in order). Each input's dtype and
  * shape must match its mocc_tensor_info, whose dynamic dimensions (-1) take
  * any size. A model of static shapes allocates nothing here; with dynamic
  * dimensions, the buffers whose sizes depend on them are allocated per run. */

@@ -92,6 +92,8 @@ class NodeTest:
     dir: Path
     inputs: list[str]  # graph input names (non-initializer), in input_K.pb order
     data_sets: list[Path]
+    # The sequence and optional inputs: name -> "sequence" | "optional".
+    value_inputs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,11 +123,16 @@ def load_suite(root: Path, pattern: re.Pattern | None):
             continue
         inits = {t.name for t in model.graph.initializer}
         inputs = [i.name for i in model.graph.input if i.name not in inits]
+        value_inputs = {
+            i.name: i.type.WhichOneof("value")[: -len("_type")]
+            for i in model.graph.input
+            if i.name not in inits and i.type.WhichOneof("value") in ("sequence_type", "optional_type")
+        }
         data_sets = sorted(
             (p for p in d.iterdir() if p.is_dir() and p.name.startswith("test_data_set_")),
             key=lambda p: int(p.name.rsplit("_", 1)[1]),
         )
-        tests.append(NodeTest(d.name, d, inputs, data_sets))
+        tests.append(NodeTest(d.name, d, inputs, data_sets, value_inputs))
     return tests, training
 
 
@@ -296,6 +303,35 @@ def _bound_value(ds: Path, test: NodeTest, name: str) -> bytes:
     return (ds / f"input_{test.inputs.index(name)}.pb").read_bytes()
 
 
+def _dims(tensor) -> str:
+    return "x".join(str(d) for d in tensor.dims)
+
+
+def value_shapes(ds: Path, test: NodeTest) -> list[str]:
+    """--input-shape flags for the sequence and optional inputs, from the data set's values.
+
+    mocc compiles a sequence as its tensors, so its length (and here its elements' shapes) is
+    fixed at compile time, and whether an optional input is present."""
+    from onnx import OptionalProto, SequenceProto
+
+    flags = []
+    for name, kind in test.value_inputs.items():
+        data = _bound_value(ds, test, name)
+        proto = SequenceProto() if kind == "sequence" else OptionalProto()
+        proto.ParseFromString(data)
+        if kind == "optional":
+            if proto.HasField("tensor_value"):
+                flags.append(f"--input-shape={name}={_dims(proto.tensor_value)}")
+                continue
+            if not proto.HasField("sequence_value"):
+                flags.append(f"--input-shape={name}=none")
+                continue
+            proto = proto.sequence_value
+        shapes = ",".join(_dims(t) for t in proto.tensor_values)
+        flags.append(f"--input-shape={name}=[{shapes}]")
+    return flags
+
+
 def run_test(test: NodeTest, cfg: Config) -> Result:
     tdir = Path(tempfile.mkdtemp(prefix=test.name + ".", dir=cfg.work))
     try:
@@ -309,8 +345,9 @@ def run_test(test: NodeTest, cfg: Config) -> Result:
             shutil.rmtree(tdir, ignore_errors=True)
 
 
-def _compile(test: NodeTest, cfg: Config, so: Path, binds: list[tuple[str, Path]]):
+def _compile(test: NodeTest, cfg: Config, so: Path, binds: list[tuple[str, Path]], ds: Path):
     cmd = [*cfg.mocc, str(test.dir / "model.onnx"), f"-target={cfg.target}", "-o", str(so), *cfg.mocc_flags]
+    cmd += value_shapes(ds, test)
     for name, path in binds:
         cmd.append(f"--bind-input={name}={path}")
     return run_tool(cmd, cfg.timeout)
@@ -337,7 +374,7 @@ def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
     # the first data set's values and compile again (mocc reports one such input at a time).
     first = test.data_sets[0]
     so = tdir / "model.so"
-    rc, out, err, secs = _compile(test, cfg, so, [])
+    rc, out, err, secs = _compile(test, cfg, so, [], first)
     res.compile_s += secs
     while rc is not None and (rc != 0 or not so.is_file()):
         new = [n for n in constant_inputs(err + "\n" + out, test) if n not in res.bound_inputs] if rc else []
@@ -345,22 +382,24 @@ def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
             break
         res.bound_inputs += new
         so = tdir / f"model.bound{len(res.bound_inputs)}.so"
-        rc, out, err, secs = _compile(test, cfg, so, binds_for(first))
+        rc, out, err, secs = _compile(test, cfg, so, binds_for(first), first)
         res.compile_s += secs
     if rc != 0 or not so.is_file():
         compile_failure(rc, out, err)
         return res
 
-    # Data sets whose bound inputs hold other values than the first one's need their own library.
+    # Data sets whose bound inputs hold other values than the first one's, or whose sequences
+    # have other shapes, need their own library.
     def key(ds: Path) -> bytes:
-        return b"".join(hashlib.sha256(_bound_value(ds, test, n)).digest() for n in res.bound_inputs)
+        bound = b"".join(hashlib.sha256(_bound_value(ds, test, n)).digest() for n in res.bound_inputs)
+        return bound + "\n".join(value_shapes(ds, test)).encode()
 
     libraries = {key(first): so}
     for ds in test.data_sets:
         k = key(ds)
         if k not in libraries:
             lib = tdir / f"model.{ds.name}.so"
-            rc, out, err, secs = _compile(test, cfg, lib, binds_for(ds))
+            rc, out, err, secs = _compile(test, cfg, lib, binds_for(ds), ds)
             res.compile_s += secs
             if rc != 0 or not lib.is_file():
                 compile_failure(rc, out, err)
