@@ -18,13 +18,13 @@ namespace mocc {
 namespace {
 
 constexpr llvm::StringLiteral kInputShapeForms =
-    "NAME=1x3x224x224 (? keeps a dimension dynamic, an empty list is a "
-    "scalar), NAME=[DIMS,DIMS,...] for a sequence, NAME=none for an absent "
-    "optional";
+    "NAME=1x3x224x224 (? keeps a dimension dynamic, () or nothing is a "
+    "scalar), NAME=[DIMS,DIMS,...] for a sequence ([] is empty), NAME=none "
+    "for an absent optional";
 
-/// Parses "1x3x?x?" (empty: a scalar); `?` stays dynamic.
+/// Parses "1x3x?x?" ("" or "()": a scalar); `?` stays dynamic.
 bool parseDims(llvm::StringRef dims, std::vector<int64_t> &shape) {
-  if (dims.empty())
+  if (dims.empty() || dims == "()")
     return true;
   llvm::SmallVector<llvm::StringRef> parts;
   dims.split(parts, 'x');

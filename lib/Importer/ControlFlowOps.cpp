@@ -154,6 +154,9 @@ LogicalResult importLoop(NodeContext &node) {
     return node.emitError() << "needs a constant trip count or condition";
 
   int64_t stateCount = int64_t(node.numInputs()) - 2;
+  if (stateCount < 0)
+    return node.emitError() << "expects a trip count and a condition (either "
+                               "may be empty) before its loop-carried values";
   SmallVector<GraphValue> state;
   for (int64_t i = 0; i < stateCount; ++i)
     state.push_back(node.graphInput(i + 2));

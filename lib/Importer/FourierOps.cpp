@@ -131,18 +131,6 @@ Value transformSignal(NodeContext &node, OpChain &ops, Value signal, int64_t axi
   return ops.castTo(joined, type.getElementType());
 }
 
-/// An optional constant scalar input, or `fallback`.
-FailureOr<int64_t> optionalScalar(NodeContext &node, size_t i, int64_t fallback) {
-  if (!node.input(i))
-    return fallback;
-  FailureOr<SmallVector<int64_t>> values = node.constantInts(i);
-  if (failed(values))
-    return failure();
-  if (values->size() != 1)
-    return node.emitError() << "expects input " << i << " to be one integer";
-  return values->front();
-}
-
 LogicalResult importDFT(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -155,7 +143,7 @@ LogicalResult importDFT(NodeContext &node) {
                                "(real or complex) is 1 or 2";
   int64_t axisValue = node.intAttr("axis", node.opset < 20 ? 1 : -2);
   if (node.opset >= 20 && node.input(2)) {
-    FailureOr<int64_t> fromInput = optionalScalar(node, 2, axisValue);
+    FailureOr<int64_t> fromInput = node.optionalInt(2, axisValue);
     if (failed(fromInput))
       return failure();
     axisValue = *fromInput;
@@ -171,7 +159,7 @@ LogicalResult importDFT(NodeContext &node) {
   t.onesided = node.intAttr("onesided", 0);
   int64_t size = type.getDimSize(*axis);
   FailureOr<int64_t> length =
-      optionalScalar(node, 1, t.inverse && t.onesided ? 2 * (size - 1) : size);
+      node.optionalInt(1, t.inverse && t.onesided ? 2 * (size - 1) : size);
   if (failed(length))
     return failure();
   if (*length <= 0 || *length > kMaxTransformLength)
@@ -189,7 +177,7 @@ LogicalResult importDFT(NodeContext &node) {
 /// frame_length, frame_step apart: (batch, frames, bins, 2).
 LogicalResult importSTFT(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<int64_t> step = optionalScalar(node, 1, 0);
+  FailureOr<int64_t> step = node.optionalInt(1, 0);
   if (failed(input) || failed(step))
     return failure();
   RankedTensorType type = node.inputType(0);
@@ -198,7 +186,7 @@ LogicalResult importSTFT(NodeContext &node) {
   Value window = node.input(2);
   int64_t windowLength =
       window ? cast<RankedTensorType>(window.getType()).getDimSize(0) : 0;
-  FailureOr<int64_t> frameLength = optionalScalar(node, 3, windowLength);
+  FailureOr<int64_t> frameLength = node.optionalInt(3, windowLength);
   if (failed(frameLength))
     return failure();
   int64_t length = type.getDimSize(1);

@@ -444,9 +444,10 @@ LogicalResult GraphImporter::addOutputs(func::FuncOp func,
     if (failed(value))
       return failure();
     int32_t kind = declaredKind(output.type());
-    bool fits = kind == MOCC_VALUE_OPTIONAL ||
-                (kind == MOCC_VALUE_SEQUENCE) == value->isSequence();
-    if (!fits || !value->isGiven())
+    bool fits = kind == MOCC_VALUE_OPTIONAL ? value->isGiven()
+                : kind == MOCC_VALUE_SEQUENCE ? value->isSequence()
+                                              : value->isTensor();
+    if (!fits)
       return emitError(loc) << "is declared a "
                             << (kind == MOCC_VALUE_SEQUENCE ? "sequence"
                                                             : "tensor")

@@ -116,6 +116,17 @@ static SmallVector<Out> readElements(ElementsAttr attr) {
   return values;
 }
 
+FailureOr<int64_t> NodeContext::optionalInt(size_t i, int64_t fallback) {
+  if (!input(i))
+    return fallback;
+  FailureOr<SmallVector<int64_t>> values = constantInts(i);
+  if (failed(values))
+    return failure();
+  if (values->size() != 1)
+    return emitError() << "expects input " << i << " to be one integer";
+  return values->front();
+}
+
 FailureOr<SmallVector<int64_t>> NodeContext::constantInts(size_t i) {
   FailureOr<ElementsAttr> attr = constantInput(i);
   if (failed(attr))

@@ -79,6 +79,9 @@ public:
                                                     llvm::StringRef why = "");
   /// The constant integers of operand `i` (any integer type).
   mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(size_t i);
+  /// The constant integer of operand `i` (one element), or `fallback` when
+  /// the operand is absent.
+  mlir::FailureOr<int64_t> optionalInt(size_t i, int64_t fallback);
   /// The constant of operand `i` as doubles (one value for a scalar).
   mlir::FailureOr<llvm::SmallVector<double>> constantFloats(size_t i);
 

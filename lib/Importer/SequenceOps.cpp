@@ -43,14 +43,10 @@ FailureOr<Value> elementInput(NodeContext &node, const GraphValue &sequence,
 /// the position just past the last element.
 FailureOr<int64_t> position(NodeContext &node, size_t i, int64_t length,
                             int64_t fallback, bool end) {
-  if (!node.input(i))
-    return fallback;
-  FailureOr<SmallVector<int64_t>> values = node.constantInts(i);
-  if (failed(values))
+  FailureOr<int64_t> given = node.optionalInt(i, fallback);
+  if (failed(given))
     return failure();
-  if (values->size() != 1)
-    return node.emitError() << "expects a single position";
-  int64_t value = values->front(), limit = end ? length : length - 1;
+  int64_t value = *given, limit = end ? length : length - 1;
   if (value < -length || value > limit)
     return node.emitError() << "has position " << value
                             << " outside a sequence of " << length;

@@ -238,6 +238,42 @@ negative_x.type.tensor_type.shape.dim[1].dim_value = -3
 seeds["negative_input_dim"] = model(
     [helper.make_node("Relu", ["x"], ["y"])], [negative_x], [vi("y", F, [2, 3])], opset=18)
 
+# Sequences and optionals inside the graph: built, rearranged, mapped,
+# carried through a Loop and selected by a run-time If.
+def int_constant(name, value):
+    return helper.make_node("Constant", [], [name], value=numpy_helper.from_array(np.array(value, np.int64)))
+
+
+relu_body = helper.make_graph(
+    [helper.make_node("Relu", ["p"], ["q"])], "relu", [vi("p", F, [2, 2])], [vi("q", F, [2, 2])])
+seq_type = helper.make_sequence_type_proto(helper.make_tensor_type_proto(F, [2, 2]))
+grow_body = helper.make_graph(
+    [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+     helper.make_node("SequenceInsert", ["carried", "x0"], ["grown"])],
+    "grow",
+    [vi("i", TensorProto.INT64, []), vi("cond_in", TensorProto.BOOL, []),
+     helper.make_value_info("carried", seq_type)],
+    [vi("cond_out", TensorProto.BOOL, []), helper.make_value_info("grown", seq_type)])
+pick = lambda name, source: helper.make_graph(
+    [helper.make_node("Identity", [source], [name])], name, [], [helper.make_value_info(name, seq_type)])
+seeds["sequences"] = model(
+    [int_constant("two", 2), int_constant("one", 1),
+     helper.make_node("SplitToSequence", ["x", "two"], ["s"], axis=1),
+     helper.make_node("SequenceAt", ["s", "one"], ["x0"]),
+     helper.make_node("SequenceMap", ["s"], ["m"], body=relu_body),
+     helper.make_node("SequenceErase", ["m", "one"], ["e"]),
+     helper.make_node("SequenceEmpty", [], ["empty"], dtype=F),
+     helper.make_node("Loop", ["two", "", "empty"], ["looped"], body=grow_body),
+     helper.make_node("If", ["c"], ["chosen"], then_branch=pick("t", "looped"), else_branch=pick("f", "e")),
+     helper.make_node("SequenceLength", ["chosen"], ["n"]),
+     helper.make_node("ConcatFromSequence", ["chosen"], ["y"], axis=0, new_axis=1),
+     helper.make_node("Optional", ["x0"], ["o"]),
+     helper.make_node("OptionalHasElement", ["o"], ["has"]),
+     helper.make_node("OptionalGetElement", ["o"], ["got"])],
+    [vi("x", F, [2, 6]), vi("c", TensorProto.BOOL, [])],
+    [vi("y", F, [2, 2, 2]), vi("n", TensorProto.INT64, []), vi("has", TensorProto.BOOL, []),
+     vi("got", F, [2, 2]), helper.make_value_info("e", seq_type)], opset=18)
+
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")

@@ -304,7 +304,7 @@ def _bound_value(ds: Path, test: NodeTest, name: str) -> bytes:
 
 
 def _dims(tensor) -> str:
-    return "x".join(str(d) for d in tensor.dims)
+    return "x".join(str(d) for d in tensor.dims) or "()"  # mocc's scalar
 
 
 def value_shapes(ds: Path, test: NodeTest) -> list[str]:
