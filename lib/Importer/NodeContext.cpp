@@ -294,6 +294,7 @@ const OpImporterTable &getOpImporters() {
     OpImporterTable t;
     registerAttentionImporters(t);
     registerControlFlowImporters(t);
+    registerDeformConvImporters(t);
     registerDetectionImporters(t);
     registerDeterminantImporters(t);
     registerEinsumImporters(t);

@@ -196,6 +196,7 @@ using OpImporterTable = llvm::StringMap<OpImporter>;
 
 void registerAttentionImporters(OpImporterTable &table);
 void registerControlFlowImporters(OpImporterTable &table);
+void registerDeformConvImporters(OpImporterTable &table);
 void registerDetectionImporters(OpImporterTable &table);
 void registerDeterminantImporters(OpImporterTable &table);
 void registerEinsumImporters(OpImporterTable &table);

@@ -1,8 +1,8 @@
 //===- RuntimeCalls.cpp - Ops lowered to calls of the runtime -------------===//
 //
 // Ops whose algorithm is sequential: non-max suppression, non-zero and
-// unique, whose result lengths depend on the values, and determinants (LU
-// with pivoting). They run in the runtime (runtime/src/*.c): the operands
+// unique, whose result lengths depend on the values, determinants (LU with
+// pivoting), and the data-dependent sampling of RoiAlign and DeformConv. They run in the runtime (runtime/src/*.c): the operands
 // are passed as buffers with result buffers large enough for every outcome,
 // and the results are the prefixes the runtime reports.
 //
@@ -64,6 +64,39 @@ Value prefixOf(OpBuilder &b, Location loc, Value all, Value count,
 
 Value constantOf(OpBuilder &b, Location loc, TypedAttr value) {
   return b.create<arith::ConstantOp>(loc, value);
+}
+
+/// The memref type of any shape that a runtime function takes for `tensor`.
+MemRefType dynamicMemRefOf(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return MemRefType::get(
+      SmallVector<int64_t>(type.getRank(), ShapedType::kDynamic),
+      type.getElementType());
+}
+
+/// Replaces `op`, whose one result has a static shape, by a call of the
+/// runtime function `name` that takes the buffers of `operands`, then a
+/// fresh buffer for the result, then `scalars`, and fills the buffer.
+void replaceByCallFillingResult(ConversionPatternRewriter &rewriter,
+                                Operation *op, llvm::StringRef name,
+                                ValueRange operands, ValueRange scalars) {
+  Location loc = op->getLoc();
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  Value result = rewriter.create<memref::AllocOp>(
+      loc, MemRefType::get(resultType.getShape(), resultType.getElementType()));
+  SmallVector<Value> arguments;
+  for (Value operand : operands)
+    arguments.push_back(
+        bufferOf(rewriter, loc, operand, dynamicMemRefOf(operand)));
+  MemRefType resultBuffer = dynamicMemRefOf(op->getResult(0));
+  arguments.push_back(rewriter.create<memref::CastOp>(loc, resultBuffer, result));
+  llvm::append_range(arguments, scalars);
+  func::FuncOp function = declareRuntimeFunction(
+      rewriter, op, name,
+      rewriter.getFunctionType(ValueRange(arguments).getTypes(), {}));
+  rewriter.create<func::CallOp>(loc, function, arguments);
+  rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
+      op, result, /*restrict=*/true, /*writable=*/true);
 }
 
 struct NonMaxSuppressionLowering
@@ -168,23 +201,53 @@ struct DeterminantLowering : OpConversionPattern<moc::DeterminantOp> {
   LogicalResult
   matchAndRewrite(moc::DeterminantOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    replaceByCallFillingResult(rewriter, op, "determinants",
+                               {adaptor.getInput()}, {});
+    return success();
+  }
+};
+
+struct RoiAlignLowering : OpConversionPattern<moc::RoiAlignOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::RoiAlignOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Type f32 = rewriter.getF32Type();
-    auto matrices = MemRefType::get(
-        {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}, f32);
-    auto vector = MemRefType::get({ShapedType::kDynamic}, f32);
-    func::FuncOp function = declareRuntimeFunction(
-        rewriter, op, "determinants",
-        rewriter.getFunctionType({matrices, vector}, {}));
-    auto type = cast<RankedTensorType>(op.getType());
-    Value result = rewriter.create<memref::AllocOp>(
-        loc, MemRefType::get(type.getShape(), f32));
-    rewriter.create<func::CallOp>(
-        loc, function,
-        ValueRange{bufferOf(rewriter, loc, adaptor.getInput(), matrices),
-                   rewriter.create<memref::CastOp>(loc, vector, result)});
-    rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
-        op, result, /*restrict=*/true, /*writable=*/true);
+    Value scalars[] = {
+        constantOf(rewriter, loc, rewriter.getI32IntegerAttr(op.getMaxMode())),
+        constantOf(rewriter, loc,
+                   rewriter.getI32IntegerAttr(op.getHalfPixel())),
+        constantOf(rewriter, loc,
+                   rewriter.getI64IntegerAttr(op.getSamplingRatio())),
+        constantOf(rewriter, loc,
+                   rewriter.getF32FloatAttr(
+                       op.getSpatialScale().convertToFloat()))};
+    replaceByCallFillingResult(
+        rewriter, op, "roiAlign",
+        {adaptor.getInput(), adaptor.getRois(), adaptor.getBatchIndices()},
+        scalars);
+    return success();
+  }
+};
+
+struct DeformConvLowering : OpConversionPattern<moc::DeformConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(moc::DeformConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ArrayRef<int64_t> params = op.getParams();
+    Value paramsTensor = rewriter.create<arith::ConstantOp>(
+        op.getLoc(), DenseElementsAttr::get(
+                         RankedTensorType::get({int64_t(params.size())},
+                                               rewriter.getI64Type()),
+                         params));
+    replaceByCallFillingResult(
+        rewriter, op, "deformConv",
+        {adaptor.getInput(), adaptor.getWeight(), adaptor.getOffset(),
+         adaptor.getMask(), adaptor.getBias(), paramsTensor},
+        {});
     return success();
   }
 };
@@ -241,7 +304,8 @@ struct NonZeroLowering : OpConversionPattern<moc::NonZeroOp> {
 
 void populateRuntimeCallPatterns(TypeConverter &converter,
                                  RewritePatternSet &patterns) {
-  patterns.add<DeterminantLowering, NonMaxSuppressionLowering, NonZeroLowering,
+  patterns.add<DeformConvLowering, DeterminantLowering,
+               NonMaxSuppressionLowering, NonZeroLowering, RoiAlignLowering,
                UniqueLowering>(converter, patterns.getContext());
 }
 

@@ -223,8 +223,62 @@ LogicalResult NonMaxSuppressionOp::verify() {
   if (selected.getRank() != 2 || selected.getDimSize(1) != 3 ||
       !selected.getElementType().isInteger(64))
     return emitOpError() << "expects an i64 result of shape [?, 3]";
-  if (getMaxOutputBoxesPerClass() < 0)
+  if (int64_t(getMaxOutputBoxesPerClass()) < 0)
     return emitOpError() << "expects a non-negative max_output_boxes_per_class";
+  return success();
+}
+
+LogicalResult RoiAlignOp::verify() {
+  RankedTensorType input = tensorOf(getInput()), rois = tensorOf(getRois());
+  RankedTensorType batch = tensorOf(getBatchIndices());
+  RankedTensorType output = tensorOf(getOutput());
+  if (input.getRank() != 4 || !input.hasStaticShape() || rois.getRank() != 2 ||
+      !rois.hasStaticShape() || rois.getDimSize(1) != 4 ||
+      batch.getShape() != ArrayRef<int64_t>{rois.getDimSize(0)} ||
+      !batch.getElementType().isInteger(64) ||
+      !input.getElementType().isF32() || !rois.getElementType().isF32())
+    return emitOpError() << "expects static f32 input [N, C, H, W] and rois "
+                            "[R, 4], and i64 batch indices [R]";
+  if (output.getRank() != 4 || !output.hasStaticShape() ||
+      output.getDimSize(0) != rois.getDimSize(0) ||
+      output.getDimSize(1) != input.getDimSize(1) ||
+      output.getElementType() != input.getElementType())
+    return emitOpError() << "expects a static f32 result [R, C, out_h, out_w]";
+  if (int64_t(getSamplingRatio()) < 0)
+    return emitOpError() << "expects a non-negative sampling_ratio";
+  return success();
+}
+
+LogicalResult DeformConvOp::verify() {
+  RankedTensorType input = tensorOf(getInput()), weight = tensorOf(getWeight()),
+                   offset = tensorOf(getOffset()), mask = tensorOf(getMask()),
+                   bias = tensorOf(getBias()), output = tensorOf(getOutput());
+  for (RankedTensorType type : {input, weight, offset, mask, bias, output})
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return emitOpError() << "expects static f32 operands and result";
+  ArrayRef<int64_t> params = getParams();
+  if (params.size() != 8 || llvm::any_of(params.take_front(2),
+                                         [](int64_t v) { return v < 1; }) ||
+      params[4] < 1 || params[5] < 1 || params[6] < 1 || params[7] < 1)
+    return emitOpError() << "expects params: 2 positive strides, 2 pads, 2 "
+                            "positive dilations, group and offset_group";
+  int64_t group = params[6], offsetGroup = params[7];
+  if (input.getRank() != 4 || weight.getRank() != 4 || offset.getRank() != 4 ||
+      mask.getRank() != 4 || output.getRank() != 4 || bias.getRank() != 1)
+    return emitOpError() << "expects 2-D operands: input, weight, offset, mask "
+                            "and result of rank 4, bias of rank 1";
+  int64_t n = input.getDimSize(0), c = input.getDimSize(1);
+  int64_t m = weight.getDimSize(0);
+  int64_t taps = weight.getDimSize(2) * weight.getDimSize(3);
+  ArrayRef<int64_t> spatial = output.getShape().drop_front(2);
+  if (c != weight.getDimSize(1) * group || m % group != 0 ||
+      c % offsetGroup != 0 || bias.getDimSize(0) != m ||
+      output.getDimSize(0) != n || output.getDimSize(1) != m ||
+      offset.getShape() !=
+          ArrayRef<int64_t>{n, offsetGroup * taps * 2, spatial[0], spatial[1]} ||
+      mask.getShape() !=
+          ArrayRef<int64_t>{n, offsetGroup * taps, spatial[0], spatial[1]})
+    return emitOpError() << "has inconsistent operand shapes";
   return success();
 }
 

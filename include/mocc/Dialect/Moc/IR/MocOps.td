@@ -639,6 +639,59 @@ def Moc_NonMaxSuppressionOp : Moc_Op<"non_max_suppression", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Moc_RoiAlignOp : Moc_Op<"roi_align", [Pure]> {
+  let summary = "Pools regions of a feature map by bilinear sampling";
+  let description = [{
+    For every region `r` (`rois[r]` = x1, y1, x2, y2 in input pixels before
+    `spatial_scale`; `batch_indices[r]` its image of `input` [N, C, H, W]),
+    each of the result's `[C, out_h, out_w]` bins averages (or, with
+    `max_mode`, takes the largest weighted corner of) a grid of bilinear
+    samples: `sampling_ratio` per side, or ceil(bin size) when it is 0.
+    `half_pixel` shifts the region by half a pixel (ONNX's half_pixel
+    coordinate transformation); otherwise regions are at least 1 x 1.
+    Samples more than a pixel outside the image count as 0.
+
+    ```mlir
+    %y = moc.roi_align %x, %rois, %batch {max_mode = false, half_pixel = true,
+        sampling_ratio = 2 : i64, spatial_scale = 1.0 : f32}
+        : (tensor<1x1x10x10xf32>, tensor<3x4xf32>, tensor<3xi64>) -> tensor<3x1x5x5xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$rois,
+                   Moc_IndexTensor:$batch_indices, BoolAttr:$max_mode,
+                   BoolAttr:$half_pixel, I64Attr:$sampling_ratio,
+                   F32Attr:$spatial_scale);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
+def Moc_DeformConvOp : Moc_Op<"deform_conv", [Pure]> {
+  let summary = "2-D convolution whose taps sample at learned offsets";
+  let description = [{
+    A grouped 2-D convolution of `input` [N, C, H, W] by `weight`
+    [M, C / group, kH, kW] in which tap (i, j) of output position (y, x)
+    reads the input bilinearly at (y * stride_h - pad_top + i * dilation_h +
+    dy, x * stride_w - pad_left + j * dilation_w + dx), (dy, dx) taken from
+    `offset` [N, offset_group * kH * kW * 2, outH, outW] for the tap's
+    offset group, and is scaled by `mask` [N, offset_group * kH * kW, outH,
+    outW]; `bias` [M] is added. Corners outside the input count as 0.
+    `params` holds stride_h, stride_w, pad_top, pad_left, dilation_h,
+    dilation_w, group and offset_group.
+
+    ```mlir
+    %y = moc.deform_conv %x, %w, %offset, %mask, %bias
+        {params = array<i64: 1, 1, 0, 0, 1, 1, 1, 1>}
+        : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x2x2xf32>,
+           tensor<1x4x2x2xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
+    ```
+  }];
+  let arguments = (ins Moc_FloatTensor:$input, Moc_FloatTensor:$weight,
+                   Moc_FloatTensor:$offset, Moc_FloatTensor:$mask,
+                   Moc_FloatTensor:$bias, DenseI64ArrayAttr:$params);
+  let results = (outs Moc_FloatTensor:$output);
+  let hasVerifier = 1;
+}
+
 def Moc_DeterminantOp : Moc_Op<"determinant", [Pure]> {
   let summary = "Determinants of a batch of square f32 matrices";
   let description = [{
