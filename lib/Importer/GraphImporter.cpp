@@ -20,8 +20,8 @@ namespace {
 // 28 is the newest opset of the pinned onnx release (1.23.2), whose node
 // tests check the per-op handling of the versions after 23.
 constexpr int64_t kMinOpset = 1, kMaxOpset = 28;
-// libonnx's checker knows opsets up to 17 only.
-constexpr int64_t kNewestCheckedOpset = 17;
+// libonnx's checker knows opsets up to 17 only, and ai.onnx.ml up to 3.
+constexpr int64_t kNewestCheckedOpset = 17, kNewestCheckedMlOpset = 3;
 
 bool isDefaultDomain(llvm::StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
@@ -135,7 +135,11 @@ LogicalResult GraphImporter::checkSupported() {
 /// The checker runs once the ops are known to be supported, so that an
 /// unsupported model gets the list of all its unsupported nodes.
 LogicalResult GraphImporter::checkModel() {
-  if (opset > kNewestCheckedOpset)
+  if (opset > kNewestCheckedOpset ||
+      llvm::any_of(model.proto.opset_import(), [](const auto &entry) {
+        return entry.domain() == "ai.onnx.ml" &&
+               entry.version() > kNewestCheckedMlOpset;
+      }))
     return success();
   std::string complaint = checkOnnxModel(model);
   if (complaint.empty())

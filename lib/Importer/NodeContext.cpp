@@ -137,16 +137,21 @@ FailureOr<SmallVector<int64_t>> NodeContext::constantInts(size_t i) {
   return readElements<int64_t>(*attr);
 }
 
+/// Every element of a constant of any float or integer type as a double.
+static SmallVector<double> readAsDoubles(ElementsAttr attr) {
+  if (isa<FloatType>(attr.getElementType()))
+    return readElements<double>(attr);
+  SmallVector<double> values;
+  for (int64_t v : readElements<int64_t>(attr))
+    values.push_back(double(v));
+  return values;
+}
+
 FailureOr<SmallVector<double>> NodeContext::constantFloats(size_t i) {
   FailureOr<ElementsAttr> attr = constantInput(i);
   if (failed(attr))
     return failure();
-  if (isa<FloatType>(attr->getElementType()))
-    return readElements<double>(*attr);
-  SmallVector<double> values;
-  for (int64_t v : readElements<int64_t>(*attr))
-    values.push_back(double(v));
-  return values;
+  return readAsDoubles(*attr);
 }
 
 const onnx::AttributeProto *NodeContext::attribute(llvm::StringRef name) const {
@@ -184,6 +189,18 @@ SmallVector<float> NodeContext::floatsAttr(llvm::StringRef name) const {
   if (!attr)
     return {};
   return SmallVector<float>(attr->floats().begin(), attr->floats().end());
+}
+
+FailureOr<SmallVector<double>>
+NodeContext::tensorAttrValues(llvm::StringRef name) {
+  const onnx::AttributeProto *attr = attribute(name);
+  if (!attr)
+    return SmallVector<double>();
+  std::string error;
+  ElementsAttr value = importTensor(attr->t(), model, context(), error);
+  if (!value)
+    return emitError() << "attribute '" << name << "': " << error;
+  return readAsDoubles(value);
 }
 
 Value NodeContext::fold(Operation *op) {
@@ -316,6 +333,7 @@ const OpImporterTable &getOpImporters() {
     registerSignalImporters(t);
     registerTensorImporters(t);
     registerTopKImporters(t);
+    registerTreeEnsembleImporters(t);
     registerUniqueImporters(t);
     registerUnpoolingImporters(t);
     return t;

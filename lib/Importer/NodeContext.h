@@ -93,6 +93,9 @@ public:
   std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback) const;
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
   llvm::SmallVector<float> floatsAttr(llvm::StringRef name) const;
+  /// The elements of the tensor attribute `name` as doubles; none if absent.
+  mlir::FailureOr<llvm::SmallVector<double>>
+  tensorAttrValues(llvm::StringRef name);
 
   //===--- Building ---===//
   /// Creates and verifies an op, folded at once where it folds (so shape
@@ -218,6 +221,7 @@ void registerSequenceImporters(OpImporterTable &table);
 void registerSignalImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 void registerTopKImporters(OpImporterTable &table);
+void registerTreeEnsembleImporters(OpImporterTable &table);
 void registerUniqueImporters(OpImporterTable &table);
 void registerUnpoolingImporters(OpImporterTable &table);
 

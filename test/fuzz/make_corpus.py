@@ -274,6 +274,26 @@ seeds["sequences"] = model(
     [vi("y", F, [2, 2, 2]), vi("n", TensorProto.INT64, []), vi("has", TensorProto.BOOL, []),
      vi("got", F, [2, 2]), helper.make_value_info("e", seq_type)], opset=18)
 
+# Tree ensembles: index-heavy attribute tables (both layouts).
+seeds["tree_ensembles"] = model(
+    [helper.make_node(
+        "TreeEnsemble", ["x"], ["t"], domain="ai.onnx.ml", n_targets=2, aggregate_function=1,
+        nodes_featureids=[0, 1, 0], nodes_modes=numpy_helper.from_array(np.array([0, 6, 5], np.uint8)),
+        nodes_splits=numpy_helper.from_array(np.array([1.5, 0.0, 2.0], np.float32)),
+        membership_values=numpy_helper.from_array(np.array([1.0, 3.0, np.nan], np.float32)),
+        nodes_truenodeids=[1, 0, 1], nodes_trueleafs=[0, 1, 1], nodes_falsenodeids=[2, 1, 2],
+        nodes_falseleafs=[0, 1, 1], leaf_targetids=[0, 1, 0],
+        leaf_weights=numpy_helper.from_array(np.array([1.0, 2.0, 3.0], np.float32)), tree_roots=[0]),
+     helper.make_node(
+        "TreeEnsembleRegressor", ["x"], ["r"], domain="ai.onnx.ml", n_targets=1,
+        nodes_treeids=[0, 0, 0], nodes_nodeids=[0, 1, 2], nodes_featureids=[1, 0, 0],
+        nodes_modes=["BRANCH_LT", "LEAF", "LEAF"], nodes_values=[0.5, 0.0, 0.0],
+        nodes_truenodeids=[1, 0, 0], nodes_falsenodeids=[2, 0, 0],
+        target_treeids=[0, 0], target_nodeids=[1, 2], target_ids=[0, 0], target_weights=[-1.0, 1.0],
+        post_transform="LOGISTIC")],
+    [vi("x", F, [4, 2])], [vi("t", F, [4, 2]), vi("r", F, [4, 1])],
+    opset=18, extra_opsets=[("ai.onnx.ml", 5)])
+
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")

@@ -1,0 +1,354 @@
+//===- TreeEnsembleOps.cpp - Importers of the tree ensembles --------------===//
+//
+// ai.onnx.ml's TreeEnsemble (opset 5) and TreeEnsembleRegressor (opsets 1
+// and 3) describe their trees in two layouts; both are read into a Forest
+// (TreeForest.h), which compiles to tensor code. A set membership branch of
+// TreeEnsemble becomes a chain of equality branches, one per member.
+//
+//===----------------------------------------------------------------------===//
+#include "OpChain.h"
+#include "TreeForest.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+/// Sets the comparisons that take a branch's true successor from a mode
+/// (TreeEnsemble's numbering: LEQ, LT, GTE, GT, EQ, NEQ); false for others.
+/// Like the operator it names, NEQ holds for NaN.
+bool setComparison(ForestNode &branch, int64_t mode) {
+  static const bool table[6][4] = {
+      {true, true, false, false},  {true, false, false, false},
+      {false, true, true, false},  {false, false, true, false},
+      {false, true, false, false}, {true, false, true, true}};
+  if (mode < 0 || mode >= 6)
+    return false;
+  branch.trueIfLess = table[mode][0];
+  branch.trueIfEqual = table[mode][1];
+  branch.trueIfGreater = table[mode][2];
+  branch.trueIfUnordered = table[mode][3];
+  return true;
+}
+
+/// The features as a static [rows, features] tensor of a float type:
+/// `element` if given, else their own (integers become f32).
+FailureOr<Value> featureMatrix(NodeContext &node, OpChain &ops, Type element) {
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (!type.hasStaticShape() || type.getRank() > 2)
+    return node.emitError() << "needs static features [rows, features]; give "
+                               "the batch with --input-shape";
+  if (!element)
+    element = isa<FloatType>(type.getElementType())
+                  ? type.getElementType()
+                  : Float32Type::get(node.context());
+  int64_t rows = type.getRank() == 2 ? type.getDimSize(0) : 1;
+  Value matrix = ops.reshape(*input, {rows, type.getNumElements() / std::max<int64_t>(rows, 1)});
+  return ops.castTo(matrix, element);
+}
+
+/// Applies a post_transform to [rows, targets] scores: NONE, LOGISTIC or
+/// SOFTMAX (over the targets).
+FailureOr<Value> postTransform(NodeContext &node, OpChain &ops, Value scores,
+                               llvm::StringRef transform) {
+  if (transform == "NONE")
+    return scores;
+  if (transform == "LOGISTIC")
+    return ops.create<moc::SigmoidOp>(scores);
+  if (transform == "SOFTMAX")
+    return ops.create<moc::SoftmaxOp>(scores, int64_t(1));
+  return node.emitError() << "has post_transform " << transform
+                          << ", which mocc does not support";
+}
+
+/// Reads the node and leaf tables of TreeEnsemble (opset 5).
+LogicalResult readTreeEnsemble(NodeContext &node, Forest &forest) {
+  SmallVector<int64_t> features = node.intsAttr("nodes_featureids");
+  SmallVector<int64_t> trueNext = node.intsAttr("nodes_truenodeids");
+  SmallVector<int64_t> falseNext = node.intsAttr("nodes_falsenodeids");
+  SmallVector<int64_t> trueLeaf = node.intsAttr("nodes_trueleafs");
+  SmallVector<int64_t> falseLeaf = node.intsAttr("nodes_falseleafs");
+  SmallVector<int64_t> missing = node.intsAttr("nodes_missing_value_tracks_true");
+  SmallVector<int64_t> targets = node.intsAttr("leaf_targetids");
+  FailureOr<SmallVector<double>> splits = node.tensorAttrValues("nodes_splits");
+  FailureOr<SmallVector<double>> modes = node.tensorAttrValues("nodes_modes");
+  FailureOr<SmallVector<double>> weights = node.tensorAttrValues("leaf_weights");
+  FailureOr<SmallVector<double>> members =
+      node.tensorAttrValues("membership_values");
+  if (failed(splits) || failed(modes) || failed(weights) || failed(members))
+    return failure();
+  size_t branches = features.size(), leaves = targets.size();
+  if (trueNext.size() != branches || falseNext.size() != branches ||
+      trueLeaf.size() != branches || falseLeaf.size() != branches ||
+      splits->size() != branches || modes->size() != branches ||
+      (!missing.empty() && missing.size() != branches) ||
+      weights->size() != leaves)
+    return node.emitError() << "has node or leaf attributes of different "
+                               "lengths";
+  // The sets of the membership branches, in node order, NaN-separated.
+  SmallVector<SmallVector<double>> sets(1);
+  for (double member : *members) {
+    if (std::isnan(member))
+      sets.emplace_back();
+    else
+      sets.back().push_back(member);
+  }
+  // Branches first, their membership chains after them, then the leaves.
+  for (size_t b = 0; b < branches; ++b)
+    forest.addNode(ForestNode());
+  auto index = [&](int64_t next, int64_t isLeaf) -> int64_t {
+    if (next < 0 || size_t(next) >= (isLeaf ? leaves : branches))
+      return -1;
+    return isLeaf ? int64_t(branches) + next : next;
+  };
+  size_t set = 0;
+  SmallVector<std::pair<int64_t, SmallVector<double>>> memberships;
+  for (size_t b = 0; b < branches; ++b) {
+    ForestNode &branch = forest.nodes[b];
+    branch.feature = features[b];
+    branch.threshold = (*splits)[b];
+    branch.missingTrue = !missing.empty() && missing[b];
+    int64_t mode = int64_t((*modes)[b]);
+    if (mode == 6) {
+      if (set >= sets.size() || members->empty())
+        return node.emitError() << "has more set membership branches than "
+                                   "sets in membership_values";
+      memberships.push_back({int64_t(b), sets[set++]});
+    } else if (!setComparison(branch, mode)) {
+      return node.emitError() << "has unknown node mode " << mode;
+    }
+  }
+  // Leaves come after the chains: count the chains' extra nodes first.
+  size_t extra = 0;
+  for (auto &[b, members] : memberships)
+    extra += members.empty() ? 0 : members.size() - 1;
+  auto indexOf = [&](int64_t next, int64_t isLeaf) -> int64_t {
+    int64_t i = index(next, isLeaf);
+    return i >= int64_t(branches) ? i + int64_t(extra) : i;
+  };
+  for (size_t b = 0; b < branches; ++b) {
+    forest.nodes[b].onTrue = indexOf(trueNext[b], trueLeaf[b]);
+    forest.nodes[b].onFalse = indexOf(falseNext[b], falseLeaf[b]);
+    if (forest.nodes[b].onTrue < 0 || forest.nodes[b].onFalse < 0)
+      return node.emitError() << "has a successor out of range at node " << b;
+  }
+  // A membership branch tests its first member; each further member is a
+  // new branch on its false path, the last one's false path the original.
+  for (auto &[b, setMembers] : memberships) {
+    ForestNode original = forest.nodes[b];
+    int64_t current = b;
+    for (auto [i, member] : llvm::enumerate(setMembers)) {
+      if (i > 0) {
+        int64_t next = forest.addNode(original);
+        forest.nodes[current].onFalse = next;
+        current = next;
+      }
+      ForestNode &test = forest.nodes[current];
+      test.threshold = member;
+      test.trueIfEqual = true;
+      test.onFalse = original.onFalse;
+    }
+  }
+  for (size_t l = 0; l < leaves; ++l) {
+    int64_t leaf = forest.addLeaf();
+    if (targets[l] < 0 || targets[l] >= forest.targets)
+      return node.emitError() << "has leaf target " << targets[l]
+                              << " outside n_targets " << forest.targets;
+    forest.give(leaf, targets[l], (*weights)[l]);
+  }
+  // A root that is a leaf is written as a branch whose two successors are
+  // that same leaf.
+  for (int64_t root : node.intsAttr("tree_roots")) {
+    if (root < 0 || size_t(root) >= branches)
+      return node.emitError() << "has tree root " << root << " out of range";
+    bool isLeaf = trueLeaf[root] && falseLeaf[root] &&
+                  trueNext[root] == falseNext[root];
+    forest.roots.push_back(isLeaf ? forest.nodes[root].onTrue : root);
+  }
+  return success();
+}
+
+LogicalResult importTreeEnsemble(NodeContext &node) {
+  Forest forest;
+  forest.targets = node.intAttr("n_targets", 0);
+  if (forest.targets <= 0 || forest.targets > kMaxWindow)
+    return node.emitError() << "expects a positive n_targets";
+  int64_t aggregate = node.intAttr("aggregate_function", 1);
+  if (aggregate < 0 || aggregate > 3)
+    return node.emitError() << "has unknown aggregate_function " << aggregate;
+  forest.aggregate = ForestAggregate(
+      std::array{1, 0, 2, 3}[aggregate]); // AVERAGE, SUM, MIN, MAX
+  if (failed(readTreeEnsemble(node, forest)))
+    return failure();
+  int64_t transform = node.intAttr("post_transform", 0);
+  static const char *const names[] = {"NONE", "SOFTMAX", "LOGISTIC",
+                                      "SOFTMAX_ZERO", "PROBIT"};
+  if (transform < 0 || transform > 4)
+    return node.emitError() << "has unknown post_transform " << transform;
+  OpChain ops(node);
+  FailureOr<Value> features = featureMatrix(node, ops, {});
+  if (failed(features) || failed(ops.status()))
+    return failure();
+  FailureOr<Value> scores = walkForest(node, forest, *features);
+  if (failed(scores))
+    return failure();
+  FailureOr<Value> result = postTransform(node, ops, *scores, names[transform]);
+  if (failed(result) || failed(ops.status()))
+    return failure();
+  return node.setResults({*result});
+}
+
+/// The per-node float attribute `name`, or its `_as_tensor` form.
+FailureOr<SmallVector<double>> floatsOrTensor(NodeContext &node,
+                                              llvm::StringRef name) {
+  if (node.hasAttribute(name))
+    return llvm::map_to_vector(node.floatsAttr(name),
+                               [](float f) { return double(f); });
+  return node.tensorAttrValues((name + "_as_tensor").str());
+}
+
+/// Reads TreeEnsembleRegressor's tables (nodes identified by tree and node
+/// id, leaves with any number of (target, weight) entries).
+LogicalResult readTreeEnsembleRegressor(NodeContext &node, Forest &forest) {
+  SmallVector<int64_t> trees = node.intsAttr("nodes_treeids");
+  SmallVector<int64_t> ids = node.intsAttr("nodes_nodeids");
+  SmallVector<int64_t> features = node.intsAttr("nodes_featureids");
+  SmallVector<int64_t> trueNext = node.intsAttr("nodes_truenodeids");
+  SmallVector<int64_t> falseNext = node.intsAttr("nodes_falsenodeids");
+  SmallVector<int64_t> missing = node.intsAttr("nodes_missing_value_tracks_true");
+  const onnx::AttributeProto *modes = node.attribute("nodes_modes");
+  FailureOr<SmallVector<double>> values = floatsOrTensor(node, "nodes_values");
+  if (failed(values))
+    return failure();
+  size_t count = trees.size();
+  if (!modes || ids.size() != count || features.size() != count ||
+      trueNext.size() != count || falseNext.size() != count ||
+      size_t(modes->strings_size()) != count || values->size() != count ||
+      (!missing.empty() && missing.size() != count))
+    return node.emitError() << "has node attributes of different lengths";
+  llvm::DenseMap<std::pair<int64_t, int64_t>, int64_t> indexOf;
+  for (size_t n = 0; n < count; ++n)
+    if (!indexOf.insert({{trees[n], ids[n]}, int64_t(n)}).second)
+      return node.emitError() << "has node " << ids[n] << " of tree "
+                              << trees[n] << " twice";
+  for (size_t n = 0; n < count; ++n)
+    forest.addNode(ForestNode());
+  llvm::DenseSet<int64_t> successors;
+  for (size_t n = 0; n < count; ++n) {
+    ForestNode &current = forest.nodes[n];
+    llvm::StringRef mode = modes->strings(int(n));
+    int64_t comparison = llvm::StringSwitch<int64_t>(mode)
+                             .Case("BRANCH_LEQ", 0)
+                             .Case("BRANCH_LT", 1)
+                             .Case("BRANCH_GTE", 2)
+                             .Case("BRANCH_GT", 3)
+                             .Case("BRANCH_EQ", 4)
+                             .Case("BRANCH_NEQ", 5)
+                             .Default(-1);
+    if (mode == "LEAF") {
+      current.onTrue = current.onFalse = n;
+      continue;
+    }
+    if (!setComparison(current, comparison))
+      return node.emitError() << "has unknown node mode '" << mode << "'";
+    current.feature = features[n];
+    current.threshold = (*values)[n];
+    current.missingTrue = !missing.empty() && missing[n];
+    auto successor = [&](int64_t id) -> int64_t {
+      auto it = indexOf.find({trees[n], id});
+      return it == indexOf.end() ? -1 : it->second;
+    };
+    current.onTrue = successor(trueNext[n]);
+    current.onFalse = successor(falseNext[n]);
+    if (current.onTrue < 0 || current.onFalse < 0)
+      return node.emitError() << "has a successor out of range at node "
+                              << ids[n] << " of tree " << trees[n];
+    successors.insert(current.onTrue);
+    successors.insert(current.onFalse);
+  }
+  // A tree's root is its node that no node leads to.
+  llvm::DenseSet<int64_t> rooted;
+  for (size_t n = 0; n < count; ++n) {
+    if (successors.contains(n))
+      continue;
+    if (!rooted.insert(trees[n]).second)
+      return node.emitError() << "has tree " << trees[n]
+                              << " with more than one root";
+    forest.roots.push_back(n);
+  }
+  SmallVector<int64_t> targetTrees = node.intsAttr("target_treeids");
+  SmallVector<int64_t> targetNodes = node.intsAttr("target_nodeids");
+  SmallVector<int64_t> targetIds = node.intsAttr("target_ids");
+  FailureOr<SmallVector<double>> weights = floatsOrTensor(node, "target_weights");
+  if (failed(weights))
+    return failure();
+  if (targetNodes.size() != targetTrees.size() ||
+      targetIds.size() != targetTrees.size() ||
+      weights->size() != targetTrees.size())
+    return node.emitError() << "has target attributes of different lengths";
+  for (size_t t = 0; t < targetTrees.size(); ++t) {
+    auto leaf = indexOf.find({targetTrees[t], targetNodes[t]});
+    if (leaf == indexOf.end() || targetIds[t] < 0 ||
+        targetIds[t] >= forest.targets)
+      return node.emitError() << "has a target entry for a missing node or "
+                                 "beyond n_targets";
+    forest.give(leaf->second, targetIds[t], (*weights)[t]);
+  }
+  FailureOr<SmallVector<double>> base = floatsOrTensor(node, "base_values");
+  if (failed(base))
+    return failure();
+  if (!base->empty() && int64_t(base->size()) != forest.targets)
+    return node.emitError() << "expects n_targets base_values";
+  forest.baseValues = *base;
+  return success();
+}
+
+LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
+  Forest forest;
+  forest.targets = node.intAttr("n_targets", 1);
+  if (forest.targets <= 0 || forest.targets > kMaxWindow)
+    return node.emitError() << "expects a positive n_targets";
+  std::string aggregate = node.stringAttr("aggregate_function", "SUM");
+  std::optional<ForestAggregate> kind =
+      llvm::StringSwitch<std::optional<ForestAggregate>>(aggregate)
+          .Case("SUM", ForestAggregate::Sum)
+          .Case("AVERAGE", ForestAggregate::Average)
+          .Case("MIN", ForestAggregate::Min)
+          .Case("MAX", ForestAggregate::Max)
+          .Default(std::nullopt);
+  if (!kind)
+    return node.emitError() << "has unknown aggregate_function '" << aggregate
+                            << "'";
+  forest.aggregate = *kind;
+  if (failed(readTreeEnsembleRegressor(node, forest)))
+    return failure();
+  OpChain ops(node);
+  // The scores are float whatever the features' type.
+  FailureOr<Value> features =
+      featureMatrix(node, ops, Float32Type::get(node.context()));
+  if (failed(features) || failed(ops.status()))
+    return failure();
+  FailureOr<Value> scores = walkForest(node, forest, *features);
+  if (failed(scores))
+    return failure();
+  FailureOr<Value> result = postTransform(
+      node, ops, *scores, node.stringAttr("post_transform", "NONE"));
+  if (failed(result) || failed(ops.status()))
+    return failure();
+  return node.setResults({*result});
+}
+
+} // namespace
+
+void registerTreeEnsembleImporters(OpImporterTable &table) {
+  table["ai.onnx.ml.TreeEnsemble"] = importTreeEnsemble;
+  table["ai.onnx.ml.TreeEnsembleRegressor"] = importTreeEnsembleRegressor;
+}
+
+} // namespace mocc
