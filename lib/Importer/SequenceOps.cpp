@@ -16,6 +16,9 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
+/// The most tensors a sequence the importer builds holds: each is code.
+constexpr int64_t kMaxSequenceLength = 4096;
+
 /// Operand `i` as a sequence, or an error.
 FailureOr<GraphValue> sequenceInput(NodeContext &node, size_t i) {
   GraphValue value = node.graphInput(i);
@@ -86,6 +89,9 @@ LogicalResult importSequenceInsert(NodeContext &node) {
   int64_t length = sequence->elements().size();
   if (failed(tensor))
     return failure();
+  if (length >= kMaxSequenceLength)
+    return node.emitError() << "grows a sequence beyond " << kMaxSequenceLength
+                            << " tensors";
   FailureOr<int64_t> at = position(node, 2, length, length, /*end=*/true);
   if (failed(at))
     return failure();
@@ -173,11 +179,15 @@ LogicalResult importSplitToSequence(NodeContext &node) {
     return node.emitError() << "splits dimension " << *axis
                             << ", which is dynamic";
   if (size > kMaxComputedConstantElements)
-    return node.emitError() << "splits into more than "
-                            << kMaxComputedConstantElements << " tensors";
+    return node.emitError() << "splits a dimension of more than "
+                            << kMaxComputedConstantElements << " elements";
   FailureOr<SmallVector<int64_t>> sizes = splitSizes(node, size);
   if (failed(sizes))
     return failure();
+  if (int64_t(sizes->size()) > kMaxSequenceLength)
+    return node.emitError() << "splits into " << sizes->size()
+                            << " tensors; mocc builds sequences of at most "
+                            << kMaxSequenceLength;
   // Without `split`, keepdims=0 drops the split dimension of each piece.
   bool squeeze = !node.input(1) && node.intAttr("keepdims", 1) == 0;
   SmallVector<int64_t> squeezed(type.getShape());

@@ -34,22 +34,24 @@ bool setComparison(ForestNode &branch, int64_t mode) {
   return true;
 }
 
-/// The features as a static [rows, features] tensor of a float type:
+/// The features as [rows, features] (rows may be dynamic) of a float type:
 /// `element` if given, else their own (integers become f32).
 FailureOr<Value> featureMatrix(NodeContext &node, OpChain &ops, Type element) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
   RankedTensorType type = node.inputType(0);
-  if (!type.hasStaticShape() || type.getRank() > 2)
-    return node.emitError() << "needs static features [rows, features]; give "
-                               "the batch with --input-shape";
+  if (type.getRank() < 1 || type.getRank() > 2 ||
+      type.isDynamicDim(type.getRank() - 1))
+    return node.emitError() << "needs features [rows, features] of a static "
+                               "feature count";
   if (!element)
     element = isa<FloatType>(type.getElementType())
                   ? type.getElementType()
                   : Float32Type::get(node.context());
-  int64_t rows = type.getRank() == 2 ? type.getDimSize(0) : 1;
-  Value matrix = ops.reshape(*input, {rows, type.getNumElements() / std::max<int64_t>(rows, 1)});
+  Value matrix = *input;
+  if (type.getRank() == 1)
+    matrix = ops.reshape(matrix, {1, type.getDimSize(0)});
   return ops.castTo(matrix, element);
 }
 
@@ -114,14 +116,15 @@ LogicalResult readTreeEnsemble(NodeContext &node, Forest &forest) {
     branch.feature = features[b];
     branch.threshold = (*splits)[b];
     branch.missingTrue = !missing.empty() && missing[b];
-    int64_t mode = int64_t((*modes)[b]);
+    double modeValue = (*modes)[b];
+    int64_t mode = modeValue >= 0 && modeValue <= 6 ? int64_t(modeValue) : -1;
     if (mode == 6) {
       if (set >= sets.size() || members->empty())
         return node.emitError() << "has more set membership branches than "
                                    "sets in membership_values";
       memberships.push_back({int64_t(b), sets[set++]});
     } else if (!setComparison(branch, mode)) {
-      return node.emitError() << "has unknown node mode " << mode;
+      return node.emitError() << "has unknown node mode " << modeValue;
     }
   }
   // Leaves come after the chains: count the chains' extra nodes first.
@@ -282,6 +285,8 @@ LogicalResult readTreeEnsembleRegressor(NodeContext &node, Forest &forest) {
                               << " with more than one root";
     forest.roots.push_back(n);
   }
+  if (rooted.size() != llvm::DenseSet<int64_t>(trees.begin(), trees.end()).size())
+    return node.emitError() << "has a tree without a root (a cycle)";
   SmallVector<int64_t> targetTrees = node.intsAttr("target_treeids");
   SmallVector<int64_t> targetNodes = node.intsAttr("target_nodeids");
   SmallVector<int64_t> targetIds = node.intsAttr("target_ids");

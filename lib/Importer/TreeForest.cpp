@@ -29,8 +29,9 @@ void Forest::give(int64_t leaf, int64_t target, double value) {
 
 namespace {
 
-/// The most steps a walk takes: deeper trees are an error.
-constexpr int64_t kMaxDepth = 4096;
+/// The most steps a walk takes (each a dozen ops): deeper trees are an
+/// error.
+constexpr int64_t kMaxDepth = 512;
 
 /// The number of steps from `roots` to the deepest leaf, or failure for a
 /// successor out of range or a cycle.
@@ -119,7 +120,7 @@ SmallVector<T> column(const Forest &forest, Field field) {
 FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
                             Value features) {
   auto type = cast<RankedTensorType>(features.getType());
-  int64_t rows = type.getDimSize(0), featureCount = type.getDimSize(1);
+  int64_t featureCount = type.getDimSize(1);
   Type element = type.getElementType();
   int64_t size = forest.nodes.size(), trees = forest.roots.size();
   if (trees == 0)
@@ -152,17 +153,19 @@ FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
                                               }),
                           {size});
 
-  // The node each (row, tree) is at: [rows, trees].
-  SmallVector<int64_t> start;
-  for (int64_t r = 0; r < rows; ++r)
-    llvm::append_range(start, forest.roots);
-  Value at = node.int64Constant(start, {rows, trees});
+  // The node each tree is at: the roots ([trees]) before the first step,
+  // then per row ([rows, trees]). The first step is taken even when every
+  // tree is a leaf, to make the positions per row.
+  Value at = node.int64Constant(forest.roots, {trees});
   auto gather = [&](Value table) {
     return ops.create<moc::GatherOp>(table, at, int64_t(0));
   };
-  for (int64_t step = 0; step < *depth; ++step) {
-    Value value = ops.create<moc::GatherElementsOp>(features, gather(feature),
-                                                    int64_t(1));
+  for (int64_t step = 0; step < std::max<int64_t>(*depth, 1); ++step) {
+    // A row's features at the trees' nodes: [rows, trees].
+    Value value = step == 0 ? ops.create<moc::GatherOp>(features, gather(feature),
+                                                        int64_t(1))
+                            : ops.create<moc::GatherElementsOp>(
+                                  features, gather(feature), int64_t(1));
     Value split = gather(threshold);
     Value goesTrue = ops.create<moc::OrOp>(
         ops.create<moc::OrOp>(

@@ -54,8 +54,8 @@ struct Forest {
 };
 
 /// The forest's aggregated values for every row of `features` [rows,
-/// features] (a static float tensor), as [rows, targets] of its element
-/// type. Fails with an error at the node for a successor out of range, a
+/// features] (a float tensor; rows may be dynamic), as [rows, targets] of
+/// its element type. Fails with an error at the node for a successor out of range, a
 /// cycle, or a feature index out of range.
 mlir::FailureOr<mlir::Value> walkForest(NodeContext &node, const Forest &forest,
                                         mlir::Value features);
