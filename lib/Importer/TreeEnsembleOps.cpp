@@ -1,7 +1,8 @@
 //===- TreeEnsembleOps.cpp - Importers of the tree ensembles --------------===//
 //
-// ai.onnx.ml's TreeEnsemble (opset 5) and TreeEnsembleRegressor (opsets 1
-// and 3) describe their trees in two layouts; both are read into a Forest
+// ai.onnx.ml's TreeEnsemble (opset 5), and TreeEnsembleRegressor and
+// TreeEnsembleClassifier (opsets 1 and 3), describe their trees in two
+// layouts; both are read into a Forest
 // (TreeForest.h), which compiles to tensor code. A set membership branch of
 // TreeEnsemble becomes a chain of equality branches, one per member.
 //
@@ -216,9 +217,11 @@ FailureOr<SmallVector<double>> floatsOrTensor(NodeContext &node,
   return node.tensorAttrValues((name + "_as_tensor").str());
 }
 
-/// Reads TreeEnsembleRegressor's tables (nodes identified by tree and node
-/// id, leaves with any number of (target, weight) entries).
-LogicalResult readTreeEnsembleRegressor(NodeContext &node, Forest &forest) {
+/// Reads the tables of TreeEnsembleRegressor and TreeEnsembleClassifier:
+/// nodes identified by tree and node id, leaves with any number of votes
+/// (`<votes>_treeids`, `_nodeids`, `_ids`, `_weights`: "target" or "class").
+LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
+                               llvm::StringRef votes) {
   SmallVector<int64_t> trees = node.intsAttr("nodes_treeids");
   SmallVector<int64_t> ids = node.intsAttr("nodes_nodeids");
   SmallVector<int64_t> features = node.intsAttr("nodes_featureids");
@@ -287,29 +290,33 @@ LogicalResult readTreeEnsembleRegressor(NodeContext &node, Forest &forest) {
   }
   if (rooted.size() != llvm::DenseSet<int64_t>(trees.begin(), trees.end()).size())
     return node.emitError() << "has a tree without a root (a cycle)";
-  SmallVector<int64_t> targetTrees = node.intsAttr("target_treeids");
-  SmallVector<int64_t> targetNodes = node.intsAttr("target_nodeids");
-  SmallVector<int64_t> targetIds = node.intsAttr("target_ids");
-  FailureOr<SmallVector<double>> weights = floatsOrTensor(node, "target_weights");
+  auto attr = [&](llvm::StringRef suffix) { return (votes + suffix).str(); };
+  SmallVector<int64_t> targetTrees = node.intsAttr(attr("_treeids"));
+  SmallVector<int64_t> targetNodes = node.intsAttr(attr("_nodeids"));
+  SmallVector<int64_t> targetIds = node.intsAttr(attr("_ids"));
+  FailureOr<SmallVector<double>> weights = floatsOrTensor(node, attr("_weights"));
   if (failed(weights))
     return failure();
   if (targetNodes.size() != targetTrees.size() ||
       targetIds.size() != targetTrees.size() ||
       weights->size() != targetTrees.size())
-    return node.emitError() << "has target attributes of different lengths";
+    return node.emitError() << "has " << votes
+                            << " attributes of different lengths";
   for (size_t t = 0; t < targetTrees.size(); ++t) {
     auto leaf = indexOf.find({targetTrees[t], targetNodes[t]});
     if (leaf == indexOf.end() || targetIds[t] < 0 ||
         targetIds[t] >= forest.targets)
-      return node.emitError() << "has a target entry for a missing node or "
-                                 "beyond n_targets";
+      return node.emitError() << "has a " << votes
+                              << " vote for a missing node or beyond the "
+                              << forest.targets << " " << votes << "s";
     forest.give(leaf->second, targetIds[t], (*weights)[t]);
   }
   FailureOr<SmallVector<double>> base = floatsOrTensor(node, "base_values");
   if (failed(base))
     return failure();
   if (!base->empty() && int64_t(base->size()) != forest.targets)
-    return node.emitError() << "expects n_targets base_values";
+    return node.emitError() << "expects " << forest.targets
+                            << " base_values";
   forest.baseValues = *base;
   return success();
 }
@@ -331,7 +338,7 @@ LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
     return node.emitError() << "has unknown aggregate_function '" << aggregate
                             << "'";
   forest.aggregate = *kind;
-  if (failed(readTreeEnsembleRegressor(node, forest)))
+  if (failed(readLegacyForest(node, forest, "target")))
     return failure();
   OpChain ops(node);
   // The scores are float whatever the features' type.
@@ -349,10 +356,57 @@ LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
   return node.setResults({*result});
 }
 
+/// TreeEnsembleClassifier of three or more classes, as ONNX Runtime
+/// computes it: the votes per class are summed (plus base_values), the
+/// label is the first class of the highest sum among those voted for, and
+/// the scores get the post_transform.
+LogicalResult importTreeEnsembleClassifier(NodeContext &node) {
+  if (node.hasAttribute("classlabels_strings"))
+    return node.emitError() << "has string class labels, which mocc does not "
+                               "support";
+  SmallVector<int64_t> labels = node.intsAttr("classlabels_int64s");
+  // Two classes follow other rules in ONNX Runtime (one class's votes
+  // decide both scores), which mocc does not reproduce yet.
+  if (labels.size() < 3 || int64_t(labels.size()) > kMaxWindow)
+    return node.emitError() << "supports three or more int64 class labels, "
+                               "got "
+                            << labels.size();
+  Forest forest;
+  forest.targets = labels.size();
+  if (failed(readLegacyForest(node, forest, "class")))
+    return failure();
+  OpChain ops(node);
+  Type f32 = Float32Type::get(node.context());
+  FailureOr<Value> features = featureMatrix(node, ops, f32);
+  if (failed(features) || failed(ops.status()))
+    return failure();
+  Value voted;
+  FailureOr<Value> scores = walkForest(node, forest, *features, &voted);
+  if (failed(scores))
+    return failure();
+  // Base values count as votes for every class.
+  if (!forest.baseValues.empty())
+    voted = ops.create<moc::OrOp>(voted, node.splat(RankedTensorType::get({1, forest.targets}, node.builder.getI1Type()), 1));
+  Value lowest = node.scalar(
+      f32, APFloat::getInf(APFloat::IEEEsingle(), /*Negative=*/true)
+               .convertToDouble());
+  Value best = ops.create<moc::ArgMaxOp>(
+      ops.create<moc::SelectOp>(voted, *scores, lowest), int64_t(1), false,
+      false);
+  Value label = ops.create<moc::GatherOp>(
+      node.int64Constant(labels, {int64_t(labels.size())}), best, int64_t(0));
+  FailureOr<Value> transformed = postTransform(
+      node, ops, *scores, node.stringAttr("post_transform", "NONE"));
+  if (failed(transformed) || failed(ops.status()))
+    return failure();
+  return node.setResults({label, *transformed});
+}
+
 } // namespace
 
 void registerTreeEnsembleImporters(OpImporterTable &table) {
   table["ai.onnx.ml.TreeEnsemble"] = importTreeEnsemble;
+  table["ai.onnx.ml.TreeEnsembleClassifier"] = importTreeEnsembleClassifier;
   table["ai.onnx.ml.TreeEnsembleRegressor"] = importTreeEnsembleRegressor;
 }
 

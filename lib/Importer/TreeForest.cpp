@@ -118,7 +118,7 @@ SmallVector<T> column(const Forest &forest, Field field) {
 } // namespace
 
 FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
-                            Value features) {
+                            Value features, Value *given) {
   auto type = cast<RankedTensorType>(features.getType());
   int64_t featureCount = type.getDimSize(1);
   Type element = type.getElementType();
@@ -218,6 +218,11 @@ FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
         overTrees, false);
     break;
   }
+  if (given)
+    *given = ops.create<moc::GreaterOp>(
+        ops.create<moc::ReduceMaxOp>(ops.castTo(gives, element), overTrees,
+                                     false),
+        scalar(0));
   if (!forest.baseValues.empty())
     result = ops.create<moc::AddOp>(
         result, floatTable(node, forest.baseValues, {targets}, element));

@@ -57,8 +57,11 @@ struct Forest {
 /// features] (a float tensor; rows may be dynamic), as [rows, targets] of
 /// its element type. Fails with an error at the node for a successor out of range, a
 /// cycle, or a feature index out of range.
+/// With `given`, also sets it to [rows, targets] i1: whether some tree's
+/// leaf gives the target.
 mlir::FailureOr<mlir::Value> walkForest(NodeContext &node, const Forest &forest,
-                                        mlir::Value features);
+                                        mlir::Value features,
+                                        mlir::Value *given = nullptr);
 
 } // namespace mocc
 

@@ -290,8 +290,16 @@ seeds["tree_ensembles"] = model(
         nodes_modes=["BRANCH_LT", "LEAF", "LEAF"], nodes_values=[0.5, 0.0, 0.0],
         nodes_truenodeids=[1, 0, 0], nodes_falsenodeids=[2, 0, 0],
         target_treeids=[0, 0], target_nodeids=[1, 2], target_ids=[0, 0], target_weights=[-1.0, 1.0],
-        post_transform="LOGISTIC")],
-    [vi("x", F, [4, 2])], [vi("t", F, [4, 2]), vi("r", F, [4, 1])],
+        post_transform="LOGISTIC"),
+     helper.make_node(
+        "TreeEnsembleClassifier", ["x"], ["label", "scores"], domain="ai.onnx.ml",
+        classlabels_int64s=[5, 6, 7], nodes_treeids=[0, 0, 0], nodes_nodeids=[0, 1, 2],
+        nodes_featureids=[0, 0, 0], nodes_modes=["BRANCH_GTE", "LEAF", "LEAF"],
+        nodes_values=[0.0, 0.0, 0.0], nodes_truenodeids=[1, 0, 0], nodes_falsenodeids=[2, 0, 0],
+        class_treeids=[0, 0, 0], class_nodeids=[1, 2, 2], class_ids=[0, 1, 2],
+        class_weights=[1.0, 0.5, 0.7], base_values=[0.0, 0.1, 0.0])],
+    [vi("x", F, [4, 2])],
+    [vi("t", F, [4, 2]), vi("r", F, [4, 1]), vi("label", TensorProto.INT64, [4]), vi("scores", F, [4, 3])],
     opset=18, extra_opsets=[("ai.onnx.ml", 5)])
 
 
