@@ -35,9 +35,11 @@ bool setComparison(ForestNode &branch, int64_t mode) {
   return true;
 }
 
-/// The features as [rows, features] (rows may be dynamic) of a float type:
-/// `element` if given, else their own (integers become f32).
-FailureOr<Value> featureMatrix(NodeContext &node, OpChain &ops, Type element) {
+/// The forest's scores [rows, targets] for the node's features (input 0,
+/// [rows, features], rows may be dynamic), computed in `element` if given,
+/// else in the features' own float type (f32 for integers).
+FailureOr<Value> forestScores(NodeContext &node, const Forest &forest,
+                              Type element, Value *given = nullptr) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
@@ -50,10 +52,14 @@ FailureOr<Value> featureMatrix(NodeContext &node, OpChain &ops, Type element) {
     element = isa<FloatType>(type.getElementType())
                   ? type.getElementType()
                   : Float32Type::get(node.context());
+  OpChain ops(node);
   Value matrix = *input;
   if (type.getRank() == 1)
     matrix = ops.reshape(matrix, {1, type.getDimSize(0)});
-  return ops.castTo(matrix, element);
+  matrix = ops.castTo(matrix, element);
+  if (failed(ops.status()))
+    return failure();
+  return walkForest(node, forest, matrix, given);
 }
 
 /// Applies a post_transform to [rows, targets] scores: NONE, LOGISTIC or
@@ -195,13 +201,10 @@ LogicalResult importTreeEnsemble(NodeContext &node) {
                                       "SOFTMAX_ZERO", "PROBIT"};
   if (transform < 0 || transform > 4)
     return node.emitError() << "has unknown post_transform " << transform;
-  OpChain ops(node);
-  FailureOr<Value> features = featureMatrix(node, ops, {});
-  if (failed(features) || failed(ops.status()))
-    return failure();
-  FailureOr<Value> scores = walkForest(node, forest, *features);
+  FailureOr<Value> scores = forestScores(node, forest, {});
   if (failed(scores))
     return failure();
+  OpChain ops(node);
   FailureOr<Value> result = postTransform(node, ops, *scores, names[transform]);
   if (failed(result) || failed(ops.status()))
     return failure();
@@ -340,15 +343,12 @@ LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
   forest.aggregate = *kind;
   if (failed(readLegacyForest(node, forest, "target")))
     return failure();
-  OpChain ops(node);
   // The scores are float whatever the features' type.
-  FailureOr<Value> features =
-      featureMatrix(node, ops, Float32Type::get(node.context()));
-  if (failed(features) || failed(ops.status()))
-    return failure();
-  FailureOr<Value> scores = walkForest(node, forest, *features);
+  FailureOr<Value> scores =
+      forestScores(node, forest, Float32Type::get(node.context()));
   if (failed(scores))
     return failure();
+  OpChain ops(node);
   FailureOr<Value> result = postTransform(
       node, ops, *scores, node.stringAttr("post_transform", "NONE"));
   if (failed(result) || failed(ops.status()))
@@ -375,18 +375,18 @@ LogicalResult importTreeEnsembleClassifier(NodeContext &node) {
   forest.targets = labels.size();
   if (failed(readLegacyForest(node, forest, "class")))
     return failure();
-  OpChain ops(node);
   Type f32 = Float32Type::get(node.context());
-  FailureOr<Value> features = featureMatrix(node, ops, f32);
-  if (failed(features) || failed(ops.status()))
-    return failure();
   Value voted;
-  FailureOr<Value> scores = walkForest(node, forest, *features, &voted);
+  FailureOr<Value> scores = forestScores(node, forest, f32, &voted);
   if (failed(scores))
     return failure();
+  OpChain ops(node);
   // Base values count as votes for every class.
   if (!forest.baseValues.empty())
-    voted = ops.create<moc::OrOp>(voted, node.splat(RankedTensorType::get({1, forest.targets}, node.builder.getI1Type()), 1));
+    voted = ops.create<moc::OrOp>(
+        voted, node.splat(RankedTensorType::get({1, forest.targets},
+                                                node.builder.getI1Type()),
+                          1));
   Value lowest = node.scalar(
       f32, APFloat::getInf(APFloat::IEEEsingle(), /*Negative=*/true)
                .convertToDouble());
