@@ -317,7 +317,9 @@ LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
   FailureOr<SmallVector<double>> base = floatsOrTensor(node, "base_values");
   if (failed(base))
     return failure();
-  if (!base->empty() && int64_t(base->size()) != forest.targets)
+  // Two classes may have one base value (importBinaryClassifier).
+  bool oneForTwo = forest.targets == 2 && base->size() == 1;
+  if (!base->empty() && int64_t(base->size()) != forest.targets && !oneForTwo)
     return node.emitError() << "expects " << forest.targets
                             << " base_values";
   forest.baseValues = *base;
@@ -356,25 +358,131 @@ LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
   return node.setResults({*result});
 }
 
-/// TreeEnsembleClassifier of three or more classes, as ONNX Runtime
-/// computes it: the votes per class are summed (plus base_values), the
-/// label is the first class of the highest sum among those voted for, and
-/// the scores get the post_transform.
+/// Column `c` of `matrix` [rows, columns] as [rows, 1].
+Value column(OpChain &ops, NodeContext &node, Value matrix, int64_t c) {
+  auto type = cast<RankedTensorType>(matrix.getType());
+  SmallVector<double> pick(type.getDimSize(1), 0.0);
+  pick[c] = 1;
+  Value mask = node.builder.create<moc::ConstantOp>(
+      node.loc, DenseElementsAttr::get(
+                    RankedTensorType::get({1, type.getDimSize(1)},
+                                          type.getElementType()),
+                    llvm::map_to_vector(pick, [&](double v) {
+                      return APFloat(float(v));
+                    })));
+  return ops.create<moc::ReduceSumOp>(ops.create<moc::MulOp>(matrix, mask),
+                                      SmallVector<int64_t>{1}, true);
+}
+
+/// The labels and scores of a classifier of two classes, by the rules of
+/// ONNX Runtime (1.31), checked against it case by case. A row whose second
+/// class got votes (or any row, with two base values) keeps both scores;
+/// otherwise the first class's score s decides: the label is the second
+/// class when s passes 0.5 (votes for one class id only, all weights
+/// non-negative) or 0, and the scores are (1 - s, s), or (-s, s), or with
+/// LOGISTIC (1 - sigmoid(s), sigmoid(s)). Base values shift only classes
+/// that got votes; with two, a row whose second class got votes scores it
+/// as the first's score plus the second base value (and the first, if
+/// voted for, as its negation).
+LogicalResult importBinaryClassifier(NodeContext &node, Forest &forest,
+                                     ArrayRef<int64_t> labels,
+                                     bool singleClass, bool allPositive) {
+  SmallVector<double> base = std::move(forest.baseValues);
+  forest.baseValues.clear();
+  std::string transform = node.stringAttr("post_transform", "NONE");
+  if (!singleClass && base.size() == 1)
+    return node.emitError() << "has votes for both classes and one base "
+                               "value, for which ONNX Runtime writes one "
+                               "score of two in some rows";
+  Type f32 = Float32Type::get(node.context());
+  Value voted;
+  FailureOr<Value> scores = forestScores(node, forest, f32, &voted);
+  if (failed(scores))
+    return failure();
+  OpChain ops(node);
+  auto scalar = [&](double v) { return node.scalar(f32, v); };
+  Value s0 = column(ops, node, *scores, 0), s1 = column(ops, node, *scores, 1);
+  Value votes = ops.castTo(voted, f32);
+  Value h0 = ops.create<moc::GreaterOp>(column(ops, node, votes, 0), scalar(0));
+  Value h1 = ops.create<moc::GreaterOp>(column(ops, node, votes, 1), scalar(0));
+  // Whether a row keeps two scores: always with two base values, else when
+  // its second class got votes.
+  Value twoScores = h1;
+  // Base values only shift the scores of classes that got votes.
+  Value s0Based =
+      base.empty() ? s0
+                   : ops.create<moc::SelectOp>(
+                         h0, ops.create<moc::AddOp>(s0, scalar(base[0])), s0);
+  if (base.size() == 2) {
+    Value shifted = ops.create<moc::AddOp>(s0, scalar(base[1]));
+    s0 = ops.create<moc::SelectOp>(
+        h1,
+        ops.create<moc::SelectOp>(h0, ops.create<moc::NegOp>(shifted), s0),
+        s0Based);
+    s1 = ops.create<moc::SelectOp>(h1, shifted, s1);
+    twoScores = node.splat(
+        RankedTensorType::get({1, 1}, node.builder.getI1Type()), 1);
+  } else {
+    s0 = s0Based;
+  }
+  Value positive = ops.create<moc::SelectOp>(
+      h1, s1, ops.create<moc::SelectOp>(h0, s0, scalar(0)));
+  bool complement = singleClass && allPositive;
+  Value isPositive = ops.create<moc::GreaterOp>(
+      positive, scalar(complement ? 0.5 : 0.0));
+  // Without a single voted class ONNX Runtime's labels are 1 and 0 as such.
+  Value label = ops.create<moc::SelectOp>(
+      isPositive, node.int64Constant({singleClass ? labels[1] : 1}, {1, 1}),
+      node.int64Constant({singleClass ? labels[0] : 0}, {1, 1}));
+  // The two scores from the first class's alone.
+  Value first, second = s0;
+  if (transform == "LOGISTIC") {
+    second = ops.create<moc::SigmoidOp>(s0);
+    first = complement
+                ? ops.create<moc::SubOp>(scalar(1), second)
+                : ops.create<moc::SigmoidOp>(ops.create<moc::NegOp>(s0));
+  } else {
+    first = complement ? ops.create<moc::SubOp>(scalar(1), s0)
+                       : ops.create<moc::NegOp>(s0);
+  }
+  Value fromOne = ops.create<moc::ConcatOp>(ValueRange{first, second}, int64_t(1));
+  Value both = ops.create<moc::ConcatOp>(ValueRange{s0, s1}, int64_t(1));
+  if (failed(ops.status()))
+    return failure();
+  FailureOr<Value> fromTwo = postTransform(node, ops, both, transform);
+  if (failed(fromTwo))
+    return failure();
+  Value result = ops.create<moc::SelectOp>(twoScores, *fromTwo, fromOne);
+  Value labelRow = ops.create<moc::ReduceSumOp>(label, SmallVector<int64_t>{1}, false);
+  if (failed(ops.status()))
+    return failure();
+  return node.setResults({labelRow, result});
+}
+
+/// TreeEnsembleClassifier as ONNX Runtime computes it. With three or more
+/// classes the votes per class are summed (plus base_values), the label is
+/// the first class of the highest sum among those voted for, and the scores
+/// get the post_transform; two classes follow importBinaryClassifier.
 LogicalResult importTreeEnsembleClassifier(NodeContext &node) {
   if (node.hasAttribute("classlabels_strings"))
     return node.emitError() << "has string class labels, which mocc does not "
                                "support";
   SmallVector<int64_t> labels = node.intsAttr("classlabels_int64s");
-  // Two classes follow other rules in ONNX Runtime (one class's votes
-  // decide both scores), which mocc does not reproduce yet.
-  if (labels.size() < 3 || int64_t(labels.size()) > kMaxWindow)
-    return node.emitError() << "supports three or more int64 class labels, "
-                               "got "
-                            << labels.size();
+  if (labels.size() < 2 || int64_t(labels.size()) > kMaxWindow)
+    return node.emitError() << "expects two or more int64 class labels";
   Forest forest;
   forest.targets = labels.size();
   if (failed(readLegacyForest(node, forest, "class")))
     return failure();
+  if (labels.size() == 2) {
+    SmallVector<int64_t> ids = node.intsAttr("class_ids");
+    FailureOr<SmallVector<double>> weights = floatsOrTensor(node, "class_weights");
+    if (failed(weights))
+      return failure();
+    bool singleClass = llvm::all_equal(ids);
+    bool allPositive = llvm::all_of(*weights, [](double w) { return w >= 0; });
+    return importBinaryClassifier(node, forest, labels, singleClass, allPositive);
+  }
   Type f32 = Float32Type::get(node.context());
   Value voted;
   FailureOr<Value> scores = forestScores(node, forest, f32, &voted);

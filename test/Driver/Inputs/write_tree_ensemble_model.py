@@ -4,10 +4,15 @@ directory argv[1]: model.onnx, inputs/input_0.pb, expected/output_K.pb.
 
     write_tree_ensemble_model.py DIR AGGREGATE POST_TRANSFORM
     write_tree_ensemble_model.py DIR classifier POST_TRANSFORM
+    write_tree_ensemble_model.py DIR binary-single POST_TRANSFORM
+    write_tree_ensemble_model.py DIR binary-two POST_TRANSFORM
 
 Eight trees of depth up to 5 over 6 features, every branch mode, NaN inputs
 for the missing-value branches, leaves voting for one or two of 3 targets
-(4 classes, labelled 10, 20, 30, 40), and base values.
+(4 classes, labelled 10, 20, 30, 40), and base values. The binary
+classifiers have classes 3 and 8: binary-single votes for the first class
+only, with one base value (as exported gradient boosting does), binary-two
+for both, with two.
 """
 import os
 import sys
@@ -18,10 +23,11 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
 out, aggregate, post_transform = sys.argv[1], sys.argv[2], sys.argv[3]
-classifier = aggregate == "classifier"
+classifier = aggregate in ("classifier", "binary-single", "binary-two")
+binary = aggregate.startswith("binary")
 votes = "class" if classifier else "target"
 rng = np.random.default_rng(7)
-FEATURES, TARGETS, ROWS = 6, 4 if classifier else 3, 16
+FEATURES, TARGETS, ROWS = 6, 2 if binary else 4 if classifier else 3, 16
 MODES = ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"]
 attrs = {k: [] for k in (
     "nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_modes", "nodes_values",
@@ -43,7 +49,9 @@ def add_node(tree, depth, next_id):
     attrs["nodes_truenodeids"].append(0)
     attrs["nodes_falsenodeids"].append(0)
     if leaf:
-        for target in rng.choice(TARGETS, size=int(rng.integers(1, 3)), replace=False):
+        choices = [0] if aggregate == "binary-single" else rng.choice(
+            TARGETS, size=int(rng.integers(1, 3)), replace=False)
+        for target in choices:
             attrs[f"{votes}_treeids"].append(tree)
             attrs[f"{votes}_nodeids"].append(node)
             attrs[f"{votes}_ids"].append(int(target))
@@ -57,9 +65,11 @@ def add_node(tree, depth, next_id):
 for tree in range(8):
     add_node(tree, 5, [0])
 if classifier:
+    labels = [3, 8] if binary else [10, 20, 30, 40]
+    extra = {"base_values": [0.3] if aggregate == "binary-single" else [0.3, -0.2]} if binary else {}
     node = helper.make_node(
         "TreeEnsembleClassifier", ["X"], ["Y", "Z"], domain="ai.onnx.ml",
-        classlabels_int64s=[10, 20, 30, 40], post_transform=post_transform, **attrs)
+        classlabels_int64s=labels, post_transform=post_transform, **attrs, **extra)
     outputs = [helper.make_tensor_value_info("Y", TensorProto.INT64, [ROWS]),
                helper.make_tensor_value_info("Z", TensorProto.FLOAT, [ROWS, TARGETS])]
 else:
