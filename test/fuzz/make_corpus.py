@@ -302,6 +302,17 @@ seeds["tree_ensembles"] = model(
     [vi("t", F, [4, 2]), vi("r", F, [4, 1]), vi("label", TensorProto.INT64, [4]), vi("scores", F, [4, 3])],
     opset=18, extra_opsets=[("ai.onnx.ml", 5)])
 
+# The arithmetic ops of ai.onnx.ml, chained.
+seeds["ml_ops"] = model(
+    [helper.make_node("Imputer", ["x"], ["i"], domain="ai.onnx.ml", imputed_value_floats=[1.0],
+                      replaced_value_float=0.0),
+     helper.make_node("Scaler", ["i"], ["s"], domain="ai.onnx.ml", offset=[0.5, 1.0, 0.0], scale=[2.0]),
+     helper.make_node("Normalizer", ["s"], ["n"], domain="ai.onnx.ml", norm="L2"),
+     helper.make_node("FeatureVectorizer", ["n", "x"], ["f"], domain="ai.onnx.ml", inputdimensions=[2, 4]),
+     helper.make_node("LinearRegressor", ["f"], ["y"], domain="ai.onnx.ml", targets=1,
+                      coefficients=[1.0, -1.0, 0.5, 0.25, 2.0, 0.0], intercepts=[0.5])],
+    [vi("x", F, [2, 3])], [vi("y", F, [2, 1])], extra_opsets=[("ai.onnx.ml", 1)])
+
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")
