@@ -201,7 +201,8 @@ LogicalResult importLinearRegressor(NodeContext &node) {
   SmallVector<float> coefficients = node.floatsAttr("coefficients");
   SmallVector<float> intercepts = node.floatsAttr("intercepts");
   if (targets < 1 || targets > kMaxWindow ||
-      int64_t(coefficients.size()) != targets * features ||
+      int64_t(coefficients.size()) % targets != 0 ||
+      int64_t(coefficients.size()) / targets != features ||
       (!intercepts.empty() && int64_t(intercepts.size()) != targets))
     return node.emitError() << "expects targets x " << features
                             << " coefficients and one intercept per target";
@@ -224,8 +225,8 @@ LogicalResult importLinearRegressor(NodeContext &node) {
 /// zero-padded to its `inputdimensions` entry.
 LogicalResult importFeatureVectorizer(NodeContext &node) {
   SmallVector<int64_t> dimensions = node.intsAttr("inputdimensions");
-  if (dimensions.size() != node.numInputs())
-    return node.emitError() << "expects one input dimension per input";
+  if (node.numInputs() == 0 || dimensions.size() != node.numInputs())
+    return node.emitError() << "expects inputs, and one input dimension each";
   OpChain ops(node);
   SmallVector<Value> pieces;
   for (size_t i = 0; i < node.numInputs(); ++i) {

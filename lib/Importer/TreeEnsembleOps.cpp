@@ -18,6 +18,18 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
+/// Fails unless a forest of `nodes` nodes and `targets` targets has tables
+/// (nodes x targets) the importer may build.
+LogicalResult checkForestSize(NodeContext &node, size_t nodes,
+                              int64_t targets) {
+  if (nodes > size_t(kMaxComputedConstantElements) ||
+      int64_t(nodes) * targets > kMaxComputedConstantElements)
+    return node.emitError() << "has " << nodes << " nodes and " << targets
+                            << " targets, more table entries than "
+                            << kMaxComputedConstantElements;
+  return success();
+}
+
 /// Sets the comparisons that take a branch's true successor from a mode
 /// (TreeEnsemble's numbering: LEQ, LT, GTE, GT, EQ, NEQ); false for others.
 /// Like the operator it names, NEQ holds for NaN.
@@ -108,6 +120,9 @@ LogicalResult readTreeEnsemble(NodeContext &node, Forest &forest) {
     else
       sets.back().push_back(member);
   }
+  if (failed(checkForestSize(node, branches + leaves + members->size(),
+                             forest.targets)))
+    return failure();
   // Branches first, their membership chains after them, then the leaves.
   for (size_t b = 0; b < branches; ++b)
     forest.addNode(ForestNode());
@@ -246,6 +261,8 @@ LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
     if (!indexOf.insert({{trees[n], ids[n]}, int64_t(n)}).second)
       return node.emitError() << "has node " << ids[n] << " of tree "
                               << trees[n] << " twice";
+  if (failed(checkForestSize(node, count, forest.targets)))
+    return failure();
   for (size_t n = 0; n < count; ++n)
     forest.addNode(ForestNode());
   llvm::DenseSet<int64_t> successors;

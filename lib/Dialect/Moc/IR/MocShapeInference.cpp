@@ -287,6 +287,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
+  if (adaptor.getInputs().empty())
+    return failure();
   RankedTensorType first = tensorOf(adaptor.getInputs().front());
   SmallVector<int64_t> shape(first.getShape());
   int64_t axis = adaptor.getAxis();
