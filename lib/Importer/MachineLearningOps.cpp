@@ -54,14 +54,6 @@ LogicalResult importArrayFeatureExtractor(NodeContext &node) {
   return node.setResults({result});
 }
 
-/// A constant f32 tensor of `shape` holding `values`.
-Value floatConstant(NodeContext &node, ArrayRef<float> values,
-                    ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(shape, Float32Type::get(node.context()));
-  return node.builder.create<moc::ConstantOp>(
-      node.loc, DenseElementsAttr::get(type, values));
-}
-
 /// Operand `i` as f32 rows [N, C] (a vector is one row), with C static.
 FailureOr<Value> featureRows(NodeContext &node, OpChain &ops, size_t i) {
   FailureOr<Value> input = node.requiredInput(i);
@@ -80,13 +72,14 @@ FailureOr<Value> featureRows(NodeContext &node, OpChain &ops, size_t i) {
 /// A per-feature attribute of `features` values, or one for all.
 FailureOr<Value> perFeature(NodeContext &node, llvm::StringRef name,
                             int64_t features, float fallback) {
-  SmallVector<float> values = node.floatsAttr(name);
+  SmallVector<double> values = node.doublesAttr(name);
   if (values.empty())
     values.push_back(fallback);
   if (values.size() != 1 && int64_t(values.size()) != features)
     return node.emitError() << "expects 1 or " << features << " values in '"
                             << name << "'";
-  return floatConstant(node, values, {1, int64_t(values.size())});
+  return node.floatConstant(values, {1, int64_t(values.size())},
+                            Float32Type::get(node.context()));
 }
 
 /// Scaler: (x - offset) * scale.
@@ -146,45 +139,24 @@ LogicalResult importImputer(NodeContext &node) {
   RankedTensorType type = node.inputType(0);
   Type element = type.getElementType();
   bool isFloat = isa<FloatType>(element);
-  SmallVector<double> imputed;
-  double replaced;
-  if (isFloat) {
-    for (float v : node.floatsAttr("imputed_value_floats"))
-      imputed.push_back(v);
-    replaced = node.floatAttr("replaced_value_float", 0.0f);
-  } else {
-    for (int64_t v : node.intsAttr("imputed_value_int64s"))
-      imputed.push_back(double(v));
-    replaced = double(node.intAttr("replaced_value_int64", 0));
-  }
+  SmallVector<double> floats = node.doublesAttr("imputed_value_floats");
+  SmallVector<int64_t> ints = node.intsAttr("imputed_value_int64s");
+  int64_t count = isFloat ? floats.size() : ints.size();
   int64_t columns = type.getRank() ? type.getDimSize(type.getRank() - 1) : 1;
-  if (imputed.empty() ||
-      (imputed.size() != 1 && (ShapedType::isDynamic(columns) ||
-                               int64_t(imputed.size()) != columns)))
+  if (count == 0 || (count != 1 && (ShapedType::isDynamic(columns) ||
+                                    count != columns)))
     return node.emitError() << "expects one imputed value or one per column";
+  double replaced = isFloat ? node.floatAttr("replaced_value_float", 0.0f)
+                            : double(node.intAttr("replaced_value_int64", 0));
   OpChain ops(node);
-  Value replacedValue = node.scalar(element, replaced);
   Value matches =
       std::isnan(replaced)
           ? ops.create<moc::NotOp>(ops.create<moc::EqualOp>(*input, *input))
-          : ops.create<moc::EqualOp>(*input, replacedValue);
-  auto imputedType = RankedTensorType::get({int64_t(imputed.size())}, element);
-  Value imputedValues =
-      isFloat ? ops.castTo(floatConstant(node,
-                                         llvm::map_to_vector(imputed,
-                                                             [](double v) {
-                                                               return float(v);
-                                                             }),
-                                         {int64_t(imputed.size())}),
-                           element)
-              : ops.castTo(node.int64Constant(
-                               llvm::map_to_vector(imputed,
-                                                   [](double v) {
-                                                     return int64_t(v);
-                                                   }),
-                               imputedType.getShape()),
-                           element);
-  Value result = ops.create<moc::SelectOp>(matches, imputedValues, *input);
+          : ops.create<moc::EqualOp>(*input, node.scalar(element, replaced));
+  Value imputed = isFloat ? node.floatConstant(floats, {count}, element)
+                          : ops.castTo(node.int64Constant(ints, {count}),
+                                       element);
+  Value result = ops.create<moc::SelectOp>(matches, imputed, *input);
   if (failed(ops.status()))
     return failure();
   return node.setResults({result});
@@ -198,8 +170,8 @@ LogicalResult importLinearRegressor(NodeContext &node) {
     return failure();
   int64_t features = cast<RankedTensorType>(rows->getType()).getDimSize(1);
   int64_t targets = node.intAttr("targets", 1);
-  SmallVector<float> coefficients = node.floatsAttr("coefficients");
-  SmallVector<float> intercepts = node.floatsAttr("intercepts");
+  SmallVector<double> coefficients = node.doublesAttr("coefficients");
+  SmallVector<double> intercepts = node.doublesAttr("intercepts");
   if (targets < 1 || targets > kMaxWindow ||
       int64_t(coefficients.size()) % targets != 0 ||
       int64_t(coefficients.size()) / targets != features ||
@@ -210,12 +182,13 @@ LogicalResult importLinearRegressor(NodeContext &node) {
   if (transform != "NONE")
     return node.emitError() << "has post_transform " << transform
                             << ", which mocc does not support";
+  Type f32 = Float32Type::get(node.context());
   Value weights = ops.transpose(
-      floatConstant(node, coefficients, {targets, features}), {1, 0});
+      node.floatConstant(coefficients, {targets, features}, f32), {1, 0});
   Value result = ops.create<moc::MatMulOp>(*rows, weights);
   if (!intercepts.empty())
     result = ops.create<moc::AddOp>(
-        result, floatConstant(node, intercepts, {1, targets}));
+        result, node.floatConstant(intercepts, {1, targets}, f32));
   if (failed(ops.status()))
     return failure();
   return node.setResults({result});

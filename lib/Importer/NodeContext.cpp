@@ -191,6 +191,11 @@ SmallVector<float> NodeContext::floatsAttr(llvm::StringRef name) const {
   return SmallVector<float>(attr->floats().begin(), attr->floats().end());
 }
 
+SmallVector<double> NodeContext::doublesAttr(llvm::StringRef name) const {
+  return llvm::map_to_vector(floatsAttr(name),
+                             [](float v) { return double(v); });
+}
+
 FailureOr<SmallVector<double>>
 NodeContext::tensorAttrValues(llvm::StringRef name) {
   const onnx::AttributeProto *attr = attribute(name);
@@ -243,6 +248,22 @@ Value NodeContext::splat(RankedTensorType type, double value) {
   }
   return builder.create<moc::ConstantOp>(
       loc, SplatElementsAttr::get(type, scalarAttr));
+}
+
+Value NodeContext::floatConstant(ArrayRef<double> values,
+                                 ArrayRef<int64_t> shape, Type element) {
+  const llvm::fltSemantics &semantics =
+      cast<FloatType>(element).getFloatSemantics();
+  SmallVector<APFloat> converted;
+  for (double value : values) {
+    APFloat f(value);
+    bool lost;
+    f.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
+    converted.push_back(f);
+  }
+  auto type = RankedTensorType::get(shape, element);
+  return builder.create<moc::ConstantOp>(loc,
+                                         DenseElementsAttr::get(type, converted));
 }
 
 Value NodeContext::int64Constant(ArrayRef<int64_t> values,

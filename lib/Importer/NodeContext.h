@@ -93,6 +93,8 @@ public:
   std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback) const;
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
   llvm::SmallVector<float> floatsAttr(llvm::StringRef name) const;
+  /// `floatsAttr` widened to doubles.
+  llvm::SmallVector<double> doublesAttr(llvm::StringRef name) const;
   /// The elements of the tensor attribute `name` as doubles; none if absent.
   mlir::FailureOr<llvm::SmallVector<double>>
   tensorAttrValues(llvm::StringRef name);
@@ -117,6 +119,10 @@ public:
     return splat(mlir::RankedTensorType::get({}, element), value);
   }
   /// A constant i64 tensor of `shape` holding `values`.
+  /// A constant of `element` (a float type) and `shape` holding `values`,
+  /// rounded to nearest even.
+  mlir::Value floatConstant(llvm::ArrayRef<double> values,
+                            llvm::ArrayRef<int64_t> shape, mlir::Type element);
   mlir::Value int64Constant(llvm::ArrayRef<int64_t> values,
                             llvm::ArrayRef<int64_t> shape);
   /// `value` reshaped (row-major) to `shape`.

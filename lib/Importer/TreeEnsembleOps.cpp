@@ -199,11 +199,20 @@ LogicalResult readTreeEnsemble(NodeContext &node, Forest &forest) {
   return success();
 }
 
+/// The positive `n_targets` attribute, `fallback` if absent.
+FailureOr<int64_t> targetCount(NodeContext &node, int64_t fallback) {
+  int64_t targets = node.intAttr("n_targets", fallback);
+  if (targets <= 0 || targets > kMaxWindow)
+    return node.emitError() << "expects a positive n_targets";
+  return targets;
+}
+
 LogicalResult importTreeEnsemble(NodeContext &node) {
   Forest forest;
-  forest.targets = node.intAttr("n_targets", 0);
-  if (forest.targets <= 0 || forest.targets > kMaxWindow)
-    return node.emitError() << "expects a positive n_targets";
+  FailureOr<int64_t> targets = targetCount(node, 0);
+  if (failed(targets))
+    return failure();
+  forest.targets = *targets;
   int64_t aggregate = node.intAttr("aggregate_function", 1);
   if (aggregate < 0 || aggregate > 3)
     return node.emitError() << "has unknown aggregate_function " << aggregate;
@@ -230,8 +239,7 @@ LogicalResult importTreeEnsemble(NodeContext &node) {
 FailureOr<SmallVector<double>> floatsOrTensor(NodeContext &node,
                                               llvm::StringRef name) {
   if (node.hasAttribute(name))
-    return llvm::map_to_vector(node.floatsAttr(name),
-                               [](float f) { return double(f); });
+    return node.doublesAttr(name);
   return node.tensorAttrValues((name + "_as_tensor").str());
 }
 
@@ -345,9 +353,10 @@ LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
 
 LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
   Forest forest;
-  forest.targets = node.intAttr("n_targets", 1);
-  if (forest.targets <= 0 || forest.targets > kMaxWindow)
-    return node.emitError() << "expects a positive n_targets";
+  FailureOr<int64_t> targets = targetCount(node, 1);
+  if (failed(targets))
+    return failure();
+  forest.targets = *targets;
   std::string aggregate = node.stringAttr("aggregate_function", "SUM");
   std::optional<ForestAggregate> kind =
       llvm::StringSwitch<std::optional<ForestAggregate>>(aggregate)
@@ -375,18 +384,13 @@ LogicalResult importTreeEnsembleRegressor(NodeContext &node) {
   return node.setResults({*result});
 }
 
-/// Column `c` of `matrix` [rows, columns] as [rows, 1].
-Value column(OpChain &ops, NodeContext &node, Value matrix, int64_t c) {
+/// Column `c` of `matrix` [rows, columns] (a float type) as [rows, 1].
+Value matrixColumn(OpChain &ops, NodeContext &node, Value matrix, int64_t c) {
   auto type = cast<RankedTensorType>(matrix.getType());
   SmallVector<double> pick(type.getDimSize(1), 0.0);
   pick[c] = 1;
-  Value mask = node.builder.create<moc::ConstantOp>(
-      node.loc, DenseElementsAttr::get(
-                    RankedTensorType::get({1, type.getDimSize(1)},
-                                          type.getElementType()),
-                    llvm::map_to_vector(pick, [&](double v) {
-                      return APFloat(float(v));
-                    })));
+  Value mask = node.floatConstant(pick, {1, type.getDimSize(1)},
+                                  type.getElementType());
   return ops.create<moc::ReduceSumOp>(ops.create<moc::MulOp>(matrix, mask),
                                       SmallVector<int64_t>{1}, true);
 }
@@ -418,10 +422,13 @@ LogicalResult importBinaryClassifier(NodeContext &node, Forest &forest,
     return failure();
   OpChain ops(node);
   auto scalar = [&](double v) { return node.scalar(f32, v); };
-  Value s0 = column(ops, node, *scores, 0), s1 = column(ops, node, *scores, 1);
+  Value s0 = matrixColumn(ops, node, *scores, 0);
+  Value s1 = matrixColumn(ops, node, *scores, 1);
   Value votes = ops.castTo(voted, f32);
-  Value h0 = ops.create<moc::GreaterOp>(column(ops, node, votes, 0), scalar(0));
-  Value h1 = ops.create<moc::GreaterOp>(column(ops, node, votes, 1), scalar(0));
+  Value h0 = ops.create<moc::GreaterOp>(matrixColumn(ops, node, votes, 0),
+                                        scalar(0));
+  Value h1 = ops.create<moc::GreaterOp>(matrixColumn(ops, node, votes, 1),
+                                        scalar(0));
   // Whether a row keeps two scores: always with two base values, else when
   // its second class got votes.
   Value twoScores = h1;

@@ -82,23 +82,6 @@ FailureOr<int64_t> forestDepth(NodeContext &node, const Forest &forest) {
   return deepest;
 }
 
-/// A constant of `shape` holding `values` as `element` (a float type).
-Value floatTable(NodeContext &node, ArrayRef<double> values,
-                 ArrayRef<int64_t> shape, Type element) {
-  auto floatType = cast<FloatType>(element);
-  SmallVector<APFloat> converted;
-  for (double value : values) {
-    APFloat f(value);
-    bool lost;
-    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-              &lost);
-    converted.push_back(f);
-  }
-  auto type = RankedTensorType::get(shape, element);
-  return node.builder.create<moc::ConstantOp>(
-      node.loc, DenseElementsAttr::get(type, converted));
-}
-
 /// A constant i1 table of `values`.
 Value boolTable(NodeContext &node, ArrayRef<bool> values,
                 ArrayRef<int64_t> shape) {
@@ -135,8 +118,8 @@ FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
 
   OpChain ops(node);
   Value feature = node.int64Constant(column<int64_t>(forest, &ForestNode::feature), {size});
-  Value threshold = floatTable(
-      node, column<double>(forest, &ForestNode::threshold), {size}, element);
+  Value threshold = node.floatConstant(
+      column<double>(forest, &ForestNode::threshold), {size}, element);
   Value onTrue = node.int64Constant(column<int64_t>(forest, &ForestNode::onTrue), {size});
   Value onFalse = node.int64Constant(column<int64_t>(forest, &ForestNode::onFalse), {size});
   auto flag = [&](bool ForestNode::*field) {
@@ -187,7 +170,7 @@ FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
   // What each tree's leaf gives each target: [rows, trees, targets].
   int64_t targets = forest.targets;
   Value values = gather(
-      floatTable(node, forest.leafValues, {size, targets}, element));
+      node.floatConstant(forest.leafValues, {size, targets}, element));
   Value gives = gather(boolTable(node, forest.leafGives, {size, targets}));
   SmallVector<int64_t> overTrees = {1};
   auto scalar = [&](double v) { return node.scalar(element, v); };
@@ -225,7 +208,7 @@ FailureOr<Value> walkForest(NodeContext &node, const Forest &forest,
         scalar(0));
   if (!forest.baseValues.empty())
     result = ops.create<moc::AddOp>(
-        result, floatTable(node, forest.baseValues, {targets}, element));
+        result, node.floatConstant(forest.baseValues, {targets}, element));
   if (failed(ops.status()))
     return failure();
   return result;
