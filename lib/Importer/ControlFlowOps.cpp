@@ -81,16 +81,6 @@ LogicalResult requireConstant(NodeContext &node, size_t i,
   return node.emitError() << "needs conditions known at compile time " << why;
 }
 
-/// How `value` reads in an error: its type, or what kind of value it is.
-std::string describe(const GraphValue &value) {
-  if (!value.isTensor())
-    return value.describe();
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << value.tensor().getType();
-  return text;
-}
-
 LogicalResult importIf(NodeContext &node) {
   FailureOr<Value> condition = node.requiredInput(0);
   FailureOr<const onnx::GraphProto *> thenBranch = graphAttribute(node, "then_branch");
@@ -126,7 +116,7 @@ LogicalResult importIf(NodeContext &node) {
           node, 0,
           llvm::formatv("to choose its output {0}, {1} in one branch and {2} "
                         "in the other",
-                        i, describe(whenTrue), describe(whenFalse)));
+                        i, whenTrue.describe(), whenFalse.describe()));
     results.push_back(*merged);
   }
   if (failed(ops.status()))
@@ -202,7 +192,7 @@ LogicalResult importLoop(NodeContext &node) {
             node, 1,
             llvm::formatv("to carry loop value {0}, {1} before an iteration "
                           "and {2} after",
-                          s, describe(state[s]), describe(next)));
+                          s, state[s].describe(), next.describe()));
       state[s] = *kept;
     }
     for (int64_t s = 0; s < scanCount; ++s) {

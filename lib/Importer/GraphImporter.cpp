@@ -49,6 +49,7 @@ public:
 private:
   /// A graph input: the types and names of the tensors that carry it.
   struct InputTensors {
+    std::string name;
     int32_t kind; // A mocc_value_kind.
     bool isSequence = false, isAbsent = false;
     SmallVector<RankedTensorType> types;
@@ -199,6 +200,7 @@ GraphImporter::importInput(const onnx::ValueInfoProto &info) {
   const InputShape *fixed =
       found == options.inputShapes.end() ? nullptr : &found->second;
   InputTensors input;
+  input.name = name;
   const onnx::TypeProto *type = &info.type();
   input.kind = type->has_sequence_type()   ? MOCC_VALUE_SEQUENCE
                : type->has_optional_type() ? MOCC_VALUE_OPTIONAL
@@ -501,21 +503,18 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
   Block *body = func.addEntryBlock();
   SmallVector<Attribute> entries;
   unsigned argument = 0;
-  for (auto [input, info] :
-       llvm::zip(*inputs, llvm::make_filter_range(graph.input(), [&](const auto &i) {
-                   return !initializers.count(i.name());
-                 }))) {
+  for (const InputTensors &input : *inputs) {
     SmallVector<Value> tensors;
     for (const std::string &name : input.names) {
       func.setArgAttr(argument, kTensorNameAttr, builder.getStringAttr(name));
       tensors.push_back(body->getArgument(argument++));
     }
-    values[info.name()] =
+    values[input.name] =
         input.isAbsent     ? GraphValue::none()
         : input.isSequence ? GraphValue::sequence(tensors, input.elementType)
                            : GraphValue(tensors.front());
     entries.push_back(
-        valueEntry(builder, info.name(), input.kind, tensors.size()));
+        valueEntry(builder, input.name, input.kind, tensors.size()));
   }
   func->setAttr(kInputValuesAttr, builder.getArrayAttr(entries));
   builder.setInsertionPointToEnd(body);

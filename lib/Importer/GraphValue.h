@@ -14,6 +14,7 @@
 
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace mocc {
 
@@ -61,14 +62,19 @@ public:
     return {};
   }
 
-  /// "a tensor", "a sequence of 3 tensors", "an empty optional", for errors.
+  /// "tensor<2x3xf32>", "a sequence of 3 tensors", "an empty optional", for
+  /// errors.
   std::string describe() const {
     if (isSequence())
       return "a sequence of " + std::to_string(elementValues.size()) +
              " tensors";
     if (isNone())
       return "an empty optional";
-    return tensorValue ? "a tensor" : "absent";
+    if (!tensorValue)
+      return "absent";
+    std::string text;
+    llvm::raw_string_ostream(text) << tensorValue.getType();
+    return text;
   }
 
 private:
