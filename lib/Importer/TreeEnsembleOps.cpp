@@ -10,8 +10,10 @@
 #include "OpChain.h"
 #include "TreeForest.h"
 
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSwitch.h"
+
+#include <map>
+#include <set>
 
 using namespace mlir;
 
@@ -264,7 +266,8 @@ LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
       size_t(modes->strings_size()) != count || values->size() != count ||
       (!missing.empty() && missing.size() != count))
     return node.emitError() << "has node attributes of different lengths";
-  llvm::DenseMap<std::pair<int64_t, int64_t>, int64_t> indexOf;
+  // Ids are arbitrary integers: std containers reserve no key.
+  std::map<std::pair<int64_t, int64_t>, int64_t> indexOf;
   for (size_t n = 0; n < count; ++n)
     if (!indexOf.insert({{trees[n], ids[n]}, int64_t(n)}).second)
       return node.emitError() << "has node " << ids[n] << " of tree "
@@ -273,7 +276,7 @@ LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
     return failure();
   for (size_t n = 0; n < count; ++n)
     forest.addNode(ForestNode());
-  llvm::DenseSet<int64_t> successors;
+  std::set<int64_t> successors;
   for (size_t n = 0; n < count; ++n) {
     ForestNode &current = forest.nodes[n];
     llvm::StringRef mode = modes->strings(int(n));
@@ -307,16 +310,16 @@ LogicalResult readLegacyForest(NodeContext &node, Forest &forest,
     successors.insert(current.onFalse);
   }
   // A tree's root is its node that no node leads to.
-  llvm::DenseSet<int64_t> rooted;
+  std::set<int64_t> rooted;
   for (size_t n = 0; n < count; ++n) {
-    if (successors.contains(n))
+    if (successors.count(n))
       continue;
     if (!rooted.insert(trees[n]).second)
       return node.emitError() << "has tree " << trees[n]
                               << " with more than one root";
     forest.roots.push_back(n);
   }
-  if (rooted.size() != llvm::DenseSet<int64_t>(trees.begin(), trees.end()).size())
+  if (rooted.size() != std::set<int64_t>(trees.begin(), trees.end()).size())
     return node.emitError() << "has a tree without a root (a cycle)";
   auto attr = [&](llvm::StringRef suffix) { return (votes + suffix).str(); };
   SmallVector<int64_t> targetTrees = node.intsAttr(attr("_treeids"));
