@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   libclang-rt-19-dev  # libFuzzer and the sanitizers, for the importer fuzzer
   libzstd-dev zlib1g-dev libedit-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
+  libhalide14-0-dev  # the CPU microkernels (targets/CPU/Kernels)
   # AArch64 cross runtime and emulation.
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   # Test oracles and data.
@@ -35,4 +36,15 @@ VENV="${MOCC_VENV:-$ROOT/.venv}"
 if [ ! -x "$VENV/bin/python" ]; then
   /usr/bin/python3 -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements-test.txt"
+# The venv holds exactly the lock: every package pinned with its hashes
+# (scripts/lock-requirements.sh refreshes it), and nothing installed by hand.
+LOCK="$ROOT/scripts/requirements-test.lock"
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
+"${PIP[@]}" install -q --require-hashes -r "$LOCK"
+normalize() { tr 'A-Z_.' 'a-z--'; }
+extras=$("${PIP[@]}" freeze | sed 's/[=@ ].*//' | normalize |
+  grep -vxF -f <(sed -n 's/^\([A-Za-z0-9._-]*\)==.*/\1/p' "$LOCK" | normalize) || true)
+if [ -n "$extras" ]; then
+  echo "removing packages that are not in $LOCK:" $extras
+  "${PIP[@]}" uninstall -q -y $extras
+fi

@@ -69,6 +69,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from undefined_elements import UndefinedRule
 
 SKIP = 77
 REPO = Path(__file__).resolve().parents[3]
@@ -94,6 +98,8 @@ class NodeTest:
     data_sets: list[Path]
     # The sequence and optional inputs: name -> "sequence" | "optional".
     value_inputs: dict[str, str] = field(default_factory=dict)
+    # Set when the ONNX spec leaves some output elements undefined (undefined_elements.py).
+    undefined: UndefinedRule | None = None
 
 
 @dataclass
@@ -104,11 +110,15 @@ class Result:
     bound_inputs: list[str] = field(default_factory=list)
     compile_s: float = 0.0
     run_s: float = 0.0
+    # Output elements not compared because the ONNX spec leaves them undefined, of all.
+    undefined_elements: int = 0
+    all_elements: int = 0
 
 
 def load_suite(root: Path, pattern: re.Pattern | None):
     """Returns (applicable tests, training-domain test names), both sorted, after the filter."""
     import onnx
+    from undefined_elements import undefined_rule
 
     tests, training = [], []
     for d in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -132,7 +142,7 @@ def load_suite(root: Path, pattern: re.Pattern | None):
             (p for p in d.iterdir() if p.is_dir() and p.name.startswith("test_data_set_")),
             key=lambda p: int(p.name.rsplit("_", 1)[1]),
         )
-        tests.append(NodeTest(d.name, d, inputs, data_sets, value_inputs))
+        tests.append(NodeTest(d.name, d, inputs, data_sets, value_inputs, undefined_rule(model)))
     return tests, training
 
 
@@ -153,19 +163,38 @@ def _write_value(path: Path, value, vi) -> None:
     path.write_bytes(proto.SerializeToString())
 
 
+def oracle_versions() -> str:
+    """Every package of this Python environment, one `name==version` a line: the node tests'
+    data is computed by onnx with numpy, ml_dtypes, protobuf, ..., so any of them can change it."""
+    from importlib import metadata
+
+    names: dict[str, str] = {}
+    for dist in metadata.distributions():  # in sys.path order: the first one is imported
+        names.setdefault((dist.metadata["Name"] or "").lower(), dist.version)
+    return "".join(f"{n}=={v}\n" for n, v in sorted(names.items()) if n)
+
+
 def generate_onnx_suite(cache: Path) -> Path:
-    """Writes the installed onnx release's node tests under cache/node (once; locked, atomic)."""
+    """Writes the installed onnx release's node tests under cache/node (once; locked, atomic).
+
+    The stamp records the generator and the versions of every package that computed the data;
+    when any of them changes, the data is written again and the change is printed."""
     import numpy as np
     import onnx
 
-    stamp_text = f"onnx {onnx.__version__} generator {GENERATOR_VERSION}\n"
+    stamp_text = f"generator {GENERATOR_VERSION}\n{oracle_versions()}"
     cache.mkdir(parents=True, exist_ok=True)
     node_dir = cache / "node"
     stamp = cache / "stamp.txt"
     with open(cache / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if stamp.is_file() and stamp.read_text() == stamp_text and node_dir.is_dir():
+        old_stamp = stamp.read_text() if stamp.is_file() else ""
+        if old_stamp == stamp_text and node_dir.is_dir():
             return node_dir
+        if old_stamp:
+            old, new = set(old_stamp.splitlines()), set(stamp_text.splitlines())
+            print(f"the test oracle changed ({', '.join(sorted(old - new))} -> "
+                  f"{', '.join(sorted(new - old))}): regenerating the node tests", flush=True)
         print(f"generating the node tests of onnx {onnx.__version__} into {node_dir} ...", flush=True)
         t0 = time.time()
         np.random.seed(0)
@@ -417,9 +446,16 @@ def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
                     os.symlink(ds / f"input_{j}.pb", free / f"input_{k_free}.pb")
                     k_free += 1
             inputs_dirs = [free, ds]
+        # Where the spec leaves elements undefined, mocc-run writes the outputs and the
+        # defined elements are compared here.
+        written = tdir / f"outputs.{ds.name}"
+        if test.undefined:
+            written.mkdir()
+            check = ["--write-outputs", str(written)]
+        else:
+            check = ["--compare", str(ds), "--rtol", f"{cfg.rtol:g}", "--atol", f"{cfg.atol:g}"]
         for attempt, inputs_dir in enumerate(inputs_dirs):
-            cmd = [*cfg.mocc_run, str(lib), "--inputs", str(inputs_dir), "--compare", str(ds),
-                   "--rtol", f"{cfg.rtol:g}", "--atol", f"{cfg.atol:g}"]
+            cmd = [*cfg.mocc_run, str(lib), "--inputs", str(inputs_dir), *check]
             rc, out, err, secs = run_tool(cmd, cfg.timeout)
             res.run_s += secs
             if rc == 2 and attempt + 1 < len(inputs_dirs):
@@ -434,10 +470,62 @@ def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
         if rc != 0:
             res.status, res.reason = "run-fail", first_error_line(out, err, rc)
             return res
+        if test.undefined:
+            mismatch = compare_defined(test, ds, written, cfg, res)
+            if mismatch:
+                res.status, res.reason = "mismatch", mismatch
+                return res
     return res
 
 
+def _read_tensors(directory: Path, prefix: str) -> list:
+    import onnx
+    from onnx import numpy_helper
+
+    arrays = []
+    for path in sorted(directory.glob(f"{prefix}_*.pb"), key=lambda p: int(p.stem.split("_")[1])):
+        proto = onnx.TensorProto()
+        proto.ParseFromString(path.read_bytes())
+        arrays.append(numpy_helper.to_array(proto))
+    return arrays
+
+
+def compare_defined(test: NodeTest, ds: Path, written: Path, cfg: Config, res: Result) -> str:
+    """Compares mocc's outputs with the reference on the elements the spec defines, as
+    mocc-run --compare does (|out - ref| <= atol + rtol * |ref|, NaN == NaN); counts the
+    others in res. Returns a mismatch line, or "" when they match."""
+    import numpy as np
+
+    expected, actual = _read_tensors(ds, "output"), _read_tensors(written, "output")
+    if len(expected) != len(actual):
+        return f"mocc-run wrote {len(actual)} outputs, the reference has {len(expected)}"
+    masks = test.undefined.defined(_read_tensors(ds, "input"))
+    for i, (ref, out, mask) in enumerate(zip(expected, actual, masks)):
+        if ref.shape != out.shape:
+            return f"output {i}: shape {list(out.shape)}, expected {list(ref.shape)}"
+        ref, out = ref.astype(np.float64), out.astype(np.float64)
+        if mask is None:
+            mask = np.ones(ref.shape, dtype=bool)
+        res.all_elements += ref.size
+        res.undefined_elements += int(ref.size - np.count_nonzero(mask))
+        close = np.isclose(out, ref, rtol=cfg.rtol, atol=cfg.atol, equal_nan=True)
+        bad = np.count_nonzero(mask & ~close)
+        if bad:
+            return f"output {i}: {bad} of {np.count_nonzero(mask)} defined elements differ"
+    return ""
+
+
 # --------------------------------------------------------------------------- expectations
+
+
+# The reason of an expectation entry that is no failure: a passing test some of whose output
+# elements the ONNX spec leaves undefined and the runner did not compare.
+UNDEFINED_TAG = "undefined:"
+
+
+def undefined_note(res: Result, rule) -> str:
+    return (f"{UNDEFINED_TAG} {res.undefined_elements} of {res.all_elements} elements not compared "
+            f"({rule.name})")
 
 
 def read_expectations(path: Path) -> dict[str, str]:
@@ -457,7 +545,9 @@ def write_expectations(path: Path, entries: dict[str, str], suite: str, target: 
     header = [
         f"# Known failures of the ONNX node tests, suite '{suite}', target {target}: one test a line,",
         "# `name  # reason` (the first error line, shortened). A failing test not listed here is a",
-        "# regression; a listed test that passes is reported as an unexpected pass.",
+        "# regression; a listed test that passes is reported as an unexpected pass. Entries whose",
+        f"# reason starts with `{UNDEFINED_TAG}` are passing tests compared only on the output elements",
+        "# the ONNX spec defines (undefined_elements.py); a test that needs it and is not listed fails.",
         "# Regenerate (sorted, whole file) from a run of the suite with:",
         f"#   .venv/bin/python test/e2e/conformance/run_node_tests.py --suite {suite} --target {target} \\",
         f"#     --mocc build/bin/mocc --mocc-run {tool_bin} \\",
@@ -643,8 +733,16 @@ def main(argv=None) -> int:
     for r in failed:
         by_status[r.status] = by_status.get(r.status, 0) + 1
 
+    tests_by_name = {t.name: t for t in tests}
+    undefined_passes = {r.name: undefined_note(r, tests_by_name[r.name].undefined)
+                        for r in passed if r.undefined_elements}
+    listed_undefined = {n for n, why in expectations.items() if why.startswith(UNDEFINED_TAG)}
     regressions = [r for r in failed if args.expectations and r.name not in expectations]
-    unexpected = [r for r in passed if r.name in expectations]
+    regressions += [r for r in passed if args.expectations and r.name in undefined_passes
+                    and r.name not in listed_undefined]
+    unexpected = [r for r in passed if r.name in expectations and r.name not in undefined_passes
+                  and r.name not in listed_undefined]
+    no_longer_undefined = sorted(n for n in listed_undefined if n in results and n not in undefined_passes)
     selected = {t.name for t in tests} | set(training)
     stale = sorted(n for n in expectations if n not in selected and (pattern is None or pattern.search(n)))
 
@@ -652,11 +750,16 @@ def main(argv=None) -> int:
         if regressions:
             print(f"\nREGRESSIONS ({len(regressions)}): expected to pass, now failing")
             for r in regressions:
-                print(f"  {r.name}: {r.status}: {r.reason}")
+                why = undefined_passes.get(r.name, "not listed as such") if r.status == "pass" else r.reason
+                print(f"  {r.name}: {r.status}: {why}")
         if unexpected:
             print(f"\nunexpected passes ({len(unexpected)}): listed in {args.expectations}, now passing")
             for r in unexpected:
                 print(f"  {r.name}")
+        if no_longer_undefined:
+            print(f"\nno longer compared partially ({len(no_longer_undefined)}): listed as {UNDEFINED_TAG}")
+            for n in no_longer_undefined:
+                print(f"  {n}")
         if stale:
             print(f"\nstale entries ({len(stale)}): listed in {args.expectations} but not in the suite")
             for n in stale:
@@ -667,6 +770,9 @@ def main(argv=None) -> int:
     if args.filter:
         print(f"  filter: {args.filter!r}")
     bound_note = f" ({len(bound_passes)} with bound inputs)" if bound_passes else ""
+    if undefined_passes:
+        bound_note += (f" ({len(undefined_passes)} compared only on the elements ONNX defines: "
+                       f"{sum(r.undefined_elements for r in passed)} undefined elements not compared)")
     print(f"conformance {args.suite} {args.target}: {len(passed)} passed{bound_note}, {len(failed)} failed "
           f"({len(tests)} applicable, {len(training)} training excluded)", flush=True)
 
@@ -675,9 +781,11 @@ def main(argv=None) -> int:
                if n not in selected and not (pattern is None or pattern.search(n))}
         for r in failed:
             new[r.name] = f"{r.status}: {re.sub(r'^mocc(-run)?: error: ', '', r.reason)}"
+        new.update(undefined_passes)
         args.expectations.parent.mkdir(parents=True, exist_ok=True)
         write_expectations(args.expectations, new, args.suite, args.target)
-        print(f"wrote {args.expectations} ({len(new)} known failures)")
+        print(f"wrote {args.expectations} ({len(new) - len(undefined_passes)} known failures, "
+              f"{len(undefined_passes)} compared on defined elements)")
 
     if args.report:
         report = {
@@ -698,6 +806,7 @@ def main(argv=None) -> int:
                 "applicable": len(tests),
                 "training_excluded": len(training),
                 "passed_with_bound_inputs": len(bound_passes),
+                "passed_on_defined_elements": len(undefined_passes),
                 "failures_by_kind": by_status,
             },
             "training_excluded": training,
@@ -706,7 +815,8 @@ def main(argv=None) -> int:
             "stale_expectations": stale,
             "tests": [
                 {"name": r.name, "status": r.status, "reason": r.reason, "bound_inputs": r.bound_inputs,
-                 "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3)}
+                 "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3),
+                 "undefined_elements": r.undefined_elements}
                 for r in ordered
             ],
         }
