@@ -181,6 +181,7 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error,
 
   PipelineOptions pipeline = invocation.codegen;
   pipeline.channelsLast = target->prefersChannelsLast();
+  pipeline.gemmPanelWidth = target->gemmPanelWidth(invocation.codegen);
   PassManager graph(&context);
   graph.enableTiming(timingScope);
   if (stats)

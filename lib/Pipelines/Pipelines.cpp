@@ -39,6 +39,11 @@ void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
     func.addPass(createFoldTransposesPass());
   if (options.runs("linalg-fuse-elementwise-ops"))
     func.addPass(createLinalgElementwiseOpFusionPass());
+  if (options.gemmPanelWidth > 0 && options.runs("mocc-select-kernels")) {
+    SelectKernelsPassOptions kernels;
+    kernels.panelWidth = options.gemmPanelWidth;
+    func.addPass(createSelectKernelsPass(kernels));
+  }
   if (options.runs("mocc-fuse-kernels"))
     func.addPass(createFuseKernelsPass());
   func.addPass(createCanonicalizerPass());

@@ -41,6 +41,13 @@ bool hasStaticNonEmptyLoops(linalg::LinalgOp op) {
   });
 }
 
+/// Whether `op` is a product mocc-select-kernels gave to a microkernel: it
+/// runs whole, neither tiled nor computed per tile of a consumer.
+bool isKernelCall(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  return generic && generic.getLibraryCallAttr();
+}
+
 /// Whether `op` only initializes a tensor from constants (a fill, a
 /// broadcast bias): computing it once per user costs no more than reading it.
 bool isInitializer(linalg::LinalgOp op) {
@@ -61,7 +68,7 @@ llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
     for (size_t i = 0; i < group.size(); ++i) {
       for (Value operand : group[i]->getOperands()) {
         auto producer = operand.getDefiningOp<linalg::LinalgOp>();
-        if (!producer || group.contains(producer) ||
+        if (!producer || group.contains(producer) || isKernelCall(producer) ||
             producer->getBlock() != root->getBlock() ||
             producer->getNumResults() != 1 || !hasStaticNonEmptyLoops(producer))
           continue;
@@ -203,7 +210,7 @@ struct FuseKernelsPass : impl::FuseKernelsPassBase<FuseKernelsPass> {
     SmallVector<linalg::LinalgOp> candidates;
     for (Operation &op : getOperation().getBody().front())
       if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-        if (linalgOp.hasPureTensorSemantics())
+        if (linalgOp.hasPureTensorSemantics() && !isKernelCall(linalgOp))
           candidates.push_back(linalgOp);
     IRRewriter rewriter(&getContext());
     DenseSet<Operation *> erased;

@@ -5,7 +5,9 @@
  * The generated module defines `mocc_compiled_model` (below). Its entry takes
  * an array of pointers to MLIR memref descriptors, in this order: every input,
  * every output, then the activation arena (a rank-1 i8 memref of
- * `arena_bytes`). A rank-r descriptor is laid out as
+ * `arena_bytes`), then the instance's mocc_thread_pool (thread_pool.h) itself,
+ * not a descriptor: NULL when the model runs on one thread, which
+ * mocc_parallel_for accepts. A rank-r descriptor is laid out as
  *   { void *allocated; void *aligned; int64_t offset;
  *     int64_t sizes[r]; int64_t strides[r]; }
  * An output of static shape is written in place into the buffer its

@@ -6,6 +6,7 @@
 #include "status.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Rejects a description the runtime cannot serve. `kind` is "input" or
  * "output". */
@@ -84,10 +85,11 @@ static mocc_status allocate_buffers(mocc_model *model) {
 }
 
 /* Lays out all descriptors in one block and fills those that never change:
- * outputs and the arena. */
+ * outputs and the arena. The thread pool's slot stays NULL until
+ * mocc_model_start_threads. */
 static mocc_status allocate_descriptors(mocc_model *model) {
   const mocc_compiled_model_desc *desc = model->desc;
-  size_t count = (size_t)desc->num_inputs + desc->num_outputs + 1;
+  size_t count = (size_t)desc->num_inputs + desc->num_outputs + 2;
   size_t bytes = mocc_memref_bytes(1);
   for (uint32_t i = 0; i < desc->num_inputs; ++i)
     bytes += mocc_memref_bytes(desc->inputs[i].rank);
@@ -115,7 +117,52 @@ static mocc_status allocate_descriptors(mocc_model *model) {
   mocc_memref_set((mocc_memref *)next, model->arena.allocated,
                   model->arena.aligned, 1, &arena_size);
   model->descriptors[slot] = next;
+  model->descriptors[slot + 1] = NULL;
   return NULL;
+}
+
+/* The entry's argument slot for the thread pool: after the arena. */
+static void **pool_slot(mocc_model *model) {
+  return &model->descriptors[model->desc->num_inputs +
+                             model->desc->num_outputs + 1];
+}
+
+static int32_t default_num_threads(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores < 1 ? 1 : cores > INT32_MAX ? INT32_MAX : (int32_t)cores;
+}
+
+mocc_status mocc_model_start_threads(mocc_model *model) {
+  if (model->num_threads > 1 && !model->pool) {
+    mocc_status status =
+        mocc_thread_pool_create(model->num_threads, &model->pool);
+    if (status)
+      return status;
+    *pool_slot(model) = model->pool;
+  }
+  return NULL;
+}
+
+mocc_status mocc_model_set_num_threads(mocc_model *model,
+                                       int32_t num_threads) {
+  if (!model)
+    return mocc_status_format("model is NULL");
+  if (num_threads < 0)
+    return mocc_status_format("num_threads must be 0 (one per core) or "
+                              "positive, got %d",
+                              (int)num_threads);
+  int32_t resolved = num_threads ? num_threads : default_num_threads();
+  if (resolved != model->num_threads) {
+    mocc_thread_pool_destroy(model->pool);
+    model->pool = NULL;
+    *pool_slot(model) = NULL;
+    model->num_threads = resolved;
+  }
+  return NULL;
+}
+
+int32_t mocc_model_num_threads(const mocc_model *model) {
+  return model ? model->num_threads : 0;
 }
 
 mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
@@ -131,6 +178,7 @@ mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
   if (!model)
     return mocc_status_format("out of memory");
   model->desc = desc;
+  model->num_threads = default_num_threads();
   status = allocate_buffers(model);
   if (!status)
     status = allocate_descriptors(model);
@@ -149,6 +197,7 @@ mocc_status mocc_model_create(mocc_model **out_model) {
 void mocc_model_destroy(mocc_model *model) {
   if (!model)
     return;
+  mocc_thread_pool_destroy(model->pool);
   if (model->outputs)
     for (uint32_t i = 0; i < model->desc->num_outputs; ++i)
       mocc_buffer_free(&model->outputs[i]);

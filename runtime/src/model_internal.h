@@ -6,6 +6,7 @@
 #include "compiled_model.h"
 #include "memref.h"
 #include "mocc/model.h"
+#include "thread_pool.h"
 
 struct mocc_model {
   const mocc_compiled_model_desc *desc;
@@ -13,17 +14,24 @@ struct mocc_model {
   /* desc->num_outputs: allocated at create for a static shape; for a
    * dynamic one, the buffer of the last run (adopted from the entry). */
   mocc_buffer *outputs;
-  /* The entry's argument: inputs, outputs, arena. Output and arena
-   * descriptors are filled once at create, inputs on every run. */
+  /* The entry's argument: inputs, outputs, arena, then the thread pool.
+   * Output and arena descriptors are filled once at create, inputs on every
+   * run. */
   void **descriptors;
   void *descriptor_storage;
   int has_outputs; /* a run has succeeded */
+  int32_t num_threads;    /* >= 1 */
+  mocc_thread_pool *pool; /* started by the first run that needs it */
 };
 
 /* mocc_model_create for an explicit description; tests use it to try
  * descriptions other than the linked `mocc_compiled_model`. */
 mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
                                         mocc_model **out_model);
+
+/* Starts the pool when num_threads > 1 and none runs yet, and puts it in the
+ * entry's argument. */
+mocc_status mocc_model_start_threads(mocc_model *model);
 
 /* Rejects value tables that do not cover the tensors in order (values.c). */
 mocc_status mocc_check_value_tables(const mocc_compiled_model_desc *desc);

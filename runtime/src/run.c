@@ -85,6 +85,9 @@ mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
       return status;
   }
 
+  mocc_status status = mocc_model_start_threads(model);
+  if (status)
+    return status;
   for (size_t i = 0; i < num_inputs; ++i)
     mocc_memref_set((mocc_memref *)model->descriptors[i], inputs[i].data,
                     inputs[i].data, inputs[i].rank, inputs[i].dims);

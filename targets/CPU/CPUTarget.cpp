@@ -1,6 +1,7 @@
 //===- CPUTarget.cpp - x86-64 and AArch64 code generation -----------------===//
 #include "CPUTarget.h"
 
+#include "mocc/Target/CPU/KernelTable.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -50,6 +51,8 @@ public:
   /// channels of the input and the result.
   bool prefersChannelsLast() const override { return true; }
 
+  int64_t gemmPanelWidth(const CodegenOptions &options) const override;
+
   void buildLoweringPipeline(OpPassManager &pm,
                              const CodegenOptions &options) const override;
 
@@ -64,6 +67,8 @@ private:
   }
   std::unique_ptr<llvm::TargetMachine>
   createTargetMachine(const CodegenOptions &options, std::string &error) const;
+  /// The ISA whose microkernels the model links, if the target has any.
+  std::optional<Isa> kernelIsa(const CodegenOptions &options) const;
   bool generateObject(llvm::Module &module, llvm::TargetMachine &machine,
                       llvm::StringRef path, std::string &error) const;
 
@@ -100,6 +105,9 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   RecordStatsPassOptions stats;
   stats.entryName = options.entryName;
   pm.addPass(createRecordStatsPass(stats));
+  CallKernelsPassOptions kernels;
+  kernels.entryName = options.entryName;
+  pm.addPass(createCallKernelsPass(kernels));
 
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createConvertLinalgToLoopsPass());
@@ -116,6 +124,21 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+std::optional<Isa> CPUTarget::kernelIsa(const CodegenOptions &options) const {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return std::nullopt; // emit() reports the error
+  return selectIsa(*machine->getMCSubtargetInfo());
+}
+
+int64_t CPUTarget::gemmPanelWidth(const CodegenOptions &options) const {
+  std::optional<Isa> isa = kernelIsa(options);
+  const KernelInfo *gemm = isa ? lookupKernel(KernelOp::GemmF32, *isa) : nullptr;
+  return gemm ? gemm->nr : 0;
 }
 
 std::unique_ptr<llvm::TargetMachine>
@@ -259,6 +282,10 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
   if (!addModelDescriptor(*llvmModule, signature, options.entryName,
                           arenaBytes, error) ||
       !linkRuntime(*llvmModule, arch, error))
+    return false;
+  // The runtime's GEMM driver calls the microkernel of the selected ISA.
+  std::optional<Isa> isa = selectIsa(*machine->getMCSubtargetInfo());
+  if (isa && !linkKernels(*llvmModule, *isa, error))
     return false;
   internalizeAllButABI(*llvmModule);
   optimize(*llvmModule, *machine, options.optLevel);

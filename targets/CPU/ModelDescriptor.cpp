@@ -95,7 +95,8 @@ static StructType *descriptorType(LLVMContext &context, size_t rank) {
 
 /// Defines `void mocc_model_entry(void **descriptors)`: calls the lowered
 /// entry's C interface with the descriptors of the inputs, the static
-/// outputs and the arena; the outputs of dynamic shape are its results
+/// outputs and the arena, then the thread pool (the slot after the arena's
+/// holds the pool itself); the outputs of dynamic shape are its results
 /// (returned through a pointer first argument), copied into their slots.
 /// Returns null after setting `error`.
 static Function *defineEntry(Module &module, const ModelSignature &signature,
@@ -108,13 +109,13 @@ static Function *defineEntry(Module &module, const ModelSignature &signature,
     if (isDynamic(output))
       dynamicTypes.push_back(descriptorType(context, output.dims.size()));
   size_t numDescriptors = signature.inputs.size() + signature.outputs.size() + 1;
-  size_t numArguments =
-      numDescriptors - dynamicTypes.size() + (dynamicTypes.empty() ? 0 : 1);
+  size_t numArguments = numDescriptors - dynamicTypes.size() +
+                        (dynamicTypes.empty() ? 0 : 1) + /*pool*/ 1;
   if (!callee || callee->arg_size() != numArguments) {
     error = "internal error: the lowered module has no C interface '" +
             cInterface +
             "' taking its results, then one descriptor per "
-            "input, static output and arena";
+            "input, static output and arena, then the thread pool";
     return nullptr;
   }
 
@@ -143,6 +144,7 @@ static Function *defineEntry(Module &module, const ModelSignature &signature,
     if (!dynamicOutput)
       arguments.push_back(slot(i));
   }
+  arguments.push_back(slot(numDescriptors));
   builder.CreateCall(callee, arguments);
   size_t result = 0;
   for (auto [i, output] : llvm::enumerate(signature.outputs)) {

@@ -127,11 +127,29 @@ static int read_value_infos(const session *s, value_info_fn get, size_t count,
   return 0;
 }
 
-static int open_session(session *s, const char *model_path, mr_error *error) {
-  if (mr_model_api_open(&s->api, model_path, error))
+/* --threads T, unless T is -1 (not given). */
+static int set_threads(session *s, const char *model_path, long threads,
+                       mr_error *error) {
+  const mr_model_api *api = &s->api;
+  if (threads < 0 || (threads == 1 && !api->set_num_threads))
+    return 0;
+  if (!api->set_num_threads)
+    return mr_fail(error,
+                   "--threads %ld: '%s' does not export "
+                   "mocc_model_set_num_threads (built by an older mocc, it "
+                   "runs on one thread: use --threads 1)",
+                   threads, model_path);
+  return mr_check_status(
+      api, api->set_num_threads(s->model, (int32_t)threads), error);
+}
+
+static int open_session(session *s, const mr_options *options,
+                        mr_error *error) {
+  if (mr_model_api_open(&s->api, options->model_path, error))
     return -1;
   const mr_model_api *api = &s->api;
-  if (mr_check_status(api, api->create(&s->model), error))
+  if (mr_check_status(api, api->create(&s->model), error) ||
+      set_threads(s, options->model_path, options->threads, error))
     return -1;
   s->num_inputs = api->num_inputs(s->model);
   s->num_outputs = api->num_outputs(s->model);
@@ -276,7 +294,7 @@ static void print_outputs(const session *s) {
 }
 
 static int run_session(session *s, const mr_options *options, mr_error *error) {
-  if (open_session(s, options->model_path, error) ||
+  if (open_session(s, options, error) ||
       read_inputs(s, options, error) || run_once(s, error))
     return -1;
   if (options->write_dir &&

@@ -47,6 +47,8 @@ int mr_model_api_open(mr_model_api *api, const char *path, mr_error *error) {
   RESOLVE(run, mocc_model_run)
   RESOLVE(get_output, mocc_model_get_output)
 #undef RESOLVE
+  void *set_num_threads = dlsym(api->library, "mocc_model_set_num_threads");
+  memcpy(&api->set_num_threads, &set_num_threads, sizeof(set_num_threads));
   return 0;
 
 fail:

@@ -23,9 +23,12 @@ typedef struct mr_model_api {
                                    mocc_value_info *);
   mocc_status (*run)(mocc_model *, const mocc_tensor *, size_t);
   mocc_status (*get_output)(const mocc_model *, size_t, mocc_tensor *);
+  /* NULL in libraries older than it, which run on one thread. */
+  mocc_status (*set_num_threads)(mocc_model *, int32_t);
 } mr_model_api;
 
-/* dlopens `path` and resolves every function of the ABI. */
+/* dlopens `path` and resolves every function of the ABI (those that may be
+ * missing to NULL). */
 int mr_model_api_open(mr_model_api *api, const char *path, mr_error *error);
 void mr_model_api_close(mr_model_api *api);
 

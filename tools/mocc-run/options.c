@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ void mr_print_usage(FILE *stream) {
         "  --rtol R, --atol A   tolerances: |a-b| <= A + R*|b| (1e-3, 1e-4)\n"
         "  --bench N            time N runs after one warm-up; prints\n"
         "                       median_ms=X min_ms=Y\n"
+        "  --threads T          run on T threads (0: one per core, the\n"
+        "                       default)\n"
         "  --print              print the outputs' types and first values\n"
         "  --help               show this help\n"
         "\n"
@@ -49,6 +52,17 @@ static int parse_runs(const char *text, long *out, mr_error *error) {
   return 0;
 }
 
+static int parse_threads(const char *text, long *out, mr_error *error) {
+  char *end;
+  errno = 0;
+  long value = strtol(text, &end, 10);
+  if (end == text || *end || errno || value < 0 || value > INT32_MAX)
+    return mr_fail(error, "--threads expects a non-negative count, got '%s'",
+                   text);
+  *out = value;
+  return 0;
+}
+
 static int parse_named_input(char *text, mr_options *options, mr_error *error) {
   char *equals = strchr(text, '=');
   if (!equals || equals == text || !equals[1])
@@ -69,6 +83,7 @@ typedef enum option_id {
   kRtol,
   kAtol,
   kBench,
+  kThreads,
   kPrint,
   kHelp,
 } option_id;
@@ -86,6 +101,7 @@ static const struct {
     {"--rtol", kRtol, 1},
     {"--atol", kAtol, 1},
     {"--bench", kBench, 1},
+    {"--threads", kThreads, 1},
     {"--print", kPrint, 0},
     {"--help", kHelp, 0},
     {"-h", kHelp, 0},
@@ -117,6 +133,8 @@ static int apply_option(option_id id, const char *name, char *value,
     return parse_tolerance(value, name, &options->atol, error);
   case kBench:
     return parse_runs(value, &options->bench_runs, error);
+  case kThreads:
+    return parse_threads(value, &options->threads, error);
   case kPrint:
     options->print = 1;
     return 0;
@@ -132,6 +150,7 @@ int mr_options_parse(int argc, char **argv, mr_options *options,
   memset(options, 0, sizeof(*options));
   options->rtol = 1e-3;
   options->atol = 1e-4;
+  options->threads = -1;
   options->named_inputs = calloc((size_t)argc, sizeof(mr_named_input));
   if (!options->named_inputs)
     return mr_fail(error, "out of memory");

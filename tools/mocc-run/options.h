@@ -27,6 +27,7 @@ typedef struct mr_options {
   const char *compare_dir;
   double rtol, atol;
   long bench_runs; /* 0: no benchmark */
+  long threads;    /* -1: the library's default */
   int print;
   int help;
 } mr_options;

@@ -161,6 +161,23 @@ TEST_F(MoccRunToolTest, BenchmarksLast) {
   EXPECT_NE(result.out.find(" min_ms=", last), std::string::npos);
 }
 
+TEST_F(MoccRunToolTest, RunsOnTheGivenThreads) {
+  for (const char *threads : {"0", "1", "2", "8"}) {
+    Result result = run(model + " --inputs " + dir + " --compare " + dir +
+                        " --threads " + threads);
+    EXPECT_EQ(result.exitCode, 0) << threads << ": " << result.err;
+  }
+  std::string old = FAKE_SINGLE_THREAD_MODEL_PATH;
+  EXPECT_EQ(run(old + " --inputs " + dir + " --compare " + dir).exitCode, 0);
+  EXPECT_EQ(run(old + " --inputs " + dir + " --threads=1").exitCode, 0);
+  Result result = run(old + " --inputs " + dir + " --threads 2");
+  EXPECT_EQ(result.exitCode, 2);
+  EXPECT_EQ(result.err, "mocc-run: error: --threads 2: '" + old +
+                            "' does not export mocc_model_set_num_threads "
+                            "(built by an older mocc, it runs on one thread: "
+                            "use --threads 1)\n");
+}
+
 TEST_F(MoccRunToolTest, ReportsErrorsOnOneLine) {
   writeTensor("wrong.pb", {1, 2, 3, 4, 5, 6}, {3, 2});
   struct Case {
@@ -179,6 +196,10 @@ TEST_F(MoccRunToolTest, ReportsErrorsOnOneLine) {
                                 "/nothing.so: cannot open shared object "
                                 "file: No such file or directory"},
       {model + " --bogus", "unknown option '--bogus' (see --help)"},
+      {model + " --threads -1",
+       "--threads expects a non-negative count, got '-1'"},
+      {model + " --threads two",
+       "--threads expects a non-negative count, got 'two'"},
   };
   for (const Case &c : cases) {
     Result result = run(c.args);

@@ -28,6 +28,12 @@ extern const mocc_compiled_model_desc fake_double_model;
  * optional holding a tensor) and nothing (an absent optional). */
 extern const mocc_compiled_model_desc fake_sequence_model;
 
+/* y = 2 * x on float32[FAKE_PARALLEL_SIZE], split over the thread pool in
+ * the entry's argument with mocc_parallel_for, and threads = that pool's
+ * thread count (int32[1]). */
+#define FAKE_PARALLEL_SIZE 1000
+extern const mocc_compiled_model_desc fake_parallel_model;
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,7 +17,7 @@ namespace mocc {
 inline constexpr llvm::StringLiteral kOptionalPasses[] = {
     "moc-fold-constants",   "moc-recognize-ops",    "moc-convert-layout",
     "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
-    "mocc-fuse-kernels",    "mocc-concat-in-place",
+    "mocc-select-kernels",  "mocc-fuse-kernels",    "mocc-concat-in-place",
     "mocc-plan-arena"};
 
 struct OptimizationOptions {
@@ -27,6 +27,9 @@ struct OptimizationOptions {
   std::vector<std::string> disabledPasses;
   /// Whether the target runs convolutions faster channels-last (NHWC).
   bool channelsLast = false;
+  /// The columns of a packed weight panel of the target's GEMM microkernel
+  /// (its NR); 0 if the target has no microkernels.
+  int64_t gemmPanelWidth = 0;
 
   /// Whether the optional pass `name` runs.
   bool runs(llvm::StringRef name) const {

@@ -63,6 +63,13 @@ public:
   /// graph pipeline then converts convolution regions to that layout.
   virtual bool prefersChannelsLast() const { return false; }
 
+  /// The columns of a weight panel of this target's GEMM microkernel (for
+  /// the CPU it depends on -mcpu), so that weights are packed at compile
+  /// time in its format; 0 if products stay generated loop nests.
+  virtual int64_t gemmPanelWidth(const CodegenOptions &options) const {
+    return 0;
+  }
+
   /// Adds the passes that lower the module from linalg on tensors to what
   /// `emit` consumes.
   virtual void buildLoweringPipeline(mlir::OpPassManager &pm,

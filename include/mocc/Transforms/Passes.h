@@ -16,6 +16,9 @@ class ArithDialect;
 namespace mlir::linalg {
 class LinalgDialect;
 }
+namespace mlir::LLVM {
+class LLVMDialect;
+}
 namespace mlir::scf {
 class SCFDialect;
 }

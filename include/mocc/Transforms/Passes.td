@@ -67,6 +67,36 @@ def FuseKernelsPass : Pass<"mocc-fuse-kernels", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def CallKernelsPass : Pass<"mocc-call-kernels", "mlir::ModuleOp"> {
+  let summary = "Turns the ops that mocc-select-kernels marked into microkernel calls";
+  let description = [{
+    On buffers: every `linalg.generic` whose `library_call` is a kernel of
+    the CPU kernel layer (`mocc_sgemm_f32`), starting from a fill of zeros,
+    becomes a call of that runtime function (through MLIR's C interface: the
+    buffers as descriptors, rows of several dimensions collapsed to one).
+    The entry function gets a last argument, the instance's thread pool
+    (`!llvm.ptr`), which every call receives. A marked op whose buffers are
+    not rows of unit stride stays a loop nest.
+
+    ```mlir
+    linalg.generic {library_call = "mocc_sgemm_f32", ...}
+        ins(%a, %packed : memref<128x768xf32>, memref<48x768x16xf32>)
+        outs(%c : memref<128x768xf32>)
+    // becomes
+    func.call @mocc_sgemm_f32(%pool, %a_any, %packed_any, %c_any)
+        // each buffer memref.cast to dynamic sizes and strides
+    ```
+  }];
+  let options = [
+    Option<"entryName", "entry-name", "std::string", "\"main_graph\"",
+           "the entry function, which receives the thread pool">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def ConcatInPlacePass : Pass<"mocc-concat-in-place", "mlir::func::FuncOp"> {
   let summary = "Orders concatenations so that their inputs are computed in place";
   let description = [{
@@ -168,6 +198,36 @@ def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
+}
+
+def SelectKernelsPass : Pass<"mocc-select-kernels", "mlir::func::FuncOp"> {
+  let summary = "Maps matrix products with constant weights onto the GEMM microkernel";
+  let description = [{
+    On linalg ops on tensors, before fusion: an f32 matrix product of static
+    shape whose right operand is a constant (`linalg.matmul`, a contraction
+    generic with the weight in either order, a 1x1 channels-last convolution
+    of stride 1) becomes the same product of the weight packed at compile
+    time into the microkernel's panels of `panel-width` columns,
+    `packed[n / NR][k][n % NR]` (zero-padded), marked with the kernel's
+    `library_call`. Its semantics are unchanged, so without a kernel it is
+    still a loop nest; mocc-call-kernels turns it into a call.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %w : tensor<128x768xf32>, tensor<768x768xf32>) outs(%z : ...)
+    // becomes, with panel-width=16
+    %c = linalg.generic {indexing_maps = [(m, n, k) -> (m, k),
+                                          (m, n, k) -> (n floordiv 16, k, n mod 16),
+                                          (m, n, k) -> (m, n)],
+                         library_call = "mocc_sgemm_f32", ...}
+        ins(%a, %packed : tensor<128x768xf32>, tensor<48x768x16xf32>) outs(%z : ...)
+    ```
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "int64_t", "0",
+           "columns of a packed weight panel (the kernel's NR); 0 selects nothing">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
 }
 
 def RecordStatsPass : Pass<"mocc-record-stats", "mlir::ModuleOp"> {

@@ -145,6 +145,16 @@ MOCC_EXPORT mocc_status mocc_model_output_value_info(const mocc_model *model,
                                                      size_t index,
                                                      mocc_value_info *out_info);
 
+/* The threads that run the model's loops: the thread calling
+ * mocc_model_run and num_threads - 1 workers, which the instance starts at
+ * its next run and owns. 0 (the default) is one thread per online core; 1
+ * runs everything on the calling thread, with no workers. Instances that run
+ * at the same time on different threads should share the cores out. */
+MOCC_EXPORT mocc_status mocc_model_set_num_threads(mocc_model *model,
+                                                   int32_t num_threads);
+/* The number of threads runs use, 0 resolved to the core count; 0 for NULL. */
+MOCC_EXPORT int32_t mocc_model_num_threads(const mocc_model *model);
+
 /* Runs the model on `inputs` (the tensors, in order). Each input's dtype and
  * shape must match its mocc_tensor_info, whose dynamic dimensions (-1) take
  * any size. A model of static shapes allocates nothing here; with dynamic

@@ -1,0 +1,258 @@
+//===- SelectKernels.cpp - Matrix products onto the GEMM microkernel ------===//
+//
+// The GEMM microkernel multiplies rows of its left operand by a right operand
+// packed into panels of NR columns, each panel K rows of NR contiguous
+// values, so that its inner loop reads the weight sequentially. Weights are
+// constants: they are packed here, at compile time, and a product becomes a
+// linalg.generic that reads the packed constant through its panel map and
+// names the kernel in `library_call`. The op means what it meant; only
+// mocc-call-kernels, after bufferization, makes it a call. The kernel writes
+// its product rather than adding to C, so the marked op always starts from a
+// fill of zeros, which mocc-call-kernels replaces with the call.
+//
+//===----------------------------------------------------------------------===//
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+
+namespace mocc {
+#define GEN_PASS_DEF_SELECTKERNELSPASS
+#include "mocc/Transforms/Passes.h.inc"
+} // namespace mocc
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+constexpr llvm::StringLiteral kSgemmCall = "mocc_sgemm_f32";
+
+/// A product C[m..., n] += A[m..., k] * B(k, n) with B a constant.
+struct MatrixProduct {
+  Value lhs;       // A: its last dimension is k, the others are C's rows.
+  Value init;      // C.
+  int64_t k, n;    // Sizes.
+  std::vector<float> weights;  // B's values, row-major.
+  bool weightsKN;  // Whether B is stored [k][n]; otherwise [n][k].
+};
+
+/// The values of an f32 constant of static shape, if `value` is one.
+std::optional<std::vector<float>> constantValues(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  AsmResourceBlob *blob = resource ? resource.getRawHandle().getBlob() : nullptr;
+  if (!blob || blob->getData().size() !=
+                   size_t(resource.getType().getNumElements()) * sizeof(float))
+    return std::nullopt;
+  std::vector<float> values(resource.getType().getNumElements());
+  std::memcpy(values.data(), blob->getData().data(), blob->getData().size());
+  return values;
+}
+
+bool isStaticF32(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && type.hasStaticShape() && type.getElementType().isF32();
+}
+
+/// A contraction with one m-dimension group, one n and one k, A indexed
+/// (m..., k) and C (m..., n) in loop order, B constant and 2-d.
+std::optional<MatrixProduct> matchContraction(linalg::LinalgOp op) {
+  if (!linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || !dims->batch.empty() || dims->n.size() != 1 ||
+      dims->k.size() != 1 || dims->m.empty())
+    return std::nullopt;
+  OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
+  OpOperand *init = op.getDpsInitOperand(0);
+  unsigned n = dims->n[0], k = dims->k[0];
+  auto dimsOf = [&](OpOperand *operand) {
+    SmallVector<unsigned> positions;
+    for (AffineExpr expr : op.getMatchingIndexingMap(operand).getResults())
+      positions.push_back(cast<AffineDimExpr>(expr).getPosition());
+    return positions;
+  };
+  SmallVector<unsigned> rows(dims->m.begin(), dims->m.end());
+  SmallVector<unsigned> expectLhs(rows), expectInit(rows);
+  expectLhs.push_back(k);
+  expectInit.push_back(n);
+  if (dimsOf(lhs) != expectLhs || dimsOf(init) != expectInit)
+    return std::nullopt;
+  SmallVector<unsigned> rhsDims = dimsOf(rhs);
+  std::optional<std::vector<float>> values = constantValues(rhs->get());
+  if (!values || rhsDims.size() != 2)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  return MatrixProduct{lhs->get(), init->get(), ranges[k], ranges[n],
+                       std::move(*values), rhsDims[0] == k};
+}
+
+/// A 1x1 channels-last convolution of stride 1: rows are pixels, k the
+/// input channels, n the filters; the weight is [F][1][1][C].
+std::optional<MatrixProduct> matchPointwiseConv(linalg::LinalgOp op) {
+  auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
+  if (!conv)
+    return std::nullopt;
+  auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  if (weightType.getDimSize(1) != 1 || weightType.getDimSize(2) != 1 ||
+      llvm::any_of(conv.getStrides().getValues<int64_t>(),
+                   [](int64_t s) { return s != 1; }))
+    return std::nullopt;
+  std::optional<std::vector<float>> values =
+      constantValues(conv.getInputs()[1]);
+  if (!values)
+    return std::nullopt;
+  return MatrixProduct{conv.getInputs()[0], conv.getOutputs()[0],
+                       weightType.getDimSize(3), weightType.getDimSize(0),
+                       std::move(*values), /*weightsKN=*/false};
+}
+
+/// B laid out as panels of `nr` columns: packed[p][k][j] = B(k, p * nr + j),
+/// zero past n.
+SmallVector<float> packPanels(const MatrixProduct &product, int64_t nr) {
+  int64_t panels = llvm::divideCeil(product.n, nr);
+  SmallVector<float> packed(panels * product.k * nr, 0.0f);
+  // The panel layout of gemm_pack.h (targets/CPU/Kernels), for either order
+  // of the weight.
+  const std::vector<float> &b = product.weights;
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t kk = 0; kk < product.k; ++kk)
+      for (int64_t j = 0; j < nr && p * nr + j < product.n; ++j) {
+        int64_t col = p * nr + j;
+        packed[(p * product.k + kk) * nr + j] =
+            product.weightsKN ? b[kk * product.n + col]
+                              : b[col * product.k + kk];
+      }
+  return packed;
+}
+
+/// Whether `value` is a tensor of zeros: a fill or a constant.
+bool isZeros(Value value) {
+  if (auto fill = value.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  return matchPattern(value, m_AnyZeroFloat());
+}
+
+/// A tensor of `type` filled with zeros.
+Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
+  Value empty = b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                          type.getElementType());
+  Value zero = b.create<arith::ConstantOp>(loc, b.getZeroAttr(type.getElementType()));
+  return b.create<linalg::FillOp>(loc, zero, empty).getResult(0);
+}
+
+/// `lhs + rhs`, elementwise: what a product that started from a non-zero
+/// accumulator (a convolution's bias) adds after the kernel.
+Value add(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto type = cast<RankedTensorType>(lhs.getType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  Value init = b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                         type.getElementType());
+  return b
+      .create<linalg::GenericOp>(
+          loc, type, ValueRange{lhs, rhs}, init,
+          SmallVector<AffineMap>(3, id), iterators,
+          [](OpBuilder &nb, Location nloc, ValueRange args) {
+            nb.create<linalg::YieldOp>(
+                nloc, ValueRange{nb.create<arith::AddFOp>(nloc, args[0],
+                                                          args[1])});
+          })
+      .getResult(0);
+}
+
+/// The marked product of `product` with its weight packed. The marked op
+/// always accumulates into zeros (the kernel writes its product, it does not
+/// add to it); a non-zero accumulator is added after it.
+Value buildPackedProduct(OpBuilder &b, Location loc,
+                         const MatrixProduct &product, int64_t nr) {
+  SmallVector<float> packed = packPanels(product, nr);
+  auto packedType = RankedTensorType::get(
+      {int64_t(llvm::divideCeil(product.n, nr)), product.k, nr},
+      b.getF32Type());
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
+                       packed.size() * sizeof(float));
+  Value weights = b.create<arith::ConstantOp>(
+      loc, DenseResourceElementsAttr::get(
+               packedType, "packed_weights",
+               HeapAsmResourceBlob::allocateAndCopyWithAlign(
+                   bytes, alignof(float))));
+
+  auto initType = cast<RankedTensorType>(product.init.getType());
+  bool fromZeros = isZeros(product.init);
+  Value init = fromZeros ? product.init : zeros(b, loc, initType);
+  unsigned rank = initType.getRank(); // rows..., n; then k
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineExpr> rows, lhs, out;
+  for (unsigned d = 0; d + 1 < rank; ++d)
+    rows.push_back(b.getAffineDimExpr(d));
+  AffineExpr n = b.getAffineDimExpr(rank - 1), k = b.getAffineDimExpr(rank);
+  lhs.append(rows);
+  lhs.push_back(k);
+  out.append(rows);
+  out.push_back(n);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank + 1, 0, lhs, context),
+      AffineMap::get(rank + 1, 0, {n.floorDiv(nr), k, n % nr}, context),
+      AffineMap::get(rank + 1, 0, out, context)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto generic = b.create<linalg::GenericOp>(
+      loc, initType, ValueRange{product.lhs, weights}, init, maps,
+      iterators, [](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value mul = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
+        nb.create<linalg::YieldOp>(
+            nloc, ValueRange{nb.create<arith::AddFOp>(nloc, args[2], mul)});
+      });
+  generic.setLibraryCallAttr(b.getStringAttr(kSgemmCall));
+  if (fromZeros)
+    return generic.getResult(0);
+  return add(b, loc, generic.getResult(0), product.init);
+}
+
+struct SelectKernelsPass
+    : impl::SelectKernelsPassBase<SelectKernelsPass> {
+  using SelectKernelsPassBase::SelectKernelsPassBase;
+
+  void runOnOperation() override {
+    if (panelWidth <= 0)
+      return;
+    SmallVector<linalg::LinalgOp> products;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
+          op.getNumDpsInits() == 1 &&
+          llvm::all_of(op->getOperands(), isStaticF32))
+        products.push_back(op);
+    });
+    OpBuilder builder(&getContext());
+    for (linalg::LinalgOp op : products) {
+      std::optional<MatrixProduct> product = matchContraction(op);
+      if (!product)
+        product = matchPointwiseConv(op);
+      if (!product)
+        continue;
+      builder.setInsertionPoint(op);
+      op->getResult(0).replaceAllUsesWith(
+          buildPackedProduct(builder, op.getLoc(), *product, panelWidth));
+      op->erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace mocc

@@ -1,0 +1,81 @@
+// RUN: mocc-opt %s --split-input-file --mocc-call-kernels | FileCheck %s
+
+#a = affine_map<(r, m, n, k) -> (r, m, k)>
+#b = affine_map<(r, m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(r, m, n, k) -> (r, m, n)>
+
+// A marked product on buffers, with the fill of zeros before it, becomes
+// one call of the GEMM driver with the thread pool, the entry's new last
+// argument, and the buffers as descriptors of dynamic shape (their C
+// interface): rows of more than one dimension are collapsed.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: (%[[A:.+]]: memref<2x64x64xf32>, %[[B:.+]]: memref<3x64x16xf32>, %[[C:.+]]: memref<2x64x40xf32>, %[[POOL:.+]]: !llvm.ptr)
+// CHECK: %[[A2:.+]] = memref.collapse_shape %[[A]] {{\[}}[0, 1], [2]] : memref<2x64x64xf32> into memref<128x64xf32>
+// CHECK: %[[AD:.+]] = memref.cast %[[A2]] : memref<128x64xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK: %[[BD:.+]] = memref.cast %[[B]] : memref<3x64x16xf32> to memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
+// CHECK: %[[C2:.+]] = memref.collapse_shape %[[C]]
+// CHECK: %[[CD:.+]] = memref.cast %[[C2]]
+// CHECK: call @mocc_sgemm_f32(%[[POOL]], %[[AD]], %[[BD]], %[[CD]])
+// CHECK-NOT: linalg.
+// CHECK: func.func private @mocc_sgemm_f32(!llvm.ptr, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>) attributes {llvm.emit_c_interface}
+func.func @main_graph(%a: memref<2x64x64xf32>, %b: memref<3x64x16xf32>, %c: memref<2x64x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x64x40xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<2x64x64xf32>, memref<3x64x16xf32>) outs(%c : memref<2x64x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// Columns of a strided view are not unit-stride rows: it stays a loop nest,
+// unmarked; the entry still takes the pool.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: !llvm.ptr)
+// CHECK-NOT: call
+// CHECK: linalg.generic
+// CHECK-NOT: library_call
+func.func @main_graph(%a: memref<8x4xf32, strided<[1, 8]>>, %b: memref<1x4x16xf32>, %c: memref<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x16xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<8x4xf32, strided<[1, 8]>>, memref<1x4x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// An output that does not start as zeros stays a loop nest: the kernel
+// writes its product, it does not add to what is there.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-NOT: call
+// CHECK: linalg.generic
+// CHECK-NOT: library_call
+func.func @main_graph(%a: memref<8x4xf32>, %b: memref<1x4x16xf32>, %c: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<8x4xf32>, memref<1x4x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
