@@ -167,6 +167,13 @@ def main() -> int:
         print(f"| {r['model']} | {r['compile_s']:.1f} | {fmt_ms(r.get('mocc_1t'))} | {fmt_ms(r['ort_1t'])} | "
               f"{ratio(r.get('mocc_1t'), r['ort_1t'])} | {fmt_ms(r.get('mocc_default'))} | "
               f"{fmt_ms(r['ort_default'])} | {ratio(r.get('mocc_default'), r['ort_default'])} |")
+    for key, label in (("1t", "1 thread"), ("default", "default threads")):
+        ratios = [r[f"mocc_{key}"]["median_ms"] / r[f"ort_{key}"]["median_ms"] for r in rows
+                  if "median_ms" in r.get(f"mocc_{key}", {}) and "median_ms" in r[f"ort_{key}"]]
+        if ratios:
+            geomean = statistics.geometric_mean(ratios)
+            print(f"\nmocc/ORT, {label}: geometric mean {geomean:.3g} over {len(ratios)} models, "
+                  f"highest {max(ratios):.3g}")
     if args.json:
         args.json.write_text(json.dumps({"host": platform.machine(), "cpus": os.cpu_count(),
                                          "onnxruntime": ort.__version__, "mocc_flags": mocc_flags,

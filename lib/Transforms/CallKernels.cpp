@@ -1,15 +1,17 @@
 //===- CallKernels.cpp - Marked linalg ops become microkernel calls -------===//
 //
-// After bufferization, a product that mocc-select-kernels marked with the
-// GEMM kernel's `library_call` is a linalg.generic on buffers. If its rows
-// are evenly strided with unit-stride elements (the kernel's contract) and
-// start as a fill of zeros, the fill and the product become one call of the
-// runtime's GEMM driver, which reads the buffers' descriptors (MLIR's C
-// interface: pointers, offset, sizes and strides), which splits the work over
-// the instance's thread pool; the entry function receives that pool as its
-// last argument. Otherwise it stays a loop nest.
+// After bufferization, a product that mocc-select-kernels marked with a
+// kernel's `library_call` is a linalg.generic on buffers. If its rows are
+// evenly strided with unit-stride elements (the kernels' contract) and its
+// output holds zeros (a fill, or a copy of a zero buffer, right before it),
+// that op and the product become one call of the runtime's driver, which
+// reads the buffers' descriptors (MLIR's C interface: pointers, offset,
+// sizes and strides) and splits the work over the instance's thread pool;
+// the entry function receives that pool as its last argument. Otherwise the
+// product stays a loop nest.
 //
 //===----------------------------------------------------------------------===//
+#include "mocc/Transforms/KernelCalls.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -27,8 +29,6 @@ using namespace mlir;
 
 namespace mocc {
 namespace {
-
-constexpr llvm::StringLiteral kSgemmCall = "mocc_sgemm_f32";
 
 /// The distance between consecutive rows of `type`, a buffer whose last
 /// dimension holds contiguous elements and whose leading dimensions are rows
@@ -66,45 +66,77 @@ Value asKernelOperand(OpBuilder &b, Location loc, Value buffer,
     type = cast<MemRefType>(buffer.getType());
   }
   SmallVector<int64_t> dynamic(type.getRank(), ShapedType::kDynamic);
-  auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
-                                       dynamic);
+  auto layout =
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, dynamic);
   return b.create<memref::CastOp>(
       loc, MemRefType::get(dynamic, type.getElementType(), layout), buffer);
 }
 
-/// `void mocc_sgemm_f32(pool, a, packed, c)` with C-interface descriptors:
-/// the runtime reads sizes, strides and pointers from them.
-func::FuncOp declareSgemm(ModuleOp module, TypeRange operands) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(kSgemmCall))
+/// The runtime function `name(operands...)`, declared with MLIR's C
+/// interface: the runtime reads sizes, strides and pointers from the
+/// buffers' descriptors.
+func::FuncOp declareKernel(ModuleOp module, StringRef name,
+                           TypeRange operands) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   MLIRContext *context = module.getContext();
   auto type = FunctionType::get(context, operands, {});
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
-  auto callee = builder.create<func::FuncOp>(module.getLoc(), kSgemmCall, type);
+  auto callee = builder.create<func::FuncOp>(module.getLoc(), name, type);
   callee.setPrivate();
   callee->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   UnitAttr::get(context));
   return callee;
 }
 
-/// The fill of zeros that initializes `op`'s output, the latest op before it
-/// in its block that uses that buffer; null if there is none. The kernel
-/// writes the product, so the call replaces the pair.
-linalg::FillOp zeroFillOfOutput(linalg::GenericOp op) {
-  Value out = op.getDpsInits()[0];
-  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (!llvm::is_contained(prev->getOperands(), out))
+/// Replaces the marked `op` and the op that zeroed its output before it
+/// (`init`) by a call of the runtime function `name`.
+void replaceByCall(OpBuilder &b, linalg::GenericOp op, Operation *init,
+                   StringRef name, ValueRange operands) {
+  func::FuncOp callee =
+      declareKernel(op->getParentOfType<ModuleOp>(), name, operands.getTypes());
+  b.create<func::CallOp>(op.getLoc(), callee, operands);
+  op->erase();
+  init->erase();
+}
+
+/// Whether `op` or an op nested in it takes `buffer` as an operand.
+bool usesBuffer(Operation *op, Value buffer) {
+  return op
+      ->walk([&](Operation *nested) {
+        return llvm::is_contained(nested->getOperands(), buffer)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// The op that makes `buffer` hold zeros when `user` runs: the latest op
+/// before it in its block that uses the buffer, if that is a fill of zeros
+/// or a copy of a buffer that holds zeros (bufferization copies a zero
+/// tensor that several products start from); null if there is none. The
+/// kernels write their product, so the call replaces that op too.
+Operation *zeroInitializer(Value buffer, Operation *user) {
+  for (Operation *prev = user->getPrevNode(); prev;
+       prev = prev->getPrevNode()) {
+    if (!usesBuffer(prev, buffer))
       continue;
-    auto fill = dyn_cast<linalg::FillOp>(prev);
-    if (fill && fill.getOutputs()[0] == out &&
-        matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
-      return fill;
+    if (auto fill = dyn_cast<linalg::FillOp>(prev))
+      return fill.getOutputs()[0] == buffer &&
+                     matchPattern(fill.getInputs()[0], m_AnyZeroFloat())
+                 ? prev
+                 : nullptr;
+    if (auto copy = dyn_cast<memref::CopyOp>(prev))
+      return copy.getTarget() == buffer &&
+                     zeroInitializer(copy.getSource(), copy)
+                 ? prev
+                 : nullptr;
     return nullptr;
   }
   return nullptr;
 }
 
-/// Replaces a marked GEMM (and the fill of zeros before it) by a call;
+/// Replaces a marked GEMM (and the op that zeroed its output) by a call;
 /// returns false (IR unchanged) if its buffers do not fit the kernel's
 /// contract.
 bool callSgemm(linalg::GenericOp op, Value pool) {
@@ -113,8 +145,8 @@ bool callSgemm(linalg::GenericOp op, Value pool) {
   auto lhsType = cast<MemRefType>(lhs.getType());
   auto packedType = cast<MemRefType>(packed.getType());
   auto outType = cast<MemRefType>(out.getType());
-  linalg::FillOp fill = zeroFillOfOutput(op);
-  if (!rowStride(lhsType) || !rowStride(outType) || !fill ||
+  Operation *init = zeroInitializer(out, op);
+  if (!rowStride(lhsType) || !rowStride(outType) || !init ||
       !packedType.getLayout().isIdentity())
     return false;
   OpBuilder b(op);
@@ -123,11 +155,64 @@ bool callSgemm(linalg::GenericOp op, Value pool) {
       pool, asKernelOperand(b, loc, lhs, /*collapseRows=*/true),
       asKernelOperand(b, loc, packed, /*collapseRows=*/false),
       asKernelOperand(b, loc, out, /*collapseRows=*/true)};
-  func::FuncOp callee = declareSgemm(op->getParentOfType<ModuleOp>(),
-                                     ValueRange(operands).getTypes());
-  b.create<func::CallOp>(loc, callee, operands);
-  op->erase();
-  fill->erase();
+  replaceByCall(b, op, init, kSgemmCall, operands);
+  return true;
+}
+
+/// The coefficient of loop `dim` in `expr`, a sum of loops times constants
+/// (a window's `oh * stride + kh * dilation`).
+int64_t coefficient(AffineExpr expr, unsigned dim) {
+  if (auto loop = dyn_cast<AffineDimExpr>(expr))
+    return loop.getPosition() == dim;
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return 0;
+  if (binary.getKind() == AffineExprKind::Add)
+    return coefficient(binary.getLHS(), dim) +
+           coefficient(binary.getRHS(), dim);
+  auto factor = dyn_cast<AffineConstantExpr>(binary.getRHS());
+  if (binary.getKind() == AffineExprKind::Mul && factor)
+    return factor.getValue() * coefficient(binary.getLHS(), dim);
+  return 0;
+}
+
+/// Replaces a marked convolution (loops n, oh, ow, f, kh, kw, c) and the
+/// op that zeroed its output by a call `mocc_sconv2d_nhwc_f32(pool, input,
+/// packed, output rows, kh, kw, stride h, stride w, dilation h, dilation
+/// w)`; returns false (IR unchanged) if its buffers do not fit.
+bool callSconv(linalg::GenericOp op, Value pool) {
+  Value input = op.getDpsInputs()[0], packed = op.getDpsInputs()[1];
+  Value out = op.getDpsInits()[0];
+  auto inputType = cast<MemRefType>(input.getType());
+  SmallVector<int64_t> inputStrides;
+  int64_t inputOffset;
+  Operation *init = zeroInitializer(out, op);
+  if (!init || !rowStride(cast<MemRefType>(out.getType())) ||
+      !cast<MemRefType>(packed.getType()).getLayout().isIdentity() ||
+      failed(getStridesAndOffset(inputType, inputStrides, inputOffset)) ||
+      inputStrides.back() != 1)
+    return false;
+  AffineMap window = op.getIndexingMapsArray()[0];
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> parameters = {ranges[4],
+                                     ranges[5],
+                                     coefficient(window.getResult(1), 1),
+                                     coefficient(window.getResult(2), 2),
+                                     coefficient(window.getResult(1), 4),
+                                     coefficient(window.getResult(2), 5)};
+
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  // The packed weight [panels][kh][kw][c][nr] is the GEMM's [panels][k][nr].
+  Value panels = b.create<memref::CollapseShapeOp>(
+      loc, packed, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}});
+  SmallVector<Value> operands = {
+      pool, asKernelOperand(b, loc, input, /*collapseRows=*/false),
+      asKernelOperand(b, loc, panels, /*collapseRows=*/false),
+      asKernelOperand(b, loc, out, /*collapseRows=*/true)};
+  for (int64_t parameter : parameters)
+    operands.push_back(b.create<arith::ConstantIntOp>(loc, parameter, 64));
+  replaceByCall(b, op, init, kSconvCall, operands);
   return true;
 }
 
@@ -153,9 +238,11 @@ struct CallKernelsPass : impl::CallKernelsPassBase<CallKernelsPass> {
         marked.push_back(op);
     });
     for (linalg::GenericOp op : marked) {
-      bool called = op.getLibraryCall() == kSgemmCall &&
-                    op->getParentOfType<func::FuncOp>() == entry &&
-                    callSgemm(op, pool);
+      bool inEntry = op->getParentOfType<func::FuncOp>() == entry;
+      bool called =
+          inEntry &&
+          ((op.getLibraryCall() == kSgemmCall && callSgemm(op, pool)) ||
+           (op.getLibraryCall() == kSconvCall && callSconv(op, pool)));
       if (!called)
         op.removeLibraryCallAttr();
     }

@@ -11,6 +11,7 @@
 // fill of zeros, which mocc-call-kernels replaces with the call.
 //
 //===----------------------------------------------------------------------===//
+#include "mocc/Transforms/KernelCalls.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,15 +32,13 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-constexpr llvm::StringLiteral kSgemmCall = "mocc_sgemm_f32";
-
 /// A product C[m..., n] += A[m..., k] * B(k, n) with B a constant.
 struct MatrixProduct {
-  Value lhs;       // A: its last dimension is k, the others are C's rows.
-  Value init;      // C.
-  int64_t k, n;    // Sizes.
-  std::vector<float> weights;  // B's values, row-major.
-  bool weightsKN;  // Whether B is stored [k][n]; otherwise [n][k].
+  Value lhs;    // A: its last dimension is k, the others are C's rows.
+  Value init;   // C.
+  int64_t k, n; // Sizes.
+  std::vector<float> weights; // B's values, row-major.
+  bool weightsKN;             // Whether B is stored [k][n]; otherwise [n][k].
 };
 
 /// The values of an f32 constant of static shape, if `value` is one.
@@ -52,7 +51,8 @@ std::optional<std::vector<float>> constantValues(Value value) {
     return std::vector<float>(values.begin(), values.end());
   }
   auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  AsmResourceBlob *blob = resource ? resource.getRawHandle().getBlob() : nullptr;
+  AsmResourceBlob *blob =
+      resource ? resource.getRawHandle().getBlob() : nullptr;
   if (!blob || blob->getData().size() !=
                    size_t(resource.getType().getNumElements()) * sizeof(float))
     return std::nullopt;
@@ -96,8 +96,8 @@ std::optional<MatrixProduct> matchContraction(linalg::LinalgOp op) {
   if (!values || rhsDims.size() != 2)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  return MatrixProduct{lhs->get(), init->get(), ranges[k], ranges[n],
-                       std::move(*values), rhsDims[0] == k};
+  return MatrixProduct{lhs->get(), init->get(),        ranges[k],
+                       ranges[n],  std::move(*values), rhsDims[0] == k};
 }
 
 /// A 1x1 channels-last convolution of stride 1: rows are pixels, k the
@@ -115,9 +115,9 @@ std::optional<MatrixProduct> matchPointwiseConv(linalg::LinalgOp op) {
       constantValues(conv.getInputs()[1]);
   if (!values)
     return std::nullopt;
-  return MatrixProduct{conv.getInputs()[0], conv.getOutputs()[0],
+  return MatrixProduct{conv.getInputs()[0],      conv.getOutputs()[0],
                        weightType.getDimSize(3), weightType.getDimSize(0),
-                       std::move(*values), /*weightsKN=*/false};
+                       std::move(*values),       /*weightsKN=*/false};
 }
 
 /// B laid out as panels of `nr` columns: packed[p][k][j] = B(k, p * nr + j),
@@ -132,9 +132,9 @@ SmallVector<float> packPanels(const MatrixProduct &product, int64_t nr) {
     for (int64_t kk = 0; kk < product.k; ++kk)
       for (int64_t j = 0; j < nr && p * nr + j < product.n; ++j) {
         int64_t col = p * nr + j;
-        packed[(p * product.k + kk) * nr + j] =
-            product.weightsKN ? b[kk * product.n + col]
-                              : b[col * product.k + kk];
+        packed[(p * product.k + kk) * nr + j] = product.weightsKN
+                                                    ? b[kk * product.n + col]
+                                                    : b[col * product.k + kk];
       }
   return packed;
 }
@@ -148,9 +148,10 @@ bool isZeros(Value value) {
 
 /// A tensor of `type` filled with zeros.
 Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value empty = b.create<tensor::EmptyOp>(loc, type.getShape(),
-                                          type.getElementType());
-  Value zero = b.create<arith::ConstantOp>(loc, b.getZeroAttr(type.getElementType()));
+  Value empty =
+      b.create<tensor::EmptyOp>(loc, type.getShape(), type.getElementType());
+  Value zero =
+      b.create<arith::ConstantOp>(loc, b.getZeroAttr(type.getElementType()));
   return b.create<linalg::FillOp>(loc, zero, empty).getResult(0);
 }
 
@@ -161,50 +162,75 @@ Value add(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
-  Value init = b.create<tensor::EmptyOp>(loc, type.getShape(),
-                                         type.getElementType());
+  Value init =
+      b.create<tensor::EmptyOp>(loc, type.getShape(), type.getElementType());
   return b
       .create<linalg::GenericOp>(
-          loc, type, ValueRange{lhs, rhs}, init,
-          SmallVector<AffineMap>(3, id), iterators,
+          loc, type, ValueRange{lhs, rhs}, init, SmallVector<AffineMap>(3, id),
+          iterators,
           [](OpBuilder &nb, Location nloc, ValueRange args) {
             nb.create<linalg::YieldOp>(
-                nloc, ValueRange{nb.create<arith::AddFOp>(nloc, args[0],
-                                                          args[1])});
+                nloc,
+                ValueRange{nb.create<arith::AddFOp>(nloc, args[0], args[1])});
           })
       .getResult(0);
 }
 
-/// The marked product of `product` with its weight packed. The marked op
-/// always accumulates into zeros (the kernel writes its product, it does not
-/// add to it); a non-zero accumulator is added after it.
-Value buildPackedProduct(OpBuilder &b, Location loc,
-                         const MatrixProduct &product, int64_t nr) {
+/// The product's weight packed in panels of `nr` columns, as a constant of
+/// shape [panels, kShape..., nr] (kShape's product is k: a convolution's
+/// (kh, kw, c), so that its loops are dimensions of the weight).
+Value packedWeights(OpBuilder &b, Location loc, const MatrixProduct &product,
+                    int64_t nr, ArrayRef<int64_t> kShape) {
   SmallVector<float> packed = packPanels(product, nr);
-  auto packedType = RankedTensorType::get(
-      {int64_t(llvm::divideCeil(product.n, nr)), product.k, nr},
-      b.getF32Type());
+  SmallVector<int64_t> shape = {int64_t(llvm::divideCeil(product.n, nr))};
+  shape.append(kShape.begin(), kShape.end());
+  shape.push_back(nr);
+  auto packedType = RankedTensorType::get(shape, b.getF32Type());
   ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
                        packed.size() * sizeof(float));
-  Value weights = b.create<arith::ConstantOp>(
+  return b.create<arith::ConstantOp>(
       loc, DenseResourceElementsAttr::get(
                packedType, "packed_weights",
-               HeapAsmResourceBlob::allocateAndCopyWithAlign(
-                   bytes, alignof(float))));
+               HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes,
+                                                             alignof(float))));
+}
 
-  auto initType = cast<RankedTensorType>(product.init.getType());
-  bool fromZeros = isZeros(product.init);
-  Value init = fromZeros ? product.init : zeros(b, loc, initType);
-  unsigned rank = initType.getRank(); // rows..., n; then k
-  MLIRContext *context = b.getContext();
-  SmallVector<AffineExpr> rows, lhs, out;
+/// A multiply-accumulate generic of `lhs` and the packed weight, marked with
+/// the kernel `call`. It always accumulates into zeros (the kernels write
+/// their product, they do not add to it); a non-zero accumulator is added
+/// after it.
+Value buildMarked(OpBuilder &b, Location loc, Value lhs, Value weights,
+                  Value init, ArrayRef<AffineMap> maps,
+                  ArrayRef<utils::IteratorType> iterators, StringRef call) {
+  auto initType = cast<RankedTensorType>(init.getType());
+  bool fromZeros = isZeros(init);
+  auto generic = b.create<linalg::GenericOp>(
+      loc, initType, ValueRange{lhs, weights},
+      fromZeros ? init : zeros(b, loc, initType), maps, iterators,
+      [](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value mul = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
+        nb.create<linalg::YieldOp>(
+            nloc, ValueRange{nb.create<arith::AddFOp>(nloc, args[2], mul)});
+      });
+  generic.setLibraryCallAttr(b.getStringAttr(call));
+  if (fromZeros)
+    return generic.getResult(0);
+  return add(b, loc, generic.getResult(0), init);
+}
+
+/// The GEMM kernel's product: loops (rows..., n, k), the weight read
+/// through its panels.
+Value buildGemm(OpBuilder &b, Location loc, const MatrixProduct &product,
+                int64_t nr) {
+  unsigned rank = cast<RankedTensorType>(product.init.getType()).getRank();
+  SmallVector<AffineExpr> lhs, out;
   for (unsigned d = 0; d + 1 < rank; ++d)
-    rows.push_back(b.getAffineDimExpr(d));
+    lhs.push_back(b.getAffineDimExpr(d));
+  out = lhs;
   AffineExpr n = b.getAffineDimExpr(rank - 1), k = b.getAffineDimExpr(rank);
-  lhs.append(rows);
   lhs.push_back(k);
-  out.append(rows);
   out.push_back(n);
+  MLIRContext *context = b.getContext();
   SmallVector<AffineMap> maps = {
       AffineMap::get(rank + 1, 0, lhs, context),
       AffineMap::get(rank + 1, 0, {n.floorDiv(nr), k, n % nr}, context),
@@ -212,21 +238,56 @@ Value buildPackedProduct(OpBuilder &b, Location loc,
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  auto generic = b.create<linalg::GenericOp>(
-      loc, initType, ValueRange{product.lhs, weights}, init, maps,
-      iterators, [](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value mul = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
-        nb.create<linalg::YieldOp>(
-            nloc, ValueRange{nb.create<arith::AddFOp>(nloc, args[2], mul)});
-      });
-  generic.setLibraryCallAttr(b.getStringAttr(kSgemmCall));
-  if (fromZeros)
-    return generic.getResult(0);
-  return add(b, loc, generic.getResult(0), product.init);
+  return buildMarked(b, loc, product.lhs,
+                     packedWeights(b, loc, product, nr, {product.k}),
+                     product.init, maps, iterators, kSgemmCall);
 }
 
-struct SelectKernelsPass
-    : impl::SelectKernelsPassBase<SelectKernelsPass> {
+/// A channels-last convolution of one group, stride and dilation any,
+/// whose weight [F][KH][KW][C] is a constant: the product of the input's
+/// windows (im2col rows, k = (kh, kw, c)) by the weight, [n][k] ordered.
+std::optional<MatrixProduct> matchConv(linalg::LinalgOp op) {
+  auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
+  if (!conv)
+    return std::nullopt;
+  auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  int64_t window = weightType.getNumElements() / weightType.getDimSize(0);
+  std::optional<std::vector<float>> values =
+      constantValues(conv.getInputs()[1]);
+  if (!values || window > kSconvMaxWindow)
+    return std::nullopt;
+  return MatrixProduct{conv.getInputs()[0],      conv.getOutputs()[0], window,
+                       weightType.getDimSize(0), std::move(*values),
+                       /*weightsKN=*/false};
+}
+
+/// The convolution kernel's product: loops (n, oh, ow, f, kh, kw, c), the
+/// input read through its windows, the weight through its panels
+/// [panels][kh][kw][c][nr] (the GEMM kernel's [panels][k][nr]).
+Value buildConv(OpBuilder &b, Location loc, linalg::Conv2DNhwcFhwcOp conv,
+                const MatrixProduct &product, int64_t nr) {
+  auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+  AffineExpr n, oh, ow, f, kh, kw, c;
+  bindDims(b.getContext(), n, oh, ow, f, kh, kw, c);
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(7, 0,
+                     {n, oh * strides[0] + kh * dilations[0],
+                      ow * strides[1] + kw * dilations[1], c},
+                     context),
+      AffineMap::get(7, 0, {f.floorDiv(nr), kh, kw, c, f % nr}, context),
+      AffineMap::get(7, 0, {n, oh, ow, f}, context)};
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  iterators.append(3, utils::IteratorType::reduction);
+  return buildMarked(
+      b, loc, product.lhs,
+      packedWeights(b, loc, product, nr, weightType.getShape().drop_front()),
+      product.init, maps, iterators, kSconvCall);
+}
+
+struct SelectKernelsPass : impl::SelectKernelsPassBase<SelectKernelsPass> {
   using SelectKernelsPassBase::SelectKernelsPassBase;
 
   void runOnOperation() override {
@@ -241,14 +302,21 @@ struct SelectKernelsPass
     });
     OpBuilder builder(&getContext());
     for (linalg::LinalgOp op : products) {
+      builder.setInsertionPoint(op);
+      Value marked;
       std::optional<MatrixProduct> product = matchContraction(op);
       if (!product)
         product = matchPointwiseConv(op);
-      if (!product)
+      if (product) {
+        marked = buildGemm(builder, op.getLoc(), *product, panelWidth);
+      } else if ((product = matchConv(op))) {
+        marked = buildConv(builder, op.getLoc(),
+                           cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation()),
+                           *product, panelWidth);
+      } else {
         continue;
-      builder.setInsertionPoint(op);
-      op->getResult(0).replaceAllUsesWith(
-          buildPackedProduct(builder, op.getLoc(), *product, panelWidth));
+      }
+      op->getResult(0).replaceAllUsesWith(marked);
       op->erase();
     }
   }

@@ -3,14 +3,11 @@
  * (packed[p][k][j] = B(k, p * nr + j)). It cuts C into blocks, spreads them
  * over the instance's threads and has the target's microkernel,
  * mocc_kernel_sgemm (targets/CPU/Kernels, linked per ISA), compute each. */
+#include "gemm_kernel.h"
 #include "memref.h"
 #include "thread_pool.h"
 
 #include <stdint.h>
-
-/* c[m x n] = a[m x k] * B for the panels starting at packed_b. */
-void mocc_kernel_sgemm(const float *a, int64_t lda, const float *packed_b,
-                       float *c, int64_t ldc, int64_t m, int64_t n, int64_t k);
 
 /* Rows of A a block holds: about this many bytes, so that the kernel, which
  * sweeps all rows of a block for each panel of B, reads them from L2. */
@@ -27,9 +24,6 @@ typedef struct sgemm_job {
   int64_t block_rows, block_cols, col_blocks;
 } sgemm_job;
 
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 static void run_blocks(void *closure, int64_t begin, int64_t end) {
   const sgemm_job *job = closure;
   for (int64_t block = begin; block < end; ++block) {
@@ -38,8 +32,8 @@ static void run_blocks(void *closure, int64_t begin, int64_t end) {
     mocc_kernel_sgemm(job->a + row * job->lda, job->lda,
                       job->packed_b + (col / job->nr) * job->k * job->nr,
                       job->c + row * job->ldc + col, job->ldc,
-                      min64(job->block_rows, job->m - row),
-                      min64(job->block_cols, job->n - col), job->k);
+                      mocc_min64(job->block_rows, job->m - row),
+                      mocc_min64(job->block_cols, job->n - col), job->k);
   }
 }
 
@@ -59,18 +53,25 @@ void _mlir_ciface_mocc_sgemm_f32(mocc_thread_pool *pool, const mocc_memref *a,
   int64_t rows = MOCC_SGEMM_BLOCK_BYTES / (k > 0 ? k * 4 : 4);
   if (rows < MOCC_SGEMM_MIN_ROWS)
     rows = MOCC_SGEMM_MIN_ROWS;
-  int64_t row_blocks = ceil_div(m, rows);
+  int64_t row_blocks = mocc_ceil_div(m, rows);
   /* Fewer row blocks than threads: split the columns too, in whole panels. */
-  int64_t panels = ceil_div(n, nr);
-  int64_t col_blocks = min64(panels, ceil_div(threads, row_blocks));
+  int64_t panels = mocc_ceil_div(n, nr);
+  int64_t col_blocks = mocc_min64(panels, mocc_ceil_div(threads, row_blocks));
   if (row_blocks < threads && col_blocks == 1 && m > MOCC_SGEMM_MIN_ROWS)
-    row_blocks = min64(threads, ceil_div(m, MOCC_SGEMM_MIN_ROWS));
-  sgemm_job job = {(const float *)a->aligned + a->offset, a_dims[2],
-                   (const float *)packed->aligned + packed->offset, nr,
-                   (float *)c->aligned + c->offset, c_dims[2], m, n, k,
-                   ceil_div(m, row_blocks), ceil_div(panels, col_blocks) * nr,
+    row_blocks = mocc_min64(threads, mocc_ceil_div(m, MOCC_SGEMM_MIN_ROWS));
+  sgemm_job job = {(const float *)a->aligned + a->offset,
+                   a_dims[2],
+                   (const float *)packed->aligned + packed->offset,
+                   nr,
+                   (float *)c->aligned + c->offset,
+                   c_dims[2],
+                   m,
+                   n,
+                   k,
+                   mocc_ceil_div(m, row_blocks),
+                   mocc_ceil_div(panels, col_blocks) * nr,
                    0};
-  job.col_blocks = ceil_div(n, job.block_cols);
-  int64_t blocks = ceil_div(m, job.block_rows) * job.col_blocks;
+  job.col_blocks = mocc_ceil_div(n, job.block_cols);
+  int64_t blocks = mocc_ceil_div(m, job.block_rows) * job.col_blocks;
   mocc_parallel_for(pool, blocks, run_blocks, &job);
 }

@@ -1,4 +1,4 @@
-// RUN: mocc-opt %s --split-input-file --mocc-call-kernels | FileCheck %s
+// RUN: mocc-opt %s --split-input-file --mocc-call-kernels --cse | FileCheck %s
 
 #a = affine_map<(r, m, n, k) -> (r, m, k)>
 #b = affine_map<(r, m, n, k) -> (n floordiv 16, k, n mod 16)>
@@ -70,6 +70,65 @@ func.func @main_graph(%a: memref<8x4xf32, strided<[1, 8]>>, %b: memref<1x4x16xf3
 // CHECK: linalg.generic
 // CHECK-NOT: library_call
 func.func @main_graph(%a: memref<8x4xf32>, %b: memref<1x4x16xf32>, %c: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<8x4xf32>, memref<1x4x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 2 + d4, d2 * 2 + d5 * 2, d6)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3 floordiv 16, d4, d5, d6, d3 mod 16)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+
+// A marked convolution becomes one call of the convolution driver: the
+// input as it is, the output's pixels as rows, then the kernel's height and
+// width, strides and dilations, read off the loops and the window map.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: (%[[X:.+]]: memref<1x9x9x3xf32>, %[[B:.+]]: memref<1x3x3x3x16xf32>, %[[Y:.+]]: memref<1x4x3x4xf32>, %[[POOL:.+]]: !llvm.ptr)
+// CHECK: %[[B3:.+]] = memref.collapse_shape %[[B]] {{\[}}[0], [1, 2, 3], [4]] : memref<1x3x3x3x16xf32> into memref<1x27x16xf32>
+// CHECK: %[[XD:.+]] = memref.cast %[[X]] : memref<1x9x9x3xf32> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: %[[Y2:.+]] = memref.collapse_shape %[[Y]] {{\[}}[0, 1, 2], [3]] : memref<1x4x3x4xf32> into memref<12x4xf32>
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
+// CHECK: call @mocc_sconv2d_nhwc_f32(%[[POOL]], %[[XD]], %{{.+}}, %{{.+}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C2]])
+// CHECK-NOT: linalg.
+func.func @main_graph(%x: memref<1x9x9x3xf32>, %b: memref<1x3x3x3x16xf32>, %y: memref<1x4x3x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x3x4xf32>)
+  linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"], library_call = "mocc_sconv2d_nhwc_f32"}
+      ins(%x, %b : memref<1x9x9x3xf32>, memref<1x3x3x3x16xf32>) outs(%y : memref<1x4x3x4xf32>) {
+  ^bb0(%a: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %a, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// Products that start from one zero tensor get copies of its buffer: a copy
+// of a buffer of zeros zeroes the output too, and the call replaces it.
+// CHECK-LABEL: func.func @main_graph
+// CHECK: linalg.fill
+// CHECK-NOT: memref.copy
+// CHECK: call @mocc_sgemm_f32
+// CHECK-NOT: linalg.generic
+func.func @main_graph(%a: memref<8x4xf32>, %b: memref<1x4x16xf32>, %zeros: memref<8x16xf32>, %c: memref<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%zeros : memref<8x16xf32>)
+  memref.copy %zeros, %c : memref<8x16xf32> to memref<8x16xf32>
   linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
       ins(%a, %b : memref<8x4xf32>, memref<1x4x16xf32>) outs(%c : memref<8x16xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):

@@ -68,17 +68,33 @@ func.func @pointwise_conv(%x: tensor<1x4x4x3xf32>, %z: tensor<1x4x4x4xf32>) -> t
 
 // -----
 
-// Not products the kernel computes: a weight known only at run time, and a
-// 1x1 convolution of stride 2 (its rows are not the input's rows).
+// A weight known only at run time is not packed: the product stays.
 // CHECK-LABEL: func.func @not_selected
 // CHECK-NOT: library_call
 // CHECK: linalg.matmul
-// CHECK: linalg.conv_2d_nhwc_fhwc
-func.func @not_selected(%a: tensor<5x2xf32>, %w: tensor<2x3xf32>, %z: tensor<5x3xf32>,
-                        %x: tensor<1x4x4x3xf32>, %y: tensor<1x2x2x4xf32>) -> (tensor<5x3xf32>, tensor<1x2x2x4xf32>) {
+func.func @not_selected(%a: tensor<5x2xf32>, %w: tensor<2x3xf32>, %z: tensor<5x3xf32>) -> tensor<5x3xf32> {
   %c = linalg.matmul ins(%a, %w : tensor<5x2xf32>, tensor<2x3xf32>) outs(%z : tensor<5x3xf32>) -> tensor<5x3xf32>
-  %k = arith.constant dense<1.0> : tensor<4x1x1x3xf32>
-  %d = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-      ins(%x, %k : tensor<1x4x4x3xf32>, tensor<4x1x1x3xf32>) outs(%y : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
-  return %c, %d : tensor<5x3xf32>, tensor<1x2x2x4xf32>
+  return %c : tensor<5x3xf32>
+}
+
+// -----
+
+// Any other channels-last convolution is the product of its input's windows
+// by the weight [F][KH*KW*C], packed the same way ([panels][KH][KW][C][NR],
+// so that every loop is a dimension of an operand); the loops stay the
+// convolution's, and the input is read through its windows.
+// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 2 + d4, d2 * 2 + d5, d6)>
+// CHECK-DAG: #[[PANEL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3 floordiv 2, d4, d5, d6, d3 mod 2)>
+// CHECK-LABEL: func.func @conv_3x3_stride_2
+// CHECK: linalg.generic {indexing_maps = [#[[WIN]], #[[PANEL]], #{{.+}}]
+// CHECK-SAME: library_call = "mocc_sconv2d_nhwc_f32"
+// CHECK-SAME: ins(%{{.+}}, %{{.+}} : tensor<1x9x9x3xf32>, tensor<2x3x3x3x2xf32>)
+func.func @conv_3x3_stride_2(%x: tensor<1x9x9x3xf32>) -> tensor<1x4x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x4xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x9x9x3xf32>, tensor<4x3x3x3xf32>) outs(%z : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %c : tensor<1x4x4x4xf32>
 }

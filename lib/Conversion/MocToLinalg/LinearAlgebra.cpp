@@ -250,6 +250,17 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     Attribute dilations = rewriter.getI64TensorAttr(op.getDilations());
     Type initType = init.getType();
     bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
+    // A channels-last convolution of one group reads a zero-padded copy of
+    // its input: as the named op, it is what the CPU's convolution kernel
+    // takes (mocc-select-kernels); the copy is one pass over the input.
+    if (padded && channelsLast && group == 1 && spatial == 2) {
+      ArrayRef<int64_t> pads = op.getPads();
+      Type inputElement = inputType.getElementType();
+      input = padConstant(rewriter, loc, input, {0, pads[0], pads[1], 0},
+                          {0, pads[2], pads[3], 0},
+                          scalarConstant(rewriter, loc, inputElement, 0));
+      padded = false;
+    }
     Value result;
     bool depthwise = group == channels && filters == channels;
     if (padded || (channelsLast && group != 1)) {

@@ -119,6 +119,22 @@ func.func @conv_2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<
 
 // -----
 
+// A padded channels-last convolution of one group reads a zero-padded copy
+// of its input with the named op (the CPU's convolution kernel takes it).
+// CHECK-LABEL: func.func @conv_2d_channels_last_padded
+// CHECK-SAME: (%[[X:.+]]: tensor<1x8x8x3xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>)
+// CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 1, 2, 0] high[0, 1, 0, 0]
+// CHECK: tensor<1x8x8x3xf32> to tensor<1x10x10x3xf32>
+// CHECK: linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+// CHECK-SAME: ins(%[[P]], %[[W]] : tensor<1x10x10x3xf32>, tensor<4x3x3x3xf32>)
+func.func @conv_2d_channels_last_padded(%x: tensor<1x8x8x3xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = moc.conv %x, %w {channels_last, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 2, 1, 0>, group = 1 : i64}
+      : (tensor<1x8x8x3xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @conv_depthwise
 // CHECK-SAME: (%[[X:.+]]: tensor<1x4x8x8xf32>, %[[W:.+]]: tensor<4x1x3x3xf32>)
 // CHECK: %[[F:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0, 1], [2], [3]] : tensor<4x1x3x3xf32> into tensor<4x3x3xf32>

@@ -1,0 +1,28 @@
+//===- KernelCalls.h - The runtime kernels that passes call -----*- C++ -*-===//
+//
+// mocc-select-kernels marks products with the name of the runtime function
+// that computes them (a linalg `library_call`); mocc-call-kernels calls it.
+// Both runtime functions are in runtime/src (sgemm.c, sconv2d.c).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MOCC_TRANSFORMS_KERNELCALLS_H
+#define MOCC_TRANSFORMS_KERNELCALLS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+
+namespace mocc {
+
+/// C = A * B, B packed in the GEMM kernel's panels.
+inline constexpr llvm::StringLiteral kSgemmCall = "mocc_sgemm_f32";
+/// A channels-last convolution: the GEMM of its windows by the packed weight.
+inline constexpr llvm::StringLiteral kSconvCall = "mocc_sconv2d_nhwc_f32";
+/// The most floats of one window (KH * KW * C) the convolution kernel
+/// gathers: it keeps a few windows in a 256 KiB buffer on its stack
+/// (MOCC_SCONV_SCRATCH_FLOATS in runtime/src/sconv2d.c).
+inline constexpr int64_t kSconvMaxWindow = 16384;
+
+} // namespace mocc
+
+#endif // MOCC_TRANSFORMS_KERNELCALLS_H

@@ -1,0 +1,105 @@
+/* The f32 convolution driver that generated code calls (mocc-call-kernels):
+ * a channels-last convolution of one group, its input already padded, as
+ * the GEMM of its windows by the weight, which the compiler packed as the
+ * GEMM kernel's panels of the [filters][kh * kw * channels] matrix. Each
+ * block of output pixels gathers its windows into rows (im2col) in a buffer
+ * on the stack, small enough to stay in L2, and the target's microkernel
+ * multiplies them by the panels. Blocks run on the instance's threads. */
+#include "gemm_kernel.h"
+#include "memref.h"
+#include "thread_pool.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Floats of gathered windows per block: 256 KiB. The compiler calls this
+ * kernel only for windows of at most 16384 floats (kSconvMaxWindow in
+ * include/mocc/Transforms/KernelCalls.h), so a block holds at least 4. */
+#define MOCC_SCONV_SCRATCH_FLOATS (64 * 1024)
+#define MOCC_SCONV_MAX_ROWS 256
+
+typedef struct sconv_job {
+  const float *input;
+  int64_t input_strides[3]; /* n, h, w; channels are contiguous */
+  int64_t out_h, out_w, channels;
+  int64_t kh, kw, sh, sw, dh, dw;
+  const float *packed_b;
+  int64_t window; /* kh * kw * channels: the GEMM's k */
+  float *out;
+  int64_t ldc, filters, pixels, block_rows;
+} sconv_job;
+
+/* Rows [first, first + rows) of the im2col matrix: the windows of those
+ * output pixels, (kh, kw, c) ordered like the packed weight's k. */
+static void gather_windows(const sconv_job *job, int64_t first, int64_t rows,
+                           float *windows) {
+  size_t row_bytes = (size_t)job->channels * sizeof(float);
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t pixel = first + r;
+    int64_t ow = pixel % job->out_w;
+    int64_t oh = (pixel / job->out_w) % job->out_h;
+    int64_t n = pixel / (job->out_w * job->out_h);
+    float *row = windows + r * job->window;
+    for (int64_t y = 0; y < job->kh; ++y) {
+      const float *line = job->input + n * job->input_strides[0] +
+                          (oh * job->sh + y * job->dh) * job->input_strides[1];
+      for (int64_t x = 0; x < job->kw; ++x, row += job->channels)
+        memcpy(row, line + (ow * job->sw + x * job->dw) * job->input_strides[2],
+               row_bytes);
+    }
+  }
+}
+
+static void run_blocks(void *closure, int64_t begin, int64_t end) {
+  const sconv_job *job = closure;
+  float windows[MOCC_SCONV_SCRATCH_FLOATS];
+  for (int64_t block = begin; block < end; ++block) {
+    int64_t first = block * job->block_rows;
+    int64_t rows = mocc_min64(job->block_rows, job->pixels - first);
+    gather_windows(job, first, rows, windows);
+    mocc_kernel_sgemm(windows, job->window, job->packed_b,
+                      job->out + first * job->ldc, job->ldc, rows, job->filters,
+                      job->window);
+  }
+}
+
+/* The C interface of generated code's `mocc_sconv2d_nhwc_f32(pool, input,
+ * packed, out, kh, kw, sh, sw, dh, dw)`: input [n, h, w, c] with unit
+ * channel stride, packed [panels, kh * kw * c, nr] dense, out the output's
+ * pixels as rows [n * oh * ow, filters] of unit stride. */
+void _mlir_ciface_mocc_sconv2d_nhwc_f32(mocc_thread_pool *pool,
+                                        const mocc_memref *input,
+                                        const mocc_memref *packed,
+                                        const mocc_memref *out, int64_t kh,
+                                        int64_t kw, int64_t sh, int64_t sw,
+                                        int64_t dh, int64_t dw) {
+  const int64_t *in_dims = input->sizes_and_strides; /* n, h, w, c; strides */
+  const int64_t *p_dims = packed->sizes_and_strides; /* panels, k, nr */
+  const int64_t *o_dims = out->sizes_and_strides;    /* pixels, f; ldc, 1 */
+  int64_t in_h = in_dims[1], in_w = in_dims[2];
+  sconv_job job = {.input = (const float *)input->aligned + input->offset,
+                   .input_strides = {in_dims[4], in_dims[5], in_dims[6]},
+                   .out_h = (in_h - dh * (kh - 1) - 1) / sh + 1,
+                   .out_w = (in_w - dw * (kw - 1) - 1) / sw + 1,
+                   .channels = in_dims[3],
+                   .kh = kh,
+                   .kw = kw,
+                   .sh = sh,
+                   .sw = sw,
+                   .dh = dh,
+                   .dw = dw,
+                   .packed_b = (const float *)packed->aligned + packed->offset,
+                   .window = p_dims[1],
+                   .out = (float *)out->aligned + out->offset,
+                   .ldc = o_dims[2],
+                   .filters = o_dims[1],
+                   .pixels = o_dims[0]};
+  if (job.pixels <= 0 || job.filters <= 0)
+    return;
+  int64_t threads = mocc_thread_pool_num_threads(pool);
+  job.block_rows = mocc_min64(
+      MOCC_SCONV_SCRATCH_FLOATS / job.window,
+      mocc_min64(MOCC_SCONV_MAX_ROWS, mocc_ceil_div(job.pixels, threads)));
+  mocc_parallel_for(pool, mocc_ceil_div(job.pixels, job.block_rows), run_blocks,
+                    &job);
+}
