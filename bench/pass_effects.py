@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run_bench import bench_mocc, model_arguments  # noqa: E402
 
 PASSES = ("moc-fold-constants", "moc-recognize-ops", "moc-convert-layout", "mocc-fold-transposes",
-          "linalg-fuse-elementwise-ops",
+          "mocc-select-kernels", "mocc-fuse-elementwise",
           "mocc-fuse-kernels", "mocc-concat-in-place", "mocc-plan-arena")
 CONFIGS = [("all passes (-O2)", ["-O2"])] + \
           [(f"without {p}", ["-O2", f"--disable-pass={p}"]) for p in PASSES] + \

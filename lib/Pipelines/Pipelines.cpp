@@ -37,13 +37,14 @@ void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
   OpPassManager &func = pm.nest<func::FuncOp>();
   if (options.runs("mocc-fold-transposes"))
     func.addPass(createFoldTransposesPass());
-  if (options.runs("linalg-fuse-elementwise-ops"))
-    func.addPass(createLinalgElementwiseOpFusionPass());
+  // Kernels are selected before elementwise fusion, which leaves them be.
   if (options.gemmPanelWidth > 0 && options.runs("mocc-select-kernels")) {
     SelectKernelsPassOptions kernels;
     kernels.panelWidth = options.gemmPanelWidth;
     func.addPass(createSelectKernelsPass(kernels));
   }
+  if (options.runs("mocc-fuse-elementwise"))
+    func.addPass(createFuseElementwisePass());
   if (options.runs("mocc-fuse-kernels"))
     func.addPass(createFuseKernelsPass());
   func.addPass(createCanonicalizerPass());

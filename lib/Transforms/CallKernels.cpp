@@ -159,6 +159,64 @@ bool callSgemm(linalg::GenericOp op, Value pool) {
   return true;
 }
 
+/// `buffer`, indexed by `map`, viewed with its dimensions in the order of
+/// the loops `wanted` (a transposed view of the same memory).
+Value viewInOrder(OpBuilder &b, Location loc, Value buffer, AffineMap map,
+                  ArrayRef<unsigned> wanted) {
+  SmallVector<unsigned> loops;
+  for (AffineExpr expr : map.getResults())
+    loops.push_back(cast<AffineDimExpr>(expr).getPosition());
+  if (loops == wanted)
+    return buffer;
+  SmallVector<unsigned> permutation;
+  for (unsigned loop : wanted)
+    permutation.push_back(
+        std::distance(loops.begin(), llvm::find(loops, loop)));
+  return b.create<memref::TransposeOp>(
+      loc, buffer,
+      AffineMapAttr::get(
+          AffineMap::getPermutationMap(permutation, b.getContext())));
+}
+
+/// Replaces a marked batched product (loops b, m, n, k) and the op that
+/// zeroed its output by a call `mocc_sbatch_matmul_f32(pool, a, b, c, nr)`,
+/// each operand viewed in loop order ([b][m][k], [b][k][n], [b][m][n]), nr
+/// the GEMM kernel's panel width that the runtime packs b to; returns false
+/// (IR unchanged) if the target has no GEMM kernel or the rows of a or c
+/// are not of unit stride.
+bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
+  Operation *init = zeroInitializer(op.getDpsInits()[0], op);
+  if (panelWidth <= 0 || !init)
+    return false;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  // Loops b, m, n, k: a[b][m][k], b[b][k][n], c[b][m][n].
+  SmallVector<SmallVector<unsigned>> orders = {{0, 1, 3}, {0, 3, 2}, {0, 1, 2}};
+  SmallVector<Value> views;
+  for (auto [operand, map, order] :
+       llvm::zip(op->getOperands(), op.getIndexingMapsArray(), orders))
+    views.push_back(viewInOrder(b, loc, operand, map, order));
+  auto unitInnerStride = [](Value view) {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    return succeeded(getStridesAndOffset(cast<MemRefType>(view.getType()),
+                                         strides, offset)) &&
+           strides.back() == 1;
+  };
+  if (!unitInnerStride(views[0]) || !unitInnerStride(views[2])) {
+    for (Value view : views)
+      if (view.getDefiningOp() && view.use_empty())
+        view.getDefiningOp()->erase();
+    return false;
+  }
+  SmallVector<Value> operands = {pool};
+  for (Value view : views)
+    operands.push_back(asKernelOperand(b, loc, view, /*collapseRows=*/false));
+  operands.push_back(b.create<arith::ConstantIntOp>(loc, panelWidth, 64));
+  replaceByCall(b, op, init, kSbatchMatmulCall, operands);
+  return true;
+}
+
 /// The coefficient of loop `dim` in `expr`, a sum of loops times constants
 /// (a window's `oh * stride + kh * dilation`).
 int64_t coefficient(AffineExpr expr, unsigned dim) {
@@ -242,7 +300,9 @@ struct CallKernelsPass : impl::CallKernelsPassBase<CallKernelsPass> {
       bool called =
           inEntry &&
           ((op.getLibraryCall() == kSgemmCall && callSgemm(op, pool)) ||
-           (op.getLibraryCall() == kSconvCall && callSconv(op, pool)));
+           (op.getLibraryCall() == kSconvCall && callSconv(op, pool)) ||
+           (op.getLibraryCall() == kSbatchMatmulCall &&
+            callSbatchMatmul(op, pool, panelWidth)));
       if (!called)
         op.removeLibraryCallAttr();
     }

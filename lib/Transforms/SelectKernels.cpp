@@ -66,6 +66,19 @@ bool isStaticF32(Value value) {
   return type && type.hasStaticShape() && type.getElementType().isF32();
 }
 
+/// The loops that index `operand` of `op`, one per dimension; empty if a
+/// dimension is indexed by anything but a loop.
+SmallVector<unsigned> loopsOf(linalg::LinalgOp op, OpOperand *operand) {
+  SmallVector<unsigned> positions;
+  for (AffineExpr expr : op.getMatchingIndexingMap(operand).getResults()) {
+    auto loop = dyn_cast<AffineDimExpr>(expr);
+    if (!loop)
+      return {};
+    positions.push_back(loop.getPosition());
+  }
+  return positions;
+}
+
 /// A contraction with one m-dimension group, one n and one k, A indexed
 /// (m..., k) and C (m..., n) in loop order, B constant and 2-d.
 std::optional<MatrixProduct> matchContraction(linalg::LinalgOp op) {
@@ -79,12 +92,7 @@ std::optional<MatrixProduct> matchContraction(linalg::LinalgOp op) {
   OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
   OpOperand *init = op.getDpsInitOperand(0);
   unsigned n = dims->n[0], k = dims->k[0];
-  auto dimsOf = [&](OpOperand *operand) {
-    SmallVector<unsigned> positions;
-    for (AffineExpr expr : op.getMatchingIndexingMap(operand).getResults())
-      positions.push_back(cast<AffineDimExpr>(expr).getPosition());
-    return positions;
-  };
+  auto dimsOf = [&](OpOperand *operand) { return loopsOf(op, operand); };
   SmallVector<unsigned> rows(dims->m.begin(), dims->m.end());
   SmallVector<unsigned> expectLhs(rows), expectInit(rows);
   expectLhs.push_back(k);
@@ -243,6 +251,46 @@ Value buildGemm(OpBuilder &b, Location loc, const MatrixProduct &product,
                      product.init, maps, iterators, kSgemmCall);
 }
 
+/// A product of two activations per batch, C[b, m, n] += A[b, m, k] *
+/// B[b, k, n] (attention's QK^T and AV), each operand stored in any order of
+/// its dimensions (transposes folded into the product) but A's and C's with
+/// k and n innermost: replaced by the product marked over loops (b, m, n, k);
+/// the runtime packs B.
+void markBatchedProduct(OpBuilder &b, linalg::LinalgOp op) {
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->batch.size() != 1 || dims->m.size() != 1 ||
+      dims->n.size() != 1 || dims->k.size() != 1 ||
+      matchPattern(op.getDpsInputs()[1], m_Constant()))
+    return;
+  if (!linalg::isaContractionOpInterface(op))
+    return;
+  // The loops in the marked op's order: b, m, n, k.
+  SmallVector<unsigned> order = {dims->batch[0], dims->m[0], dims->n[0],
+                                 dims->k[0]};
+  auto mapOf = [&](OpOperand *operand, std::optional<unsigned> innermost) {
+    SmallVector<AffineExpr> results;
+    for (unsigned loop : loopsOf(op, operand))
+      results.push_back(b.getAffineDimExpr(
+          std::distance(order.begin(), llvm::find(order, loop))));
+    bool fits =
+        results.size() == 3 &&
+        (!innermost || results.back() == b.getAffineDimExpr(*innermost));
+    return fits ? AffineMap::get(4, 0, results, b.getContext()) : AffineMap();
+  };
+  SmallVector<AffineMap> maps = {mapOf(op.getDpsInputOperand(0), 3),
+                                 mapOf(op.getDpsInputOperand(1), {}),
+                                 mapOf(op.getDpsInitOperand(0), 2)};
+  if (llvm::any_of(maps, [](AffineMap map) { return !map; }))
+    return;
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  op->getResult(0).replaceAllUsesWith(
+      buildMarked(b, op.getLoc(), op.getDpsInputs()[0], op.getDpsInputs()[1],
+                  op.getDpsInits()[0], maps, iterators, kSbatchMatmulCall));
+  op->erase();
+}
+
 /// A channels-last convolution of one group, stride and dilation any,
 /// whose weight [F][KH][KW][C] is a constant: the product of the input's
 /// windows (im2col rows, k = (kh, kw, c)) by the weight, [n][k] ordered.
@@ -314,6 +362,7 @@ struct SelectKernelsPass : impl::SelectKernelsPassBase<SelectKernelsPass> {
                            cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation()),
                            *product, panelWidth);
       } else {
+        markBatchedProduct(builder, op);
         continue;
       }
       op->getResult(0).replaceAllUsesWith(marked);

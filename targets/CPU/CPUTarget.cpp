@@ -107,6 +107,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createRecordStatsPass(stats));
   CallKernelsPassOptions kernels;
   kernels.entryName = options.entryName;
+  kernels.panelWidth = gemmPanelWidth(options);
   pm.addPass(createCallKernelsPass(kernels));
 
   OpPassManager &func = pm.nest<func::FuncOp>();

@@ -1,4 +1,4 @@
-// RUN: mocc-opt %s --split-input-file --mocc-call-kernels --cse | FileCheck %s
+// RUN: mocc-opt %s --split-input-file --mocc-call-kernels=panel-width=16 --cse | FileCheck %s
 
 #a = affine_map<(r, m, n, k) -> (r, m, k)>
 #b = affine_map<(r, m, n, k) -> (n floordiv 16, k, n mod 16)>
@@ -135,6 +135,38 @@ func.func @main_graph(%a: memref<8x4xf32>, %b: memref<1x4x16xf32>, %zeros: memre
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#q = affine_map<(b, m, n, k) -> (m, b, k)>
+#k = affine_map<(b, m, n, k) -> (b, n, k)>
+#s = affine_map<(b, m, n, k) -> (b, m, n)>
+
+// A marked batched product becomes a call with its operands viewed as
+// [b][m][k], [b][k][n] and [b][m][n] (transposed views of the same memory),
+// then the panel width the runtime packs b to.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: (%[[Q:.+]]: memref<8x4x16xf32>, %[[K:.+]]: memref<4x8x16xf32>, %[[S:.+]]: memref<4x8x8xf32>, %[[POOL:.+]]: !llvm.ptr)
+// CHECK: %[[QT:.+]] = memref.transpose %[[Q]] (d0, d1, d2) -> (d1, d0, d2)
+// CHECK: %[[KT:.+]] = memref.transpose %[[K]] (d0, d1, d2) -> (d0, d2, d1)
+// CHECK: %[[QD:.+]] = memref.cast %[[QT]]
+// CHECK: %[[KD:.+]] = memref.cast %[[KT]]
+// CHECK: %[[SD:.+]] = memref.cast %[[S]]
+// CHECK: %[[NR:.+]] = arith.constant 16 : i64
+// CHECK: call @mocc_sbatch_matmul_f32(%[[POOL]], %[[QD]], %[[KD]], %[[SD]], %[[NR]])
+// CHECK-NOT: linalg.
+func.func @main_graph(%q: memref<8x4x16xf32>, %key: memref<4x8x16xf32>, %s: memref<4x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%s : memref<4x8x8xf32>)
+  linalg.generic {indexing_maps = [#q, #k, #s], iterator_types = ["parallel", "parallel", "parallel", "reduction"], library_call = "mocc_sbatch_matmul_f32"}
+      ins(%q, %key : memref<8x4x16xf32>, memref<4x8x16xf32>) outs(%s : memref<4x8x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
   }
   return
 }

@@ -16,8 +16,8 @@ namespace mocc {
 /// memory between them.
 inline constexpr llvm::StringLiteral kOptionalPasses[] = {
     "moc-fold-constants",   "moc-recognize-ops",    "moc-convert-layout",
-    "mocc-fold-transposes", "linalg-fuse-elementwise-ops",
-    "mocc-select-kernels",  "mocc-fuse-kernels",    "mocc-concat-in-place",
+    "mocc-fold-transposes", "mocc-select-kernels",  "mocc-fuse-elementwise",
+    "mocc-fuse-kernels",    "mocc-concat-in-place",
     "mocc-plan-arena"};
 
 struct OptimizationOptions {

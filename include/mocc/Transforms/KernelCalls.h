@@ -2,7 +2,8 @@
 //
 // mocc-select-kernels marks products with the name of the runtime function
 // that computes them (a linalg `library_call`); mocc-call-kernels calls it.
-// Both runtime functions are in runtime/src (sgemm.c, sconv2d.c).
+// The runtime functions are in runtime/src (sgemm.c, sbatch_matmul.c,
+// sconv2d.c).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MOCC_TRANSFORMS_KERNELCALLS_H
@@ -16,6 +17,10 @@ namespace mocc {
 
 /// C = A * B, B packed in the GEMM kernel's panels.
 inline constexpr llvm::StringLiteral kSgemmCall = "mocc_sgemm_f32";
+/// C[b] = A[b] * B[b] for activations A and B: B is packed per batch at run
+/// time.
+inline constexpr llvm::StringLiteral kSbatchMatmulCall =
+    "mocc_sbatch_matmul_f32";
 /// A channels-last convolution: the GEMM of its windows by the packed weight.
 inline constexpr llvm::StringLiteral kSconvCall = "mocc_sconv2d_nhwc_f32";
 /// The most floats of one window (KH * KW * C) the convolution kernel

@@ -41,6 +41,25 @@ def FoldTransposesPass : Pass<"mocc-fold-transposes", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def FuseElementwisePass : Pass<"mocc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Merges chains of elementwise ops, never into kernel products";
+  let description = [{
+    Upstream's elementwise fusion (a producer with one use is computed inside
+    its consumer, reshapes are folded by expanding the loops), except that
+    products marked for a microkernel by mocc-select-kernels are neither
+    fused into nor reshaped: they stay the multiply-accumulate the kernels
+    compute, and what follows them fuses with what follows.
+
+    ```mlir
+    %s = linalg.generic {library_call = "mocc_sbatch_matmul_f32", ...} ins(%q, %k ...)
+    %e = linalg.generic {exp(x - max)} ins(%s, %max ...)   // stays apart
+    ```
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FuseKernelsPass : Pass<"mocc-fuse-kernels", "mlir::func::FuncOp"> {
   let summary = "Fuses producers into their consumers' loop nests";
   let description = [{
@@ -90,6 +109,9 @@ def CallKernelsPass : Pass<"mocc-call-kernels", "mlir::ModuleOp"> {
   let options = [
     Option<"entryName", "entry-name", "std::string", "\"main_graph\"",
            "the entry function, which receives the thread pool">,
+    Option<"panelWidth", "panel-width", "int64_t", "0",
+           "the GEMM kernel's panel width (NR), to which the runtime packs "
+           "products of two activations; 0: they stay loop nests">,
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect",
                            "mlir::arith::ArithDialect",

@@ -55,7 +55,7 @@ import shutil
 import sys
 import time
 
-CNN_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1")
+CNN_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "efficientnet_b0")
 # Exported with BatchNormalization nodes kept, for mocc to fold.
 BN_MODELS = {"resnet18_bn": "resnet18"}
 # Exported at the older opsets that models in the wild still use: name -> (architecture, opset).
