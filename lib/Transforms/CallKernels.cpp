@@ -51,6 +51,15 @@ std::optional<int64_t> rowStride(MemRefType type) {
   return strides[rank - 2];
 }
 
+/// Whether the innermost dimension of `buffer` is contiguous.
+bool hasUnitInnerStride(Value buffer) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(getStridesAndOffset(cast<MemRefType>(buffer.getType()),
+                                       strides, offset)) &&
+         strides.back() == 1;
+}
+
 /// `buffer` as a buffer of dynamic sizes and strides of its rank, the type
 /// every call of a kernel passes; a buffer of more than two dimensions whose
 /// leading ones are evenly strided rows is first collapsed to two.
@@ -196,14 +205,7 @@ bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
   for (auto [operand, map, order] :
        llvm::zip(op->getOperands(), op.getIndexingMapsArray(), orders))
     views.push_back(viewInOrder(b, loc, operand, map, order));
-  auto unitInnerStride = [](Value view) {
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    return succeeded(getStridesAndOffset(cast<MemRefType>(view.getType()),
-                                         strides, offset)) &&
-           strides.back() == 1;
-  };
-  if (!unitInnerStride(views[0]) || !unitInnerStride(views[2])) {
+  if (!hasUnitInnerStride(views[0]) || !hasUnitInnerStride(views[2])) {
     for (Value view : views)
       if (view.getDefiningOp() && view.use_empty())
         view.getDefiningOp()->erase();
@@ -215,23 +217,6 @@ bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
   operands.push_back(b.create<arith::ConstantIntOp>(loc, panelWidth, 64));
   replaceByCall(b, op, init, kSbatchMatmulCall, operands);
   return true;
-}
-
-/// The coefficient of loop `dim` in `expr`, a sum of loops times constants
-/// (a window's `oh * stride + kh * dilation`).
-int64_t coefficient(AffineExpr expr, unsigned dim) {
-  if (auto loop = dyn_cast<AffineDimExpr>(expr))
-    return loop.getPosition() == dim;
-  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
-  if (!binary)
-    return 0;
-  if (binary.getKind() == AffineExprKind::Add)
-    return coefficient(binary.getLHS(), dim) +
-           coefficient(binary.getRHS(), dim);
-  auto factor = dyn_cast<AffineConstantExpr>(binary.getRHS());
-  if (binary.getKind() == AffineExprKind::Mul && factor)
-    return factor.getValue() * coefficient(binary.getLHS(), dim);
-  return 0;
 }
 
 /// Replaces a marked convolution (loops n, oh, ow, f, kh, kw, c) and the
@@ -254,10 +239,10 @@ bool callSconv(linalg::GenericOp op, Value pool) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<int64_t> parameters = {ranges[4],
                                      ranges[5],
-                                     coefficient(window.getResult(1), 1),
-                                     coefficient(window.getResult(2), 2),
-                                     coefficient(window.getResult(1), 4),
-                                     coefficient(window.getResult(2), 5)};
+                                     loopCoefficient(window.getResult(1), 1),
+                                     loopCoefficient(window.getResult(2), 2),
+                                     loopCoefficient(window.getResult(1), 4),
+                                     loopCoefficient(window.getResult(2), 5)};
 
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -271,6 +256,38 @@ bool callSconv(linalg::GenericOp op, Value pool) {
   for (int64_t parameter : parameters)
     operands.push_back(b.create<arith::ConstantIntOp>(loc, parameter, 64));
   replaceByCall(b, op, init, kSconvCall, operands);
+  return true;
+}
+
+/// Replaces a marked depthwise convolution (loops n, oh, ow, kh, kw, c) and
+/// the op that zeroed its output by a call `mocc_sdwconv2d_nhwc_f32(pool,
+/// input, weight [kh][kw][c], output, kh, kw, stride h, stride w, dilation
+/// h, dilation w)`; returns false (IR unchanged) if the channels of the
+/// input or output are not contiguous.
+bool callSdwconv(linalg::GenericOp op, Value pool) {
+  Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
+  Value out = op.getDpsInits()[0];
+  Operation *init = zeroInitializer(out, op);
+  if (!init || !hasUnitInnerStride(input) || !hasUnitInnerStride(out) ||
+      !cast<MemRefType>(weight.getType()).getLayout().isIdentity())
+    return false;
+  AffineMap window = op.getIndexingMapsArray()[0];
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> parameters = {
+      ranges[3],
+      ranges[4],
+      loopCoefficient(window.getResult(1), 1),
+      loopCoefficient(window.getResult(2), 2),
+      loopCoefficient(window.getResult(1), 3),
+      loopCoefficient(window.getResult(2), 4)};
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  SmallVector<Value> operands = {pool};
+  for (Value buffer : {input, weight, out})
+    operands.push_back(asKernelOperand(b, loc, buffer, /*collapseRows=*/false));
+  for (int64_t parameter : parameters)
+    operands.push_back(b.create<arith::ConstantIntOp>(loc, parameter, 64));
+  replaceByCall(b, op, init, kSdwconvCall, operands);
   return true;
 }
 
@@ -301,6 +318,7 @@ struct CallKernelsPass : impl::CallKernelsPassBase<CallKernelsPass> {
           inEntry &&
           ((op.getLibraryCall() == kSgemmCall && callSgemm(op, pool)) ||
            (op.getLibraryCall() == kSconvCall && callSconv(op, pool)) ||
+           (op.getLibraryCall() == kSdwconvCall && callSdwconv(op, pool)) ||
            (op.getLibraryCall() == kSbatchMatmulCall &&
             callSbatchMatmul(op, pool, panelWidth)));
       if (!called)

@@ -254,17 +254,17 @@ Value buildGemm(OpBuilder &b, Location loc, const MatrixProduct &product,
 /// A product of two activations per batch, C[b, m, n] += A[b, m, k] *
 /// B[b, k, n] (attention's QK^T and AV), each operand stored in any order of
 /// its dimensions (transposes folded into the product) but A's and C's with
-/// k and n innermost: replaced by the product marked over loops (b, m, n, k);
-/// the runtime packs B.
-void markBatchedProduct(OpBuilder &b, linalg::LinalgOp op) {
+/// k and n innermost: replaced by the product marked over loops (b, m, n, k)
+/// (returns whether it was); the runtime packs B.
+bool markBatchedProduct(OpBuilder &b, linalg::LinalgOp op) {
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
   if (failed(dims) || dims->batch.size() != 1 || dims->m.size() != 1 ||
       dims->n.size() != 1 || dims->k.size() != 1 ||
       matchPattern(op.getDpsInputs()[1], m_Constant()))
-    return;
+    return false;
   if (!linalg::isaContractionOpInterface(op))
-    return;
+    return false;
   // The loops in the marked op's order: b, m, n, k.
   SmallVector<unsigned> order = {dims->batch[0], dims->m[0], dims->n[0],
                                  dims->k[0]};
@@ -282,13 +282,89 @@ void markBatchedProduct(OpBuilder &b, linalg::LinalgOp op) {
                                  mapOf(op.getDpsInputOperand(1), {}),
                                  mapOf(op.getDpsInitOperand(0), 2)};
   if (llvm::any_of(maps, [](AffineMap map) { return !map; }))
-    return;
+    return false;
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   op->getResult(0).replaceAllUsesWith(
       buildMarked(b, op.getLoc(), op.getDpsInputs()[0], op.getDpsInputs()[1],
                   op.getDpsInits()[0], maps, iterators, kSbatchMatmulCall));
   op->erase();
+  return true;
+}
+
+/// Whether `body` is `acc + in0 * in1` (in either order).
+bool isMultiplyAccumulate(Block &body) {
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+  if (!add || body.getOperations().size() != 3)
+    return false;
+  Value acc = body.getArgument(2);
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  return mul && (add.getLhs() == acc || add.getRhs() == acc) &&
+         llvm::is_contained(mul->getOperands(), body.getArgument(0)) &&
+         llvm::is_contained(mul->getOperands(), body.getArgument(1));
+}
+
+/// A channels-last 2-d depthwise convolution as the lowering builds it from
+/// a padded input: loops (n, oh, ow, kh, kw, c), the input read at (n,
+/// oh * sh + kh * dh, ow * sw + kw * dw, c), the constant weight [C][KH][KW][1]
+/// at (c, kh, kw, 0): replaced by the same convolution of the weight laid
+/// out [KH][KW][C], marked for the depthwise kernel (returns whether it was).
+bool markDepthwise(OpBuilder &b, linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumLoops() != 6 ||
+      !isMultiplyAccumulate(generic.getRegion().front()))
+    return false;
+  using utils::IteratorType;
+  if (generic.getIteratorTypesArray() !=
+      SmallVector<IteratorType>{IteratorType::parallel, IteratorType::parallel,
+                                IteratorType::parallel, IteratorType::reduction,
+                                IteratorType::reduction, IteratorType::parallel})
+    return false;
+  AffineExpr n, oh, ow, kh, kw, c;
+  bindDims(b.getContext(), n, oh, ow, kh, kw, c);
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  AffineExpr rows = maps[0].getResult(1), columns = maps[0].getResult(2);
+  AffineMap window = AffineMap::get(
+      6, 0,
+      {n, oh * loopCoefficient(rows, 1) + kh * loopCoefficient(rows, 3),
+       ow * loopCoefficient(columns, 2) + kw * loopCoefficient(columns, 4), c},
+      b.getContext());
+  if (maps[0] != window ||
+      maps[1] != AffineMap::get(6, 0, {c, kh, kw, b.getAffineConstantExpr(0)},
+                                b.getContext()) ||
+      maps[2] != AffineMap::get(6, 0, {n, oh, ow, c}, b.getContext()))
+    return false;
+  std::optional<std::vector<float>> values =
+      constantValues(generic.getDpsInputs()[1]);
+  if (!values)
+    return false;
+  // [C][KH][KW][1] to [KH][KW][C]: channels contiguous, as the kernel reads.
+  auto weightType = cast<RankedTensorType>(generic.getDpsInputs()[1].getType());
+  int64_t channels = weightType.getDimSize(0);
+  int64_t taps = weightType.getDimSize(1) * weightType.getDimSize(2);
+  SmallVector<float> laidOut(values->size());
+  for (int64_t ch = 0; ch < channels; ++ch)
+    for (int64_t tap = 0; tap < taps; ++tap)
+      laidOut[tap * channels + ch] = (*values)[ch * taps + tap];
+  auto laidOutType = RankedTensorType::get(
+      {weightType.getDimSize(1), weightType.getDimSize(2), channels},
+      b.getF32Type());
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(laidOut.data()),
+                       laidOut.size() * sizeof(float));
+  Value weights = b.create<arith::ConstantOp>(
+      op.getLoc(), DenseResourceElementsAttr::get(
+                       laidOutType, "depthwise_weights",
+                       HeapAsmResourceBlob::allocateAndCopyWithAlign(
+                           bytes, alignof(float))));
+  maps[1] = AffineMap::get(6, 0, {kh, kw, c}, b.getContext());
+  op->getResult(0).replaceAllUsesWith(
+      buildMarked(b, op.getLoc(), generic.getDpsInputs()[0], weights,
+                  generic.getDpsInits()[0], maps,
+                  generic.getIteratorTypesArray(), kSdwconvCall));
+  op->erase();
+  return true;
 }
 
 /// A channels-last convolution of one group, stride and dilation any,
@@ -362,7 +438,8 @@ struct SelectKernelsPass : impl::SelectKernelsPassBase<SelectKernelsPass> {
                            cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation()),
                            *product, panelWidth);
       } else {
-        markBatchedProduct(builder, op);
+        if (!markBatchedProduct(builder, op))
+          markDepthwise(builder, op);
         continue;
       }
       op->getResult(0).replaceAllUsesWith(marked);

@@ -170,3 +170,31 @@ func.func @main_graph(%q: memref<8x4x16xf32>, %key: memref<4x8x16xf32>, %s: memr
   }
   return
 }
+
+// -----
+
+#win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4 * 2, d5)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+
+// A marked depthwise convolution becomes a call with the kernel's height and
+// width, strides and dilations read off the loops and the window map.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: (%[[X:.+]]: memref<1x9x9x8xf32>, %[[W:.+]]: memref<3x3x8xf32>, %[[Y:.+]]: memref<1x4x3x8xf32>, %[[POOL:.+]]: !llvm.ptr)
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
+// CHECK: call @mocc_sdwconv2d_nhwc_f32(%[[POOL]], %{{.+}}, %{{.+}}, %{{.+}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C2]])
+// CHECK-NOT: linalg.
+func.func @main_graph(%x: memref<1x9x9x8xf32>, %w: memref<3x3x8xf32>, %y: memref<1x4x3x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x4x3x8xf32>)
+  linalg.generic {indexing_maps = [#win, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"], library_call = "mocc_sdwconv2d_nhwc_f32"}
+      ins(%x, %w : memref<1x9x9x8xf32>, memref<3x3x8xf32>) outs(%y : memref<1x4x3x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -127,3 +127,34 @@ func.func @attention_scores(%q: tensor<4x8x16xf32>, %key: tensor<4x8x16xf32>) ->
   } -> tensor<4x8x8xf32>
   return %c : tensor<4x8x8xf32>
 }
+
+// -----
+
+// A channels-last depthwise convolution (as the lowering builds it from a
+// padded input) reads its weight laid out [KH][KW][C] at compile time.
+// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3, d2 + d4, d5)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
+// CHECK-LABEL: func.func @depthwise
+// CHECK: %[[K:.+]] = arith.constant dense_resource<[[BLOB:depthwise_weights[_0-9]*]]> : tensor<1x2x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[WIN]], #[[W]], #{{.+}}]
+// CHECK-SAME: library_call = "mocc_sdwconv2d_nhwc_f32"
+// CHECK-SAME: ins(%{{.+}}, %[[K]] : tensor<1x4x5x3xf32>, tensor<1x2x3xf32>)
+// Channels [1, 2], [3, 4], [5, 6] become taps [1, 3, 5], [2, 4, 6].
+// CHECK: [[BLOB]]: "0x040000000000803F000040400000A04000000040000080400000C040"
+#win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3, d2 + d4, d5)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d5, d3, d4, 0)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+func.func @depthwise(%x: tensor<1x4x5x3xf32>) -> tensor<1x4x4x3xf32> {
+  %w = arith.constant dense<[[[[1.0], [2.0]]], [[[3.0], [4.0]]], [[[5.0], [6.0]]]]> : tensor<3x1x2x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x3xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
+  %c = linalg.generic {indexing_maps = [#win, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : tensor<1x4x5x3xf32>, tensor<3x1x2x1xf32>) outs(%z : tensor<1x4x4x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x3xf32>
+  return %c : tensor<1x4x4x3xf32>
+}

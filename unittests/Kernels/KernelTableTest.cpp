@@ -1,8 +1,8 @@
 //===- KernelTableTest.cpp - The kernel table and the embedded bitcode ----===//
 //
 // Every ISA's module links into a model module of its architecture, defines
-// the entry and the kernel the table names, and compiles with LLVM 19; the
-// ISA chosen for a subtarget is the best it runs.
+// the entries and the kernels the table names, and compiles with LLVM 19;
+// the ISA chosen for a subtarget is the best it runs.
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Target/CPU/KernelTable.h"
@@ -19,6 +19,10 @@
 #include "llvm/Target/TargetOptions.h"
 
 #include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace mocc::cpu;
 
@@ -81,10 +85,22 @@ protected:
 // Links the ISA's module into an empty model module of its architecture and
 // compiles it for the oldest CPU that selects the ISA.
 TEST_P(KernelBitcodeTest, LinksAndCompiles) {
-  const KernelInfo *info = lookupKernel(KernelOp::GemmF32, GetParam());
-  ASSERT_NE(info, nullptr);
-  EXPECT_EQ(info->entry, "mocc_kernel_sgemm");
-  EXPECT_TRUE(info->kernel.ends_with(isaName(GetParam())));
+  const std::pair<KernelOp, llvm::StringRef> ops[] = {
+      {KernelOp::GemmF32, "mocc_kernel_sgemm"},
+      {KernelOp::DepthwiseF32, "mocc_kernel_dwconv"}};
+  std::vector<const KernelInfo *> infos;
+  for (auto [op, entry] : ops) {
+    const KernelInfo *info = lookupKernel(op, GetParam());
+    ASSERT_NE(info, nullptr) << entry.str();
+    EXPECT_EQ(info->entry, entry);
+    // The name repeats the tile, so that the bitcode defining it shows
+    // that the table's tile is the one built.
+    std::string tile = std::to_string(info->mr) + "x" +
+                       std::to_string(info->nr) + "_" +
+                       isaName(GetParam()).str();
+    EXPECT_TRUE(info->kernel.ends_with(tile)) << info->kernel.str();
+    infos.push_back(info);
+  }
 
   const char *triple = isX86() ? kX86Triple : kAArch64Triple;
   const char *cpu = nullptr;
@@ -118,12 +134,14 @@ TEST_P(KernelBitcodeTest, LinksAndCompiles) {
   std::string error;
   ASSERT_TRUE(linkKernels(module, GetParam(), error)) << error;
   EXPECT_FALSE(llvm::verifyModule(module, &llvm::errs()));
-  for (llvm::StringRef name : {info->entry, info->kernel}) {
-    llvm::Function *function = module.getFunction(name);
-    ASSERT_NE(function, nullptr) << name.str();
-    EXPECT_FALSE(function->isDeclaration()) << name.str();
-    EXPECT_EQ(function->getVisibility(), llvm::GlobalValue::HiddenVisibility)
-        << name.str();
+  for (const KernelInfo *info : infos) {
+    for (llvm::StringRef name : {info->entry, info->kernel}) {
+      llvm::Function *function = module.getFunction(name);
+      ASSERT_NE(function, nullptr) << name.str();
+      EXPECT_FALSE(function->isDeclaration()) << name.str();
+      EXPECT_EQ(function->getVisibility(), llvm::GlobalValue::HiddenVisibility)
+          << name.str();
+    }
   }
 
   llvm::SmallVector<char, 0> object;

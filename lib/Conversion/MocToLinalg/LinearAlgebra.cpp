@@ -250,10 +250,13 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     Attribute dilations = rewriter.getI64TensorAttr(op.getDilations());
     Type initType = init.getType();
     bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
-    // A channels-last convolution of one group reads a zero-padded copy of
-    // its input: as the named op, it is what the CPU's convolution kernel
-    // takes (mocc-select-kernels); the copy is one pass over the input.
-    if (padded && channelsLast && group == 1 && spatial == 2) {
+    bool depthwise = group == channels && filters == channels;
+    // A channels-last convolution of one group, or depthwise, reads a
+    // zero-padded copy of its input: an op that reads its input through
+    // index maps is what the CPU's convolution kernels take
+    // (mocc-select-kernels); the copy is one pass over the input.
+    bool padFirst = channelsLast && spatial == 2 && (group == 1 || depthwise);
+    if (padded && padFirst) {
       ArrayRef<int64_t> pads = op.getPads();
       Type inputElement = inputType.getElementType();
       input = padConstant(rewriter, loc, input, {0, pads[0], pads[1], 0},
@@ -262,8 +265,9 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
       padded = false;
     }
     Value result;
-    bool depthwise = group == channels && filters == channels;
-    if (padded || (channelsLast && group != 1)) {
+    if (channelsLast && depthwise && padFirst) {
+      result = buildDepthwiseLast(rewriter, loc, op, input, weight, init);
+    } else if (padded || (channelsLast && group != 1)) {
       result = buildWindowGeneric(rewriter, loc, op, input, weight, init);
     } else if (channelsLast) {
       result = rewriter
@@ -345,6 +349,37 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
   /// o1..on, c, k1..kn), or (n, o1..on, f, k1..kn, c) with channels last,
   /// that reads input channel `f / (F/group) * (C/group) + c` through the
   /// padding, so that no padded copy of the input is made.
+  /// A channels-last 2-d depthwise convolution of an input already padded:
+  /// loops (n, oh, ow, kh, kw, c), channels innermost where they are
+  /// contiguous, the weight [C][KH][KW][1] read at (c, kh, kw, 0).
+  static Value buildDepthwiseLast(OpBuilder &b, Location loc, moc::ConvOp op,
+                                  Value input, Value weight, Value init) {
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    AffineExpr n, oh, ow, kh, kw, c;
+    bindDims(b.getContext(), n, oh, ow, kh, kw, c);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0,
+                       {n, oh * strides[0] + kh * dilations[0],
+                        ow * strides[1] + kw * dilations[1], c},
+                       b.getContext()),
+        AffineMap::get(6, 0, {c, kh, kw, b.getAffineConstantExpr(0)},
+                       b.getContext()),
+        AffineMap::get(6, 0, {n, oh, ow, c}, b.getContext())};
+    SmallVector<utils::IteratorType> iterators = parallelIterators(3);
+    iterators.append(2, utils::IteratorType::reduction);
+    iterators.push_back(utils::IteratorType::parallel);
+    return b
+        .create<linalg::GenericOp>(
+            loc, init.getType(), ValueRange{input, weight}, init, maps,
+            iterators,
+            [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+              nested.create<linalg::YieldOp>(
+                  nestedLoc, multiplyAccumulate(nested, nestedLoc, args[0],
+                                                args[1], args[2]));
+            })
+        .getResult(0);
+  }
+
   static Value buildWindowGeneric(OpBuilder &b, Location loc, moc::ConvOp op,
                                   Value input, Value weight, Value init) {
     MLIRContext *context = b.getContext();

@@ -1,7 +1,7 @@
 //===- KernelTable.cpp - The CPU microkernels the lowering may call -------===//
 //
 // The tiles below are the generator parameters CMakeLists.txt builds each
-// ISA's kernel with (the kernel names repeat them, and the kernel tests check
+// ISA's kernels with (the kernel names repeat them, and the kernel tests check
 // that every name is defined in its ISA's bitcode).
 //
 //===----------------------------------------------------------------------===//
@@ -43,6 +43,21 @@ const TableRow kTable[] = {
     {KernelOp::GemmF32, Isa::AArch64_DotProd,
      {"mocc_kernel_sgemm", "mocc_sgemm_8x12_dotprod", 8, 12, 0,
       PackedFormat::GemmPanels}},
+    {KernelOp::DepthwiseF32, Isa::X86_64,
+     {"mocc_kernel_dwconv", "mocc_dwconv_4x4_sse2", 4, 4, 0,
+      PackedFormat::DepthwiseTaps}},
+    {KernelOp::DepthwiseF32, Isa::X86_64_AVX2,
+     {"mocc_kernel_dwconv", "mocc_dwconv_5x8_avx2", 5, 8, 0,
+      PackedFormat::DepthwiseTaps}},
+    {KernelOp::DepthwiseF32, Isa::X86_64_AVX512,
+     {"mocc_kernel_dwconv", "mocc_dwconv_7x16_avx512", 7, 16, 0,
+      PackedFormat::DepthwiseTaps}},
+    {KernelOp::DepthwiseF32, Isa::AArch64_NEON,
+     {"mocc_kernel_dwconv", "mocc_dwconv_7x4_neon", 7, 4, 0,
+      PackedFormat::DepthwiseTaps}},
+    {KernelOp::DepthwiseF32, Isa::AArch64_DotProd,
+     {"mocc_kernel_dwconv", "mocc_dwconv_7x4_dotprod", 7, 4, 0,
+      PackedFormat::DepthwiseTaps}},
 };
 
 // Each ISA's kernels and their C entries, linked into one module.

@@ -135,6 +135,23 @@ func.func @conv_2d_channels_last_padded(%x: tensor<1x8x8x3xf32>, %w: tensor<4x3x
 
 // -----
 
+// A padded channels-last depthwise convolution reads a zero-padded copy of
+// its input through the window map, channels innermost, the weight
+// [C][KH][KW][1] at (c, kh, kw, 0).
+// CHECK-DAG: #[[WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4, d5)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d5, d3, d4, 0)>
+// CHECK-LABEL: func.func @conv_depthwise_channels_last_padded
+// CHECK: %[[P:.+]] = tensor.pad %{{.+}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: linalg.generic {indexing_maps = [#[[WIN]], #[[W]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+// CHECK-SAME: ins(%[[P]], %{{.+}} : tensor<1x10x10x4xf32>, tensor<4x3x3x1xf32>)
+func.func @conv_depthwise_channels_last_padded(%x: tensor<1x8x8x4xf32>, %w: tensor<4x3x3x1xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = moc.conv %x, %w {channels_last, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 4 : i64}
+      : (tensor<1x8x8x4xf32>, tensor<4x3x3x1xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @conv_depthwise
 // CHECK-SAME: (%[[X:.+]]: tensor<1x4x8x8xf32>, %[[W:.+]]: tensor<4x1x3x3xf32>)
 // CHECK: %[[F:.+]] = tensor.collapse_shape %[[W]] {{\[}}[0, 1], [2], [3]] : tensor<4x1x3x3xf32> into tensor<4x3x3xf32>

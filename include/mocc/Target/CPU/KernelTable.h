@@ -1,8 +1,8 @@
 //===- KernelTable.h - The CPU microkernels for the lowering ----*- C++ -*-===//
 //
-// The hot loops of GEMM-like ops come from microkernels: Halide generators
-// (targets/CPU/Kernels) built at build time into one LLVM bitcode module per
-// ISA, embedded in mocc. This table is all the lowering needs to know about
+// The hot loops of GEMM-like ops and depthwise convolutions come from
+// microkernels: Halide generators (targets/CPU/Kernels) built at build time
+// into one LLVM bitcode module per ISA, embedded in mocc. This table is all the lowering needs to know about
 // them: per op and ISA, the C entry to call, its register tile and the format
 // of its packed weights. The compiler picks one ISA per model (selectIsa),
 // links that ISA's module (linkKernels) and emits calls of the entries, which
@@ -42,21 +42,39 @@ enum class KernelOp {
   /// A call may cover a sub-block: rows (a and c offset by whole rows) or
   /// panels (packed_b offset by p * k * nr floats, c by p * nr).
   GemmF32,
+  /// A channels-last depthwise convolution of one image, f32. The entry is
+  ///   void entry(const float *in, int64_t in_row_stride,
+  ///              int64_t in_pixel_stride, const float *w, float *out,
+  ///              int64_t out_row_stride, int64_t out_pixel_stride,
+  ///              int64_t out_h, int64_t out_w, int64_t channels,
+  ///              int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+  ///              int64_t dh, int64_t dw);
+  /// out[oh][ow][c] = sum over y < kh, x < kw of
+  ///   in[oh * sh + y * dh][ow * sw + x * dw][c] * w[y][x][c],
+  /// strides in floats, channels contiguous; in zero-padded already (it
+  /// points at the first row the first output row reads), w dense
+  /// [kh][kw][channels], out overwritten; every size >= 1. A call may cover
+  /// a block of output rows (in offset by rows * sh input rows, out by
+  /// rows).
+  DepthwiseF32,
 };
 
 enum class PackedFormat {
   /// b in panels of nr columns, zero-padded: mocc_sgemm_pack_b
   /// (targets/CPU/Kernels/gemm_pack.h).
   GemmPanels,
+  /// The depthwise weight [C][1][KH][KW] laid out [KH][KW][C], dense.
+  DepthwiseTaps,
 };
 
 struct KernelInfo {
   llvm::StringRef entry;  // The C function the lowering calls.
   llvm::StringRef kernel; // The Halide function behind it, named
                           // <op>_<mr>x<nr>_<isa>.
-  int mr, nr;             // The register tile of c.
+  int mr, nr;             // The register tile: of c (GEMM); output pixels
+                          // by channels (depthwise).
   int kc;                 // The K block a call may cover; 0: any K.
-  PackedFormat packedB;
+  PackedFormat packedB;   // The constant weight's layout.
 };
 
 /// The kernel of `op` built for `isa`, or null if there is none.
