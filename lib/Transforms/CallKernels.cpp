@@ -219,6 +219,23 @@ bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
   return true;
 }
 
+/// Appends a convolution's window to `operands` as i64 constants: kernel
+/// height and width (the ranges of loops `kh`, `kh + 1`), strides and
+/// dilations (read off the input's window map, whose results 1 and 2 are
+/// `oh * stride + kh * dilation` and its width twin; oh is loop 1).
+void appendWindow(OpBuilder &b, linalg::GenericOp op, unsigned kh,
+                  SmallVector<Value> &operands) {
+  AffineMap window = op.getIndexingMapsArray()[0];
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (int64_t parameter :
+       {ranges[kh], ranges[kh + 1], loopCoefficient(window.getResult(1), 1),
+        loopCoefficient(window.getResult(2), 2),
+        loopCoefficient(window.getResult(1), kh),
+        loopCoefficient(window.getResult(2), kh + 1)})
+    operands.push_back(
+        b.create<arith::ConstantIntOp>(op.getLoc(), parameter, 64));
+}
+
 /// Replaces a marked convolution (loops n, oh, ow, f, kh, kw, c) and the
 /// op that zeroed its output by a call `mocc_sconv2d_nhwc_f32(pool, input,
 /// packed, output rows, kh, kw, stride h, stride w, dilation h, dilation
@@ -226,24 +243,11 @@ bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
 bool callSconv(linalg::GenericOp op, Value pool) {
   Value input = op.getDpsInputs()[0], packed = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
-  auto inputType = cast<MemRefType>(input.getType());
-  SmallVector<int64_t> inputStrides;
-  int64_t inputOffset;
   Operation *init = zeroInitializer(out, op);
   if (!init || !rowStride(cast<MemRefType>(out.getType())) ||
       !cast<MemRefType>(packed.getType()).getLayout().isIdentity() ||
-      failed(getStridesAndOffset(inputType, inputStrides, inputOffset)) ||
-      inputStrides.back() != 1)
+      !hasUnitInnerStride(input))
     return false;
-  AffineMap window = op.getIndexingMapsArray()[0];
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  SmallVector<int64_t> parameters = {ranges[4],
-                                     ranges[5],
-                                     loopCoefficient(window.getResult(1), 1),
-                                     loopCoefficient(window.getResult(2), 2),
-                                     loopCoefficient(window.getResult(1), 4),
-                                     loopCoefficient(window.getResult(2), 5)};
-
   OpBuilder b(op);
   Location loc = op.getLoc();
   // The packed weight [panels][kh][kw][c][nr] is the GEMM's [panels][k][nr].
@@ -253,8 +257,7 @@ bool callSconv(linalg::GenericOp op, Value pool) {
       pool, asKernelOperand(b, loc, input, /*collapseRows=*/false),
       asKernelOperand(b, loc, panels, /*collapseRows=*/false),
       asKernelOperand(b, loc, out, /*collapseRows=*/true)};
-  for (int64_t parameter : parameters)
-    operands.push_back(b.create<arith::ConstantIntOp>(loc, parameter, 64));
+  appendWindow(b, op, /*kh=*/4, operands);
   replaceByCall(b, op, init, kSconvCall, operands);
   return true;
 }
@@ -271,22 +274,12 @@ bool callSdwconv(linalg::GenericOp op, Value pool) {
   if (!init || !hasUnitInnerStride(input) || !hasUnitInnerStride(out) ||
       !cast<MemRefType>(weight.getType()).getLayout().isIdentity())
     return false;
-  AffineMap window = op.getIndexingMapsArray()[0];
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  SmallVector<int64_t> parameters = {
-      ranges[3],
-      ranges[4],
-      loopCoefficient(window.getResult(1), 1),
-      loopCoefficient(window.getResult(2), 2),
-      loopCoefficient(window.getResult(1), 3),
-      loopCoefficient(window.getResult(2), 4)};
   OpBuilder b(op);
   Location loc = op.getLoc();
   SmallVector<Value> operands = {pool};
   for (Value buffer : {input, weight, out})
     operands.push_back(asKernelOperand(b, loc, buffer, /*collapseRows=*/false));
-  for (int64_t parameter : parameters)
-    operands.push_back(b.create<arith::ConstantIntOp>(loc, parameter, 64));
+  appendWindow(b, op, /*kh=*/3, operands);
   replaceByCall(b, op, init, kSdwconvCall, operands);
   return true;
 }

@@ -1,6 +1,6 @@
-/* What the drivers of GEMM-like ops (sgemm.c, sconv2d.c) share: the
- * target's microkernel, linked per ISA from targets/CPU/Kernels, and their
- * block arithmetic. */
+/* What the kernel drivers (sgemm.c, sconv2d.c, sbatch_matmul.c,
+ * sdwconv2d.c) share: the target's microkernels, linked per ISA from
+ * targets/CPU/Kernels, and their block arithmetic. */
 #ifndef MOCC_RUNTIME_GEMM_KERNEL_H
 #define MOCC_RUNTIME_GEMM_KERNEL_H
 
@@ -11,6 +11,16 @@
  * strides lda and ldc. */
 void mocc_kernel_sgemm(const float *a, int64_t lda, const float *packed_b,
                        float *c, int64_t ldc, int64_t m, int64_t n, int64_t k);
+
+/* out[oh][ow][c] = sum over y < kh, x < kw of
+ * in[oh * sh + y * dh][ow * sw + x * dw][c] * w[y][x][c] for one image;
+ * strides in floats, channels contiguous. */
+void mocc_kernel_dwconv(const float *in, int64_t in_row_stride,
+                        int64_t in_pixel_stride, const float *w, float *out,
+                        int64_t out_row_stride, int64_t out_pixel_stride,
+                        int64_t out_h, int64_t out_w, int64_t channels,
+                        int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw);
 
 static inline int64_t mocc_min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t mocc_ceil_div(int64_t a, int64_t b) {

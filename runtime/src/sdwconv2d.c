@@ -10,16 +10,6 @@
 
 #include <stdint.h>
 
-/* out[oh][ow][c] = sum over y < kh, x < kw of
- * in[oh * sh + y * dh][ow * sw + x * dw][c] * w[y][x][c] for one image;
- * strides in floats, channels contiguous. */
-void mocc_kernel_dwconv(const float *in, int64_t in_row_stride,
-                        int64_t in_pixel_stride, const float *w, float *out,
-                        int64_t out_row_stride, int64_t out_pixel_stride,
-                        int64_t out_h, int64_t out_w, int64_t channels,
-                        int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                        int64_t dh, int64_t dw);
-
 typedef struct dwconv_job {
   const mocc_memref *in, *w, *out;
   int64_t kh, kw, sh, sw, dh, dw;
@@ -34,14 +24,14 @@ static void run_rows(void *closure, int64_t begin, int64_t end) {
   while (begin < end) {
     int64_t image = begin / out_h, row = begin % out_h;
     int64_t rows = mocc_min64(end - begin, out_h - row);
-    mocc_kernel_dwconv(
-        (const float *)job->in->aligned + job->in->offset + image * in[4] +
-            row * job->sh * in[5],
-        in[5], in[6], (const float *)job->w->aligned + job->w->offset,
-        (float *)job->out->aligned + job->out->offset + image * out[4] +
-            row * out[5],
-        out[5], out[6], rows, out[2], out[3], job->kh, job->kw, job->sh,
-        job->sw, job->dh, job->dw);
+    mocc_kernel_dwconv((const float *)job->in->aligned + job->in->offset +
+                           image * in[4] + row * job->sh * in[5],
+                       in[5], in[6],
+                       (const float *)job->w->aligned + job->w->offset,
+                       (float *)job->out->aligned + job->out->offset +
+                           image * out[4] + row * out[5],
+                       out[5], out[6], rows, out[2], out[3], job->kh, job->kw,
+                       job->sh, job->sw, job->dh, job->dw);
     begin += rows;
   }
 }
@@ -49,10 +39,12 @@ static void run_rows(void *closure, int64_t begin, int64_t end) {
 /* The C interface of generated code's `mocc_sdwconv2d_nhwc_f32(pool, in, w,
  * out, kh, kw, sh, sw, dh, dw)`: in [n, h, w, c] and out [n, oh, ow, c] with
  * contiguous channels, w [kh, kw, c] dense. */
-void _mlir_ciface_mocc_sdwconv2d_nhwc_f32(
-    mocc_thread_pool *pool, const mocc_memref *in, const mocc_memref *w,
-    const mocc_memref *out, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-    int64_t dh, int64_t dw) {
+void _mlir_ciface_mocc_sdwconv2d_nhwc_f32(mocc_thread_pool *pool,
+                                          const mocc_memref *in,
+                                          const mocc_memref *w,
+                                          const mocc_memref *out, int64_t kh,
+                                          int64_t kw, int64_t sh, int64_t sw,
+                                          int64_t dh, int64_t dw) {
   dwconv_job job = {in, w, out, kh, kw, sh, sw, dh, dw};
   const int64_t *out_dims = out->sizes_and_strides;
   mocc_parallel_for(pool, out_dims[0] * out_dims[1], run_rows, &job);
