@@ -6,7 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${MOCC_BUILD_DIR:-$ROOT/build}"
 bash "$ROOT/scripts/install-deps.sh"
-bash "$ROOT/scripts/build.sh"
+# The fuzzers' instrumented build is for the tests only.
+MOCC_BUILD_FUZZER=0 bash "$ROOT/scripts/build.sh"
 
 EXAMPLE="$BUILD/example"
 "$ROOT/.venv/bin/python" "$ROOT/test/e2e/models/make_example.py" "$EXAMPLE"

@@ -2,6 +2,7 @@
 # lit configuration of mocc's FileCheck tests (configured by test/CMakeLists.txt).
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -12,10 +13,10 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtext", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mocc_obj_root, "test")
-# e2e has its own ctest entries (test/e2e/CMakeLists.txt); Inputs/ hold the
-# files tests read.
+# e2e and fuzz have their own ctest entries (test/e2e/CMakeLists.txt,
+# test/fuzz/CMakeLists.txt); Inputs/ hold the files tests read.
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py",
-                   "e2e", "Inputs"]
+                   "e2e", "fuzz", "Inputs"]
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.mocc_tools_dir, append_path=True)
@@ -47,3 +48,10 @@ config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
 if config.mlir_cpu_runner and os.path.exists(config.mlir_cpu_runner):
     config.available_features.add("mlir-cpu-runner")
     config.substitutions.append(("%mlir-cpu-runner", config.mlir_cpu_runner))
+
+# AArch64 model libraries run under qemu with the cross-built mocc-run.
+aarch64_mocc_run = os.path.join(config.mocc_tools_dir, "aarch64", "mocc-run")
+if shutil.which("qemu-aarch64") and os.path.exists(aarch64_mocc_run):
+    config.available_features.add("qemu-aarch64")
+config.substitutions.append(
+    ("%run_aarch64", "qemu-aarch64 -L /usr/aarch64-linux-gnu " + aarch64_mocc_run))

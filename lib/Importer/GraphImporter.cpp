@@ -159,9 +159,12 @@ GraphImporter::importTensorType(const onnx::TypeProto_Tensor &tensor,
                           << onnxTypeName(tensor.elem_type());
   SmallVector<int64_t> shape;
   for (const onnx::TensorShapeProto_Dimension &dim : tensor.shape().dim()) {
-    if (dim.has_dim_value() && dim.dim_value() < 0)
+    // Some exporters (older Paddle2ONNX) write a dynamic dimension as -1
+    // rather than a dim_param; ONNX Runtime reads it as dynamic too.
+    bool isDynamic = !dim.has_dim_value() || dim.dim_value() == -1;
+    if (!isDynamic && dim.dim_value() < 0)
       return emitError(loc) << "has a negative dimension " << dim.dim_value();
-    shape.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
+    shape.push_back(isDynamic ? ShapedType::kDynamic : dim.dim_value());
   }
   if (fixed) {
     if (!tensor.has_shape())

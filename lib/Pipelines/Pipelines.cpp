@@ -32,6 +32,8 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &options) {
 void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertMocToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // At every level: a run must never rely on a dimension it did not check.
+  pm.addPass(createCheckShapesPass());
   if (options.optLevel == 0)
     return;
   OpPassManager &func = pm.nest<func::FuncOp>();

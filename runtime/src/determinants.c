@@ -2,11 +2,13 @@
  * each n x n f32 matrix of `matrices` ([batch, n, n]) into `result`, by LU
  * decomposition with partial pivoting in double precision (as LAPACK's
  * getrf, which numpy's det uses), on a copy of the matrix: mocc's importer
- * accepts at most MOCC_DET_MAX_N x MOCC_DET_MAX_N (a larger one gives NaN). */
+ * accepts at most MOCC_DET_MAX_N x MOCC_DET_MAX_N, and a larger one of a
+ * dynamic size fails the run. */
 #include <math.h>
 #include <stdint.h>
 
 #include "memref.h"
+#include "run_failure.h"
 
 #define MOCC_DET_MAX_N 64
 
@@ -21,11 +23,12 @@ void _mlir_ciface_determinants(const mocc_memref *matrices,
   int64_t batch = sizes[0], n = sizes[1];
   float *out = (float *)result->aligned + result->offset;
   int64_t out_stride = result->sizes_and_strides[1];
+  if (n > MOCC_DET_MAX_N || sizes[2] != n)
+    mocc_run_fail("Det: %lld x %lld matrices are not square of at most "
+                  "%d x %d, which mocc supports",
+                  (long long)n, (long long)sizes[2], MOCC_DET_MAX_N,
+                  MOCC_DET_MAX_N);
   for (int64_t b = 0; b < batch; ++b) {
-    if (n > MOCC_DET_MAX_N) {
-      out[b * out_stride] = NAN;
-      continue;
-    }
     double a[MOCC_DET_MAX_N][MOCC_DET_MAX_N];
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < n; ++j)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "memref.h"
+#include "run_failure.h"
 
 /* Element (i, j, k) of a rank-3 f32 memref. */
 static float at3(const mocc_memref *m, int64_t i, int64_t j, int64_t k) {
@@ -75,6 +76,13 @@ int64_t _mlir_ciface_nonMaxSuppression(const mocc_memref *boxes,
   int64_t batches = scores->sizes_and_strides[0];
   int64_t classes = scores->sizes_and_strides[1];
   int64_t count = scores->sizes_and_strides[2];
+  const int64_t *box_sizes = boxes->sizes_and_strides;
+  if (box_sizes[0] != batches || box_sizes[1] != count || box_sizes[2] != 4)
+    mocc_run_fail("NonMaxSuppression: boxes of shape [%lld, %lld, %lld] do "
+                  "not match scores of shape [%lld, %lld, %lld]",
+                  (long long)box_sizes[0], (long long)box_sizes[1],
+                  (long long)box_sizes[2], (long long)batches,
+                  (long long)classes, (long long)count);
   const int64_t *out_strides = selected->sizes_and_strides + 2;
   int64_t *out = (int64_t *)selected->aligned + selected->offset;
   int64_t rows = 0;

@@ -3,11 +3,12 @@
  * output bin pools a grid of bilinear samples of its region, whose size, and
  * so the grid's, is known only from the region's coordinates. A region whose
  * batch index is outside the input, or whose grid is beyond
- * MOCC_ROI_ALIGN_MAX_GRID per side, gets NaN. */
+ * MOCC_ROI_ALIGN_MAX_GRID per side, fails the run. */
 #include <math.h>
 #include <stdint.h>
 
 #include "memref.h"
+#include "run_failure.h"
 
 void _mlir_ciface_roiAlign(const mocc_memref *input, const mocc_memref *rois,
                            const mocc_memref *batch_indices,
@@ -51,7 +52,7 @@ static sample bilinear_sample(float y, float x, int64_t height, int64_t width,
 }
 
 /* The most samples per bin side: a larger grid (from a huge or non-finite
- * region) gives NaN rather than minutes of sampling. */
+ * region) fails the run rather than take minutes of sampling. */
 #define MOCC_ROI_ALIGN_MAX_GRID 4096
 
 /* The grid of samples per bin side: sampling_ratio, or ceil(bin size); -1
@@ -115,6 +116,13 @@ void _mlir_ciface_roiAlign(const mocc_memref *input, const mocc_memref *rois,
   int64_t out_h = out_sizes[2], out_w = out_sizes[3];
   int64_t height = in_sizes[2], width = in_sizes[3];
   float shift = half_pixel ? 0.5f : 0.0f;
+  if (batch_indices->sizes_and_strides[0] != regions ||
+      rois->sizes_and_strides[0] != regions)
+    mocc_run_fail("RoiAlign: %lld rois, %lld batch indices and %lld outputs "
+                  "must agree",
+                  (long long)rois->sizes_and_strides[0],
+                  (long long)batch_indices->sizes_and_strides[0],
+                  (long long)regions);
   for (int64_t r = 0; r < regions; ++r) {
     const float *box = boxes + r * box_strides[0];
     float start_w = box[0] * spatial_scale - shift;
@@ -129,8 +137,14 @@ void _mlir_ciface_roiAlign(const mocc_memref *input, const mocc_memref *rois,
     bin b = {0, 0, 0, 0, grid_size(sampling_ratio, roi_h, out_h),
              grid_size(sampling_ratio, roi_w, out_w)};
     int64_t image = batch[r * batch_stride];
-    int valid = image >= 0 && image < in_sizes[0] && b.grid_h >= 0 &&
-                b.grid_w >= 0;
+    if (image < 0 || image >= in_sizes[0])
+      mocc_run_fail("RoiAlign: batch index %lld of roi %lld is out of range "
+                    "(the input has %lld images)",
+                    (long long)image, (long long)r, (long long)in_sizes[0]);
+    if (b.grid_h < 0 || b.grid_w < 0)
+      mocc_run_fail("RoiAlign: roi %lld needs a sampling grid of more than "
+                    "%d per side (a huge or non-finite region)",
+                    (long long)r, MOCC_ROI_ALIGN_MAX_GRID);
     b.step_h = bin_h / (float)(b.grid_h > 0 ? b.grid_h : 1);
     b.step_w = bin_w / (float)(b.grid_w > 0 ? b.grid_w : 1);
     for (int64_t ph = 0; ph < out_h; ++ph) {
@@ -140,9 +154,8 @@ void _mlir_ciface_roiAlign(const mocc_memref *input, const mocc_memref *rois,
         for (int64_t c = 0; c < channels; ++c) {
           float *out = y + r * out_strides[0] + c * out_strides[1] +
                        ph * out_strides[2] + pw * out_strides[3];
-          *out = valid ? pool(x + image * in_strides[0] + c * in_strides[1],
-                              &b, height, width, in_strides, max_mode)
-                       : NAN;
+          *out = pool(x + image * in_strides[0] + c * in_strides[1], &b,
+                      height, width, in_strides, max_mode);
         }
       }
     }

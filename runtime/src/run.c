@@ -1,6 +1,8 @@
-/* mocc_model_run: validates the inputs, then calls the generated entry. */
+/* mocc_model_run: validates the inputs, then calls the generated entry,
+ * which may fail the run (run_failure.h). */
 #include "memref.h"
 #include "model_internal.h"
+#include "run_failure.h"
 #include "shape.h"
 #include "status.h"
 
@@ -91,7 +93,10 @@ mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
   for (size_t i = 0; i < num_inputs; ++i)
     mocc_memref_set((mocc_memref *)model->descriptors[i], inputs[i].data,
                     inputs[i].data, inputs[i].rank, inputs[i].dims);
-  desc->entry(model->descriptors);
+  model->has_outputs = 0;
+  status = mocc_run_guarded(desc->entry, model->descriptors);
+  if (status)
+    return status;
   adopt_dynamic_outputs(model);
   model->has_outputs = 1;
   return NULL;

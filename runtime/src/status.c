@@ -16,8 +16,16 @@ static struct mocc_status_t out_of_memory = {"out of memory"};
 mocc_status mocc_status_format(const char *format, ...) {
   va_list args;
   va_start(args, format);
-  int length = vsnprintf(NULL, 0, format, args);
+  mocc_status status = mocc_status_vformat(format, args);
   va_end(args);
+  return status;
+}
+
+mocc_status mocc_status_vformat(const char *format, va_list args) {
+  va_list measure;
+  va_copy(measure, args);
+  int length = vsnprintf(NULL, 0, format, measure);
+  va_end(measure);
   if (length < 0)
     return &out_of_memory;
 
@@ -25,9 +33,7 @@ mocc_status mocc_status_format(const char *format, ...) {
   if (!status)
     return &out_of_memory;
   char *message = (char *)(status + 1);
-  va_start(args, format);
   vsnprintf(message, (size_t)length + 1, format, args);
-  va_end(args);
   status->message = message;
   return status;
 }

@@ -4,6 +4,32 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CheckShapesPass : Pass<"mocc-check-shapes", "mlir::ModuleOp"> {
+  let summary = "Checks at run time the dynamic dimensions the code relies on";
+  let description = [{
+    Every fact about dynamic dimensions that the lowered linalg and tensor
+    ops rely on becomes a call to the runtime's checks, which fail the run
+    with a message naming the node and the dimensions: operand dimensions a
+    loop indexes equal the loop's size, windows fit, slices lie inside their
+    tensors, casts to static sizes and reshapes keep sizes and counts. Checks
+    on the inputs' shapes alone run first, before any kernel; static shapes
+    get none.
+
+    ```mlir
+    %1 = linalg.generic ins(%x, %y : tensor<?xf32>, tensor<?xf32>) ...
+    // gains, at the top of the function:
+    %dx = tensor.dim %x, %c0 : tensor<?xf32>
+    %dy = tensor.dim %y, %c0 : tensor<?xf32>
+    call @mocc_check_equal(%message, %dy, %dx) : (!llvm.ptr, index, index) -> ()
+    ```
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def ExpandMathPass : Pass<"mocc-expand-math", "mlir::func::FuncOp"> {
   let summary = "Expands math functions into arithmetic";
   let description = [{

@@ -294,10 +294,27 @@ struct ConcatLowering : OpConversionPattern<moc::ConcatOp> {
     OpFoldResult offset = rewriter.getIndexAttr(0);
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     for (auto [input, inSizes] : llvm::zip(inputs, inputSizes)) {
+      // Off the axis, every input has the result's sizes: the first input's.
+      // A dynamic size says so (an insert's source has the insert's sizes, a
+      // cast's the static ones), and mocc-check-shapes checks it at run time.
+      auto inputType = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> shape(inputType.getShape());
+      SmallVector<OpFoldResult> insertSizes = inSizes;
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d == axis || !inputType.isDynamicDim(d))
+          continue;
+        insertSizes[d] = sizes[d];
+        if (std::optional<int64_t> size = getConstantIntValue(sizes[d]))
+          shape[d] = *size;
+      }
+      Value source = input;
+      if (shape != inputType.getShape())
+        source = rewriter.create<tensor::CastOp>(
+            loc, inputType.clone(shape), input);
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       offsets[axis] = offset;
       result = rewriter.create<tensor::InsertSliceOp>(
-          loc, input, result, offsets, inSizes, strides);
+          loc, source, result, offsets, insertSizes, strides);
       offset = addSizes(rewriter, loc, offset, inSizes[axis]);
     }
     replaceWith(rewriter, op, result, resultType);

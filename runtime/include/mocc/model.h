@@ -157,8 +157,14 @@ MOCC_EXPORT int32_t mocc_model_num_threads(const mocc_model *model);
 
 /* Runs the model on `inputs` (the tensors, in order). Each input's dtype and
  * shape must match its mocc_tensor_info, whose dynamic dimensions (-1) take
- * any size. A model of static shapes allocates nothing here; with dynamic
- * dimensions, the buffers whose sizes depend on them are allocated per run. */
+ * any size, within what the model relies on: dynamic dimensions that the
+ * graph makes equal (an Add of x[N] and y[N], MatMul's inner dimension,
+ * Concat's other axes) are checked before anything runs, and a mismatch
+ * fails the run with a message naming the node and the dimensions. A kernel
+ * can fail a run too (an index out of range, out of memory); a failed run
+ * leaves no outputs. A model of static shapes allocates nothing here; with
+ * dynamic dimensions, the buffers whose sizes depend on them are allocated
+ * per run. */
 MOCC_EXPORT mocc_status mocc_model_run(mocc_model *model,
                                        const mocc_tensor *inputs,
                                        size_t num_inputs);

@@ -1,0 +1,520 @@
+//===- CheckShapes.cpp - Run-time checks of dynamic dimensions -----------===//
+//
+// The lowering relies on dynamic dimensions being consistent: an elementwise
+// op over x[N] and y[N] reads both up to x's N, MatMul's loops run to A's K
+// over B's rows, a concatenation writes y's columns into a result as wide as
+// x's. Nothing in a model file guarantees that at run time, so the entry
+// checks each such fact on the run's sizes before relying on it, and a
+// violation fails the run (runtime/src/run_failure.h) with a message naming
+// the node and the dimensions. The checks come from the linalg and tensor ops
+// themselves, so they cover whatever the lowering produced:
+//   - an operand dimension that a linalg op indexes by one loop equals the
+//     loop's size; one indexed by an expression (a convolution window) is
+//     large enough for the expression's largest value;
+//   - a slice (Slice, Concat, Split, Pad) lies inside its tensor;
+//   - a cast to a static size keeps the size, an expansion (Reshape) and a
+//     reshape by a shape tensor keep the element count.
+// Checks that depend on the inputs' shapes alone move to the top of the
+// entry, before any kernel runs; the others (on sizes a kernel computes, as
+// NonZero's) stay right before the op that relies on them. Static sizes need
+// no check: the importer and the verifiers checked them.
+//
+//===----------------------------------------------------------------------===//
+#include "mocc/Transforms/Passes.h"
+
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <set>
+
+namespace mocc {
+#define GEN_PASS_DEF_CHECKSHAPESPASS
+#include "mocc/Transforms/Passes.h.inc"
+} // namespace mocc
+
+using namespace mlir;
+
+namespace mocc {
+namespace {
+
+// The runtime's checks (runtime/src/run_failure.h).
+constexpr llvm::StringLiteral kCheckEqual = "mocc_check_equal";
+constexpr llvm::StringLiteral kCheckAtMost = "mocc_check_at_most";
+constexpr llvm::StringLiteral kCheckSlice = "mocc_check_slice";
+
+/// The ONNX node an op was lowered from, as the importer names it in the
+/// op's location: "node 'add' (Add)".
+std::string nodeName(Location loc) {
+  std::string name;
+  LocationAttr(loc).walk([&](Location inner) {
+    if (auto named = dyn_cast<NameLoc>(inner)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name.empty() ? "an op" : name;
+}
+
+std::string describeSize(Value size, unsigned depth);
+
+/// Words for dimension `d` of `tensor` in a message, traced back through the
+/// ops that pass sizes on: "dimension 1 of input 'x'".
+std::string describeDim(Value tensor, int64_t d, unsigned depth = 0) {
+  auto type = cast<ShapedType>(tensor.getType());
+  if (auto arg = dyn_cast<BlockArgument>(tensor)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (auto name = func ? func.getArgAttrOfType<StringAttr>(
+                               arg.getArgNumber(), "mocc.name")
+                         : StringAttr())
+      return llvm::formatv("dimension {0} of input '{1}'", d, name.getValue());
+    return llvm::formatv("dimension {0} of a loop's value", d);
+  }
+  Operation *producer = tensor.getDefiningOp();
+  if (depth < 8) {
+    if (auto empty = dyn_cast<tensor::EmptyOp>(producer))
+      return type.isDynamicDim(d)
+                 ? describeSize(empty.getDynamicSize(d), depth + 1)
+                 : std::to_string(type.getDimSize(d));
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(producer))
+      return describeDim(dps.getTiedOpOperand(cast<OpResult>(tensor))->get(),
+                         d, depth + 1);
+    if (auto castOp = dyn_cast<tensor::CastOp>(producer))
+      return describeDim(castOp.getSource(), d, depth + 1);
+  }
+  return llvm::formatv("dimension {0} of the result of {1}", d,
+                       nodeName(producer->getLoc()));
+}
+
+/// Words for an index value in a message.
+std::string describeSize(Value size, unsigned depth) {
+  if (std::optional<int64_t> constant = getConstantIntValue(size))
+    return std::to_string(*constant);
+  if (auto dim = size.getDefiningOp<tensor::DimOp>())
+    if (std::optional<int64_t> index = dim.getConstantIndex())
+      return describeDim(dim.getSource(), *index, depth + 1);
+  return "a size computed from the inputs";
+}
+
+std::string describeSize(OpFoldResult size) {
+  if (auto value = dyn_cast<Value>(size))
+    return describeSize(value, 0);
+  return std::to_string(*getConstantIntValue(size));
+}
+
+/// Whether `expr` grows with every loop index, so that its largest value is
+/// at the loops' last iteration (true of convolution windows).
+bool isMonotone(AffineExpr expr) {
+  if (isa<AffineDimExpr>(expr))
+    return true;
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return constant.getValue() >= 0;
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return false;
+  if (binary.getKind() == AffineExprKind::Add)
+    return isMonotone(binary.getLHS()) && isMonotone(binary.getRHS());
+  if (binary.getKind() == AffineExprKind::Mul)
+    return isMonotone(binary.getLHS()) && isMonotone(binary.getRHS());
+  return false;
+}
+
+/// Emits the checks of one function, then simplifies and hoists them.
+class CheckEmitter {
+public:
+  /// `messages`: the module's message strings, shared by its functions.
+  CheckEmitter(ModuleOp module, func::FuncOp func,
+               llvm::StringMap<LLVM::GlobalOp> &messages)
+      : module(module), func(func), messages(messages) {}
+
+  void checkLinalgOp(linalg::LinalgOp op);
+  void checkSlice(Operation *op, Value tensor, ArrayRef<OpFoldResult> offsets,
+                  ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides,
+                  llvm::function_ref<std::string(int64_t)> describe);
+  void checkInsertedSizes(tensor::InsertSliceOp op);
+  void checkCast(tensor::CastOp op);
+  void checkExpandShape(tensor::ExpandShapeOp op);
+  void checkReshape(tensor::ReshapeOp op);
+
+  /// Resolves the checked sizes to the inputs' dimensions where it can, drops
+  /// the checks that hold by construction or repeat another, and moves those
+  /// that depend on the inputs alone to the entry's top.
+  void finish();
+
+private:
+  void emit(Operation *anchor, llvm::StringLiteral callee,
+            const std::string &text, ArrayRef<OpFoldResult> sizes);
+  Value dimOf(OpBuilder &b, Location loc, Value tensor, int64_t d);
+  LLVM::GlobalOp message(const std::string &text);
+  bool holds(func::CallOp call);
+  void hoist(func::CallOp call, Operation *&cursor);
+
+  ModuleOp module;
+  func::FuncOp func;
+  SmallVector<func::CallOp> calls;
+  DenseMap<Operation *, std::string> texts;
+  llvm::StringMap<LLVM::GlobalOp> &messages;
+};
+
+Value CheckEmitter::dimOf(OpBuilder &b, Location loc, Value tensor, int64_t d) {
+  auto type = cast<ShapedType>(tensor.getType());
+  if (!type.isDynamicDim(d))
+    return b.create<arith::ConstantIndexOp>(loc, type.getDimSize(d));
+  return b.create<tensor::DimOp>(loc, tensor, d);
+}
+
+LLVM::GlobalOp CheckEmitter::message(const std::string &text) {
+  LLVM::GlobalOp &global = messages[text];
+  if (global)
+    return global;
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  std::string bytes = text;
+  bytes.push_back('\0');
+  auto type = LLVM::LLVMArrayType::get(b.getI8Type(), bytes.size());
+  global = b.create<LLVM::GlobalOp>(
+      module.getLoc(), type, /*isConstant=*/true, LLVM::Linkage::Internal,
+      llvm::formatv("mocc_check_message_{0}", messages.size()).str(),
+      b.getStringAttr(bytes));
+  return global;
+}
+
+void CheckEmitter::emit(Operation *anchor, llvm::StringLiteral callee,
+                        const std::string &text, ArrayRef<OpFoldResult> sizes) {
+  OpBuilder b(anchor);
+  Location loc = anchor->getLoc();
+  SmallVector<Value> operands = {
+      b.create<LLVM::AddressOfOp>(loc, message(text))};
+  for (OpFoldResult size : sizes)
+    operands.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  auto declared = module.lookupSymbol<func::FuncOp>(callee);
+  if (!declared) {
+    OpBuilder top = OpBuilder::atBlockBegin(module.getBody());
+    declared = top.create<func::FuncOp>(
+        module.getLoc(), callee,
+        b.getFunctionType(ValueRange(operands).getTypes(), {}));
+    declared.setPrivate();
+  }
+  auto call = b.create<func::CallOp>(loc, declared, operands);
+  calls.push_back(call);
+  texts[call] = text;
+}
+
+void CheckEmitter::checkLinalgOp(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || !op.hasDynamicShape())
+    return;
+  // Each loop's size: the first operand dimension the loop indexes alone.
+  SmallVector<std::pair<Value, int64_t>> loopSource(op.getNumLoops());
+  SmallVector<bool> hasSource(op.getNumLoops(), false);
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<RankedTensorType>(operand.get().getType()))
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [r, expr] : llvm::enumerate(map.getResults()))
+      if (auto dim = dyn_cast<AffineDimExpr>(expr))
+        if (!hasSource[dim.getPosition()]) {
+          hasSource[dim.getPosition()] = true;
+          loopSource[dim.getPosition()] = {operand.get(), (int64_t)r};
+        }
+  }
+  if (llvm::is_contained(hasSource, false))
+    return;
+
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  std::string node = nodeName(loc);
+  SmallVector<Value> loopSizes;
+  for (auto [tensor, d] : loopSource)
+    loopSizes.push_back(dimOf(b, loc, tensor, d));
+
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!type)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+      auto used = [&](unsigned loop) { return expr.isFunctionOfDim(loop); };
+      bool allStatic = !type.isDynamicDim(r);
+      for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+        if (used(loop))
+          allStatic &= !cast<ShapedType>(loopSource[loop].first.getType())
+                            .isDynamicDim(loopSource[loop].second);
+      if (allStatic)
+        continue;
+      Value size = dimOf(b, loc, operand.get(), r);
+      std::string what = describeDim(operand.get(), r);
+      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+        auto [source, sourceDim] = loopSource[dim.getPosition()];
+        if (source == operand.get() && sourceDim == (int64_t)r)
+          continue;
+        emit(op, kCheckEqual,
+             llvm::formatv("{0}: {1} must equal {2}", node, what,
+                           describeDim(source, sourceDim)),
+             {size, loopSizes[dim.getPosition()]});
+        continue;
+      }
+      if (!isMonotone(expr))
+        continue;
+      // The largest index read, plus one; nothing is read if a loop is empty.
+      Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+      Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+      SmallVector<Value> lastIndices;
+      Value anyEmpty = b.create<arith::ConstantIntOp>(loc, 0, 1);
+      for (Value loopSize : loopSizes) {
+        lastIndices.push_back(b.create<arith::SubIOp>(loc, loopSize, one));
+        anyEmpty = b.create<arith::OrIOp>(
+            loc, anyEmpty,
+            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, loopSize,
+                                    zero));
+      }
+      Value last = b.create<affine::AffineApplyOp>(
+          loc, AffineMap::get(op.getNumLoops(), 0, expr), lastIndices);
+      Value end = b.create<arith::SelectOp>(
+          loc, anyEmpty, zero, b.create<arith::AddIOp>(loc, last, one));
+      emit(op, kCheckAtMost,
+           llvm::formatv("{0}: {1} is too small for the window read from it",
+                         node, what),
+           {end, size});
+    }
+  }
+}
+
+void CheckEmitter::checkSlice(
+    Operation *op, Value tensor, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides,
+    llvm::function_ref<std::string(int64_t)> describe) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  OpBuilder b(op);
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d) && getConstantIntValue(offsets[d]) &&
+        getConstantIntValue(sizes[d]) && getConstantIntValue(strides[d]))
+      continue;
+    emit(op, kCheckSlice, describe(d),
+         {offsets[d], sizes[d], strides[d], dimOf(b, op->getLoc(), tensor, d)});
+  }
+}
+
+/// An insert's source has the insert's sizes (when it drops no dimension).
+void CheckEmitter::checkInsertedSizes(tensor::InsertSliceOp op) {
+  RankedTensorType source = op.getSourceType();
+  if (source.getRank() != op.getDestType().getRank())
+    return;
+  OpBuilder b(op);
+  for (auto [d, size] : llvm::enumerate(op.getMixedSizes()))
+    if (source.isDynamicDim(d))
+      emit(op, kCheckEqual,
+           llvm::formatv("{0}: {1} must equal {2}", nodeName(op.getLoc()),
+                         describeDim(op.getSource(), d), describeSize(size)),
+           {dimOf(b, op.getLoc(), op.getSource(), d), size});
+}
+
+void CheckEmitter::checkCast(tensor::CastOp op) {
+  auto source = cast<RankedTensorType>(op.getSource().getType());
+  auto result = dyn_cast<RankedTensorType>(op.getType());
+  if (!result)
+    return;
+  OpBuilder b(op);
+  for (int64_t d = 0; d < source.getRank(); ++d)
+    if (source.isDynamicDim(d) && !result.isDynamicDim(d))
+      emit(op, kCheckEqual,
+           llvm::formatv("{0}: {1} must equal {2}", nodeName(op.getLoc()),
+                         describeDim(op.getSource(), d), result.getDimSize(d)),
+           {dimOf(b, op.getLoc(), op.getSource(), d),
+            b.getIndexAttr(result.getDimSize(d))});
+}
+
+void CheckEmitter::checkExpandShape(tensor::ExpandShapeOp op) {
+  auto source = op.getSrcType();
+  OpBuilder b(op);
+  SmallVector<OpFoldResult> shape =
+      getMixedValues(op.getStaticOutputShape(), op.getOutputShape(), b);
+  Location loc = op.getLoc();
+  for (auto [d, group] : llvm::enumerate(op.getReassociationIndices())) {
+    if (!source.isDynamicDim(d))
+      continue;
+    Value product = b.create<arith::ConstantIndexOp>(loc, 1);
+    for (int64_t expanded : group)
+      product = b.create<arith::MulIOp>(
+          loc, product,
+          getValueOrCreateConstantIndexOp(b, loc, shape[expanded]));
+    emit(op, kCheckEqual,
+         llvm::formatv("{0}: {1} must equal the product of the dimensions "
+                       "it is reshaped to",
+                       nodeName(loc), describeDim(op.getSrc(), d)),
+         {dimOf(b, loc, op.getSrc(), d), product});
+  }
+}
+
+void CheckEmitter::checkReshape(tensor::ReshapeOp op) {
+  auto source = cast<RankedTensorType>(op.getSource().getType());
+  auto shapeType = cast<RankedTensorType>(op.getShape().getType());
+  if (source.hasStaticShape() || shapeType.isDynamicDim(0))
+    return;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value count = b.create<arith::ConstantIndexOp>(loc, 1);
+  for (int64_t d = 0; d < source.getRank(); ++d)
+    count = b.create<arith::MulIOp>(loc, count,
+                                    dimOf(b, loc, op.getSource(), d));
+  Value product = b.create<arith::ConstantIndexOp>(loc, 1);
+  for (int64_t i = 0; i < shapeType.getDimSize(0); ++i) {
+    Value size = b.create<tensor::ExtractOp>(
+        loc, op.getShape(), ValueRange{b.create<arith::ConstantIndexOp>(loc, i)});
+    if (!size.getType().isIndex())
+      size = b.create<arith::IndexCastOp>(loc, b.getIndexType(), size);
+    product = b.create<arith::MulIOp>(loc, product, size);
+  }
+  emit(op, kCheckEqual,
+       llvm::formatv("{0}: the input's element count must equal the new "
+                     "shape's",
+                     nodeName(loc)),
+       {count, product});
+}
+
+/// What identifies a size: a constant, a dimension of a tensor, or else the
+/// value itself (equal keys, equal sizes).
+using SizeKey = std::tuple<void *, int64_t, bool>;
+SizeKey sizeKey(Value size) {
+  if (std::optional<int64_t> constant = getConstantIntValue(size))
+    return {nullptr, *constant, true};
+  if (auto dim = size.getDefiningOp<tensor::DimOp>())
+    if (std::optional<int64_t> index = dim.getConstantIndex())
+      return {dim.getSource().getAsOpaquePointer(), *index, false};
+  return {size.getAsOpaquePointer(), -1, false};
+}
+
+/// Whether the check holds whatever the inputs: equal or constant operands.
+bool CheckEmitter::holds(func::CallOp call) {
+  SmallVector<SizeKey> keys;
+  SmallVector<std::optional<int64_t>> values;
+  for (Value operand : call.getOperands().drop_front()) {
+    keys.push_back(sizeKey(operand));
+    values.push_back(getConstantIntValue(operand));
+  }
+  StringRef callee = call.getCallee();
+  if (callee == kCheckEqual)
+    return keys[0] == keys[1];
+  if (callee == kCheckAtMost)
+    return keys[0] == keys[1] ||
+           (values[0] && values[1] && *values[0] <= *values[1]);
+  // A slice [0, size) of a dimension of that same size.
+  return values[0] == 0 && values[2] == 1 && keys[1] == keys[3];
+}
+
+/// Moves `call` and the pure ops it depends on in the entry block to just
+/// after `cursor` (the block's start when null), if it depends on nothing
+/// else.
+void CheckEmitter::hoist(func::CallOp call, Operation *&cursor) {
+  Block &entry = func.getBody().front();
+  SetVector<Operation *> slice;
+  getBackwardSlice(call.getOperation(), &slice);
+  for (Operation *op : slice)
+    if (op->getBlock() != &entry || op->getNumRegions() != 0 ||
+        !isMemoryEffectFree(op))
+      return;
+  SmallVector<Operation *> ordered(slice.begin(), slice.end());
+  llvm::sort(ordered, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  ordered.push_back(call);
+  for (Operation *op : ordered) {
+    if (cursor && (op == cursor || op->isBeforeInBlock(cursor)))
+      continue;
+    if (cursor)
+      op->moveAfter(cursor);
+    else
+      op->moveBefore(&entry, entry.begin());
+    cursor = op;
+  }
+}
+
+void CheckEmitter::finish() {
+  if (calls.empty())
+    return;
+  MLIRContext *context = func.getContext();
+  RewritePatternSet patterns(context);
+  memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+  tensor::DimOp::getCanonicalizationPatterns(patterns, context);
+  tensor::EmptyOp::getCanonicalizationPatterns(patterns, context);
+  (void)applyPatternsAndFoldGreedily(func, std::move(patterns));
+
+  std::set<std::pair<std::string, SmallVector<SizeKey>>> seen;
+  Operation *cursor = nullptr;
+  for (func::CallOp call : calls) {
+    SmallVector<SizeKey> key;
+    for (Value operand : call.getOperands().drop_front())
+      key.push_back(sizeKey(operand));
+    if (holds(call) || !seen.insert({texts[call], key}).second) {
+      Operation *address = call.getOperand(0).getDefiningOp();
+      call.erase();
+      if (address->use_empty())
+        address->erase();
+      continue;
+    }
+    if (call->getBlock() == &func.getBody().front())
+      hoist(call, cursor);
+  }
+}
+
+struct CheckShapesPass : impl::CheckShapesPassBase<CheckShapesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> funcs;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal())
+        funcs.push_back(func);
+    llvm::StringMap<LLVM::GlobalOp> messages;
+    for (func::FuncOp func : funcs) {
+      CheckEmitter emitter(module, func, messages);
+      func.walk([&](Operation *op) {
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+          return emitter.checkLinalgOp(linalgOp);
+        if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+          std::string node = nodeName(op->getLoc());
+          emitter.checkInsertedSizes(insert);
+          return emitter.checkSlice(
+              op, insert.getDest(), insert.getMixedOffsets(),
+              insert.getMixedSizes(), insert.getMixedStrides(),
+              [&](int64_t d) -> std::string {
+                return llvm::formatv("{0}: {1} does not fit in {2}", node,
+                                     describeSize(insert.getMixedSizes()[d]),
+                                     describeDim(insert.getDest(), d));
+              });
+        }
+        if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op)) {
+          std::string node = nodeName(op->getLoc());
+          return emitter.checkSlice(
+              op, extract.getSource(), extract.getMixedOffsets(),
+              extract.getMixedSizes(), extract.getMixedStrides(),
+              [&](int64_t d) -> std::string {
+                return llvm::formatv("{0}: a slice of {1} is out of range",
+                                     node, describeDim(extract.getSource(), d));
+              });
+        }
+        if (auto castOp = dyn_cast<tensor::CastOp>(op))
+          return emitter.checkCast(castOp);
+        if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+          return emitter.checkExpandShape(expand);
+        if (auto reshape = dyn_cast<tensor::ReshapeOp>(op))
+          return emitter.checkReshape(reshape);
+      });
+      emitter.finish();
+    }
+    // The messages of checks that held by construction.
+    for (auto &entry : messages)
+      if (SymbolTable::symbolKnownUseEmpty(entry.second, module))
+        entry.second.erase();
+  }
+};
+
+} // namespace
+} // namespace mocc
