@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds mocc (Release, ninja, ccache when present) into
-# ${MOCC_BUILD_DIR:-build}, then the importer fuzzer into its own
+# ${MOCC_BUILD_DIR:-build}, then the fuzzers (test/fuzz) into their own
 # instrumented Clang build, ${MOCC_BUILD_DIR:-build}/fuzz (see
-# docs/architecture.md). MOCC_BUILD_FUZZER=0 skips the fuzzer.
+# docs/architecture.md). MOCC_BUILD_FUZZER=0 skips the fuzzers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${MOCC_BUILD_DIR:-$ROOT/build}"
@@ -21,5 +21,5 @@ if [ "${MOCC_BUILD_FUZZER:-1}" != 0 ]; then
       -DMOCC_ENABLE_FUZZER=ON -DBUILD_TESTING=OFF \
       -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir
   fi
-  cmake --build "$FUZZ" -j "$(nproc)" --target mocc-importer-fuzzer
+  cmake --build "$FUZZ" -j "$(nproc)" --target mocc-fuzzers
 fi

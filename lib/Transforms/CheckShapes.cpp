@@ -13,7 +13,11 @@
 //     large enough for the expression's largest value;
 //   - a slice (Slice, Concat, Split, Pad) lies inside its tensor;
 //   - a cast to a static size keeps the size, an expansion (Reshape) and a
-//     reshape by a shape tensor keep the element count.
+//     reshape by a shape tensor keep the element count;
+//   - a tensor that a kernel reads at computed (clamped) indices, as Gather's
+//     data, is not empty when the kernel runs, and the indices it reads from
+//     an input tensor lie in [-size, size) (the one check on values: a pass
+//     over the indices before the kernel).
 // Checks that depend on the inputs' shapes alone move to the top of the
 // entry, before any kernel runs; the others (on sizes a kernel computes, as
 // NonZero's) stay right before the op that relies on them. Static sizes need
@@ -47,10 +51,12 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-// The runtime's checks (runtime/src/run_failure.h).
+// The runtime's checks (runtime/src/run_failure.h), named with
+// kRunCheckPrefix.
 constexpr llvm::StringLiteral kCheckEqual = "mocc_check_equal";
 constexpr llvm::StringLiteral kCheckAtMost = "mocc_check_at_most";
 constexpr llvm::StringLiteral kCheckSlice = "mocc_check_slice";
+constexpr llvm::StringLiteral kCheckIndexRange = "mocc_check_index_range";
 
 /// The ONNX node an op was lowered from, as the importer names it in the
 /// op's location: "node 'add' (Add)".
@@ -112,6 +118,51 @@ std::string describeSize(OpFoldResult size) {
   return std::to_string(*getConstantIntValue(size));
 }
 
+/// Words for a tensor's values in a message: "input 'indices'".
+std::string describeValues(Value tensor) {
+  if (auto arg = dyn_cast<BlockArgument>(tensor))
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "mocc.name"))
+        return llvm::formatv("input '{0}'", name.getValue());
+  if (Operation *producer = tensor.getDefiningOp())
+    return "the result of " + nodeName(producer->getLoc());
+  return "a loop's value";
+}
+
+/// The input operand of `op` whose integer elements an index in its body is
+/// computed from (Gather's indices), if it is computed from exactly one and
+/// otherwise from loop indices and values defined outside the op.
+std::optional<unsigned> indexSource(linalg::LinalgOp op, Value index) {
+  Block *body = op.getBlock();
+  std::optional<unsigned> source;
+  SmallVector<Value> worklist = {index};
+  DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (!seen.insert(value).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      if (arg.getOwner() != body)
+        return std::nullopt;
+      if (arg.getArgNumber() >= op.getNumDpsInputs() ||
+          !arg.getType().isSignlessInteger() ||
+          arg.getType().getIntOrFloatBitWidth() == 1 ||
+          (source && *source != arg.getArgNumber()))
+        return std::nullopt;
+      source = arg.getArgNumber();
+      continue;
+    }
+    Operation *producer = value.getDefiningOp();
+    if (!op->isAncestor(producer))
+      continue;
+    if (producer->getNumRegions() != 0)
+      return std::nullopt;
+    llvm::append_range(worklist, producer->getOperands());
+  }
+  return source;
+}
+
 /// Whether `expr` grows with every loop index, so that its largest value is
 /// at the loops' last iteration (true of convolution windows).
 bool isMonotone(AffineExpr expr) {
@@ -138,6 +189,12 @@ public:
       : module(module), func(func), messages(messages) {}
 
   void checkLinalgOp(linalg::LinalgOp op);
+  /// An element read at a computed index (Gather's) is clamped into its
+  /// tensor, which needs the tensor to hold an element when the op runs; an
+  /// index read from an input tensor must lie in [-size, size).
+  void checkExtracts(linalg::LinalgOp op);
+  void checkIndexValues(linalg::LinalgOp op, Value indices, Value tensor,
+                        int64_t d);
   void checkSlice(Operation *op, Value tensor, ArrayRef<OpFoldResult> offsets,
                   ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides,
                   llvm::function_ref<std::string(int64_t)> describe);
@@ -210,7 +267,10 @@ void CheckEmitter::emit(Operation *anchor, llvm::StringLiteral callee,
 }
 
 void CheckEmitter::checkLinalgOp(linalg::LinalgOp op) {
-  if (!op.hasPureTensorSemantics() || !op.hasDynamicShape())
+  if (!op.hasPureTensorSemantics())
+    return;
+  checkExtracts(op);
+  if (!op.hasDynamicShape())
     return;
   // Each loop's size: the first operand dimension the loop indexes alone.
   SmallVector<std::pair<Value, int64_t>> loopSource(op.getNumLoops());
@@ -286,6 +346,88 @@ void CheckEmitter::checkLinalgOp(linalg::LinalgOp op) {
            {end, size});
     }
   }
+}
+
+void CheckEmitter::checkExtracts(linalg::LinalgOp op) {
+  SmallVector<tensor::ExtractOp> extracts;
+  op->walk([&](tensor::ExtractOp extract) {
+    if (!op->isAncestor(extract.getTensor().getParentRegion()->getParentOp()))
+      extracts.push_back(extract);
+  });
+  if (extracts.empty())
+    return;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  // 1 if the loops run at all, else 0.
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value anyEmpty = b.create<arith::ConstantIntOp>(loc, 0, 1);
+  for (Range range : op.createLoopRanges(b, loc))
+    anyEmpty = b.create<arith::OrIOp>(
+        loc, anyEmpty,
+        b.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::eq,
+            getValueOrCreateConstantIndexOp(b, loc, range.size), zero));
+  Value runs = b.create<arith::SelectOp>(
+      loc, anyEmpty, zero, b.create<arith::ConstantIndexOp>(loc, 1));
+  for (tensor::ExtractOp extract : extracts) {
+    Value tensor = extract.getTensor();
+    auto type = cast<RankedTensorType>(tensor.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (type.isDynamicDim(d))
+        emit(op, kCheckAtMost,
+             llvm::formatv("{0}: indexes {1}, which is empty",
+                           nodeName(loc), describeDim(tensor, d)),
+             {runs, dimOf(b, loc, tensor, d)});
+      if (std::optional<unsigned> input =
+              indexSource(op, extract.getIndices()[d]))
+        checkIndexValues(op, op.getDpsInputs()[*input], tensor, d);
+    }
+  }
+}
+
+void CheckEmitter::checkIndexValues(linalg::LinalgOp op, Value indices,
+                                    Value tensor, int64_t d) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(indices.getType());
+  Type i64 = b.getI64Type();
+  auto widen = [&](OpBuilder &nested, Location l, Value value) -> Value {
+    return value.getType() == i64
+               ? value
+               : nested.create<arith::ExtSIOp>(l, i64, value).getResult();
+  };
+  // The lowest and highest index, 0 and -1 when there is none.
+  Value lowest, highest;
+  if (type.getRank() == 0) {
+    lowest = highest = widen(b, loc, b.create<tensor::ExtractOp>(loc, indices));
+  } else {
+    auto scalar = [&](int64_t value) {
+      Value empty = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{}, i64);
+      Value constant = b.create<arith::ConstantIntOp>(loc, value, 64);
+      return b.create<linalg::FillOp>(loc, constant, empty).getResult(0);
+    };
+    auto reduce = b.create<linalg::ReduceOp>(
+        loc, ValueRange{indices, indices}, ValueRange{scalar(0), scalar(-1)},
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())),
+        [&](OpBuilder &nested, Location l, ValueRange args) {
+          Value low = nested.create<arith::MinSIOp>(
+              l, args[2], widen(nested, l, args[0]));
+          Value high = nested.create<arith::MaxSIOp>(
+              l, args[3], widen(nested, l, args[1]));
+          nested.create<linalg::YieldOp>(l, ValueRange{low, high});
+        });
+    lowest = b.create<tensor::ExtractOp>(loc, reduce.getResult(0));
+    highest = b.create<tensor::ExtractOp>(loc, reduce.getResult(1));
+  }
+  auto asIndex = [&](Value value) -> OpFoldResult {
+    return b.create<arith::IndexCastOp>(loc, b.getIndexType(), value)
+        .getResult();
+  };
+  emit(op, kCheckIndexRange,
+       llvm::formatv("{0}: an index in {1} is out of range for {2}",
+                     nodeName(loc), describeValues(indices),
+                     describeDim(tensor, d)),
+       {asIndex(lowest), asIndex(highest), dimOf(b, loc, tensor, d)});
 }
 
 void CheckEmitter::checkSlice(
@@ -401,6 +543,8 @@ bool CheckEmitter::holds(func::CallOp call) {
     values.push_back(getConstantIntValue(operand));
   }
   StringRef callee = call.getCallee();
+  if (callee == kCheckIndexRange)
+    return false;
   if (callee == kCheckEqual)
     return keys[0] == keys[1];
   if (callee == kCheckAtMost)

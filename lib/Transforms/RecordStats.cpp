@@ -1,6 +1,7 @@
 //===- RecordStats.cpp - Kernel and weight counts of a compiled model -----===//
 #include "mocc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -15,8 +16,11 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-/// Whether `op`, in the entry block, becomes a loop nest of its own.
+/// Whether `op`, in the entry block, becomes a loop nest of its own or calls
+/// a runtime kernel (determinants, non-max suppression, ...).
 bool isKernel(Operation &op) {
+  if (auto call = dyn_cast<func::CallOp>(op))
+    return !call.getCallee().starts_with(kRunCheckPrefix);
   return isa<linalg::LinalgOp, scf::ForOp, scf::ForallOp, scf::ParallelOp,
              memref::CopyOp>(op);
 }

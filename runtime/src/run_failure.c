@@ -70,6 +70,16 @@ void mocc_check_at_most(const char *what, int64_t actual, int64_t limit) {
                   (long long)limit);
 }
 
+void mocc_check_index_range(const char *what, int64_t lowest, int64_t highest,
+                            int64_t size) {
+  if (lowest < -size)
+    mocc_run_fail("%s (index %lld, size %lld)", what, (long long)lowest,
+                  (long long)size);
+  if (highest >= size)
+    mocc_run_fail("%s (index %lld, size %lld)", what, (long long)highest,
+                  (long long)size);
+}
+
 void mocc_check_slice(const char *what, int64_t offset, int64_t size,
                       int64_t stride, int64_t dim) {
   if (size == 0)

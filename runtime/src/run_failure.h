@@ -31,6 +31,10 @@ void mocc_check_at_most(const char *what, int64_t actual, int64_t limit);
 /* A slice [offset, offset + (size - 1) * stride] of a dimension of `dim`. */
 void mocc_check_slice(const char *what, int64_t offset, int64_t size,
                       int64_t stride, int64_t dim);
+/* Indices read from a tensor (Gather's), of which `lowest` and `highest` are
+ * the extremes, into a dimension of `size`: ONNX allows [-size, size). */
+void mocc_check_index_range(const char *what, int64_t lowest, int64_t highest,
+                            int64_t size);
 
 /* The heap of generated code (MLIR's memref-to-LLVM "generic" allocation
  * functions): what a run allocates is freed if it fails, and an allocation

@@ -14,7 +14,7 @@ fuzzer="$(cd "$(dirname "$fuzzer")" && pwd)/$(basename "$fuzzer")"
 rm -rf "$work"
 mkdir -p "$work/corpus" "$work/artifacts"
 work="$(cd "$work" && pwd)"
-cp "$seeds"/*.onnx "$work/corpus/"
+cp "$seeds"/* "$work/corpus/"
 cd "$work" || exit 1
 export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 # A fixed seed: a given tree fuzzes the same inputs every time (a prefix of

@@ -198,16 +198,17 @@ int mr_npy_decode(const uint8_t *bytes, size_t size, mr_tensor *out_tensor,
   memset(&h, 0, sizeof(h));
   const char *text = (const char *)bytes + header_start;
   cursor c = {text, text + header_length};
+  size_t needed;
   if (parse_header(c, &h, error) ||
-      mr_tensor_alloc(out_tensor, h.dtype, h.rank, h.dims, error))
+      mr_tensor_bytes(h.dtype, h.rank, h.dims, &needed, error))
     return -1;
+  /* Checked before allocating what the header claims. */
   size_t data_size = size - header_start - header_length;
-  if (data_size != out_tensor->bytes) {
-    mr_fail(error, ".npy data has %zu bytes, %s needs %zu", data_size,
-            mocc_dtype_name(h.dtype), out_tensor->bytes);
-    mr_tensor_free(out_tensor);
+  if (data_size != needed)
+    return mr_fail(error, ".npy data has %zu bytes, %s needs %zu", data_size,
+                   mocc_dtype_name(h.dtype), needed);
+  if (mr_tensor_alloc(out_tensor, h.dtype, h.rank, h.dims, error))
     return -1;
-  }
   memcpy(out_tensor->data, bytes + header_start + header_length, data_size);
   return 0;
 }

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mr_tensor_alloc(mr_tensor *tensor, mocc_dtype dtype, int32_t rank,
-                    const int64_t *dims, mr_error *error) {
-  memset(tensor, 0, sizeof(*tensor));
+int mr_tensor_bytes(mocc_dtype dtype, int32_t rank, const int64_t *dims,
+                    size_t *out_bytes, mr_error *error) {
   size_t element_size = mocc_dtype_size(dtype);
   if (element_size == 0)
     return mr_fail(error, "unsupported data type %d", (int)dtype);
@@ -20,6 +19,16 @@ int mr_tensor_alloc(mr_tensor *tensor, mocc_dtype dtype, int32_t rank,
       return mr_fail(error, "tensor too large");
     bytes *= (size_t)dims[i];
   }
+  *out_bytes = bytes;
+  return 0;
+}
+
+int mr_tensor_alloc(mr_tensor *tensor, mocc_dtype dtype, int32_t rank,
+                    const int64_t *dims, mr_error *error) {
+  memset(tensor, 0, sizeof(*tensor));
+  size_t bytes;
+  if (mr_tensor_bytes(dtype, rank, dims, &bytes, error))
+    return -1;
   /* calloc(0) may return NULL; one byte keeps data non-NULL. */
   void *data = calloc(bytes ? bytes : 1, 1);
   if (!data)

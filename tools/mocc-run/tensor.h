@@ -22,6 +22,11 @@ typedef struct mr_tensor {
   size_t bytes;
 } mr_tensor;
 
+/* The bytes of a tensor of this dtype and shape (packed types one element a
+ * byte). Fails on an unsupported dtype, a negative dimension or a size that
+ * does not fit. */
+int mr_tensor_bytes(mocc_dtype dtype, int32_t rank, const int64_t *dims,
+                    size_t *out_bytes, mr_error *error);
 /* Sets dtype and shape and allocates zeroed data for them. Fails on an
  * unsupported dtype, a negative dimension or a size that does not fit. */
 int mr_tensor_alloc(mr_tensor *tensor, mocc_dtype dtype, int32_t rank,

@@ -214,6 +214,16 @@ int mr_tensor_proto_decode(const uint8_t *bytes, size_t size,
   mocc_dtype dtype = (mocc_dtype)h.data_type;
   if (h.data_type != (int32_t)h.data_type || mocc_dtype_size(dtype) == 0)
     return mr_fail(error, "unsupported data type %lld", (long long)h.data_type);
+  size_t needed;
+  if (mr_tensor_bytes(dtype, h.rank, h.dims, &needed, error))
+    return -1;
+  /* No encoding takes less than a byte per four elements (2-bit integers
+   * packed in raw_data): dims that claim more than the message can hold are
+   * refused before allocating for them. */
+  size_t elements = needed / mocc_dtype_size(dtype);
+  if (elements / 4 > size)
+    return mr_fail(error, "dims claim %zu elements, more than a %zu-byte "
+                   "TensorProto holds", elements, size);
   if (mr_tensor_alloc(out_tensor, dtype, h.rank, h.dims, error))
     return -1;
 

@@ -298,6 +298,17 @@ TEST(TensorProtoTest, ReportsBadTensors) {
                             .bytes,
                         &tensor),
             "tensor too large");
+  // Found by the value-file fuzzer: dims of 10^11 elements in a few bytes
+  // made the reader allocate for them before looking at the data.
+  EXPECT_EQ(decodeProto(Proto()
+                            .field(1, 100000)
+                            .field(1, 1000000)
+                            .field(2, 1)
+                            .field(4, 0)
+                            .bytes,
+                        &tensor),
+            "dims claim 100000000000 elements, more than a 12-byte "
+            "TensorProto holds");
   Proto deep;
   for (int i = 0; i <= MR_MAX_RANK; ++i)
     deep.field(1, 1);
@@ -583,6 +594,10 @@ TEST(NpyTest, ReportsBadFiles) {
   EXPECT_EQ(
       decodeNpy(npyFile(1, header("<f4", "False", "(2, -2)"), 16), &tensor),
       "malformed or unsupported .npy shape");
+  EXPECT_EQ(decodeNpy(npyFile(1, header("<f4", "False", "(100000, 1000000)"),
+                              4),
+                      &tensor),
+            ".npy data has 4 bytes, float32 needs 400000000000");
   EXPECT_EQ(decodeNpy(npyFile(4, header("<f4", "False", "()"), 4), &tensor),
             "unsupported .npy version 4");
   EXPECT_EQ(decodeNpy(Bytes{'P', 'K', 3, 4, 0, 0, 0, 0}, &tensor),

@@ -3,11 +3,8 @@
  * of their own while the main thread runs one of four threads and then
  * nested loops on a pool of four. Exits 0 when every result is right.
  *
- * The test MoccRuntimeStress runs it as built; the target
- * mocc-runtime-stress-tsan builds it and the runtime with clang
- * -fsanitize=thread (see CMakeLists.txt), to run by hand:
- *   cmake --build build --target mocc-runtime-stress-tsan
- *   build/unittests/Runtime/MoccRuntimeStressTSan
+ * The test MoccRuntimeStress runs it as built; tsan.runtime runs it built
+ * with the runtime by clang -fsanitize=thread (see CMakeLists.txt).
  */
 #include "fake_models.h"
 #include "model_internal.h"

@@ -51,8 +51,12 @@ inline constexpr llvm::StringLiteral kArenaLowerBoundBytesAttr =
     "mocc.arena_lower_bound_bytes";
 /// The summed sizes of all intermediate buffers, as if none shared memory.
 inline constexpr llvm::StringLiteral kNaiveBytesAttr = "mocc.naive_bytes";
-/// The number of kernels (loop nests) of the entry function.
+/// The number of kernels (loop nests and calls of runtime kernels) of the
+/// entry function.
 inline constexpr llvm::StringLiteral kKernelsAttr = "mocc.kernels";
+/// The prefix of the runtime's run-time checks (mocc-check-shapes), which
+/// compute nothing.
+inline constexpr llvm::StringLiteral kRunCheckPrefix = "mocc_check_";
 /// The summed sizes of the constant buffers (weights).
 inline constexpr llvm::StringLiteral kWeightsBytesAttr = "mocc.weights_bytes";
 

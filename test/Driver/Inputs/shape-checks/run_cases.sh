@@ -9,7 +9,7 @@ shift 2
 here=$(dirname "$0")
 out=$data/$target
 mkdir -p "$out"
-for model in add broadcast concat gemm matmul reshape; do
+for model in add broadcast concat gemm matmul reshape gather; do
   mocc "$here/$model.onnxtext" -target="$target" -o "$out/$model.so" || exit 1
 done
 run() {
@@ -36,3 +36,6 @@ run gemm a=m2x3
 run gemm a=m2x4
 run reshape x=m3x4
 run reshape x=m4x4
+run gather data=m0x3 indices=i2
+run gather data=m2x3 indices=i8
+run gather data=m2x3 indices=i2
