@@ -110,6 +110,11 @@ int moccMain(int argc, char **argv) {
       cl::desc("Fix an input's shape: NAME=1x3x224x224, NAME=[DIMS,...] "
                "(a sequence), NAME=none (an absent optional)"),
       cl::cat(category));
+  static cl::opt<bool> profile(
+      "profile",
+      cl::desc("Time each kernel at run time (mocc-run --profile reads the "
+               "timers); off, the library carries none"),
+      cl::cat(category));
   static cl::list<std::string> bindings(
       "bind-input",
       cl::desc("Specialize the model on an input's value: NAME=TENSOR.pb"),
@@ -164,6 +169,7 @@ int moccMain(int argc, char **argv) {
   invocation.emit = emit;
   invocation.codegen.cpu = llvm::codegen::getMCPU();
   invocation.codegen.optLevel = optLevel;
+  invocation.codegen.profile = profile;
   invocation.outputPath =
       output.empty() ? defaultOutputPath(input, emit) : output.getValue();
   std::string error;

@@ -1,10 +1,9 @@
 //===- RecordStats.cpp - Kernel and weight counts of a compiled model -----===//
+#include "mocc/Transforms/EntryKernels.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace mocc {
 #define GEN_PASS_DEF_RECORDSTATSPASS
@@ -15,15 +14,6 @@ using namespace mlir;
 
 namespace mocc {
 namespace {
-
-/// Whether `op`, in the entry block, becomes a loop nest of its own or calls
-/// a runtime kernel (determinants, non-max suppression, ...).
-bool isKernel(Operation &op) {
-  if (auto call = dyn_cast<func::CallOp>(op))
-    return !call.getCallee().starts_with(kRunCheckPrefix);
-  return isa<linalg::LinalgOp, scf::ForOp, scf::ForallOp, scf::ParallelOp,
-             memref::CopyOp>(op);
-}
 
 int64_t bytesOf(MemRefType type) {
   int64_t bits = type.getElementTypeBitWidth();
@@ -40,7 +30,7 @@ struct RecordStatsPass : impl::RecordStatsPassBase<RecordStatsPass> {
       module.emitError() << "expects an entry function '" << entryName << "'";
       return signalPassFailure();
     }
-    int64_t kernels = llvm::count_if(func.getBody().front(), isKernel);
+    int64_t kernels = llvm::count_if(func.getBody().front(), isEntryKernel);
     int64_t weightsBytes = 0;
     for (auto global : module.getOps<memref::GlobalOp>())
       if (global.getConstant() && global.getType().hasStaticShape())

@@ -38,6 +38,16 @@ typedef struct mocc_compiled_value {
   uint32_t num_tensors;
 } mocc_compiled_value;
 
+/* The kernels of a library compiled with mocc --profile, in the order of
+ * their ids: generated code calls mocc_profile_begin(id) and
+ * mocc_profile_end(id) around each (profile.h). */
+typedef struct mocc_compiled_profile {
+  uint32_t num_kernels;
+  uint32_t reserved;
+  const char *const *names; /* the ONNX nodes each computes */
+  const int64_t *flops;     /* per call; 0 where unknown */
+} mocc_compiled_profile;
+
 typedef struct mocc_compiled_model_desc {
   uint32_t abi_version; /* MOCC_ABI_VERSION */
   uint32_t num_inputs;
@@ -51,6 +61,7 @@ typedef struct mocc_compiled_model_desc {
   uint32_t num_output_values;
   const mocc_compiled_value *input_values;
   const mocc_compiled_value *output_values;
+  const mocc_compiled_profile *profile; /* NULL without --profile */
 } mocc_compiled_model_desc;
 
 /* Defined by the generated code. */

@@ -182,6 +182,9 @@ mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
   status = allocate_buffers(model);
   if (!status)
     status = allocate_descriptors(model);
+  if (!status && desc->profile &&
+      !(model->profile = mocc_profile_create(desc->profile)))
+    status = mocc_status_format("out of memory");
   if (status) {
     mocc_model_destroy(model);
     return status;
@@ -198,6 +201,7 @@ void mocc_model_destroy(mocc_model *model) {
   if (!model)
     return;
   mocc_thread_pool_destroy(model->pool);
+  mocc_profile_destroy(model->profile);
   if (model->outputs)
     for (uint32_t i = 0; i < model->desc->num_outputs; ++i)
       mocc_buffer_free(&model->outputs[i]);

@@ -6,6 +6,7 @@
 #include "compiled_model.h"
 #include "memref.h"
 #include "mocc/model.h"
+#include "profile.h"
 #include "thread_pool.h"
 
 struct mocc_model {
@@ -22,6 +23,7 @@ struct mocc_model {
   int has_outputs; /* a run has succeeded */
   int32_t num_threads;    /* >= 1 */
   mocc_thread_pool *pool; /* started by the first run that needs it */
+  mocc_profile *profile;  /* NULL unless compiled with --profile */
 };
 
 /* mocc_model_create for an explicit description; tests use it to try

@@ -94,7 +94,9 @@ mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
     mocc_memref_set((mocc_memref *)model->descriptors[i], inputs[i].data,
                     inputs[i].data, inputs[i].rank, inputs[i].dims);
   model->has_outputs = 0;
+  mocc_profile_start_run(model->profile);
   status = mocc_run_guarded(desc->entry, model->descriptors);
+  mocc_profile_finish_run();
   if (status)
     return status;
   adopt_dynamic_outputs(model);

@@ -105,6 +105,11 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   RecordStatsPassOptions stats;
   stats.entryName = options.entryName;
   pm.addPass(createRecordStatsPass(stats));
+  if (options.profile) {
+    ProfileKernelsPassOptions profile;
+    profile.entryName = options.entryName;
+    pm.addPass(createProfileKernelsPass(profile));
+  }
   CallKernelsPassOptions kernels;
   kernels.entryName = options.entryName;
   kernels.panelWidth = gemmPanelWidth(options);
@@ -284,8 +289,16 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
   uint64_t arenaBytes = 0;
   if (auto attr = module->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
     arenaBytes = attr.getInt();
+  ProfiledKernels profiled;
+  if (auto names = module->getAttrOfType<ArrayAttr>(kProfileNamesAttr)) {
+    for (StringAttr name : names.getAsRange<StringAttr>())
+      profiled.names.push_back(name.str());
+    llvm::append_range(
+        profiled.flops,
+        module->getAttrOfType<DenseI64ArrayAttr>(kProfileFlopsAttr).asArrayRef());
+  }
   if (!addModelDescriptor(*llvmModule, signature, options.entryName,
-                          arenaBytes, error) ||
+                          arenaBytes, profiled, error) ||
       !linkRuntime(*llvmModule, arch, error))
     return false;
   // The runtime's GEMM driver calls the microkernel of the selected ISA.

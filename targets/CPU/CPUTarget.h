@@ -14,12 +14,19 @@ enum class Arch { X86_64, AArch64 };
 /// The TargetBackend of one CPU architecture.
 std::unique_ptr<TargetBackend> createCPUTarget(Arch arch);
 
+/// The kernels that `mocc --profile` times, by id (mocc-profile-kernels).
+struct ProfiledKernels {
+  llvm::SmallVector<std::string> names;
+  llvm::SmallVector<int64_t> flops;
+};
+
 /// Adds `mocc_compiled_model` (the runtime's view of the model: names, dtypes,
-/// shapes, arena size) and its entry, which unpacks an array of memref
-/// descriptors into a call of the entry function's C interface.
+/// shapes, arena size, the profiled kernels if any) and its entry, which
+/// unpacks an array of memref descriptors into a call of the entry
+/// function's C interface.
 bool addModelDescriptor(llvm::Module &module, const ModelSignature &signature,
                         llvm::StringRef entryName, uint64_t arenaBytes,
-                        std::string &error);
+                        const ProfiledKernels &profiled, std::string &error);
 
 /// Links the runtime's bitcode for `arch` into `module`.
 bool linkRuntime(llvm::Module &module, Arch arch, std::string &error);

@@ -161,9 +161,35 @@ static Function *defineEntry(Module &module, const ModelSignature &signature,
   return entry;
 }
 
+/// The `mocc_compiled_profile` of `profiled`, or null if it has no kernel.
+static Constant *profileTable(Module &module, const ProfiledKernels &profiled) {
+  LLVMContext &context = module.getContext();
+  auto *ptrType = PointerType::getUnqual(context);
+  if (profiled.names.empty())
+    return ConstantPointerNull::get(ptrType);
+  auto *i32 = Type::getInt32Ty(context);
+  SmallVector<Constant *> names;
+  for (auto [i, name] : llvm::enumerate(profiled.names))
+    names.push_back(nameString(module, name, "kernel", i));
+  Constant *nameArray = privateGlobal(
+      module, ConstantArray::get(ArrayType::get(ptrType, names.size()), names),
+      "mocc.kernel.names");
+  SmallVector<uint64_t> flops(profiled.flops.begin(), profiled.flops.end());
+  Constant *flopsArray = privateGlobal(
+      module, ConstantDataArray::get(context, flops), "mocc.kernel.flops");
+  auto *tableType = StructType::create(context, {i32, i32, ptrType, ptrType},
+                                       "mocc_compiled_profile");
+  return privateGlobal(
+      module,
+      ConstantStruct::get(tableType,
+                          {ConstantInt::get(i32, names.size()),
+                           ConstantInt::get(i32, 0), nameArray, flopsArray}),
+      "mocc.profile");
+}
+
 bool addModelDescriptor(Module &module, const ModelSignature &signature,
                         StringRef entryName, uint64_t arenaBytes,
-                        std::string &error) {
+                        const ProfiledKernels &profiled, std::string &error) {
   Function *entry = defineEntry(module, signature, entryName, error);
   if (!entry)
     return false;
@@ -178,7 +204,7 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
   auto *modelType = StructType::create(context,
                                        {i32, i32, i32, i32, ptrType, ptrType,
                                         i64, ptrType, i32, i32, ptrType,
-                                        ptrType},
+                                        ptrType, ptrType},
                                        "mocc_compiled_model_desc");
   Constant *model = ConstantStruct::get(
       modelType,
@@ -191,7 +217,8 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
        ConstantInt::get(i32, signature.inputValues.size()),
        ConstantInt::get(i32, signature.outputValues.size()),
        valueArray(module, valueType, signature.inputValues, "input_values"),
-       valueArray(module, valueType, signature.outputValues, "output_values")});
+       valueArray(module, valueType, signature.outputValues, "output_values"),
+       profileTable(module, profiled)});
   new GlobalVariable(module, modelType, /*isConstant=*/true,
                      GlobalValue::ExternalLinkage, model, "mocc_compiled_model");
   return true;

@@ -3,6 +3,7 @@
 #include "bench.h"
 #include "compare.h"
 #include "model_api.h"
+#include "profile_report.h"
 #include "tensor.h"
 #include "value_file.h"
 
@@ -295,13 +296,15 @@ static void print_outputs(const session *s) {
 
 static int run_session(session *s, const mr_options *options, mr_error *error) {
   if (open_session(s, options, error) ||
+      (options->profile &&
+       mr_profile_check(&s->api, s->model, options->model_path, error)) ||
       read_inputs(s, options, error) || run_once(s, error))
     return -1;
   if (options->write_dir &&
       write_outputs(s, options->write_dir, options->write_format, error))
     return -1;
-  int nothing_else =
-      !options->write_dir && !options->compare_dir && !options->bench_runs;
+  int nothing_else = !options->write_dir && !options->compare_dir &&
+                     !options->bench_runs && !options->profile;
   if (options->print || nothing_else)
     print_outputs(s);
   int matches = 1;
@@ -309,12 +312,23 @@ static int run_session(session *s, const mr_options *options, mr_error *error) {
       (matches = compare_outputs(s, options, error)) < 0)
     return -1;
   if (options->bench_runs) {
+    /* Profile the timed runs, not the first one (which starts the threads
+     * and touches every page). */
+    if (options->profile &&
+        mr_check_status(&s->api, s->api.profile_reset(s->model), error))
+      return -1;
     mr_bench_result timing;
     if (mr_bench(&s->api, s->model, s->run_inputs, s->num_inputs,
                  options->bench_runs, &timing, error))
       return -1;
     printf("median_ms=%.6g min_ms=%.6g\n", timing.median_ms, timing.min_ms);
   }
+  if (options->profile &&
+      (mr_profile_print(&s->api, s->model, stdout, error) ||
+       (options->profile_json &&
+        mr_profile_write_trace(&s->api, s->model, options->profile_json,
+                               error))))
+    return -1;
   return matches ? 0 : 1;
 }
 

@@ -47,8 +47,19 @@ int mr_model_api_open(mr_model_api *api, const char *path, mr_error *error) {
   RESOLVE(run, mocc_model_run)
   RESOLVE(get_output, mocc_model_get_output)
 #undef RESOLVE
-  void *set_num_threads = dlsym(api->library, "mocc_model_set_num_threads");
-  memcpy(&api->set_num_threads, &set_num_threads, sizeof(set_num_threads));
+#define RESOLVE_OPTIONAL(field, symbol)                                        \
+  {                                                                            \
+    void *address = dlsym(api->library, #symbol);                              \
+    memcpy(&api->field, &address, sizeof(address));                           \
+  }
+  RESOLVE_OPTIONAL(set_num_threads, mocc_model_set_num_threads)
+  RESOLVE_OPTIONAL(num_profiled_kernels, mocc_model_num_profiled_kernels)
+  RESOLVE_OPTIONAL(kernel_profile, mocc_model_kernel_profile)
+  RESOLVE_OPTIONAL(profile_totals, mocc_model_profile_totals)
+  RESOLVE_OPTIONAL(profile_reset, mocc_model_profile_reset)
+  RESOLVE_OPTIONAL(num_profile_events, mocc_model_num_profile_events)
+  RESOLVE_OPTIONAL(profile_event, mocc_model_profile_event)
+#undef RESOLVE_OPTIONAL
   return 0;
 
 fail:

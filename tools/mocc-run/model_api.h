@@ -25,6 +25,15 @@ typedef struct mr_model_api {
   mocc_status (*get_output)(const mocc_model *, size_t, mocc_tensor *);
   /* NULL in libraries older than it, which run on one thread. */
   mocc_status (*set_num_threads)(mocc_model *, int32_t);
+  /* Profiling; NULL in libraries older than it. */
+  size_t (*num_profiled_kernels)(const mocc_model *);
+  mocc_status (*kernel_profile)(const mocc_model *, size_t,
+                                mocc_kernel_profile *);
+  mocc_status (*profile_totals)(const mocc_model *, int64_t *, int64_t *);
+  mocc_status (*profile_reset)(mocc_model *);
+  size_t (*num_profile_events)(const mocc_model *);
+  mocc_status (*profile_event)(const mocc_model *, size_t,
+                               mocc_profile_event *);
 } mr_model_api;
 
 /* dlopens `path` and resolves every function of the ABI (those that may be

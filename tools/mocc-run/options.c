@@ -21,6 +21,10 @@ void mr_print_usage(FILE *stream) {
         "                       median_ms=X min_ms=Y\n"
         "  --threads T          run on T threads (0: one per core, the\n"
         "                       default)\n"
+        "  --profile            print each kernel's time over the runs (a\n"
+        "                       library compiled with mocc --profile)\n"
+        "  --profile-json FILE  write the last run's kernels as a Chrome\n"
+        "                       trace (implies --profile)\n"
         "  --print              print the outputs' types and first values\n"
         "  --help               show this help\n"
         "\n"
@@ -84,6 +88,8 @@ typedef enum option_id {
   kAtol,
   kBench,
   kThreads,
+  kProfile,
+  kProfileJson,
   kPrint,
   kHelp,
 } option_id;
@@ -102,6 +108,8 @@ static const struct {
     {"--atol", kAtol, 1},
     {"--bench", kBench, 1},
     {"--threads", kThreads, 1},
+    {"--profile", kProfile, 0},
+    {"--profile-json", kProfileJson, 1},
     {"--print", kPrint, 0},
     {"--help", kHelp, 0},
     {"-h", kHelp, 0},
@@ -135,6 +143,13 @@ static int apply_option(option_id id, const char *name, char *value,
     return parse_runs(value, &options->bench_runs, error);
   case kThreads:
     return parse_threads(value, &options->threads, error);
+  case kProfile:
+    options->profile = 1;
+    return 0;
+  case kProfileJson:
+    options->profile = 1;
+    options->profile_json = value;
+    return 0;
   case kPrint:
     options->print = 1;
     return 0;

@@ -28,6 +28,8 @@ typedef struct mr_options {
   double rtol, atol;
   long bench_runs; /* 0: no benchmark */
   long threads;    /* -1: the library's default */
+  int profile;
+  const char *profile_json; /* NULL: no trace */
   int print;
   int help;
 } mr_options;

@@ -50,6 +50,8 @@ struct CodegenOptions : OptimizationOptions {
   std::string cpu;
   /// The entry function the pipeline lowers.
   std::string entryName = "main_graph";
+  /// Time each kernel at run time (mocc --profile).
+  bool profile = false;
 };
 
 class TargetBackend {

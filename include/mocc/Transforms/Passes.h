@@ -54,6 +54,9 @@ inline constexpr llvm::StringLiteral kNaiveBytesAttr = "mocc.naive_bytes";
 /// The number of kernels (loop nests and calls of runtime kernels) of the
 /// entry function.
 inline constexpr llvm::StringLiteral kKernelsAttr = "mocc.kernels";
+/// The names and FLOP counts of the kernels mocc-profile-kernels times, by id.
+inline constexpr llvm::StringLiteral kProfileNamesAttr = "mocc.profile_names";
+inline constexpr llvm::StringLiteral kProfileFlopsAttr = "mocc.profile_flops";
 /// The prefix of the runtime's run-time checks (mocc-check-shapes), which
 /// compute nothing.
 inline constexpr llvm::StringLiteral kRunCheckPrefix = "mocc_check_";

@@ -292,4 +292,24 @@ def RecordStatsPass : Pass<"mocc-record-stats", "mlir::ModuleOp"> {
   ];
 }
 
+def ProfileKernelsPass : Pass<"mocc-profile-kernels", "mlir::ModuleOp"> {
+  let summary = "Times each kernel of the entry at run time (mocc --profile)";
+  let description = [{
+    On the bufferized model, where RecordStats counts the kernels: brackets
+    each kernel of the entry function with calls of the runtime's
+    `mocc_profile_begin(id)` and `mocc_profile_end(id)` (i32 ids from 0, in
+    program order) and records, per id, the ONNX nodes the kernel computes
+    ("name (Op) + ...", from its location) and its FLOP count (2 per
+    multiply-add of a contraction with static sizes, else 0) as the module
+    attributes `mocc.profile_names` and `mocc.profile_flops`, which the
+    target puts in the model's description for the runtime.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main_graph\"",
+           "Name of the model's entry function">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 #endif // MOCC_TRANSFORMS_PASSES_TD

@@ -175,6 +175,41 @@ MOCC_EXPORT mocc_status mocc_model_get_output(const mocc_model *model,
                                               size_t index,
                                               mocc_tensor *out_tensor);
 
+/* Profiling. A library compiled with `mocc --profile` times each of its
+ * kernels (a fused group of ONNX nodes, or one node) on the thread that
+ * calls mocc_model_run; one compiled without it carries no timers and
+ * profiles no kernel. */
+typedef struct mocc_kernel_profile {
+  const char *name; /* the ONNX nodes it computes: "name (Op) + ..." */
+  int64_t flops;    /* per call; 0 where the op has no FLOP count */
+  int64_t calls;    /* over the instance's runs */
+  int64_t total_ns;
+} mocc_kernel_profile;
+
+/* A kernel's call in the last successful run, timed from the run's start. */
+typedef struct mocc_profile_event {
+  uint32_t kernel; /* index for mocc_model_kernel_profile */
+  int64_t start_ns;
+  int64_t duration_ns;
+} mocc_profile_event;
+
+/* The number of kernels the library times; 0 without --profile. */
+MOCC_EXPORT size_t
+mocc_model_num_profiled_kernels(const mocc_model *model);
+MOCC_EXPORT mocc_status mocc_model_kernel_profile(
+    const mocc_model *model, size_t index, mocc_kernel_profile *out_profile);
+/* The runs timed (every run of the instance) and their summed wall time. */
+MOCC_EXPORT mocc_status mocc_model_profile_totals(const mocc_model *model,
+                                                  int64_t *out_runs,
+                                                  int64_t *out_run_ns);
+/* Starts the counts and times afresh (after a warm-up run, say). */
+MOCC_EXPORT mocc_status mocc_model_profile_reset(mocc_model *model);
+/* The kernel calls of the last successful run, in the order they ran. */
+MOCC_EXPORT size_t mocc_model_num_profile_events(const mocc_model *model);
+MOCC_EXPORT mocc_status mocc_model_profile_event(const mocc_model *model,
+                                                 size_t index,
+                                                 mocc_profile_event *out_event);
+
 #ifdef __cplusplus
 }
 #endif
