@@ -37,7 +37,12 @@ fed as a graph input), the test is compiled again with `--bind-input=NAME=input_
 such input, using the test's own data; this repeats while mocc names further inputs (it reports
 one at a time: Slice's starts, then ends, ...). Data sets whose bound values differ get their
 own library. The bound inputs are left out of the inputs given to mocc-run (renumbered),
-falling back to all inputs if mocc-run rejects that. Passes that needed binding are counted.
+falling back to all inputs if mocc-run rejects that. Only the names mocc quotes are bound.
+
+Passes are counted in three classes: with no bound input; with bound inputs; and computing
+nothing from the inputs (every input bound, no graph input, or `mocc --stats` reports no
+kernel), where the constant folder, not the generated code, produced the outputs. The
+expectation file lists the passes of the last two classes with tags, so neither grows silently.
 
 Results: pass, compile-fail, run-fail, mismatch, timeout. With --expectations FILE (one
 known-failing test per line, `name  # reason`), a test that is not listed but fails is a
@@ -81,7 +86,9 @@ TRAINING_DOMAIN = "ai.onnx.preview.training"
 # ONNX's backend runner defaults (onnx/backend/test/case/node/__init__.py: TestCase(rtol=1e-3, atol=1e-7)).
 ONNX_RTOL = 1e-3
 ONNX_ATOL = 1e-7
-CONSTANT_MARKER = "must be a compile-time constant"
+# mocc's error for an operand it needs at compile time, and the graph inputs it names behind it.
+CONSTANT_OPERAND = re.compile(r"input \d+ \('([^']*)'\) must be a compile-time constant")
+COMPUTED_FROM = re.compile(r"it is computed from graph inputs? ('[^']*'(?:, '[^']*')*)")
 REASON_MAX = 110
 # Bump when the on-disk layout written by generate_onnx_suite changes.
 GENERATOR_VERSION = 1
@@ -113,6 +120,8 @@ class Result:
     # Output elements not compared because the ONNX spec leaves them undefined, of all.
     undefined_elements: int = 0
     all_elements: int = 0
+    # Kernels of the (first) compiled library, from `mocc --stats`.
+    kernels: int | None = None
 
 
 def load_suite(root: Path, pattern: re.Pattern | None):
@@ -314,17 +323,23 @@ class Config:
 
 
 def constant_inputs(err: str, test: NodeTest) -> list[str]:
-    """Graph inputs named on mocc's 'must be a compile-time constant' lines."""
+    """The graph inputs mocc names as needing a compile-time value, in the order named.
+
+    mocc's message (lib/Importer/NodeContext.cpp) quotes the operand and, where the operand is
+    computed, the graph inputs behind it:
+        input K ('NAME') must be a compile-time constant ...; it is computed from graph input(s) 'A', 'B'
+    Only those quoted names count: a graph input named like a word of the message (`input`,
+    `shape`) is not bound unless it is quoted there."""
     names = []
     for line in err.splitlines():
-        if CONSTANT_MARKER not in line:
+        operand = CONSTANT_OPERAND.search(line)
+        if not operand:
             continue
-        for name in test.inputs:
-            if name in names:
-                continue
-            quoted = any(f"{q}{name}{r}" in line for q, r in ("''", '""', "``", "‘’", "“”"))
-            if quoted or re.search(rf"(?<![\w.:/-]){re.escape(name)}(?![\w.:/-])", line):
-                names.append(name)
+        candidates = [operand.group(1)]
+        behind = COMPUTED_FROM.search(line, operand.end())
+        if behind:
+            candidates += re.findall(r"'([^']*)'", behind.group(1))
+        names += [n for n in candidates if n in test.inputs and n not in names]
     return names
 
 
@@ -375,7 +390,8 @@ def run_test(test: NodeTest, cfg: Config) -> Result:
 
 
 def _compile(test: NodeTest, cfg: Config, so: Path, binds: list[tuple[str, Path]], ds: Path):
-    cmd = [*cfg.mocc, str(test.dir / "model.onnx"), f"-target={cfg.target}", "-o", str(so), *cfg.mocc_flags]
+    cmd = [*cfg.mocc, str(test.dir / "model.onnx"), f"-target={cfg.target}", "-o", str(so), "--stats",
+           *cfg.mocc_flags]
     cmd += value_shapes(ds, test)
     for name, path in binds:
         cmd.append(f"--bind-input={name}={path}")
@@ -416,6 +432,7 @@ def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
     if rc != 0 or not so.is_file():
         compile_failure(rc, out, err)
         return res
+    res.kernels = json.loads(out)["kernels"]
 
     # Data sets whose bound inputs hold other values than the first one's, or whose sequences
     # have other shapes, need their own library.
@@ -518,14 +535,71 @@ def compare_defined(test: NodeTest, ds: Path, written: Path, cfg: Config, res: R
 # --------------------------------------------------------------------------- expectations
 
 
-# The reason of an expectation entry that is no failure: a passing test some of whose output
-# elements the ONNX spec leaves undefined and the runner did not compare.
+# The reasons of expectation entries that are no failure, each a tag and its details, joined by
+# "; ": a passing test that needed graph inputs bound as constants, one whose library computes
+# nothing from its inputs (the constant folder did the work), and one compared only on the output
+# elements the ONNX spec defines. Listing them keeps each count from growing silently.
+BOUND_TAG = "bound:"
+NOTHING_TAG = "computes nothing:"
 UNDEFINED_TAG = "undefined:"
+PASS_TAGS = (BOUND_TAG, NOTHING_TAG, UNDEFINED_TAG)
+# How much of a test the compiled code exercised, best first.
+FREE, BOUND, NOTHING = "no bound input", "with bound inputs", "computing nothing from its inputs"
+PASS_CLASSES = (FREE, BOUND, NOTHING)
 
 
 def undefined_note(res: Result, rule) -> str:
     return (f"{UNDEFINED_TAG} {res.undefined_elements} of {res.all_elements} elements not compared "
             f"({rule.name})")
+
+
+def pass_notes(test: NodeTest, res: Result) -> dict[str, str]:
+    """The tags of a passing test's expectation entry (none for a pass with nothing bound)."""
+    notes = {}
+    bound = ", ".join(res.bound_inputs)
+    if not test.inputs:
+        notes[NOTHING_TAG] = f"{NOTHING_TAG} no graph input"
+    elif res.kernels == 0:
+        notes[NOTHING_TAG] = f"{NOTHING_TAG} no kernel" + (f" (bound: {bound})" if bound else "")
+    elif len(res.bound_inputs) == len(test.inputs):
+        notes[NOTHING_TAG] = f"{NOTHING_TAG} every input bound ({bound})"
+    elif bound:
+        notes[BOUND_TAG] = f"{BOUND_TAG} {bound}"
+    if res.undefined_elements:
+        notes[UNDEFINED_TAG] = undefined_note(res, test.undefined)
+    return notes
+
+
+def listed_pass_notes(reason: str) -> dict[str, str] | None:
+    """The tags of an expectation entry for a passing test; None for a known failure."""
+    parts = reason.split("; ")
+    if not all(part.startswith(PASS_TAGS) for part in parts):
+        return None
+    return {next(t for t in PASS_TAGS if part.startswith(t)): part for part in parts}
+
+
+def pass_class(notes: dict[str, str]) -> str:
+    return NOTHING if NOTHING_TAG in notes else BOUND if BOUND_TAG in notes else FREE
+
+
+def bound_names(notes: dict[str, str]) -> set[str]:
+    note = notes.get(BOUND_TAG, "")
+    return set(note[len(BOUND_TAG):].strip().split(", ")) - {""}
+
+
+def compare_pass(now: dict[str, str], listed: dict[str, str]) -> tuple[str, str]:
+    """(regression, improvement) of a passing test against its entry: what got worse or better."""
+    worse = better = ""
+    rank_now, rank_listed = PASS_CLASSES.index(pass_class(now)), PASS_CLASSES.index(pass_class(listed))
+    if rank_now > rank_listed or (rank_now == rank_listed and bound_names(now) - bound_names(listed)):
+        worse = f"now {now.get(NOTHING_TAG) or now.get(BOUND_TAG)}"
+    elif rank_now < rank_listed or bound_names(listed) - bound_names(now):
+        better = f"was {listed.get(NOTHING_TAG) or listed.get(BOUND_TAG)}"
+    if UNDEFINED_TAG in now and UNDEFINED_TAG not in listed:
+        worse = "; ".join(filter(None, [worse, f"{now[UNDEFINED_TAG]}, not listed as such"]))
+    elif UNDEFINED_TAG in listed and UNDEFINED_TAG not in now:
+        better = "; ".join(filter(None, [better, f"compared on every element, was {listed[UNDEFINED_TAG]}"]))
+    return worse, better
 
 
 def read_expectations(path: Path) -> dict[str, str]:
@@ -546,8 +620,10 @@ def write_expectations(path: Path, entries: dict[str, str], suite: str, target: 
         f"# Known failures of the ONNX node tests, suite '{suite}', target {target}: one test a line,",
         "# `name  # reason` (the first error line, shortened). A failing test not listed here is a",
         "# regression; a listed test that passes is reported as an unexpected pass. Entries whose",
-        f"# reason starts with `{UNDEFINED_TAG}` are passing tests compared only on the output elements",
-        "# the ONNX spec defines (undefined_elements.py); a test that needs it and is not listed fails.",
+        "# reason is made of tags are passing tests: `bound:` needed those graph inputs bound as",
+        "# constants, `computes nothing:` compiled to a library that computes nothing from its inputs,",
+        f"# `{UNDEFINED_TAG}` compared only on the output elements the ONNX spec defines",
+        "# (undefined_elements.py). A pass that needs more than its entry lists is a regression.",
         "# Regenerate (sorted, whole file) from a run of the suite with:",
         f"#   .venv/bin/python test/e2e/conformance/run_node_tests.py --suite {suite} --target {target} \\",
         f"#     --mocc build/bin/mocc --mocc-run {tool_bin} \\",
@@ -728,38 +804,47 @@ def main(argv=None) -> int:
     ordered = [results[t.name] for t in tests]
     passed = [r for r in ordered if r.status == "pass"]
     failed = [r for r in ordered if r.status != "pass"]
-    bound_passes = [r for r in passed if r.bound_inputs]
     by_status: dict[str, int] = {}
     for r in failed:
         by_status[r.status] = by_status.get(r.status, 0) + 1
 
     tests_by_name = {t.name: t for t in tests}
-    undefined_passes = {r.name: undefined_note(r, tests_by_name[r.name].undefined)
-                        for r in passed if r.undefined_elements}
-    listed_undefined = {n for n, why in expectations.items() if why.startswith(UNDEFINED_TAG)}
-    regressions = [r for r in failed if args.expectations and r.name not in expectations]
-    regressions += [r for r in passed if args.expectations and r.name in undefined_passes
-                    and r.name not in listed_undefined]
-    unexpected = [r for r in passed if r.name in expectations and r.name not in undefined_passes
-                  and r.name not in listed_undefined]
-    no_longer_undefined = sorted(n for n in listed_undefined if n in results and n not in undefined_passes)
+    notes = {r.name: pass_notes(tests_by_name[r.name], r) for r in passed}
+    classes = {c: [r for r in passed if pass_class(notes[r.name]) == c] for c in PASS_CLASSES}
+    undefined_passes = [r for r in passed if UNDEFINED_TAG in notes[r.name]]
+    listed_passes = {n: tags for n, why in expectations.items() if (tags := listed_pass_notes(why)) is not None}
+    regressions: dict[str, str] = {}  # name -> what went wrong
+    unexpected: list[str] = []  # listed as failing, now passing
+    improved: dict[str, str] = {}  # passing, now with less bound or compared on more elements
+    if args.expectations:
+        for r in failed:
+            if r.name not in expectations or r.name in listed_passes:
+                regressions[r.name] = f"{r.status}: {r.reason}"
+        for r in passed:
+            if r.name in expectations and r.name not in listed_passes:
+                unexpected.append(r.name)
+                continue
+            worse, better = compare_pass(notes[r.name], listed_passes.get(r.name, {}))
+            if worse:
+                regressions[r.name] = f"pass, {worse}"
+            if better:
+                improved[r.name] = better
     selected = {t.name for t in tests} | set(training)
     stale = sorted(n for n in expectations if n not in selected and (pattern is None or pattern.search(n)))
 
     if args.expectations:
         if regressions:
-            print(f"\nREGRESSIONS ({len(regressions)}): expected to pass, now failing")
-            for r in regressions:
-                why = undefined_passes.get(r.name, "not listed as such") if r.status == "pass" else r.reason
-                print(f"  {r.name}: {r.status}: {why}")
+            print(f"\nREGRESSIONS ({len(regressions)}): worse than {args.expectations} lists")
+            for name, why in regressions.items():
+                print(f"  {name}: {why}")
         if unexpected:
             print(f"\nunexpected passes ({len(unexpected)}): listed in {args.expectations}, now passing")
-            for r in unexpected:
-                print(f"  {r.name}")
-        if no_longer_undefined:
-            print(f"\nno longer compared partially ({len(no_longer_undefined)}): listed as {UNDEFINED_TAG}")
-            for n in no_longer_undefined:
-                print(f"  {n}")
+            for name in unexpected:
+                print(f"  {name}")
+        if improved:
+            print(f"\nbetter than listed ({len(improved)}): passing with less bound or on more elements")
+            for name, why in improved.items():
+                print(f"  {name}: {why}")
         if stale:
             print(f"\nstale entries ({len(stale)}): listed in {args.expectations} but not in the suite")
             for n in stale:
@@ -769,11 +854,11 @@ def main(argv=None) -> int:
     print(f"\n  failures by kind: {breakdown or 'none'}; {elapsed:.0f} s")
     if args.filter:
         print(f"  filter: {args.filter!r}")
-    bound_note = f" ({len(bound_passes)} with bound inputs)" if bound_passes else ""
+    counts = ", ".join(f"{len(classes[c])} {c}" for c in PASS_CLASSES)
     if undefined_passes:
-        bound_note += (f" ({len(undefined_passes)} compared only on the elements ONNX defines: "
-                       f"{sum(r.undefined_elements for r in passed)} undefined elements not compared)")
-    print(f"conformance {args.suite} {args.target}: {len(passed)} passed{bound_note}, {len(failed)} failed "
+        counts += (f"; {len(undefined_passes)} compared only on the elements ONNX defines: "
+                   f"{sum(r.undefined_elements for r in passed)} undefined elements not compared")
+    print(f"conformance {args.suite} {args.target}: {len(passed)} passed ({counts}), {len(failed)} failed "
           f"({len(tests)} applicable, {len(training)} training excluded)", flush=True)
 
     if args.update_expectations:
@@ -781,11 +866,11 @@ def main(argv=None) -> int:
                if n not in selected and not (pattern is None or pattern.search(n))}
         for r in failed:
             new[r.name] = f"{r.status}: {re.sub(r'^mocc(-run)?: error: ', '', r.reason)}"
-        new.update(undefined_passes)
+        new.update({name: "; ".join(tags.values()) for name, tags in notes.items() if tags})
         args.expectations.parent.mkdir(parents=True, exist_ok=True)
         write_expectations(args.expectations, new, args.suite, args.target)
-        print(f"wrote {args.expectations} ({len(new) - len(undefined_passes)} known failures, "
-              f"{len(undefined_passes)} compared on defined elements)")
+        print(f"wrote {args.expectations} ({len(failed)} known failures, "
+              f"{sum(1 for tags in notes.values() if tags)} passes with tags)")
 
     if args.report:
         report = {
@@ -805,17 +890,20 @@ def main(argv=None) -> int:
                 "failed": len(failed),
                 "applicable": len(tests),
                 "training_excluded": len(training),
-                "passed_with_bound_inputs": len(bound_passes),
+                "passed_with_no_bound_input": len(classes[FREE]),
+                "passed_with_bound_inputs": len(classes[BOUND]),
+                "passed_computing_nothing": len(classes[NOTHING]),
                 "passed_on_defined_elements": len(undefined_passes),
                 "failures_by_kind": by_status,
             },
             "training_excluded": training,
-            "regressions": [r.name for r in regressions],
-            "unexpected_passes": [r.name for r in unexpected],
+            "regressions": list(regressions),
+            "unexpected_passes": unexpected,
+            "better_than_listed": list(improved),
             "stale_expectations": stale,
             "tests": [
                 {"name": r.name, "status": r.status, "reason": r.reason, "bound_inputs": r.bound_inputs,
-                 "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3),
+                 "kernels": r.kernels, "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3),
                  "undefined_elements": r.undefined_elements}
                 for r in ordered
             ],
