@@ -64,3 +64,28 @@ func.func @layout_dependent_user(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32
   %y = moc.add %a, %b : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// A squeeze-and-excitation scale: the activation times a per-channel vector
+// computed from it ([1, C, 1, 1]). Transposing the vector moves no data, so
+// the transpose sinks through the product and cancels with the next
+// convolution's: the block runs channels-last.
+// CHECK-LABEL: func.func @excitation_scale
+// CHECK: %[[C1:.+]] = moc.conv {{.+}}{channels_last
+// CHECK: %[[M:.+]] = moc.reduce_mean %[[C1]] {axes = array<i64: 1, 2>, keepdims = true} : (tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32>
+// CHECK: %[[S:.+]] = moc.sigmoid %[[M]] : (tensor<1x1x1x2xf32>) -> tensor<1x1x1x2xf32>
+// CHECK: %[[SCALED:.+]] = moc.mul %[[C1]], %[[S]] : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+// CHECK: %[[C2:.+]] = moc.conv %[[SCALED]], {{.+}}{channels_last
+// CHECK: moc.transpose %[[C2]] {permutation = array<i64: 0, 3, 1, 2>}
+// CHECK-NOT: moc.transpose
+func.func @excitation_scale(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32> {
+  %a = moc.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %m = moc.reduce_mean %a {axes = array<i64: 2, 3>, keepdims = true} : (tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32>
+  %s = moc.sigmoid %m : (tensor<1x2x1x1xf32>) -> tensor<1x2x1x1xf32>
+  %scaled = moc.mul %a, %s : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %y = moc.conv %scaled, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}

@@ -101,10 +101,21 @@ std::optional<ArrayRef<int64_t>> transposedBy(Value value) {
   return std::nullopt;
 }
 
+/// Whether a transpose of a tensor of `type` moves no data: all its
+/// dimensions but at most one are 1 (a squeeze-and-excitation scale
+/// [1, C, 1, 1], a bias).
+bool isBroadcastVector(RankedTensorType type) {
+  return type.hasStaticShape() &&
+         llvm::count_if(type.getShape(), [](int64_t d) { return d != 1; }) <= 1;
+}
+
 /// op(transpose(x, p), ...) -> transpose(op(x, ...), p) for an op that does
 /// not care about the layout: elementwise ops whose other operands are
-/// scalars, constants or transposes alike, concatenations, and reductions
-/// that keep their dimensions. `axis` and `axes` are renumbered.
+/// scalars, constants, broadcast vectors (transposed too, unless the result
+/// is one: then the two would trade the transpose back and forth) or
+/// transposes alike,
+/// concatenations, and reductions that keep their dimensions. `axis` and
+/// `axes` are renumbered.
 struct SinkTranspose : RewritePattern {
   explicit SinkTranspose(MLIRContext *context)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
@@ -140,7 +151,9 @@ struct SinkTranspose : RewritePattern {
       } else if (elementwise && type.getRank() == 0) {
         operands.push_back(operand);
       } else if (elementwise && type.getRank() == resultType.getRank() &&
-                 matchPattern(operand, m_Constant())) {
+                 (matchPattern(operand, m_Constant()) ||
+                  (isBroadcastVector(type) &&
+                   !isBroadcastVector(resultType)))) {
         SmallVector<int64_t> inverse(perm.size());
         for (auto [i, source] : llvm::enumerate(perm))
           inverse[source] = i;
