@@ -57,6 +57,22 @@ bool isInitializer(linalg::LinalgOp op) {
   });
 }
 
+/// Whether `op` reduces outside a parallel loop of more than one iteration
+/// (the channels of an NHWC global pooling): run whole, its innermost loop
+/// walks contiguous memory; computed per tile of a consumer, each tile's
+/// reduction would stride through it.
+bool reducesOutsideParallelLoop(linalg::LinalgOp op) {
+  SmallVector<unsigned> reductions;
+  op.getReductionDims(reductions);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = reductions.empty() ? ranges.size() : reductions.front();
+       d < ranges.size(); ++d)
+    if (iterators[d] == utils::IteratorType::parallel && ranges[d] != 1)
+      return true;
+  return false;
+}
+
 /// The ops that may be computed per tile of `root`: linalg producers of its
 /// operands, transitively, all of whose users are in the group (a softmax's
 /// statistics and its input), and initializers.
@@ -70,7 +86,9 @@ llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
         auto producer = operand.getDefiningOp<linalg::LinalgOp>();
         if (!producer || group.contains(producer) || isKernelCall(producer) ||
             producer->getBlock() != root->getBlock() ||
-            producer->getNumResults() != 1 || !hasStaticNonEmptyLoops(producer))
+            producer->getNumResults() != 1 ||
+            !hasStaticNonEmptyLoops(producer) ||
+            reducesOutsideParallelLoop(producer))
           continue;
         bool usersInGroup = llvm::all_of(operand.getUsers(), [&](Operation *user) {
           return group.contains(user);
@@ -126,15 +144,23 @@ bool isPlainDim(linalg::LinalgOp root, unsigned dim,
 /// convolution is one output plane (NCHW) or row (NHWC); failing that, over
 /// the outermost plain parallel dimension with more than one iteration (the
 /// channels of a pooling over a fused convolution), or any parallel one.
-/// Empty if the iteration space is dynamic, empty or has a single tile.
+/// Only the parallel dimensions outside every reduction are candidates: a
+/// tile along one inside (the channels of an NHWC global pooling) would make
+/// each tile's reduction stride through memory and keep its loops from
+/// vectorizing. Empty if the iteration space is dynamic, empty or has a
+/// single tile.
 SmallVector<OpFoldResult>
 chooseTileSizes(linalg::LinalgOp root,
                 const llvm::SetVector<Operation *> &group) {
   if (!hasStaticNonEmptyLoops(root))
     return {};
   SmallVector<int64_t> ranges = root.getStaticLoopRanges();
-  SmallVector<unsigned> parallel;
+  SmallVector<unsigned> reductions, parallel;
+  root.getReductionDims(reductions);
+  unsigned firstReduction =
+      reductions.empty() ? ranges.size() : reductions.front();
   root.getParallelDims(parallel);
+  llvm::erase_if(parallel, [&](unsigned d) { return d > firstReduction; });
   SmallVector<int64_t> sizes(ranges.size(), 0);
   auto tile = [&](ArrayRef<unsigned> dims, bool plainOnly) {
     bool tiled = false;

@@ -27,18 +27,29 @@ void memrefCopy(int64_t element_size, mocc_unranked_memref *source,
   for (int64_t d = 0; d < rank; ++d)
     if (sizes[d] == 0)
       return;
-  if (rank == 0) {
-    memcpy(dst_base, src_base, (size_t)element_size);
+  /* The trailing dimensions that are contiguous in both views (or of size 1)
+   * form one run, copied with memcpy: a copy into a padded buffer moves whole
+   * rows of channels at once. */
+  int64_t outer = rank, run = 1;
+  while (outer > 0 && (sizes[outer - 1] == 1 ||
+                       (src_strides[outer - 1] == run &&
+                        dst_strides[outer - 1] == run))) {
+    run *= sizes[outer - 1];
+    --outer;
+  }
+  size_t run_bytes = (size_t)(run * element_size);
+  if (outer == 0) {
+    memcpy(dst_base, src_base, run_bytes);
     return;
   }
-  /* Odometer over all indices; the innermost dimension is the fast one. */
-  int64_t index[rank];
+  /* Odometer over the other dimensions; the innermost is the fast one. */
+  int64_t index[outer];
   memset(index, 0, sizeof(index));
   int64_t src_offset = 0, dst_offset = 0;
   for (;;) {
     memcpy(dst_base + dst_offset * element_size,
-           src_base + src_offset * element_size, (size_t)element_size);
-    int64_t d = rank - 1;
+           src_base + src_offset * element_size, run_bytes);
+    int64_t d = outer - 1;
     for (; d >= 0; --d) {
       ++index[d];
       src_offset += src_strides[d];
