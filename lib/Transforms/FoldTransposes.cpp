@@ -8,6 +8,8 @@
 // padded convolution does) permutes their indices. Attention heads ([seq,
 // heads, dim] <-> [heads, seq, dim]) and a CNN's input in channels-last
 // layout are the common cases; no kernel is left for the transpose itself.
+// A named convolution keeps its transposed input: the convolution kernel
+// takes it only channels-last.
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/Passes.h"
@@ -61,6 +63,11 @@ struct FoldTransposeIntoConsumer : OpRewritePattern<linalg::TransposeOp> {
     if (!consumer || !consumer.hasPureTensorSemantics() ||
         !consumer.isDpsInput(&use) || isa<linalg::TransposeOp>(consumer))
       return rewriter.notifyMatchFailure(transpose, "expects a linalg reader");
+    // A named convolution goes to the convolution kernel, which reads its
+    // input channels-last: one pass of the transpose costs less than the
+    // generated loops a generic convolution becomes.
+    if (isa<linalg::Conv2DNhwcFhwcOp>(consumer))
+      return rewriter.notifyMatchFailure(transpose, "keeps a kernel's input");
     unsigned operand = use.getOperandNumber();
     FailureOr<linalg::GenericOp> generalized = asGeneric(rewriter, consumer);
     if (failed(generalized))
