@@ -74,18 +74,25 @@ std::string nodeName(Location loc) {
 
 std::string describeSize(Value size, unsigned depth);
 
+/// The graph input name of an entry argument (its `mocc.name`), if `value`
+/// is one.
+StringAttr inputName(Value value) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  auto func =
+      arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()) : nullptr;
+  return func ? func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                  "mocc.name")
+              : StringAttr();
+}
+
 /// Words for dimension `d` of `tensor` in a message, traced back through the
 /// ops that pass sizes on: "dimension 1 of input 'x'".
 std::string describeDim(Value tensor, int64_t d, unsigned depth = 0) {
   auto type = cast<ShapedType>(tensor.getType());
-  if (auto arg = dyn_cast<BlockArgument>(tensor)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (auto name = func ? func.getArgAttrOfType<StringAttr>(
-                               arg.getArgNumber(), "mocc.name")
-                         : StringAttr())
-      return llvm::formatv("dimension {0} of input '{1}'", d, name.getValue());
+  if (StringAttr name = inputName(tensor))
+    return llvm::formatv("dimension {0} of input '{1}'", d, name.getValue());
+  if (isa<BlockArgument>(tensor))
     return llvm::formatv("dimension {0} of a loop's value", d);
-  }
   Operation *producer = tensor.getDefiningOp();
   if (depth < 8) {
     if (auto empty = dyn_cast<tensor::EmptyOp>(producer))
@@ -120,11 +127,8 @@ std::string describeSize(OpFoldResult size) {
 
 /// Words for a tensor's values in a message: "input 'indices'".
 std::string describeValues(Value tensor) {
-  if (auto arg = dyn_cast<BlockArgument>(tensor))
-    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
-      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        "mocc.name"))
-        return llvm::formatv("input '{0}'", name.getValue());
+  if (StringAttr name = inputName(tensor))
+    return llvm::formatv("input '{0}'", name.getValue());
   if (Operation *producer = tensor.getDefiningOp())
     return "the result of " + nodeName(producer->getLoc());
   return "a loop's value";

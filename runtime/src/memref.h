@@ -23,4 +23,15 @@ static inline size_t mocc_memref_bytes(int32_t rank) {
 void mocc_memref_set(mocc_memref *memref, void *allocated, void *aligned,
                      int32_t rank, const int64_t *dims);
 
+/* An unranked memref, as MLIR passes one to a C function. */
+typedef struct mocc_unranked_memref {
+  int64_t rank;
+  mocc_memref *descriptor;
+} mocc_unranked_memref;
+
+/* The strided copy generated code calls for memref.copy of non-contiguous
+ * views (memref_copy.c; same contract as MLIR's C runner utils). */
+void memrefCopy(int64_t element_size, mocc_unranked_memref *source,
+                mocc_unranked_memref *target);
+
 #endif /* MOCC_RUNTIME_MEMREF_H */

@@ -6,14 +6,6 @@
 
 #include "memref.h"
 
-typedef struct mocc_unranked_memref {
-  int64_t rank;
-  mocc_memref *descriptor;
-} mocc_unranked_memref;
-
-void memrefCopy(int64_t element_size, mocc_unranked_memref *source,
-                mocc_unranked_memref *target);
-
 void memrefCopy(int64_t element_size, mocc_unranked_memref *source,
                 mocc_unranked_memref *target) {
   int64_t rank = source->rank;

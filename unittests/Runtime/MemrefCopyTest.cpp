@@ -11,15 +11,6 @@ extern "C" {
 #include <numeric>
 #include <vector>
 
-extern "C" {
-typedef struct mocc_unranked_memref {
-  int64_t rank;
-  mocc_memref *descriptor;
-} mocc_unranked_memref;
-void memrefCopy(int64_t element_size, mocc_unranked_memref *source,
-                mocc_unranked_memref *target);
-}
-
 namespace {
 
 /// A descriptor of `sizes` and `strides` over `data` at `offset`.
