@@ -147,7 +147,9 @@ bool isPlainDim(linalg::LinalgOp root, unsigned dim,
 /// Only the parallel dimensions outside every reduction are candidates: a
 /// tile along one inside (the channels of an NHWC global pooling) would make
 /// each tile's reduction stride through memory and keep its loops from
-/// vectorizing. Empty if the iteration space is dynamic, empty or has a
+/// vectorizing. Nor is the dimension contiguous in the output (the channels
+/// of an NHWC pooling): tiles of one element along it would stride through
+/// memory too. Empty if the iteration space is dynamic, empty or has a
 /// single tile.
 SmallVector<OpFoldResult>
 chooseTileSizes(linalg::LinalgOp root,
@@ -160,7 +162,14 @@ chooseTileSizes(linalg::LinalgOp root,
   unsigned firstReduction =
       reductions.empty() ? ranges.size() : reductions.front();
   root.getParallelDims(parallel);
-  llvm::erase_if(parallel, [&](unsigned d) { return d > firstReduction; });
+  AffineMap output = root.getMatchingIndexingMap(root.getDpsInitOperand(0));
+  std::optional<unsigned> contiguous;
+  if (output.getNumResults() > 1)
+    if (auto loop = dyn_cast<AffineDimExpr>(output.getResults().back()))
+      contiguous = loop.getPosition();
+  llvm::erase_if(parallel, [&](unsigned d) {
+    return d > firstReduction || d == contiguous;
+  });
   SmallVector<int64_t> sizes(ranges.size(), 0);
   auto tile = [&](ArrayRef<unsigned> dims, bool plainOnly) {
     bool tiled = false;

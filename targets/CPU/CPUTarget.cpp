@@ -116,6 +116,8 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createCallKernelsPass(kernels));
 
   OpPassManager &func = pm.nest<func::FuncOp>();
+  if (options.runs("mocc-vectorizable-loops"))
+    func.addPass(createVectorizableLoopsPass());
   func.addPass(createConvertLinalgToLoopsPass());
   func.addPass(createExpandMathPass());
   pm.addPass(createLowerAffinePass());

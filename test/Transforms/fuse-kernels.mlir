@@ -115,6 +115,33 @@ func.func @relu_max_pool(%x: tensor<1x3x8x8xf32>, %init: tensor<1x3x4x4xf32>) ->
 
 // -----
 
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Channels-last, the only plain dimension is the contiguous one: a tile per
+// channel would stride through memory, so the relu is not fused. It runs
+// whole, then the pooling row by row, both over contiguous channels.
+// CHECK-LABEL: func.func @relu_max_pool_nhwc
+// CHECK: %[[RELU:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x8x8x16xf32>)
+// CHECK: scf.for
+// CHECK:   %[[ROWS:.+]] = tensor.extract_slice %[[RELU]]
+// CHECK:   linalg.pooling_nhwc_max {{.+}} ins(%[[ROWS]], %{{.+}} : tensor<1x2x8x16xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<1x1x4x16xf32>)
+func.func @relu_max_pool_nhwc(%x: tensor<1x8x8x16xf32>, %init: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x16xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x8x8x16xf32>) outs(%e : tensor<1x8x8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x16xf32>
+  %pool = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%relu, %window : tensor<1x8x8x16xf32>, tensor<2x2xf32>) outs(%init : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
+  return %pool : tensor<1x4x4x16xf32>
+}
+
+// -----
+
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 

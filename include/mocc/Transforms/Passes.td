@@ -42,6 +42,24 @@ def ExpandMathPass : Pass<"mocc-expand-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def VectorizableLoopsPass : Pass<"mocc-vectorizable-loops", "mlir::func::FuncOp"> {
+  let summary = "Lowers linalg ops to loops whose innermost LLVM vectorizes";
+  let description = [{
+    Lowers each linalg op on buffers to scf.for loops, like
+    linalg-convert-to-loops, in a form LLVM's loop vectorizer takes:
+    inputs the innermost loop does not index are loaded before it, a
+    reduction's accumulators are carried by it (iter_args) rather than kept
+    in memory, and float reductions are marked `reassoc`. A reduction over a
+    window whose data is contiguous along a parallel dimension (NHWC max
+    pooling, depthwise convolution) gets that dimension innermost.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def FoldTransposesPass : Pass<"mocc-fold-transposes", "mlir::func::FuncOp"> {
   let summary = "Folds transposes into the index maps of their consumers or producers";
   let description = [{
