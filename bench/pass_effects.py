@@ -27,7 +27,7 @@ from run_bench import bench_mocc, model_arguments  # noqa: E402
 PASSES = ("moc-fold-constants", "moc-recognize-ops", "moc-convert-layout", "mocc-fold-transposes",
           "mocc-select-kernels", "mocc-fuse-elementwise",
           "mocc-fuse-kernels", "mocc-concat-in-place", "mocc-plan-arena",
-          "mocc-vectorizable-loops")
+          "mocc-vectorizable-loops", "mocc-fuse-epilogues")
 CONFIGS = [("all passes (-O2)", ["-O2"])] + \
           [(f"without {p}", ["-O2", f"--disable-pass={p}"]) for p in PASSES] + \
           [("none (-O0)", ["-O0"])]

@@ -30,36 +30,6 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-/// The distance between consecutive rows of `type`, a buffer whose last
-/// dimension holds contiguous elements and whose leading dimensions are rows
-/// laid out one after the other; nullopt if it is not such a buffer.
-std::optional<int64_t> rowStride(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(getStridesAndOffset(type, strides, offset)) ||
-      !type.hasStaticShape() || strides.back() != 1)
-    return std::nullopt;
-  int64_t rank = type.getRank();
-  if (rank == 1)
-    return type.getDimSize(0);
-  for (int64_t d = 0; d + 2 < rank; ++d)
-    if (ShapedType::isDynamic(strides[d]) ||
-        strides[d] != strides[d + 1] * type.getDimSize(d + 1))
-      return std::nullopt;
-  if (ShapedType::isDynamic(strides[rank - 2]))
-    return std::nullopt;
-  return strides[rank - 2];
-}
-
-/// Whether the innermost dimension of `buffer` is contiguous.
-bool hasUnitInnerStride(Value buffer) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(getStridesAndOffset(cast<MemRefType>(buffer.getType()),
-                                       strides, offset)) &&
-         strides.back() == 1;
-}
-
 /// `buffer` as a buffer of dynamic sizes and strides of its rank, the type
 /// every call of a kernel passes; a buffer of more than two dimensions whose
 /// leading ones are evenly strided rows is first collapsed to two.
@@ -79,6 +49,41 @@ Value asKernelOperand(OpBuilder &b, Location loc, Value buffer,
       StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, dynamic);
   return b.create<memref::CastOp>(
       loc, MemRefType::get(dynamic, type.getElementType(), layout), buffer);
+}
+
+/// Appends what the GEMM and convolution drivers take after their output:
+/// the epilogue mocc-fuse-epilogues gave `op` (bias, residual viewed like
+/// the output, activation, its bounds lo and hi), or an empty bias and
+/// residual (of `outputRank`) and no activation.
+void appendEpilogue(OpBuilder &b, linalg::GenericOp op, unsigned outputRank,
+                    bool collapseRows, SmallVector<Value> &operands) {
+  Location loc = op.getLoc();
+  auto epilogue = op->getAttrOfType<DictionaryAttr>(kEpilogueAttr);
+  auto input = [&](StringRef role) -> Value {
+    auto index = epilogue ? epilogue.getAs<IntegerAttr>(role) : nullptr;
+    return index ? op.getDpsInputs()[index.getInt()] : Value();
+  };
+  auto empty = [&](unsigned rank) -> Value {
+    return b.create<memref::AllocaOp>(
+        loc, MemRefType::get(SmallVector<int64_t>(rank, 0), b.getF32Type()));
+  };
+  Value bias = input(kEpilogueBias), residual = input(kEpilogueResidual);
+  operands.push_back(asKernelOperand(b, loc, bias ? bias : empty(1),
+                                     /*collapseRows=*/false));
+  operands.push_back(asKernelOperand(
+      b, loc, residual ? residual : empty(outputRank), collapseRows));
+  auto number = [&](StringRef key) {
+    auto attr = epilogue ? epilogue.getAs<Attribute>(key) : nullptr;
+    return attr ? cast<TypedAttr>(attr) : TypedAttr();
+  };
+  TypedAttr activation = number(kEpilogueActivation);
+  operands.push_back(b.create<arith::ConstantOp>(
+      loc, activation ? activation : b.getI64IntegerAttr(0)));
+  for (StringRef bound : {kEpilogueLo, kEpilogueHi}) {
+    TypedAttr value = number(bound);
+    operands.push_back(b.create<arith::ConstantOp>(
+        loc, value ? value : b.getF32FloatAttr(0)));
+  }
 }
 
 /// The runtime function `name(operands...)`, declared with MLIR's C
@@ -164,6 +169,7 @@ bool callSgemm(linalg::GenericOp op, Value pool) {
       pool, asKernelOperand(b, loc, lhs, /*collapseRows=*/true),
       asKernelOperand(b, loc, packed, /*collapseRows=*/false),
       asKernelOperand(b, loc, out, /*collapseRows=*/true)};
+  appendEpilogue(b, op, /*outputRank=*/2, /*collapseRows=*/true, operands);
   replaceByCall(b, op, init, kSgemmCall, operands);
   return true;
 }
@@ -205,7 +211,8 @@ bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
   for (auto [operand, map, order] :
        llvm::zip(op->getOperands(), op.getIndexingMapsArray(), orders))
     views.push_back(viewInOrder(b, loc, operand, map, order));
-  if (!hasUnitInnerStride(views[0]) || !hasUnitInnerStride(views[2])) {
+  if (!hasUnitInnerStride(cast<MemRefType>(views[0].getType())) ||
+      !hasUnitInnerStride(cast<MemRefType>(views[2].getType()))) {
     for (Value view : views)
       if (view.getDefiningOp() && view.use_empty())
         view.getDefiningOp()->erase();
@@ -238,15 +245,15 @@ void appendWindow(OpBuilder &b, linalg::GenericOp op, unsigned kh,
 
 /// Replaces a marked convolution (loops n, oh, ow, f, kh, kw, c) and the
 /// op that zeroed its output by a call `mocc_sconv2d_nhwc_f32(pool, input,
-/// packed, output rows, kh, kw, stride h, stride w, dilation h, dilation
-/// w)`; returns false (IR unchanged) if its buffers do not fit.
+/// packed, output rows, epilogue..., kh, kw, stride h, stride w, dilation
+/// h, dilation w)`; returns false (IR unchanged) if its buffers do not fit.
 bool callSconv(linalg::GenericOp op, Value pool) {
   Value input = op.getDpsInputs()[0], packed = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
   Operation *init = zeroInitializer(out, op);
   if (!init || !rowStride(cast<MemRefType>(out.getType())) ||
       !cast<MemRefType>(packed.getType()).getLayout().isIdentity() ||
-      !hasUnitInnerStride(input))
+      !hasUnitInnerStride(cast<MemRefType>(input.getType())))
     return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -257,6 +264,7 @@ bool callSconv(linalg::GenericOp op, Value pool) {
       pool, asKernelOperand(b, loc, input, /*collapseRows=*/false),
       asKernelOperand(b, loc, panels, /*collapseRows=*/false),
       asKernelOperand(b, loc, out, /*collapseRows=*/true)};
+  appendEpilogue(b, op, /*outputRank=*/2, /*collapseRows=*/true, operands);
   appendWindow(b, op, /*kh=*/4, operands);
   replaceByCall(b, op, init, kSconvCall, operands);
   return true;
@@ -264,14 +272,15 @@ bool callSconv(linalg::GenericOp op, Value pool) {
 
 /// Replaces a marked depthwise convolution (loops n, oh, ow, kh, kw, c) and
 /// the op that zeroed its output by a call `mocc_sdwconv2d_nhwc_f32(pool,
-/// input, weight [kh][kw][c], output, kh, kw, stride h, stride w, dilation
-/// h, dilation w)`; returns false (IR unchanged) if the channels of the
+/// input, weight [kh][kw][c], output, epilogue..., kh, kw, stride h,
+/// stride w, dilation h, dilation w)`; returns false (IR unchanged) if the channels of the
 /// input or output are not contiguous.
 bool callSdwconv(linalg::GenericOp op, Value pool) {
   Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
   Operation *init = zeroInitializer(out, op);
-  if (!init || !hasUnitInnerStride(input) || !hasUnitInnerStride(out) ||
+  if (!init || !hasUnitInnerStride(cast<MemRefType>(input.getType())) ||
+      !hasUnitInnerStride(cast<MemRefType>(out.getType())) ||
       !cast<MemRefType>(weight.getType()).getLayout().isIdentity())
     return false;
   OpBuilder b(op);
@@ -279,6 +288,7 @@ bool callSdwconv(linalg::GenericOp op, Value pool) {
   SmallVector<Value> operands = {pool};
   for (Value buffer : {input, weight, out})
     operands.push_back(asKernelOperand(b, loc, buffer, /*collapseRows=*/false));
+  appendEpilogue(b, op, /*outputRank=*/4, /*collapseRows=*/false, operands);
   appendWindow(b, op, /*kh=*/3, operands);
   replaceByCall(b, op, init, kSdwconvCall, operands);
   return true;
@@ -314,8 +324,16 @@ struct CallKernelsPass : impl::CallKernelsPassBase<CallKernelsPass> {
            (op.getLibraryCall() == kSdwconvCall && callSdwconv(op, pool)) ||
            (op.getLibraryCall() == kSbatchMatmulCall &&
             callSbatchMatmul(op, pool, panelWidth)));
-      if (!called)
-        op.removeLibraryCallAttr();
+      if (called)
+        continue;
+      // Its body computes the product alone: run as loops, it would drop
+      // the epilogue (mocc-fuse-epilogues fuses only what can be called).
+      if (op->hasAttr(kEpilogueAttr)) {
+        op.emitError() << "internal error: a product with a fused epilogue "
+                          "cannot call its kernel";
+        return signalPassFailure();
+      }
+      op.removeLibraryCallAttr();
     }
   }
 };

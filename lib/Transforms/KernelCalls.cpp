@@ -2,10 +2,36 @@
 #include "mocc/Transforms/KernelCalls.h"
 
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/BuiltinTypes.h"
 
 using namespace mlir;
 
 namespace mocc {
+
+std::optional<int64_t> rowStride(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)) ||
+      !type.hasStaticShape() || strides.back() != 1)
+    return std::nullopt;
+  int64_t rank = type.getRank();
+  if (rank == 1)
+    return type.getDimSize(0);
+  for (int64_t d = 0; d + 2 < rank; ++d)
+    if (ShapedType::isDynamic(strides[d]) ||
+        strides[d] != strides[d + 1] * type.getDimSize(d + 1))
+      return std::nullopt;
+  if (ShapedType::isDynamic(strides[rank - 2]))
+    return std::nullopt;
+  return strides[rank - 2];
+}
+
+bool hasUnitInnerStride(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(getStridesAndOffset(type, strides, offset)) &&
+         strides.back() == 1;
+}
 
 int64_t loopCoefficient(AffineExpr expr, unsigned loop) {
   if (auto dim = dyn_cast<AffineDimExpr>(expr))

@@ -4,7 +4,10 @@
  * GEMM kernel's panels of the [filters][kh * kw * channels] matrix. Each
  * block of output pixels gathers its windows into rows (im2col) in a buffer
  * on the stack, small enough to stay in L2, and the target's microkernel
- * multiplies them by the panels. Blocks run on the instance's threads. */
+ * multiplies them by the panels, then the epilogue (epilogue.h) runs on
+ * the block's outputs while they are in cache. Blocks run on the instance's
+ * threads. */
+#include "epilogue.h"
 #include "gemm_kernel.h"
 #include "memref.h"
 #include "thread_pool.h"
@@ -27,6 +30,9 @@ typedef struct sconv_job {
   int64_t window; /* kh * kw * channels: the GEMM's k */
   float *out;
   int64_t ldc, filters, pixels, block_rows;
+  mocc_epilogue epilogue;
+  const float *residual; /* [pixels x filters], row stride ldr, or NULL */
+  int64_t ldr;
 } sconv_job;
 
 /* Rows [first, first + rows) of the im2col matrix: the windows of those
@@ -57,22 +63,28 @@ static void run_blocks(void *closure, int64_t begin, int64_t end) {
     int64_t first = block * job->block_rows;
     int64_t rows = mocc_min64(job->block_rows, job->pixels - first);
     gather_windows(job, first, rows, windows);
-    mocc_kernel_sgemm(windows, job->window, job->packed_b,
-                      job->out + first * job->ldc, job->ldc, rows, job->filters,
-                      job->window);
+    float *out = job->out + first * job->ldc;
+    mocc_kernel_sgemm(windows, job->window, job->packed_b, out, job->ldc, rows,
+                      job->filters, job->window);
+    if (job->residual || !mocc_epilogue_is_identity(&job->epilogue))
+      mocc_epilogue_apply(&job->epilogue, out, job->ldc,
+                          job->residual ? job->residual + first * job->ldr
+                                        : NULL,
+                          job->ldr, 0, rows, job->filters);
   }
 }
 
 /* The C interface of generated code's `mocc_sconv2d_nhwc_f32(pool, input,
- * packed, out, kh, kw, sh, sw, dh, dw)`: input [n, h, w, c] with unit
- * channel stride, packed [panels, kh * kw * c, nr] dense, out the output's
- * pixels as rows [n * oh * ow, filters] of unit stride. */
-void _mlir_ciface_mocc_sconv2d_nhwc_f32(mocc_thread_pool *pool,
-                                        const mocc_memref *input,
-                                        const mocc_memref *packed,
-                                        const mocc_memref *out, int64_t kh,
-                                        int64_t kw, int64_t sh, int64_t sw,
-                                        int64_t dh, int64_t dw) {
+ * packed, out, bias, residual, activation, lo, hi, kh, kw, sh, sw, dh, dw)`:
+ * input [n, h, w, c] with unit channel stride, packed [panels, kh * kw * c,
+ * nr] dense, out the output's pixels as rows [n * oh * ow, filters] of unit
+ * stride; the epilogue's bias [filters] and residual (rows like out) are
+ * empty when it has none. */
+void _mlir_ciface_mocc_sconv2d_nhwc_f32(
+    mocc_thread_pool *pool, const mocc_memref *input, const mocc_memref *packed,
+    const mocc_memref *out, const mocc_memref *bias,
+    const mocc_memref *residual, int64_t activation, float lo, float hi,
+    int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
   const int64_t *in_dims = input->sizes_and_strides; /* n, h, w, c; strides */
   const int64_t *p_dims = packed->sizes_and_strides; /* panels, k, nr */
   const int64_t *o_dims = out->sizes_and_strides;    /* pixels, f; ldc, 1 */
@@ -93,7 +105,10 @@ void _mlir_ciface_mocc_sconv2d_nhwc_f32(mocc_thread_pool *pool,
                    .out = (float *)out->aligned + out->offset,
                    .ldc = o_dims[2],
                    .filters = o_dims[1],
-                   .pixels = o_dims[0]};
+                   .pixels = o_dims[0],
+                   .epilogue = mocc_epilogue_make(bias, activation, lo, hi),
+                   .residual = mocc_epilogue_residual(residual),
+                   .ldr = residual->sizes_and_strides[2]};
   if (job.pixels <= 0 || job.filters <= 0)
     return;
   int64_t threads = mocc_thread_pool_num_threads(pool);

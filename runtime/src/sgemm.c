@@ -2,7 +2,9 @@
  * C = A * B with B packed at compile time in panels of nr columns
  * (packed[p][k][j] = B(k, p * nr + j)). It cuts C into blocks, spreads them
  * over the instance's threads and has the target's microkernel,
- * mocc_kernel_sgemm (targets/CPU/Kernels, linked per ISA), compute each. */
+ * mocc_kernel_sgemm (targets/CPU/Kernels, linked per ISA), compute each,
+ * then applies the epilogue (epilogue.h) to the block while it is in cache. */
+#include "epilogue.h"
 #include "gemm_kernel.h"
 #include "memref.h"
 #include "thread_pool.h"
@@ -22,6 +24,9 @@ typedef struct sgemm_job {
   float *c;
   int64_t ldc, m, n, k;
   int64_t block_rows, block_cols, col_blocks;
+  mocc_epilogue epilogue;
+  const float *residual; /* [m x n], row stride ldr, or NULL */
+  int64_t ldr;
 } sgemm_job;
 
 static void run_blocks(void *closure, int64_t begin, int64_t end) {
@@ -29,20 +34,30 @@ static void run_blocks(void *closure, int64_t begin, int64_t end) {
   for (int64_t block = begin; block < end; ++block) {
     int64_t row = (block / job->col_blocks) * job->block_rows;
     int64_t col = (block % job->col_blocks) * job->block_cols;
+    int64_t rows = mocc_min64(job->block_rows, job->m - row);
+    int64_t cols = mocc_min64(job->block_cols, job->n - col);
+    float *c = job->c + row * job->ldc + col;
     mocc_kernel_sgemm(job->a + row * job->lda, job->lda,
-                      job->packed_b + (col / job->nr) * job->k * job->nr,
-                      job->c + row * job->ldc + col, job->ldc,
-                      mocc_min64(job->block_rows, job->m - row),
-                      mocc_min64(job->block_cols, job->n - col), job->k);
+                      job->packed_b + (col / job->nr) * job->k * job->nr, c,
+                      job->ldc, rows, cols, job->k);
+    if (job->residual || !mocc_epilogue_is_identity(&job->epilogue))
+      mocc_epilogue_apply(&job->epilogue, c, job->ldc,
+                          job->residual ? job->residual + row * job->ldr + col
+                                        : NULL,
+                          job->ldr, col, rows, cols);
   }
 }
 
-/* The C interface of generated code's `mocc_sgemm_f32(pool, a, packed, c)`:
- * a [m x k] and c [m x n] with unit-stride rows, packed [panels x k x nr]
- * dense (mocc-call-kernels checks both). */
+/* The C interface of generated code's `mocc_sgemm_f32(pool, a, packed, c,
+ * bias, residual, activation, lo, hi)`: a [m x k] and c [m x n] with
+ * unit-stride rows, packed [panels x k x nr] dense (mocc-call-kernels checks
+ * both); the epilogue's bias [n] and residual [m x n] (unit-stride rows)
+ * are empty when it has none. */
 void _mlir_ciface_mocc_sgemm_f32(mocc_thread_pool *pool, const mocc_memref *a,
                                  const mocc_memref *packed,
-                                 const mocc_memref *c) {
+                                 const mocc_memref *c, const mocc_memref *bias,
+                                 const mocc_memref *residual,
+                                 int64_t activation, float lo, float hi) {
   const int64_t *a_dims = a->sizes_and_strides;      /* m, k; lda, 1 */
   const int64_t *p_dims = packed->sizes_and_strides; /* panels, k, nr; ... */
   const int64_t *c_dims = c->sizes_and_strides;      /* m, n; ldc, 1 */
@@ -50,7 +65,12 @@ void _mlir_ciface_mocc_sgemm_f32(mocc_thread_pool *pool, const mocc_memref *a,
   if (m <= 0 || n <= 0)
     return;
   int64_t threads = mocc_thread_pool_num_threads(pool);
+  int has_epilogue = mocc_epilogue_residual(residual) || bias->sizes_and_strides[0] > 0 ||
+                     activation != MOCC_ACTIVATION_NONE;
   int64_t rows = MOCC_SGEMM_BLOCK_BYTES / (k > 0 ? k * 4 : 4);
+  /* The epilogue reads the block the kernel wrote: it too must fit in L2. */
+  if (has_epilogue && rows > MOCC_SGEMM_BLOCK_BYTES / (n * 4))
+    rows = MOCC_SGEMM_BLOCK_BYTES / (n * 4);
   if (rows < MOCC_SGEMM_MIN_ROWS)
     rows = MOCC_SGEMM_MIN_ROWS;
   int64_t row_blocks = mocc_ceil_div(m, rows);
@@ -70,7 +90,10 @@ void _mlir_ciface_mocc_sgemm_f32(mocc_thread_pool *pool, const mocc_memref *a,
                    k,
                    mocc_ceil_div(m, row_blocks),
                    mocc_ceil_div(panels, col_blocks) * nr,
-                   0};
+                   0,
+                   mocc_epilogue_make(bias, activation, lo, hi),
+                   mocc_epilogue_residual(residual),
+                   residual->sizes_and_strides[2]};
   job.col_blocks = mocc_ceil_div(n, job.block_cols);
   int64_t blocks = mocc_ceil_div(m, job.block_rows) * job.col_blocks;
   mocc_parallel_for(pool, blocks, run_blocks, &job);

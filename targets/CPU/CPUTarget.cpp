@@ -98,6 +98,8 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFlattenGlobalsPass());
+  if (options.runs("mocc-fuse-epilogues"))
+    pm.nest<func::FuncOp>().addPass(createFuseEpiloguesPass());
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;
   arena.reuse = options.runs("mocc-plan-arena");

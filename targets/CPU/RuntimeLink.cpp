@@ -2,7 +2,10 @@
 //
 // The C runtime is compiled to LLVM bitcode per architecture at build time
 // and embedded in mocc, so mocc needs no runtime files or target toolchain
-// and LLVM can inline the runtime into the model.
+// and LLVM can inline the runtime into the model. It is compiled for the
+// architecture's baseline and unvectorized; its functions lose that baseline
+// here and are compiled, and vectorized, for the model's CPU like the
+// generated code.
 //
 //===----------------------------------------------------------------------===//
 #include "CPUTarget.h"
@@ -36,6 +39,9 @@ bool linkRuntime(Module &module, Arch arch, std::string &error) {
             toString(runtime.takeError());
     return false;
   }
+  for (Function &function : **runtime)
+    for (StringRef attribute : {"target-cpu", "target-features", "tune-cpu"})
+      function.removeFnAttr(attribute);
   (*runtime)->setDataLayout(module.getDataLayout());
   (*runtime)->setTargetTriple(module.getTargetTriple());
   if (Linker::linkModules(module, std::move(*runtime))) {

@@ -15,9 +15,14 @@
 // CHECK: %[[BD:.+]] = memref.cast %[[B]] : memref<3x64x16xf32> to memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
 // CHECK: %[[C2:.+]] = memref.collapse_shape %[[C]]
 // CHECK: %[[CD:.+]] = memref.cast %[[C2]]
-// CHECK: call @mocc_sgemm_f32(%[[POOL]], %[[AD]], %[[BD]], %[[CD]])
+// With no epilogue, it passes an empty bias and residual and activation 0.
+// CHECK: %[[NOBIAS:.+]] = memref.alloca() : memref<0xf32>
+// CHECK: %[[NOBIASD:.+]] = memref.cast %[[NOBIAS]]
+// CHECK: %[[NORES:.+]] = memref.alloca() : memref<0x0xf32>
+// CHECK: %[[NORESD:.+]] = memref.cast %[[NORES]]
+// CHECK: call @mocc_sgemm_f32(%[[POOL]], %[[AD]], %[[BD]], %[[CD]], %[[NOBIASD]], %[[NORESD]], %c0_i64, %cst{{.*}}, %cst{{.*}})
 // CHECK-NOT: linalg.
-// CHECK: func.func private @mocc_sgemm_f32(!llvm.ptr, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>) attributes {llvm.emit_c_interface}
+// CHECK: func.func private @mocc_sgemm_f32(!llvm.ptr, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?xf32, strided<[?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, i64, f32, f32) attributes {llvm.emit_c_interface}
 func.func @main_graph(%a: memref<2x64x64xf32>, %b: memref<3x64x16xf32>, %c: memref<2x64x40xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%c : memref<2x64x40xf32>)
@@ -97,7 +102,7 @@ func.func @main_graph(%a: memref<8x4xf32>, %b: memref<1x4x16xf32>, %c: memref<8x
 // CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
 // CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
-// CHECK: call @mocc_sconv2d_nhwc_f32(%[[POOL]], %[[XD]], %{{.+}}, %{{.+}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C2]])
+// CHECK: call @mocc_sconv2d_nhwc_f32(%[[POOL]], %[[XD]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C2]])
 // CHECK-NOT: linalg.
 func.func @main_graph(%x: memref<1x9x9x3xf32>, %b: memref<1x3x3x3x16xf32>, %y: memref<1x4x3x4xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -184,7 +189,7 @@ func.func @main_graph(%q: memref<8x4x16xf32>, %key: memref<4x8x16xf32>, %s: memr
 // CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
 // CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
-// CHECK: call @mocc_sdwconv2d_nhwc_f32(%[[POOL]], %{{.+}}, %{{.+}}, %{{.+}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C2]])
+// CHECK: call @mocc_sdwconv2d_nhwc_f32(%[[POOL]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C2]])
 // CHECK-NOT: linalg.
 func.func @main_graph(%x: memref<1x9x9x8xf32>, %w: memref<3x3x8xf32>, %y: memref<1x4x3x8xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -193,6 +198,38 @@ func.func @main_graph(%x: memref<1x9x9x8xf32>, %w: memref<3x3x8xf32>, %y: memref
       ins(%x, %w : memref<1x9x9x8xf32>, memref<3x3x8xf32>) outs(%y : memref<1x4x3x8xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#col = affine_map<(m, n, k) -> (n)>
+
+// A product with an epilogue (mocc-fuse-epilogues) passes its bias, its
+// residual and its activation (Clip: 2, with its bounds) to the driver.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: (%[[A:.+]]: memref<64x32xf32>, %[[B:.+]]: memref<2x32x16xf32>, %[[BIAS:.+]]: memref<32xf32>, %[[R:.+]]: memref<64x32xf32>, %[[C:.+]]: memref<64x32xf32>, %[[POOL:.+]]: !llvm.ptr)
+// CHECK-DAG: %[[BIASD:.+]] = memref.cast %[[BIAS]] : memref<32xf32> to memref<?xf32, strided<[?], offset: ?>>
+// CHECK-DAG: %[[RD:.+]] = memref.cast %[[R]] : memref<64x32xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK-DAG: %[[CLIP:.+]] = arith.constant 2 : i64
+// CHECK-DAG: %[[LO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[HI:.+]] = arith.constant 6.000000e+00 : f32
+// CHECK: call @mocc_sgemm_f32(%[[POOL]], %{{.+}}, %{{.+}}, %{{.+}}, %[[BIASD]], %[[RD]], %[[CLIP]], %[[LO]], %[[HI]])
+// CHECK-NOT: linalg.
+func.func @main_graph(%a: memref<64x32xf32>, %b: memref<2x32x16xf32>, %bias: memref<32xf32>, %r: memref<64x32xf32>, %c: memref<64x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x32xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #col, #c, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b, %bias, %r : memref<64x32xf32>, memref<2x32x16xf32>, memref<32xf32>, memref<64x32xf32>) outs(%c : memref<64x32xf32>)
+      attrs = {mocc.epilogue = {activation = 2 : i64, bias = 2 : i64, hi = 6.0 : f32, lo = 0.0 : f32, residual = 3 : i64}} {
+  ^bb0(%x: f32, %y: f32, %bv: f32, %rv: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }

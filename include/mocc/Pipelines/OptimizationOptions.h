@@ -18,7 +18,7 @@ inline constexpr llvm::StringLiteral kOptionalPasses[] = {
     "moc-fold-constants",   "moc-recognize-ops",    "moc-convert-layout",
     "mocc-fold-transposes", "mocc-select-kernels",  "mocc-fuse-elementwise",
     "mocc-fuse-kernels",    "mocc-concat-in-place",
-    "mocc-plan-arena",      "mocc-vectorizable-loops"};
+    "mocc-plan-arena",      "mocc-vectorizable-loops", "mocc-fuse-epilogues"};
 
 struct OptimizationOptions {
   /// 0 to 3; 0 runs none of the optional passes.

@@ -10,9 +10,11 @@
 #define MOCC_TRANSFORMS_KERNELCALLS_H
 
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mocc {
 
@@ -30,6 +32,34 @@ inline constexpr llvm::StringLiteral kSconvCall = "mocc_sconv2d_nhwc_f32";
 /// gathers: it keeps a few windows in a 256 KiB buffer on its stack
 /// (MOCC_SCONV_SCRATCH_FLOATS in runtime/src/sconv2d.c).
 inline constexpr int64_t kSconvMaxWindow = 16384;
+
+/// What a product marked for a kernel carries when mocc-fuse-epilogues
+/// folded the elementwise op after it into it: a dictionary with the
+/// activation (EpilogueActivation), its bounds (lo, hi: Clip's), and the
+/// input indices of the bias and the residual where it has them. The
+/// activation codes are the runtime's (runtime/src/epilogue.h).
+inline constexpr llvm::StringLiteral kEpilogueAttr = "mocc.epilogue";
+inline constexpr llvm::StringLiteral kEpilogueActivation = "activation";
+inline constexpr llvm::StringLiteral kEpilogueLo = "lo";
+inline constexpr llvm::StringLiteral kEpilogueHi = "hi";
+inline constexpr llvm::StringLiteral kEpilogueBias = "bias";
+inline constexpr llvm::StringLiteral kEpilogueResidual = "residual";
+enum class EpilogueActivation : int64_t {
+  None = 0,
+  Relu = 1,
+  Clip = 2,
+  Sigmoid = 3,
+  Silu = 4
+};
+
+/// The distance between consecutive rows of `type`, a buffer whose last
+/// dimension holds contiguous elements and whose leading dimensions are rows
+/// laid out one after the other (as the GEMM and convolution kernels read
+/// and write them); nullopt if it is not such a buffer.
+std::optional<int64_t> rowStride(mlir::MemRefType type);
+
+/// Whether the innermost dimension of `type` is contiguous.
+bool hasUnitInnerStride(mlir::MemRefType type);
 
 /// The coefficient of loop `loop` in `expr`, a sum of loops times constants
 /// (a window's `oh * stride + kh * dilation`); 0 if it has none.

@@ -60,6 +60,23 @@ def VectorizableLoopsPass : Pass<"mocc-vectorizable-loops", "mlir::func::FuncOp"
                            "mlir::scf::SCFDialect"];
 }
 
+def FuseEpiloguesPass : Pass<"mocc-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Folds bias, residual and activation into the kernel products";
+  let description = [{
+    On buffers, before the arena is planned: the elementwise op that reads a
+    product marked for the GEMM, convolution or depthwise kernel and computes
+    `activation(product + bias[column] + residual)` (activation none, ReLU,
+    Clip, sigmoid or SiLU) is folded into the product, which writes the op's
+    output and carries the epilogue in `mocc.epilogue` (the bias and residual
+    become inputs its body ignores). The kernel's driver applies it to each
+    block of the output as soon as the microkernel wrote it. Only where the
+    output and residual are laid out as the kernel needs and the output
+    shares no buffer with the residual or the product's input.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
 def FoldTransposesPass : Pass<"mocc-fold-transposes", "mlir::func::FuncOp"> {
   let summary = "Folds transposes into the index maps of their consumers or producers";
   let description = [{
