@@ -142,6 +142,11 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp op,
     auto add = value.getDefiningOp<arith::AddFOp>();
     if (!add)
       return std::nullopt;
+    // A bias of zeros folds to a scalar zero: adding it changes nothing.
+    if (isFloatConstant(add.getRhs(), 0.0) || isFloatConstant(add.getLhs(), 0.0)) {
+      value = isFloatConstant(add.getRhs(), 0.0) ? add.getLhs() : add.getRhs();
+      continue;
+    }
     bool matched = false;
     for (OpOperand *input : op.getDpsInputOperands()) {
       Value rest = otherOperand(add, op.getMatchingBlockArgument(input));

@@ -103,6 +103,34 @@ func.func @gemm_bias_clip(%a: memref<64x32xf32>, %b: memref<2x32x16xf32>, %bias:
   return
 }
 
+// A bias of zeros, folded to a scalar: ReLU alone, into a channel slice of a
+// concatenation (rows strided by the concatenation's channels).
+// CHECK-LABEL: func.func @gemm_zero_bias_relu_into_slice
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.+}} : memref<64x32xf32, strided<[48, 1]>>) attrs = {mocc.epilogue = {activation = 1 : i64, hi = 0.000000e+00 : f32, lo = 0.000000e+00 : f32}}
+// CHECK-NOT: linalg.generic
+func.func @gemm_zero_bias_relu_into_slice(%a: memref<64x32xf32>, %b: memref<2x32x16xf32>, %y: memref<64x48xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<64x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x32xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<64x32xf32>, memref<2x32x16xf32>) outs(%c : memref<64x32xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %slice = memref.subview %y[0, 0] [64, 32] [1, 1] : memref<64x48xf32> to memref<64x32xf32, strided<[48, 1]>>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<64x32xf32>) outs(%slice : memref<64x32xf32, strided<[48, 1]>>) {
+  ^bb0(%p: f32, %out: f32):
+    %s = arith.addf %p, %zero : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
 // -----
 
 #a = affine_map<(m, n, k) -> (m, k)>
