@@ -18,12 +18,28 @@ no --threads (its default). Prints a markdown table of medians (ms) and mocc/ORT
 Run it on an otherwise idle machine: both engines share it. ORT is timed around Python's
 session.run (about 10 us of binding overhead per run), mocc inside mocc-run: for tiny models
 the ratio reflects that overhead, for real models (milliseconds) it does not matter.
+
+Optional peers (--peers, default: whichever of openvino,iree import; `pip install -r
+bench/requirements-peers.txt`) add columns `<peer> 1T`, `mocc/<peer> 1T` and the same for
+default threads after the ORT ones, timed like ORT (same inputs, warm-up, N runs from Python):
+  OV    OpenVINO on "CPU", compile_model(model.onnx) with INFERENCE_NUM_THREADS=1, or 0
+        (OpenVINO's default: one per physical core), PERFORMANCE_HINT=LATENCY (one stream,
+        so one inference uses all those threads, as ORT's session.run does) and
+        INFERENCE_PRECISION_HINT=f32 (its default is bf16 where the CPU has it).
+  IREE  iree-import-onnx, then iree-compile for llvm-cpu with --iree-llvmcpu-target-cpu=host
+        (once per model), run with iree.runtime on the local-task driver with
+        --task_topology_max_group_count=1, or no flag (IREE's default: one worker per physical
+        core), in a fresh process per setting (the driver reads the flags once per process).
+A peer that fails to compile or run a model shows n/a there (the reason goes to stderr); it
+never fails the script.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -32,27 +48,44 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 LAST_LINE = re.compile(r"median_ms=([0-9.eE+-]+)\s+min_ms=([0-9.eE+-]+)")
+THREADS = (("1t", 1), ("default", 0))  # row key suffix, thread count (0: the engine's default)
 
 
 def host_target() -> str:
     return "aarch64" if platform.machine().lower() in ("aarch64", "arm64") else "x86_64"
 
 
-def load_inputs(ds: Path, sess):
+def load_inputs(ds: Path) -> list:
+    """DS/input_<i>.pb as arrays, in the order of the model's graph inputs (initializers excluded)."""
     import onnx
     from onnx import numpy_helper
 
     files = sorted(ds.glob("input_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
-    feeds = {}
-    for vi, path in zip(sess.get_inputs(), files):
+    arrays = []
+    for path in files:
         t = onnx.TensorProto()
         t.ParseFromString(path.read_bytes())
-        feeds[vi.name] = numpy_helper.to_array(t)
-    return feeds
+        arrays.append(numpy_helper.to_array(t))
+    return arrays
+
+
+def time_runs(run: Callable[[], object], runs: int, warmup: int) -> dict:
+    """Median and min of `runs` timed calls of run() (ms), after `warmup` untimed ones."""
+    for _ in range(warmup):
+        run()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return {"median_ms": round(statistics.median(times), 6), "min_ms": round(min(times), 6)}
 
 
 def bench_ort(model: Path, ds: Path, runs: int, warmup: int, threads: int) -> dict:
@@ -62,15 +95,116 @@ def bench_ort(model: Path, ds: Path, runs: int, warmup: int, threads: int) -> di
     opts.intra_op_num_threads = threads  # 0: ORT's default (one per physical core)
     opts.inter_op_num_threads = 1
     sess = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
-    feeds = load_inputs(ds, sess)
-    for _ in range(warmup):
-        sess.run(None, feeds)
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        sess.run(None, feeds)
-        times.append((time.perf_counter() - t0) * 1e3)
-    return {"median_ms": round(statistics.median(times), 6), "min_ms": round(min(times), 6)}
+    feeds = dict(zip((i.name for i in sess.get_inputs()), load_inputs(ds)))
+    return time_runs(lambda: sess.run(None, feeds), runs, warmup)
+
+
+def bench_openvino(model: Path, ds: Path, runs: int, warmup: int, threads: int) -> dict:
+    import openvino as ov
+    import openvino.properties as props
+    import openvino.properties.hint as hint
+
+    # INFERENCE_NUM_THREADS 0: OpenVINO's default (one per physical core). LATENCY: one stream,
+    # so one inference uses all the threads, like ORT's intra-op pool with inter_op_num_threads=1.
+    # f32: on CPUs with AVX-512 BF16 or AMX, OpenVINO would otherwise compute in bf16.
+    compiled = ov.Core().compile_model(str(model), "CPU", {
+        props.inference_num_threads(): threads, hint.performance_mode(): hint.PerformanceMode.LATENCY,
+        hint.inference_precision(): ov.Type.f32})
+    request = compiled.create_infer_request()
+    inputs = load_inputs(ds)
+    # Inputs by position (OpenVINO's ports follow the ONNX graph inputs); outputs copied, like ORT's.
+    return time_runs(lambda: request.infer(inputs, share_inputs=True), runs, warmup)
+
+
+def compile_iree(model: Path, work: Path, timeout: float) -> Path:
+    """model.onnx -> WORK/<model dir>.vmfb for llvm-cpu, tuned for this CPU."""
+    from iree.compiler.tools import compile_file
+
+    mlir = work / f"{model.parent.name}.mlir"
+    vmfb = mlir.with_suffix(".vmfb")
+    # iree-import-onnx (ONNX -> torch-dialect MLIR), as a module: the venv's bin/ need not be on PATH.
+    proc = subprocess.run([sys.executable, "-m", "iree.compiler.tools.import_onnx", str(model), "-o", str(mlir)],
+                          capture_output=True, text=True, errors="replace", timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"iree-import-onnx: {one_line(proc.stderr)}")
+    try:
+        compile_file(str(mlir), input_type="onnx", target_backends=["llvm-cpu"],
+                     extra_args=["--iree-llvmcpu-target-cpu=host"], output_file=str(vmfb))
+    finally:
+        mlir.unlink()
+    return vmfb
+
+
+def bench_iree(vmfb: Path, ds: Path, runs: int, warmup: int, threads: int) -> dict:
+    # The local-task driver reads --task_topology_* once, when a process first creates it (the
+    # Python bindings cache it): each thread setting gets a fresh process.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(time_iree, (vmfb, ds, runs, warmup, threads))
+
+
+def time_iree(vmfb: Path, ds: Path, runs: int, warmup: int, threads: int) -> dict:
+    import iree.runtime as rt
+
+    if threads:  # else IREE's default: physical_cores mode, one worker per physical core
+        rt.flags.parse_flags(f"--task_topology_max_group_count={threads}")
+    config = rt.Config("local-task")
+    ctx = rt.SystemContext(config=config)
+    module = rt.VmModule.mmap(config.vm_instance, str(vmfb))
+    ctx.add_vm_module(module)
+    # The synchronous entry point, named after the ONNX graph (also exported: <name>$async, __init).
+    entry = next(f for f in module.function_names if not f.startswith("__") and "$" not in f)
+    fn = ctx.modules[module.name][entry]
+    inputs = load_inputs(ds)
+
+    def run() -> None:
+        out = fn(*inputs)
+        for o in out if isinstance(out, tuple) else (out,):
+            o.to_host()  # outputs as host arrays, like ORT's
+
+    return time_runs(run, runs, warmup)
+
+
+@dataclass(frozen=True)
+class Peer:
+    label: str  # column heading
+    modules: tuple[str, ...]  # all must import for the peer to be enabled
+    dist: str  # the PyPI distribution whose version is reported
+    prepare: Callable[[Path, Path, float], Path]  # (model.onnx, work dir, timeout) -> what bench takes
+    bench: Callable[[Path, Path, int, int, int], dict]  # (prepared, dataset, runs, warmup, threads)
+
+
+PEERS = {
+    "openvino": Peer("OV", ("openvino",), "openvino", lambda model, work, timeout: model, bench_openvino),
+    "iree": Peer("IREE", ("iree.compiler", "iree.runtime"), "iree-base-runtime", compile_iree, bench_iree),
+}
+
+
+def enabled_peers(names: list[str]) -> dict[str, Peer]:
+    peers = {}
+    for name in names:
+        try:
+            for module in PEERS[name].modules:
+                importlib.import_module(module)
+            peers[name] = PEERS[name]
+        except Exception as e:  # ImportError, or a native library that fails to load
+            print(f"{name}: skipped ({one_line(str(e))})", file=sys.stderr)
+    return peers
+
+
+def one_line(text: str) -> str:
+    """A compiler's first `error:` line, else the last line (a traceback's or OpenVINO's message)."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    return next((l for l in lines if "error:" in l), lines[-1] if lines else "no output")[:300]
+
+
+def guarded(what: str, fn: Callable, *fn_args):
+    """fn(*fn_args), or {"error": ...} and one line on stderr: a failing peer only blanks its columns."""
+    try:
+        return fn(*fn_args)
+    except Exception as e:
+        err = one_line(str(e)) if str(e).strip() else type(e).__name__
+        print(f"{what}: {err}", file=sys.stderr, flush=True)
+        return {"error": err}
 
 
 def bench_mocc(mocc_run: Path, so: Path, ds: Path, runs: int, threads: int | None, timeout: float) -> dict:
@@ -112,11 +246,17 @@ def main() -> int:
     p.add_argument("--mocc-flag", action="append", default=None,
                    help="mocc options, repeatable (default: -O3)")
     p.add_argument("--runs", type=int, default=50, help="timed runs per configuration (default: %(default)s)")
-    p.add_argument("--warmup", type=int, default=5, help="ORT warm-up runs (default: %(default)s)")
+    p.add_argument("--warmup", type=int, default=5, help="ORT and peer warm-up runs (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=1800)
     p.add_argument("--json", type=Path, help="write all measurements here")
+    p.add_argument("--peers", default=",".join(PEERS),
+                   help="comma-separated peers to time besides ORT, or 'none' (default: those of "
+                        "%(default)s that import)")
     args = p.parse_args()
     mocc_flags = args.mocc_flag if args.mocc_flag is not None else ["-O3"]
+    peer_names = [] if args.peers == "none" else [n for n in args.peers.split(",") if n]
+    if unknown := [n for n in peer_names if n not in PEERS]:
+        p.error(f"unknown peer {', '.join(unknown)} (known: {', '.join(PEERS)}, none)")
 
     try:
         import onnxruntime as ort
@@ -136,6 +276,7 @@ def main() -> int:
             print(f"error: {tool} not found", file=sys.stderr)
             return 2
 
+    peers = enabled_peers(peer_names)
     target = host_target()
     rows = []
     with tempfile.TemporaryDirectory(prefix="mocc-bench.") as work:
@@ -157,27 +298,41 @@ def main() -> int:
                 row["mocc_default"] = bench_mocc(args.mocc_run, so, ds, args.runs, None, args.timeout)
             row["ort_1t"] = bench_ort(d / "model.onnx", ds, args.runs, args.warmup, 1)
             row["ort_default"] = bench_ort(d / "model.onnx", ds, args.runs, args.warmup, 0)
+            for name, peer in peers.items():
+                prepared = guarded(f"{d.name}: {name}", peer.prepare, d / "model.onnx", Path(work), args.timeout)
+                for key, threads in THREADS:  # a failed prepare ({"error": ...}) blanks both settings
+                    row[f"{name}_{key}"] = prepared if isinstance(prepared, dict) else \
+                        guarded(f"{d.name}: {name} {key}", peer.bench, prepared, ds, args.runs, args.warmup, threads)
             print(f"{d.name}: " + json.dumps({k: v for k, v in row.items() if k != "model"}), flush=True)
 
+    peer_versions = {name: version(peer.dist) for name, peer in peers.items()}
     print(f"\nHost: {platform.machine()}, {os.cpu_count()} CPUs; onnxruntime {ort.__version__}; "
-          f"mocc {' '.join(mocc_flags)}; {args.runs} runs, median ms\n")
-    print("| model | compile s | mocc 1T | ORT 1T | mocc/ORT 1T | mocc default | ORT default | mocc/ORT default |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          + "".join(f"{name} {v}; " for name, v in peer_versions.items())
+          + f"mocc {' '.join(mocc_flags)}; {args.runs} runs, median ms\n")
+    # The peers' columns, after ORT's: 1 thread for each peer, then default threads for each.
+    extra = [(f"{name}_{key}", f"mocc_{key}", f"{peer.label} {head}")
+             for key, head in (("1t", "1T"), ("default", "default")) for name, peer in peers.items()]
+    print("| model | compile s | mocc 1T | ORT 1T | mocc/ORT 1T | mocc default | ORT default | mocc/ORT default |"
+          + "".join(f" {head} | mocc/{head} |" for _, _, head in extra))
+    print("|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|---:|" * len(extra))
     for r in rows:
         print(f"| {r['model']} | {r['compile_s']:.1f} | {fmt_ms(r.get('mocc_1t'))} | {fmt_ms(r['ort_1t'])} | "
               f"{ratio(r.get('mocc_1t'), r['ort_1t'])} | {fmt_ms(r.get('mocc_default'))} | "
-              f"{fmt_ms(r['ort_default'])} | {ratio(r.get('mocc_default'), r['ort_default'])} |")
-    for key, label in (("1t", "1 thread"), ("default", "default threads")):
-        ratios = [r[f"mocc_{key}"]["median_ms"] / r[f"ort_{key}"]["median_ms"] for r in rows
-                  if "median_ms" in r.get(f"mocc_{key}", {}) and "median_ms" in r[f"ort_{key}"]]
-        if ratios:
-            geomean = statistics.geometric_mean(ratios)
-            print(f"\nmocc/ORT, {label}: geometric mean {geomean:.3g} over {len(ratios)} models, "
-                  f"highest {max(ratios):.3g}")
+              f"{fmt_ms(r['ort_default'])} | {ratio(r.get('mocc_default'), r['ort_default'])} |"
+              + "".join(f" {fmt_ms(r.get(k))} | {ratio(r.get(mocc), r.get(k))} |" for k, mocc, _ in extra))
+    for base, base_label in (("ort", "ORT"), *((name, peer.label) for name, peer in peers.items())):
+        for key, label in (("1t", "1 thread"), ("default", "default threads")):
+            ratios = [r[f"mocc_{key}"]["median_ms"] / r[f"{base}_{key}"]["median_ms"] for r in rows
+                      if "median_ms" in r.get(f"mocc_{key}", {}) and "median_ms" in r.get(f"{base}_{key}", {})]
+            if ratios:
+                geomean = statistics.geometric_mean(ratios)
+                print(f"\nmocc/{base_label}, {label}: geometric mean {geomean:.3g} over {len(ratios)} models, "
+                      f"highest {max(ratios):.3g}")
     if args.json:
         args.json.write_text(json.dumps({"host": platform.machine(), "cpus": os.cpu_count(),
-                                         "onnxruntime": ort.__version__, "mocc_flags": mocc_flags,
-                                         "runs": args.runs, "results": rows}, indent=1) + "\n")
+                                         "onnxruntime": ort.__version__, "peers": peer_versions,
+                                         "mocc_flags": mocc_flags, "runs": args.runs, "results": rows},
+                                        indent=1) + "\n")
     # mocc-run builds without --threads leave the 1-thread column at n/a; that is not a failure.
     return 1 if any("error" in r or "error" in r.get("mocc_default", {}) for r in rows) else 0
 
