@@ -49,6 +49,12 @@ static void gather_windows(const sconv_job *job, int64_t first, int64_t rows,
     for (int64_t y = 0; y < job->kh; ++y) {
       const float *line = job->input + n * job->input_strides[0] +
                           (oh * job->sh + y * job->dh) * job->input_strides[1];
+      /* Undilated taps of densely stored pixels are one run of the line. */
+      if (job->dw == 1 && job->input_strides[2] == job->channels) {
+        memcpy(row, line + ow * job->sw * job->channels, row_bytes * job->kw);
+        row += job->kw * job->channels;
+        continue;
+      }
       for (int64_t x = 0; x < job->kw; ++x, row += job->channels)
         memcpy(row, line + (ow * job->sw + x * job->dw) * job->input_strides[2],
                row_bytes);
