@@ -273,8 +273,8 @@ bool callSconv(linalg::GenericOp op, Value pool) {
 /// Replaces a marked depthwise convolution (loops n, oh, ow, kh, kw, c) and
 /// the op that zeroed its output by a call `mocc_sdwconv2d_nhwc_f32(pool,
 /// input, weight [kh][kw][c], output, epilogue..., kh, kw, stride h,
-/// stride w, dilation h, dilation w)`; returns false (IR unchanged) if the channels of the
-/// input or output are not contiguous.
+/// stride w, dilation h, dilation w)`; returns false (IR unchanged) if the
+/// channels of the input or output are not contiguous.
 bool callSdwconv(linalg::GenericOp op, Value pool) {
   Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];

@@ -45,17 +45,16 @@ struct Epilogue {
   float lo = 0, hi = 0;
 };
 
-bool isFloatConstant(Value value, double expected) {
-  FloatAttr attr;
-  return matchPattern(value, m_Constant(&attr)) &&
-         attr.getValueAsDouble() == expected;
-}
-
 std::optional<float> floatConstant(Value value) {
   FloatAttr attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   return attr.getValueAsDouble();
+}
+
+bool isFloatConstant(Value value, float expected) {
+  std::optional<float> constant = floatConstant(value);
+  return constant && *constant == expected;
 }
 
 /// The other operand of the binary `op`, if one of its operands is `one`.
@@ -143,8 +142,12 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp op,
     if (!add)
       return std::nullopt;
     // A bias of zeros folds to a scalar zero: adding it changes nothing.
-    if (isFloatConstant(add.getRhs(), 0.0) || isFloatConstant(add.getLhs(), 0.0)) {
-      value = isFloatConstant(add.getRhs(), 0.0) ? add.getLhs() : add.getRhs();
+    if (isFloatConstant(add.getRhs(), 0.0f)) {
+      value = add.getLhs();
+      continue;
+    }
+    if (isFloatConstant(add.getLhs(), 0.0f)) {
+      value = add.getRhs();
       continue;
     }
     bool matched = false;

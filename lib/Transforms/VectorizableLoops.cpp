@@ -23,6 +23,7 @@
 //   the sequential sum by rounding only.
 //
 //===----------------------------------------------------------------------===//
+#include "mocc/Transforms/KernelCalls.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -48,12 +49,7 @@ namespace {
 std::optional<unsigned> innermostLoopOf(linalg::LinalgOp op,
                                         OpOperand *operand) {
   auto type = dyn_cast<MemRefType>(operand->get().getType());
-  if (!type || type.getRank() == 0)
-    return std::nullopt;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(getStridesAndOffset(type, strides, offset)) ||
-      strides.back() != 1)
+  if (!type || type.getRank() == 0 || !hasUnitInnerStride(type))
     return std::nullopt;
   auto loop = dyn_cast<AffineDimExpr>(
       op.getMatchingIndexingMap(operand).getResults().back());

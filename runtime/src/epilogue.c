@@ -6,11 +6,18 @@
 #include <math.h>
 #include <string.h>
 
-mocc_epilogue mocc_epilogue_make(const mocc_memref *bias, int64_t activation,
-                                 float lo, float hi) {
-  mocc_epilogue e = {NULL, activation, lo, hi};
-  if (bias->sizes_and_strides[0] > 0)
-    e.bias = (const float *)bias->aligned + bias->offset;
+/* The first element of `buffer`, NULL if it is empty. */
+static const float *first_element(const mocc_memref *buffer) {
+  if (buffer->sizes_and_strides[0] == 0)
+    return NULL;
+  return (const float *)buffer->aligned + buffer->offset;
+}
+
+mocc_epilogue mocc_epilogue_make(const mocc_memref *bias,
+                                 const mocc_memref *residual,
+                                 int64_t activation, float lo, float hi) {
+  mocc_epilogue e = {first_element(bias), first_element(residual), activation,
+                     lo, hi};
   return e;
 }
 

@@ -20,25 +20,22 @@ enum {
 
 typedef struct mocc_epilogue {
   const float *bias; /* one per output column (channel), or NULL */
+  /* The residual's first element, or NULL; the driver offsets it to a
+   * block with the strides of the residual's descriptor. */
+  const float *residual;
   int64_t activation;
   float lo, hi; /* MOCC_ACTIVATION_CLIP's bounds */
 } mocc_epilogue;
 
-/* The epilogue generated code passes: `bias` a vector (NULL if empty). */
-mocc_epilogue mocc_epilogue_make(const mocc_memref *bias, int64_t activation,
-                                 float lo, float hi);
-
-/* The first element of the residual generated code passes, NULL if it
- * passes an empty one (no residual). */
-static inline const float *mocc_epilogue_residual(const mocc_memref *residual) {
-  if (residual->sizes_and_strides[0] == 0)
-    return NULL;
-  return (const float *)residual->aligned + residual->offset;
-}
+/* The epilogue generated code passes: `bias` a vector, `residual` shaped
+ * like the output (NULL where they are empty). */
+mocc_epilogue mocc_epilogue_make(const mocc_memref *bias,
+                                 const mocc_memref *residual,
+                                 int64_t activation, float lo, float hi);
 
 /* Whether `e` changes anything. */
 static inline int mocc_epilogue_is_identity(const mocc_epilogue *e) {
-  return !e->bias && e->activation == MOCC_ACTIVATION_NONE;
+  return !e->bias && !e->residual && e->activation == MOCC_ACTIVATION_NONE;
 }
 
 /* Applies `e` to `rows` rows of `cols` values of c (row stride ldc), the

@@ -30,8 +30,7 @@ typedef struct sconv_job {
   int64_t window; /* kh * kw * channels: the GEMM's k */
   float *out;
   int64_t ldc, filters, pixels, block_rows;
-  mocc_epilogue epilogue;
-  const float *residual; /* [pixels x filters], row stride ldr, or NULL */
+  mocc_epilogue epilogue; /* its residual [pixels x filters] of row stride ldr */
   int64_t ldr;
 } sconv_job;
 
@@ -72,10 +71,10 @@ static void run_blocks(void *closure, int64_t begin, int64_t end) {
     float *out = job->out + first * job->ldc;
     mocc_kernel_sgemm(windows, job->window, job->packed_b, out, job->ldc, rows,
                       job->filters, job->window);
-    if (job->residual || !mocc_epilogue_is_identity(&job->epilogue))
+    const float *residual = job->epilogue.residual;
+    if (!mocc_epilogue_is_identity(&job->epilogue))
       mocc_epilogue_apply(&job->epilogue, out, job->ldc,
-                          job->residual ? job->residual + first * job->ldr
-                                        : NULL,
+                          residual ? residual + first * job->ldr : NULL,
                           job->ldr, 0, rows, job->filters);
   }
 }
@@ -112,8 +111,8 @@ void _mlir_ciface_mocc_sconv2d_nhwc_f32(
                    .ldc = o_dims[2],
                    .filters = o_dims[1],
                    .pixels = o_dims[0],
-                   .epilogue = mocc_epilogue_make(bias, activation, lo, hi),
-                   .residual = mocc_epilogue_residual(residual),
+                   .epilogue = mocc_epilogue_make(bias, residual, activation,
+                                                  lo, hi),
                    .ldr = residual->sizes_and_strides[2]};
   if (job.pixels <= 0 || job.filters <= 0)
     return;

@@ -19,7 +19,7 @@ typedef struct dwconv_job {
   const mocc_memref *in, *w, *out;
   int64_t kh, kw, sh, sw, dh, dw;
   mocc_epilogue epilogue;
-  const mocc_memref *residual; /* like out, or empty */
+  const mocc_memref *residual; /* like out, or empty: the residual's strides */
 } dwconv_job;
 
 /* The epilogue on `rows` output rows of `image` from `row`: each row's
@@ -28,7 +28,7 @@ static void apply_epilogue(const dwconv_job *job, int64_t image, int64_t row,
                            int64_t rows) {
   const int64_t *out = job->out->sizes_and_strides;
   const int64_t *res = job->residual->sizes_and_strides;
-  const float *residual = mocc_epilogue_residual(job->residual);
+  const float *residual = job->epilogue.residual;
   for (int64_t r = row; r < row + rows; ++r)
     mocc_epilogue_apply(
         &job->epilogue,
@@ -45,8 +45,7 @@ static void run_rows(void *closure, int64_t begin, int64_t end) {
   const int64_t *in = job->in->sizes_and_strides;   /* n h w c; strides */
   const int64_t *out = job->out->sizes_and_strides; /* n oh ow c; strides */
   int64_t out_h = out[1];
-  int has_epilogue = mocc_epilogue_residual(job->residual) ||
-                     !mocc_epilogue_is_identity(&job->epilogue);
+  int has_epilogue = !mocc_epilogue_is_identity(&job->epilogue);
   /* With an epilogue, pieces of rows it reads back from L2. */
   int64_t piece = has_epilogue
                       ? mocc_min64(out_h, 1 + MOCC_DWCONV_EPILOGUE_FLOATS /
@@ -88,7 +87,7 @@ void _mlir_ciface_mocc_sdwconv2d_nhwc_f32(
                     sw,
                     dh,
                     dw,
-                    mocc_epilogue_make(bias, activation, lo, hi),
+                    mocc_epilogue_make(bias, residual, activation, lo, hi),
                     residual};
   const int64_t *out_dims = out->sizes_and_strides;
   mocc_parallel_for(pool, out_dims[0] * out_dims[1], run_rows, &job);

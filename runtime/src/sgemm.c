@@ -24,8 +24,7 @@ typedef struct sgemm_job {
   float *c;
   int64_t ldc, m, n, k;
   int64_t block_rows, block_cols, col_blocks;
-  mocc_epilogue epilogue;
-  const float *residual; /* [m x n], row stride ldr, or NULL */
+  mocc_epilogue epilogue; /* its residual [m x n] of row stride ldr */
   int64_t ldr;
 } sgemm_job;
 
@@ -40,10 +39,10 @@ static void run_blocks(void *closure, int64_t begin, int64_t end) {
     mocc_kernel_sgemm(job->a + row * job->lda, job->lda,
                       job->packed_b + (col / job->nr) * job->k * job->nr, c,
                       job->ldc, rows, cols, job->k);
-    if (job->residual || !mocc_epilogue_is_identity(&job->epilogue))
+    const float *residual = job->epilogue.residual;
+    if (!mocc_epilogue_is_identity(&job->epilogue))
       mocc_epilogue_apply(&job->epilogue, c, job->ldc,
-                          job->residual ? job->residual + row * job->ldr + col
-                                        : NULL,
+                          residual ? residual + row * job->ldr + col : NULL,
                           job->ldr, col, rows, cols);
   }
 }
@@ -65,11 +64,12 @@ void _mlir_ciface_mocc_sgemm_f32(mocc_thread_pool *pool, const mocc_memref *a,
   if (m <= 0 || n <= 0)
     return;
   int64_t threads = mocc_thread_pool_num_threads(pool);
-  int has_epilogue = mocc_epilogue_residual(residual) || bias->sizes_and_strides[0] > 0 ||
-                     activation != MOCC_ACTIVATION_NONE;
+  mocc_epilogue epilogue =
+      mocc_epilogue_make(bias, residual, activation, lo, hi);
   int64_t rows = MOCC_SGEMM_BLOCK_BYTES / (k > 0 ? k * 4 : 4);
   /* The epilogue reads the block the kernel wrote: it too must fit in L2. */
-  if (has_epilogue && rows > MOCC_SGEMM_BLOCK_BYTES / (n * 4))
+  if (!mocc_epilogue_is_identity(&epilogue) &&
+      rows > MOCC_SGEMM_BLOCK_BYTES / (n * 4))
     rows = MOCC_SGEMM_BLOCK_BYTES / (n * 4);
   if (rows < MOCC_SGEMM_MIN_ROWS)
     rows = MOCC_SGEMM_MIN_ROWS;
@@ -91,8 +91,7 @@ void _mlir_ciface_mocc_sgemm_f32(mocc_thread_pool *pool, const mocc_memref *a,
                    mocc_ceil_div(m, row_blocks),
                    mocc_ceil_div(panels, col_blocks) * nr,
                    0,
-                   mocc_epilogue_make(bias, activation, lo, hi),
-                   mocc_epilogue_residual(residual),
+                   epilogue,
                    residual->sizes_and_strides[2]};
   job.col_blocks = mocc_ceil_div(n, job.block_cols);
   int64_t blocks = mocc_ceil_div(m, job.block_rows) * job.col_blocks;

@@ -42,7 +42,7 @@ TEST_P(EpilogueTest, MatchesDoublePrecision) {
   for (size_t i = 0; i < residual.size(); ++i)
     residual[i] = 0.5f * float(i % 5) - 1.0f;
   std::vector<float> before = c;
-  mocc_epilogue e = {bias.data(), activation, 0.0f, 6.0f};
+  mocc_epilogue e = {bias.data(), residual.data(), activation, 0.0f, 6.0f};
   mocc_epilogue_apply(&e, c.data(), kLdc, residual.data(), kLdr, kCol, kRows,
                       kCols);
   for (int64_t r = 0; r < kRows; ++r) {
@@ -63,7 +63,7 @@ TEST_P(EpilogueTest, MatchesDoublePrecision) {
 
 TEST_P(EpilogueTest, KeepsNaN) {
   float c[2] = {NAN, 1.0f};
-  mocc_epilogue e = {nullptr, GetParam(), 0.0f, 6.0f};
+  mocc_epilogue e = {nullptr, nullptr, GetParam(), 0.0f, 6.0f};
   mocc_epilogue_apply(&e, c, 2, nullptr, 0, 0, 1, 2);
   EXPECT_TRUE(std::isnan(c[0]));
   EXPECT_NEAR(c[1], activate(1.0, GetParam()), 1e-6);
@@ -80,10 +80,11 @@ TEST(EpilogueMake, EmptyBiasAndResidualAreNone) {
   alignas(8) int64_t storage[8] = {};
   auto *empty = reinterpret_cast<mocc_memref *>(storage);
   empty->sizes_and_strides[0] = 0;
-  mocc_epilogue e = mocc_epilogue_make(empty, MOCC_ACTIVATION_NONE, 0, 0);
+  mocc_epilogue e =
+      mocc_epilogue_make(empty, empty, MOCC_ACTIVATION_NONE, 0, 0);
   EXPECT_EQ(e.bias, nullptr);
+  EXPECT_EQ(e.residual, nullptr);
   EXPECT_TRUE(mocc_epilogue_is_identity(&e));
-  EXPECT_EQ(mocc_epilogue_residual(empty), nullptr);
 }
 
 } // namespace
