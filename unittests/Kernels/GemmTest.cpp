@@ -162,6 +162,23 @@ TEST_P(GemmTest, SubBlocks) {
   expectNear(got, want, k);
 }
 
+// Rows past the last whole tile, with panels so deep (k * nr floats over
+// 256 KiB) that the entry computes them per chunk of one panel.
+TEST_P(GemmTest, RaggedRowsOverDeepPanels) {
+  const int64_t nr = info->nr, n = 3 * nr + 5, k = 2100;
+  std::mt19937 random(3);
+  std::vector<float> packed = pack(Matrix::random(k, n, n, random));
+  for (int64_t m : {info->mr + 7, 3 * info->mr + 1}) {
+    SCOPED_TRACE(testing::Message() << "m=" << m);
+    Matrix a = Matrix::random(m, k, k, random);
+    Matrix want = reference(a, packed, n, n);
+    Matrix got(m, n, want.stride);
+    entry(a.data.data(), a.stride, packed.data(), got.data.data(), got.stride,
+          m, n, k);
+    expectNear(got, want, k);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(HostIsas, GemmTest,
                          ::testing::Values(Isa::X86_64, Isa::X86_64_AVX2,
                                            Isa::X86_64_AVX512),
