@@ -109,7 +109,12 @@ void replaceByCall(OpBuilder &b, linalg::GenericOp op, Operation *init,
                    StringRef name, ValueRange operands) {
   func::FuncOp callee =
       declareKernel(op->getParentOfType<ModuleOp>(), name, operands.getTypes());
-  b.create<func::CallOp>(op.getLoc(), callee, operands);
+  auto call = b.create<func::CallOp>(op.getLoc(), callee, operands);
+  int64_t flops = 2;
+  for (int64_t range : op.getStaticLoopRanges())
+    flops = ShapedType::isDynamic(range) ? 0 : flops * range;
+  if (flops > 0)
+    call->setAttr(kKernelFlopsAttr, b.getI64IntegerAttr(flops));
   op->erase();
   init->erase();
 }
@@ -226,6 +231,113 @@ bool callSbatchMatmul(linalg::GenericOp op, Value pool, int64_t panelWidth) {
   return true;
 }
 
+/// A convolution's input that bufferization padded with zeros: a buffer
+/// that a map of zeros fills, then a copy of `source` fills inside, at
+/// offsets `top` and `left` of its rows and pixels, and that only the
+/// convolution reads after.
+struct PaddedInput {
+  Value source;
+  int64_t top, left, bottom, right;
+  Operation *fill, *copy;
+  memref::SubViewOp interior;
+
+  /// Erases the padding ops and the padded buffer, once the convolution,
+  /// their last reader, reads `source` instead.
+  void erase() {
+    auto alloc = interior.getSource().getDefiningOp();
+    copy->erase();
+    interior->erase();
+    fill->erase();
+    alloc->erase();
+  }
+};
+
+/// The buffer that `buffer` is a view of (or itself).
+Value rootBuffer(Value buffer) {
+  while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>())
+    buffer = view.getViewSource();
+  return buffer;
+}
+
+/// Whether `op` is a map that writes zeros everywhere in `buffer`.
+bool isZeroMap(Operation *op, Value buffer) {
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || map.getInit() != buffer || !map.getInputs().empty())
+    return false;
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  return yield.getNumOperands() == 1 &&
+         matchPattern(yield.getOperand(0), m_AnyZeroFloat());
+}
+
+/// `input` of `conv` as a padded copy of another buffer, which the kernel
+/// can read in its place, padding its windows with zeros itself; nullopt if
+/// it is not. The fill and the copy must run in `conv`'s block before it,
+/// with nothing in between touching the copied buffer.
+std::optional<PaddedInput> paddedInput(Value input, Operation *conv) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != conv->getBlock())
+    return std::nullopt;
+  PaddedInput padded{};
+  for (Operation *user : alloc->getUsers()) {
+    if (user == conv)
+      continue;
+    if (isZeroMap(user, input) && !padded.fill) {
+      padded.fill = user;
+      continue;
+    }
+    auto subview = dyn_cast<memref::SubViewOp>(user);
+    if (!subview || padded.interior || !subview->hasOneUse())
+      return std::nullopt;
+    auto copy = dyn_cast<memref::CopyOp>(*subview->user_begin());
+    if (!copy || copy.getTarget() != subview.getResult())
+      return std::nullopt;
+    padded.interior = subview;
+    padded.copy = copy;
+    padded.source = copy.getSource();
+  }
+  if (!padded.fill || !padded.copy || padded.fill->getBlock() != conv->getBlock() ||
+      padded.copy->getBlock() != conv->getBlock() ||
+      !padded.fill->isBeforeInBlock(padded.copy) ||
+      !padded.copy->isBeforeInBlock(conv))
+    return std::nullopt;
+  // The interior: whole images and channels, unit steps.
+  memref::SubViewOp interior = padded.interior;
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+  auto sourceType = cast<MemRefType>(padded.source.getType());
+  if (offsets.size() != 4 || offsets[0] != 0 || offsets[3] != 0 ||
+      ShapedType::isDynamic(offsets[1]) || ShapedType::isDynamic(offsets[2]) ||
+      !interior.hasUnitStride() || !sourceType.hasStaticShape() ||
+      !alloc.getType().hasStaticShape() || !hasUnitInnerStride(sourceType))
+    return std::nullopt;
+  ArrayRef<int64_t> paddedShape = alloc.getType().getShape();
+  padded.top = offsets[1];
+  padded.left = offsets[2];
+  padded.bottom = paddedShape[1] - sourceType.getDimSize(1) - padded.top;
+  padded.right = paddedShape[2] - sourceType.getDimSize(2) - padded.left;
+  Value source = rootBuffer(padded.source);
+  for (Operation *op = padded.copy->getNextNode(); op != conv;
+       op = op->getNextNode())
+    if (!isa<ViewLikeOpInterface>(op) &&
+        llvm::any_of(op->getOperands(), [&](Value operand) {
+          return isa<BaseMemRefType>(operand.getType()) &&
+                 rootBuffer(operand) == source;
+        }))
+      return std::nullopt;
+  return padded;
+}
+
+/// Appends `padded`'s padding, or none, to `operands` as i64 constants:
+/// top, left, bottom, right.
+void appendPadding(OpBuilder &b, Location loc,
+                   const std::optional<PaddedInput> &padded,
+                   SmallVector<Value> &operands) {
+  SmallVector<int64_t> pads(4, 0);
+  if (padded)
+    pads = {padded->top, padded->left, padded->bottom, padded->right};
+  for (int64_t pad : pads)
+    operands.push_back(b.create<arith::ConstantIntOp>(loc, pad, 64));
+}
+
 /// Appends a convolution's window to `operands` as i64 constants: kernel
 /// height and width (the ranges of loops `kh`, `kh + 1`), strides and
 /// dilations (read off the input's window map, whose results 1 and 2 are
@@ -257,16 +369,22 @@ bool callSconv(linalg::GenericOp op, Value pool) {
     return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
+  std::optional<PaddedInput> padded = paddedInput(input, op);
   // The packed weight [panels][kh][kw][c][nr] is the GEMM's [panels][k][nr].
   Value panels = b.create<memref::CollapseShapeOp>(
       loc, packed, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}});
   SmallVector<Value> operands = {
-      pool, asKernelOperand(b, loc, input, /*collapseRows=*/false),
+      pool,
+      asKernelOperand(b, loc, padded ? padded->source : input,
+                      /*collapseRows=*/false),
       asKernelOperand(b, loc, panels, /*collapseRows=*/false),
       asKernelOperand(b, loc, out, /*collapseRows=*/true)};
   appendEpilogue(b, op, /*outputRank=*/2, /*collapseRows=*/true, operands);
   appendWindow(b, op, /*kh=*/4, operands);
+  appendPadding(b, loc, padded, operands);
   replaceByCall(b, op, init, kSconvCall, operands);
+  if (padded)
+    padded->erase();
   return true;
 }
 
@@ -285,12 +403,16 @@ bool callSdwconv(linalg::GenericOp op, Value pool) {
     return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
+  std::optional<PaddedInput> padded = paddedInput(input, op);
   SmallVector<Value> operands = {pool};
-  for (Value buffer : {input, weight, out})
+  for (Value buffer : {padded ? padded->source : input, weight, out})
     operands.push_back(asKernelOperand(b, loc, buffer, /*collapseRows=*/false));
   appendEpilogue(b, op, /*outputRank=*/4, /*collapseRows=*/false, operands);
   appendWindow(b, op, /*kh=*/3, operands);
+  appendPadding(b, loc, padded, operands);
   replaceByCall(b, op, init, kSdwconvCall, operands);
+  if (padded)
+    padded->erase();
   return true;
 }
 
@@ -306,8 +428,13 @@ struct CallKernelsPass : impl::CallKernelsPassBase<CallKernelsPass> {
     }
     // Every entry takes the pool, so the runtime calls all models alike.
     unsigned poolIndex = entry.getNumArguments();
-    entry.insertArgument(poolIndex, LLVM::LLVMPointerType::get(&getContext()),
-                         {}, entry.getLoc());
+    entry.insertArgument(
+        poolIndex, LLVM::LLVMPointerType::get(&getContext()),
+        DictionaryAttr::get(&getContext(),
+                            {NamedAttribute(
+                                StringAttr::get(&getContext(), kThreadPoolArg),
+                                UnitAttr::get(&getContext()))}),
+        entry.getLoc());
     Value pool = entry.getArgument(poolIndex);
 
     SmallVector<linalg::GenericOp> marked;

@@ -1,4 +1,5 @@
 //===- PlanArena.cpp - One static arena for all intermediate buffers ------===//
+#include "mocc/Transforms/KernelCalls.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -319,7 +320,10 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     MLIRContext *context = &getContext();
     auto arenaType = MemRefType::get({ShapedType::kDynamic},
                                      IntegerType::get(context, 8));
+    // After the inputs and outputs, before the thread pool if it has one.
     unsigned arenaIndex = func.getNumArguments();
+    if (arenaIndex > 0 && func.getArgAttr(arenaIndex - 1, kThreadPoolArg))
+      --arenaIndex;
     func.insertArgument(arenaIndex, arenaType, {}, func.getLoc());
     Value arena = func.getArgument(arenaIndex);
     OpBuilder builder(context);

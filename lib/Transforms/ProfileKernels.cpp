@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/EntryKernels.h"
+#include "mocc/Transforms/KernelCalls.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -110,16 +111,27 @@ bool isContraction(linalg::LinalgOp op) {
   return multiplies;
 }
 
-/// 2 per multiply-add of the contractions in `kernel`, times the trip
+/// 2 per multiply-add of the contractions in `kernel` (linalg ops, and
+/// kernel calls by the FLOPs mocc-call-kernels recorded), times the trip
 /// counts of the loops around them inside it; 0 if none or any size is
 /// dynamic.
 int64_t flopCount(Operation *kernel) {
   int64_t flops = 0;
   bool known = true;
-  kernel->walk([&](linalg::LinalgOp op) {
-    if (!isContraction(op))
+  kernel->walk([&](Operation *op) {
+    int64_t count;
+    if (auto call = dyn_cast<func::CallOp>(op)) {
+      auto recorded = call->getAttrOfType<IntegerAttr>(kKernelFlopsAttr);
+      if (!recorded)
+        return;
+      count = recorded.getInt();
+    } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      if (!isContraction(linalgOp))
+        return;
+      count = 2;
+    } else {
       return;
-    int64_t count = 2;
+    }
     for (Operation *at = op; at && known; at = at == kernel ? nullptr
                                                             : at->getParentOp()) {
       std::optional<int64_t> trips = tripCount(at);

@@ -100,6 +100,12 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createFlattenGlobalsPass());
   if (options.runs("mocc-fuse-epilogues"))
     pm.nest<func::FuncOp>().addPass(createFuseEpiloguesPass());
+  // Kernel calls before the arena: a convolution's call reads the buffer
+  // its padded input copied, which must then live until the call.
+  CallKernelsPassOptions kernels;
+  kernels.entryName = options.entryName;
+  kernels.panelWidth = gemmPanelWidth(options);
+  pm.addPass(createCallKernelsPass(kernels));
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;
   arena.reuse = options.runs("mocc-plan-arena");
@@ -112,10 +118,6 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
     profile.entryName = options.entryName;
     pm.addPass(createProfileKernelsPass(profile));
   }
-  CallKernelsPassOptions kernels;
-  kernels.entryName = options.entryName;
-  kernels.panelWidth = gemmPanelWidth(options);
-  pm.addPass(createCallKernelsPass(kernels));
 
   OpPassManager &func = pm.nest<func::FuncOp>();
   if (options.runs("mocc-vectorizable-loops"))

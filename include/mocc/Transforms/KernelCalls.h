@@ -33,6 +33,12 @@ inline constexpr llvm::StringLiteral kSconvCall = "mocc_sconv2d_nhwc_f32";
 /// (MOCC_SCONV_SCRATCH_FLOATS in runtime/src/sconv2d.c).
 inline constexpr int64_t kSconvMaxWindow = 16384;
 
+/// The argument attribute of the entry's thread pool, its last argument,
+/// which mocc-call-kernels adds (mocc-plan-arena puts the arena before it).
+inline constexpr llvm::StringLiteral kThreadPoolArg = "mocc.thread_pool";
+/// The FLOPs of the product a kernel call computes (an i64 attribute of the
+/// call), for mocc --profile.
+inline constexpr llvm::StringLiteral kKernelFlopsAttr = "mocc.flops";
 /// What a product marked for a kernel carries when mocc-fuse-epilogues
 /// folded the elementwise op after it into it: a dictionary with the
 /// activation (EpilogueActivation), its bounds (lo, hi: Clip's), and the
