@@ -156,7 +156,10 @@ def CallKernelsPass : Pass<"mocc-call-kernels", "mlir::ModuleOp"> {
     buffers as descriptors, rows of several dimensions collapsed to one).
     The entry function gets a last argument, the instance's thread pool
     (`!llvm.ptr`), which every call receives. A marked op whose buffers are
-    not rows of unit stride stays a loop nest.
+    not rows of unit stride stays a loop nest. A convolution whose input is
+    a zero-padded copy of another buffer reads that buffer instead, with
+    the padding as four more i64 operands (top, left, bottom, right); the
+    padded buffer and its fill and copy are erased.
 
     ```mlir
     linalg.generic {library_call = "mocc_sgemm_f32", ...}
