@@ -295,7 +295,8 @@ std::optional<PaddedInput> paddedInput(Value input, Operation *conv) {
     padded.copy = copy;
     padded.source = copy.getSource();
   }
-  if (!padded.fill || !padded.copy || padded.fill->getBlock() != conv->getBlock() ||
+  if (!padded.fill || !padded.copy ||
+      padded.fill->getBlock() != conv->getBlock() ||
       padded.copy->getBlock() != conv->getBlock() ||
       !padded.fill->isBeforeInBlock(padded.copy) ||
       !padded.copy->isBeforeInBlock(conv))
@@ -428,12 +429,10 @@ struct CallKernelsPass : impl::CallKernelsPassBase<CallKernelsPass> {
     }
     // Every entry takes the pool, so the runtime calls all models alike.
     unsigned poolIndex = entry.getNumArguments();
+    Builder b(&getContext());
     entry.insertArgument(
         poolIndex, LLVM::LLVMPointerType::get(&getContext()),
-        DictionaryAttr::get(&getContext(),
-                            {NamedAttribute(
-                                StringAttr::get(&getContext(), kThreadPoolArg),
-                                UnitAttr::get(&getContext()))}),
+        b.getDictionaryAttr(b.getNamedAttr(kThreadPoolArg, b.getUnitAttr())),
         entry.getLoc());
     Value pool = entry.getArgument(poolIndex);
 

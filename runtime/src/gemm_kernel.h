@@ -22,6 +22,14 @@ void mocc_kernel_dwconv(const float *in, int64_t in_row_stride,
                         int64_t kh, int64_t kw, int64_t sh, int64_t sw,
                         int64_t dh, int64_t dw);
 
+/* A convolution's window over its input, zero-padded: the kernel's height
+ * and width, strides, dilations, and the padding before the first row and
+ * column (the window of output (oh, ow) starts at input row
+ * oh * sh - pad_top, column ow * sw - pad_left). */
+typedef struct mocc_conv_window {
+  int64_t kh, kw, sh, sw, dh, dw, pad_top, pad_left;
+} mocc_conv_window;
+
 static inline int64_t mocc_min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t mocc_ceil_div(int64_t a, int64_t b) {
   return (a + b - 1) / b;

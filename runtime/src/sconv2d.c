@@ -1,12 +1,12 @@
 /* The f32 convolution driver that generated code calls (mocc-call-kernels):
- * a channels-last convolution of one group, as the GEMM of its windows by the weight, which the compiler packed as the
- * GEMM kernel's panels of the [filters][kh * kw * channels] matrix. Each
- * block of output pixels gathers its windows into rows (im2col) in a buffer
- * on the stack, small enough to stay in L2, and the target's microkernel
- * multiplies them by the panels, then the epilogue (epilogue.h) runs on
- * the block's outputs while they are in cache. Blocks run on the instance's
- * threads. The gather pads the windows with zeros, so the input is never
- * copied into a padded buffer. */
+ * a channels-last convolution of one group, as the GEMM of its windows by
+ * the weight, which the compiler packed as the GEMM kernel's panels of the
+ * [filters][kh * kw * channels] matrix. Each block of output pixels gathers
+ * its windows into rows (im2col) in a buffer on the stack, small enough to
+ * stay in L2, and the target's microkernel multiplies them by the panels,
+ * then the epilogue (epilogue.h) runs on the block's outputs while they are
+ * in cache. Blocks run on the instance's threads. The gather pads the
+ * windows with zeros, so the input is never copied into a padded buffer. */
 #include "epilogue.h"
 #include "gemm_kernel.h"
 #include "memref.h"
@@ -24,14 +24,14 @@
 typedef struct sconv_job {
   const float *input;
   int64_t input_strides[3]; /* n, h, w; channels are contiguous */
-  int64_t in_h, in_w, pad_top, pad_left;
-  int64_t out_h, out_w, channels;
-  int64_t kh, kw, sh, sw, dh, dw;
+  int64_t in_h, in_w, out_h, out_w, channels;
+  mocc_conv_window win;
   const float *packed_b;
   int64_t window; /* kh * kw * channels: the GEMM's k */
   float *out;
   int64_t ldc, filters, pixels, block_rows;
-  mocc_epilogue epilogue; /* its residual [pixels x filters] of row stride ldr */
+  mocc_epilogue
+      epilogue; /* its residual [pixels x filters] of row stride ldr */
   int64_t ldr;
 } sconv_job;
 
@@ -40,15 +40,15 @@ typedef struct sconv_job {
 static void gather_taps(const sconv_job *job, const float *line,
                         int64_t first_x, float *taps) {
   size_t pixel_bytes = (size_t)job->channels * sizeof(float);
-  int64_t last_x = first_x + (job->kw - 1) * job->dw;
+  int64_t last_x = first_x + (job->win.kw - 1) * job->win.dw;
   /* Undilated taps of densely stored pixels are one run of the line. */
-  if (line && first_x >= 0 && last_x < job->in_w && job->dw == 1 &&
+  if (line && first_x >= 0 && last_x < job->in_w && job->win.dw == 1 &&
       job->input_strides[2] == job->channels) {
-    memcpy(taps, line + first_x * job->channels, pixel_bytes * job->kw);
+    memcpy(taps, line + first_x * job->channels, pixel_bytes * job->win.kw);
     return;
   }
-  for (int64_t x = 0; x < job->kw; ++x, taps += job->channels) {
-    int64_t ix = first_x + x * job->dw;
+  for (int64_t x = 0; x < job->win.kw; ++x, taps += job->channels) {
+    int64_t ix = first_x + x * job->win.dw;
     if (line && ix >= 0 && ix < job->in_w)
       memcpy(taps, line + ix * job->input_strides[2], pixel_bytes);
     else
@@ -66,13 +66,14 @@ static void gather_windows(const sconv_job *job, int64_t first, int64_t rows,
     int64_t oh = (pixel / job->out_w) % job->out_h;
     int64_t n = pixel / (job->out_w * job->out_h);
     float *row = windows + r * job->window;
-    for (int64_t y = 0; y < job->kh; ++y, row += job->kw * job->channels) {
-      int64_t iy = oh * job->sh + y * job->dh - job->pad_top;
+    for (int64_t y = 0; y < job->win.kh;
+         ++y, row += job->win.kw * job->channels) {
+      int64_t iy = oh * job->win.sh + y * job->win.dh - job->win.pad_top;
       const float *line = iy >= 0 && iy < job->in_h
                               ? job->input + n * job->input_strides[0] +
                                     iy * job->input_strides[1]
                               : NULL;
-      gather_taps(job, line, ow * job->sw - job->pad_left, row);
+      gather_taps(job, line, ow * job->win.sw - job->win.pad_left, row);
     }
   }
 }
@@ -118,25 +119,18 @@ void _mlir_ciface_mocc_sconv2d_nhwc_f32(
                    .input_strides = {in_dims[4], in_dims[5], in_dims[6]},
                    .in_h = in_h,
                    .in_w = in_w,
-                   .pad_top = pad_top,
-                   .pad_left = pad_left,
                    .out_h = (padded_h - dh * (kh - 1) - 1) / sh + 1,
                    .out_w = (padded_w - dw * (kw - 1) - 1) / sw + 1,
                    .channels = in_dims[3],
-                   .kh = kh,
-                   .kw = kw,
-                   .sh = sh,
-                   .sw = sw,
-                   .dh = dh,
-                   .dw = dw,
+                   .win = {kh, kw, sh, sw, dh, dw, pad_top, pad_left},
                    .packed_b = (const float *)packed->aligned + packed->offset,
                    .window = p_dims[1],
                    .out = (float *)out->aligned + out->offset,
                    .ldc = o_dims[2],
                    .filters = o_dims[1],
                    .pixels = o_dims[0],
-                   .epilogue = mocc_epilogue_make(bias, residual, activation,
-                                                  lo, hi),
+                   .epilogue =
+                       mocc_epilogue_make(bias, residual, activation, lo, hi),
                    .ldr = residual->sizes_and_strides[2]};
   if (job.pixels <= 0 || job.filters <= 0)
     return;

@@ -19,8 +19,7 @@
 
 typedef struct dwconv_job {
   const mocc_memref *in, *w, *out;
-  int64_t kh, kw, sh, sw, dh, dw;
-  int64_t pad_top, pad_left;
+  mocc_conv_window win;
   /* The output rows and columns whose windows lie inside the input:
    * [inner_rows[0], inner_rows[1]) and the same for columns. */
   int64_t inner_rows[2], inner_cols[2];
@@ -40,9 +39,8 @@ static void apply_epilogue(const dwconv_job *job, int64_t image, int64_t row,
         &job->epilogue,
         (float *)job->out->aligned + job->out->offset + image * out[4] +
             r * out[5],
-        out[6],
-        residual ? residual + image * res[4] + r * res[5] : NULL, res[6], 0,
-        out[2], out[3]);
+        out[6], residual ? residual + image * res[4] + r * res[5] : NULL,
+        res[6], 0, out[2], out[3]);
 }
 
 /* Output pixel (oh, ow) of `image`, its window clipped to the input: the
@@ -59,16 +57,16 @@ static void compute_border_pixel(const dwconv_job *job, int64_t image,
                  image * out[4] + oh * out[5] + ow * out[6];
   for (int64_t c = 0; c < channels; ++c)
     pixel[c] = 0.0f;
-  for (int64_t y = 0; y < job->kh; ++y) {
-    int64_t iy = oh * job->sh + y * job->dh - job->pad_top;
+  for (int64_t y = 0; y < job->win.kh; ++y) {
+    int64_t iy = oh * job->win.sh + y * job->win.dh - job->win.pad_top;
     if (iy < 0 || iy >= in[1])
       continue;
-    for (int64_t x = 0; x < job->kw; ++x) {
-      int64_t ix = ow * job->sw + x * job->dw - job->pad_left;
+    for (int64_t x = 0; x < job->win.kw; ++x) {
+      int64_t ix = ow * job->win.sw + x * job->win.dw - job->win.pad_left;
       if (ix < 0 || ix >= in[2])
         continue;
       const float *tap = input + iy * in[5] + ix * in[6];
-      const float *w = weight + (y * job->kw + x) * channels;
+      const float *w = weight + (y * job->win.kw + x) * channels;
       for (int64_t c = 0; c < channels; ++c)
         pixel[c] += tap[c] * w[c];
     }
@@ -84,17 +82,15 @@ static void compute_rows(const dwconv_job *job, int64_t image, int64_t row,
   int64_t first = row > job->inner_rows[0] ? row : job->inner_rows[0];
   int64_t last = mocc_min64(row + rows, job->inner_rows[1]);
   if (first < last && first_col < last_col)
-    mocc_kernel_dwconv((const float *)job->in->aligned + job->in->offset +
-                           image * in[4] +
-                           (first * job->sh - job->pad_top) * in[5] +
-                           (first_col * job->sw - job->pad_left) * in[6],
-                       in[5], in[6],
-                       (const float *)job->w->aligned + job->w->offset,
-                       (float *)job->out->aligned + job->out->offset +
-                           image * out[4] + first * out[5] + first_col * out[6],
-                       out[5], out[6], last - first, last_col - first_col,
-                       out[3], job->kh, job->kw, job->sh, job->sw, job->dh,
-                       job->dw);
+    mocc_kernel_dwconv(
+        (const float *)job->in->aligned + job->in->offset + image * in[4] +
+            (first * job->win.sh - job->win.pad_top) * in[5] +
+            (first_col * job->win.sw - job->win.pad_left) * in[6],
+        in[5], in[6], (const float *)job->w->aligned + job->w->offset,
+        (float *)job->out->aligned + job->out->offset + image * out[4] +
+            first * out[5] + first_col * out[6],
+        out[5], out[6], last - first, last_col - first_col, out[3], job->win.kh,
+        job->win.kw, job->win.sh, job->win.sw, job->win.dh, job->win.dw);
   else
     first = last = row; /* no pixel of these rows is inside */
   for (int64_t oh = row; oh < row + rows; ++oh) {
@@ -159,16 +155,9 @@ void _mlir_ciface_mocc_sdwconv2d_nhwc_f32(
   dwconv_job job = {.in = in,
                     .w = w,
                     .out = out,
-                    .kh = kh,
-                    .kw = kw,
-                    .sh = sh,
-                    .sw = sw,
-                    .dh = dh,
-                    .dw = dw,
-                    .pad_top = pad_top,
-                    .pad_left = pad_left,
-                    .epilogue = mocc_epilogue_make(bias, residual, activation,
-                                                   lo, hi),
+                    .win = {kh, kw, sh, sw, dh, dw, pad_top, pad_left},
+                    .epilogue =
+                        mocc_epilogue_make(bias, residual, activation, lo, hi),
                     .residual = residual};
   const int64_t *in_dims = in->sizes_and_strides;
   const int64_t *out_dims = out->sizes_and_strides;
