@@ -1,11 +1,13 @@
 //===- FuseElementwise.cpp - Elementwise fusion around kernel products ----===//
 //
-// Upstream's elementwise fusion (linalg-fuse-elementwise-ops), with one
-// rule more: ops that mocc-select-kernels marked for a microkernel are
-// neither fused into nor reshaped. Fused into, a product would compute its
-// neighbours inside its reduction (attention's softmax exponentials 64 times
-// each, inside AV) and no longer be the multiply-accumulate the kernels
-// compute.
+// Upstream's elementwise fusion (linalg-fuse-elementwise-ops), with two
+// rules more, both against computing a value many times over:
+// - Ops that mocc-select-kernels marked for a microkernel are neither fused
+//   into nor reshaped. Fused into, a product would compute its neighbours
+//   inside its reduction (attention's softmax exponentials 64 times each,
+//   inside AV) and no longer be the multiply-accumulate the kernels compute.
+// - A producer that computes is not fused into a consumer that broadcasts
+//   its result: it runs on its own, over its own smaller space.
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/Passes.h"
@@ -31,12 +33,29 @@ bool isMarked(Operation *op) {
   return generic && generic.getLibraryCallAttr();
 }
 
+/// Whether `consumer` reads `operand` through a broadcast: each element of
+/// it at several iterations.
+bool readsBroadcast(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+  return consumer && !consumer.getMatchingIndexingMap(operand).isPermutation();
+}
+
+/// Whether `producer` computes something (more than yield its inputs).
+bool computes(Operation *producer) {
+  auto generic = dyn_cast<linalg::GenericOp>(producer);
+  return !generic || !generic.getBody()->without_terminator().empty();
+}
+
 /// Upstream's default (fuse a producer with one use), never across a
-/// marked product.
+/// marked product, and never a computation into a consumer that reads its
+/// result through a broadcast: fused, it would be computed again at every
+/// broadcast iteration (a squeeze-excitation's sigmoid of 32 channels, once
+/// per pixel).
 bool fusable(OpOperand *operand) {
   Operation *producer = operand->get().getDefiningOp();
   return producer && producer->hasOneUse() && !isMarked(producer) &&
-         !isMarked(operand->getOwner());
+         !isMarked(operand->getOwner()) &&
+         !(readsBroadcast(operand) && computes(producer));
 }
 
 struct FuseElementwisePass

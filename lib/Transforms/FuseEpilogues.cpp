@@ -136,39 +136,38 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp op,
       matchActivation(body.getTerminator()->getOperand(0), epilogue);
   epilogue.activation = activation;
   BlockArgument productArg = op.getMatchingBlockArgument(product);
-  // Peel the additions down to the product.
-  while (value != productArg) {
-    auto add = value.getDefiningOp<arith::AddFOp>();
-    if (!add)
-      return std::nullopt;
+  // The terms of the sum under the activation, in whatever order the model
+  // adds them: the product, a bias, a residual.
+  SmallVector<Value> terms = {value};
+  bool productFound = false;
+  while (!terms.empty()) {
+    Value term = terms.pop_back_val();
+    if (auto add = term.getDefiningOp<arith::AddFOp>()) {
+      terms.append({add.getLhs(), add.getRhs()});
+      continue;
+    }
     // A bias of zeros folds to a scalar zero: adding it changes nothing.
-    if (isFloatConstant(add.getRhs(), 0.0f)) {
-      value = add.getLhs();
+    if (isFloatConstant(term, 0.0f))
+      continue;
+    if (term == productArg && !productFound) {
+      productFound = true;
       continue;
     }
-    if (isFloatConstant(add.getLhs(), 0.0f)) {
-      value = add.getRhs();
-      continue;
-    }
-    bool matched = false;
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      Value rest = otherOperand(add, op.getMatchingBlockArgument(input));
-      if (!rest || input == product)
-        continue;
-      AffineMap map = op.getMatchingIndexingMap(input);
-      OpOperand **role = map == lastDim    ? &epilogue.bias
-                         : map == identity ? &epilogue.residual
-                                           : nullptr;
-      if (!role || *role)
-        continue;
-      *role = input;
-      value = rest;
-      matched = true;
-      break;
-    }
-    if (!matched)
+    auto input = llvm::find_if(op.getDpsInputOperands(), [&](OpOperand *in) {
+      return in != product && op.getMatchingBlockArgument(in) == term;
+    });
+    if (input == op.getDpsInputOperands().end())
       return std::nullopt;
+    AffineMap map = op.getMatchingIndexingMap(*input);
+    OpOperand **role = map == lastDim    ? &epilogue.bias
+                       : map == identity ? &epilogue.residual
+                                         : nullptr;
+    if (!role || *role)
+      return std::nullopt;
+    *role = *input;
   }
+  if (!productFound)
+    return std::nullopt;
   // Every input has its role.
   for (OpOperand *input : op.getDpsInputOperands())
     if (input != product && input != epilogue.bias &&
@@ -205,31 +204,59 @@ linalg::GenericOp nextReader(linalg::GenericOp product, Value output) {
   return {};
 }
 
+/// The fill that initializes `buffer`, if one does and nothing copies into
+/// it.
+linalg::FillOp initializingFill(Value buffer) {
+  linalg::FillOp fill;
+  for (Operation *user : buffer.getUsers()) {
+    auto copy = dyn_cast<memref::CopyOp>(user);
+    if (copy && copy.getTarget() == buffer)
+      return {};
+    if (auto userFill = dyn_cast<linalg::FillOp>(user))
+      fill = fill ? linalg::FillOp() : userFill;
+  }
+  return fill;
+}
+
 /// Whether the only uses of `buffer`, a fresh allocation, are `product`,
-/// which writes it, `reader`, and zero-initializations before `product`.
+/// which writes it, `reader`, and before `product` its initialization and
+/// copies of a filled `buffer` (the zeros other products start from).
 bool onlyCarriesProduct(Value buffer, Operation *product, Operation *reader) {
   if (!buffer.getDefiningOp<memref::AllocOp>())
     return false;
+  bool filled = static_cast<bool>(initializingFill(buffer));
   return llvm::all_of(buffer.getUsers(), [&](Operation *user) {
     auto copy = dyn_cast<memref::CopyOp>(user);
-    bool initializes = (isa<linalg::FillOp>(user) ||
-                        (copy && copy.getTarget() == buffer)) &&
-                       user->isBeforeInBlock(product);
-    return user == product || user == reader || initializes ||
-           isa<memref::DeallocOp>(user);
+    bool before = user->isBeforeInBlock(product);
+    bool initializes =
+        isa<linalg::FillOp>(user) || (copy && copy.getTarget() == buffer);
+    bool copiesFill = copy && copy.getSource() == buffer && filled;
+    return user == product || user == reader || isa<memref::DeallocOp>(user) ||
+           (before && (initializes || copiesFill));
   });
 }
 
 /// Erases the allocation `buffer` and what initializes it, and, where that
 /// is a copy of another allocation no longer read (the zeros several
-/// products started from), that one too.
+/// products started from), that one too. Copies of a filled `buffer` become
+/// fills of their targets.
 void eraseBuffer(Value buffer) {
+  linalg::FillOp fill = initializingFill(buffer);
   SmallVector<Value> sources;
   for (Operation *user : llvm::make_early_inc_range(buffer.getUsers())) {
-    if (auto copy = dyn_cast<memref::CopyOp>(user))
+    auto copy = dyn_cast<memref::CopyOp>(user);
+    if (copy && copy.getSource() == buffer) {
+      OpBuilder b(copy);
+      b.create<linalg::FillOp>(copy.getLoc(), fill.getInputs(),
+                               ValueRange{copy.getTarget()});
+    } else if (copy) {
       sources.push_back(copy.getSource());
-    user->erase();
+    }
+    if (user != fill)
+      user->erase();
   }
+  if (fill)
+    fill->erase();
   buffer.getDefiningOp()->erase();
   for (Value source : sources) {
     bool written = llvm::all_of(source.getUsers(), [](Operation *user) {

@@ -50,3 +50,45 @@ func.func @around_a_kernel(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>, %z: tensor
   } -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+#vec = affine_map<(d0) -> (d0)>
+
+// A squeeze-excitation's scale: the sigmoid of 16 channels, broadcast over
+// 64 pixels. It stays an op of its own (16 exponentials, not 1024); a
+// broadcast that computes nothing (the copy) still fuses.
+// CHECK-LABEL: func.func @broadcast_computation
+// CHECK: %[[G:.+]] = linalg.generic
+// CHECK-SAME: ins(%{{.+}} : tensor<16xf32>) outs(%{{.+}} : tensor<16xf32>)
+// CHECK: math.exp
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[G]], %{{.+}}, %{{.+}} : tensor<16xf32>, tensor<16xf32>, tensor<64x16xf32>)
+// CHECK-NOT: math.exp
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+func.func @broadcast_computation(%s: tensor<16xf32>, %t: tensor<16xf32>, %x: tensor<64x16xf32>) -> tensor<64x16xf32> {
+  %e = tensor.empty() : tensor<16xf32>
+  %gate = linalg.generic {indexing_maps = [#vec, #vec], iterator_types = ["parallel"]}
+      ins(%s : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = math.exp %in : f32
+    linalg.yield %n : f32
+  } -> tensor<16xf32>
+  %copy = linalg.generic {indexing_maps = [#vec, #vec], iterator_types = ["parallel"]}
+      ins(%t : tensor<16xf32>) outs(%e : tensor<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<16xf32>
+  %e2 = tensor.empty() : tensor<64x16xf32>
+  %y = linalg.generic {indexing_maps = [#row, #row, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%gate, %copy, %x : tensor<16xf32>, tensor<16xf32>, tensor<64x16xf32>) outs(%e2 : tensor<64x16xf32>) {
+  ^bb0(%g: f32, %c: f32, %in: f32, %out: f32):
+    %m = arith.mulf %g, %in : f32
+    %a = arith.addf %m, %c : f32
+    linalg.yield %a : f32
+  } -> tensor<64x16xf32>
+  return %y : tensor<64x16xf32>
+}

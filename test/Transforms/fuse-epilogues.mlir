@@ -188,3 +188,57 @@ func.func @result_is_residual(%a: memref<64x32xf32>, %b: memref<2x32x16xf32>, %r
   }
   return
 }
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#col = affine_map<(m, n) -> (n)>
+
+// A residual block's end as bufferization leaves it: the second product
+// writes the buffer of zeros that the first one's output was copied from,
+// and the sum adds the residual before the product. The second product
+// takes the epilogue; the copy of zeros becomes a fill of the first
+// product's output.
+// CHECK-LABEL: func.func @product_in_shared_zeros
+// CHECK-SAME: (%[[A:.+]]: memref<64x32xf32>, %[[B:.+]]: memref<2x32x16xf32>, %[[BIAS:.+]]: memref<32xf32>, %[[Y:.+]]: memref<64x32xf32>)
+// CHECK: %[[FIRST:.+]] = memref.alloc() : memref<64x32xf32>
+// CHECK-NEXT: linalg.fill ins(%{{.+}} : f32) outs(%[[FIRST]] : memref<64x32xf32>)
+// CHECK-NEXT: linalg.generic {{.+}} library_call = "mocc_sgemm_f32"} ins(%[[A]], %[[B]] : {{.+}}) outs(%[[FIRST]] : memref<64x32xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK: linalg.fill ins(%{{.+}} : f32) outs(%[[Y]] : memref<64x32xf32>)
+// CHECK-NEXT: linalg.generic {{.+}} library_call = "mocc_sgemm_f32"} ins(%[[A]], %[[B]], %[[BIAS]], %[[FIRST]] : {{.+}}) outs(%[[Y]] : memref<64x32xf32>) attrs = {mocc.epilogue = {activation = 1 : i64, bias = 2 : i64, hi = 0.000000e+00 : f32, lo = 0.000000e+00 : f32, residual = 3 : i64}}
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.copy
+func.func @product_in_shared_zeros(%a: memref<64x32xf32>, %b: memref<2x32x16xf32>, %bias: memref<32xf32>, %y: memref<64x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %zeros = memref.alloc() : memref<64x32xf32>
+  linalg.fill ins(%zero : f32) outs(%zeros : memref<64x32xf32>)
+  %first = memref.alloc() : memref<64x32xf32>
+  memref.copy %zeros, %first : memref<64x32xf32> to memref<64x32xf32>
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<64x32xf32>, memref<2x32x16xf32>) outs(%first : memref<64x32xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<64x32xf32>, memref<2x32x16xf32>) outs(%zeros : memref<64x32xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #col, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%first, %bias, %zeros : memref<64x32xf32>, memref<32xf32>, memref<64x32xf32>) outs(%y : memref<64x32xf32>) {
+  ^bb0(%r: f32, %bv: f32, %p: f32, %out: f32):
+    %s = arith.addf %r, %bv : f32
+    %t = arith.addf %s, %p : f32
+    %u = arith.maximumf %t, %zero : f32
+    linalg.yield %u : f32
+  }
+  return
+}

@@ -58,3 +58,40 @@ func.func @large_constant_arithmetic(%x: tensor<8192xf32>) -> tensor<8192xf32> {
   %y = moc.add %x, %c : (tensor<8192xf32>, tensor<8192xf32>) -> tensor<8192xf32>
   return %y : tensor<8192xf32>
 }
+
+// -----
+
+// A projection shortcut: two biased convolutions added. The first takes
+// both biases, the second none, so that the sum is the second one's
+// epilogue (its bias and its residual).
+// CHECK-LABEL: func.func @added_conv_biases
+// CHECK: %[[B:.+]] = moc.constant dense<[1.100000e+01, 2.200000e+01]> : tensor<2xf32>
+// CHECK: %[[C:.+]] = moc.conv %{{.+}}, %{{.+}}, %[[B]] {
+// CHECK: %[[D:.+]] = moc.conv %{{.+}}, %{{.+}} {
+// CHECK: moc.add %[[C]], %[[D]]
+func.func @added_conv_biases(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32> {
+  %b1 = moc.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %b2 = moc.constant dense<[10.0, 20.0]> : tensor<2xf32>
+  %c = moc.conv %x, %w, %b1 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %d = moc.conv %x, %w, %b2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %y = moc.add %c, %d : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A convolution read twice keeps its bias: the other use needs it.
+// CHECK-LABEL: func.func @added_conv_used_twice
+// CHECK-COUNT-2: moc.conv %{{.+}}, %{{.+}}, %{{.+}} {
+func.func @added_conv_used_twice(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %b1 = moc.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %b2 = moc.constant dense<[10.0, 20.0]> : tensor<2xf32>
+  %c = moc.conv %x, %w, %b1 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %d = moc.conv %x, %w, %b2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1 : i64}
+      : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %y = moc.add %c, %d : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %y, %d : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}

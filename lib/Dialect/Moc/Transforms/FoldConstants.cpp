@@ -97,6 +97,37 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// conv(x, w1, b1) + conv(y, w2, b2) with constant biases is
+/// conv(x, w1, b1 + b2) + conv(y, w2): a residual block's projection
+/// shortcut. With one bias the sum is the second convolution's epilogue
+/// (bias and residual), which the kernels apply as they write it.
+struct MergeBiasesOfAddedConvs : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    auto first = add.getLhs().getDefiningOp<ConvOp>();
+    auto second = add.getRhs().getDefiningOp<ConvOp>();
+    if (!first || !second || first == second || !first->hasOneUse() ||
+        !second->hasOneUse() || !first.getBias() || !second.getBias() ||
+        first.getType() != add.getType() || second.getType() != add.getType())
+      return rewriter.notifyMatchFailure(add, "not a sum of two biased convs");
+    std::optional<SmallVector<float>> bias = readFloats(first.getBias()),
+                                      other = readFloats(second.getBias());
+    if (!bias || !other || bias->size() != other->size())
+      return rewriter.notifyMatchFailure(add, "expects constant biases");
+    for (auto [sum, value] : llvm::zip(*bias, *other))
+      sum += value;
+    auto merged = rewriter.create<ConstantOp>(
+        first.getLoc(), DenseElementsAttr::get(first.getBias().getType(),
+                                               ArrayRef<float>(*bias)));
+    rewriter.modifyOpInPlace(first,
+                             [&] { first.getBiasMutable().assign(merged); });
+    rewriter.modifyOpInPlace(second, [&] { second.getBiasMutable().clear(); });
+    return success();
+  }
+};
+
 struct FoldConstantsPass : impl::FoldConstantsPassBase<FoldConstantsPass> {
   using FoldConstantsPassBase::FoldConstantsPassBase;
 
@@ -107,7 +138,7 @@ struct FoldConstantsPass : impl::FoldConstantsPassBase<FoldConstantsPass> {
     for (RegisteredOperationName name : context->getRegisteredOperations())
       if (&name.getDialect() == dialect)
         name.getCanonicalizationPatterns(patterns, context);
-    patterns.add<FoldBatchNormIntoConv>(context);
+    patterns.add<FoldBatchNormIntoConv, MergeBiasesOfAddedConvs>(context);
     int64_t limit = dialect->getFoldingElementLimit();
     dialect->setFoldingElementLimit(maxElements);
     LogicalResult converged =
