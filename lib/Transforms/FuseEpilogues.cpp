@@ -57,13 +57,6 @@ bool isFloatConstant(Value value, float expected) {
   return constant && *constant == expected;
 }
 
-/// The other operand of the binary `op`, if one of its operands is `one`.
-Value otherOperand(Operation *op, Value one) {
-  if (op->getOperand(0) == one)
-    return op->getOperand(1);
-  return op->getOperand(1) == one ? op->getOperand(0) : Value();
-}
-
 /// x if `value` is 1 / (1 + exp(-x)), the lowering of Sigmoid.
 Value sigmoidInput(Value value) {
   auto div = value.getDefiningOp<arith::DivFOp>();

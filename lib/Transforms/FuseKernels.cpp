@@ -210,7 +210,7 @@ bool fuseGroup(RewriterBase &rewriter, linalg::LinalgOp root,
 
   scf::SCFTileAndFuseOptions options;
   options.tilingOptions.setTileSizes(tileSizes).setLoopType(
-      scf::SCFTilingOptions::LoopType::ForOp);
+      scf::SCFTilingOptions::LoopType::ForallOp);
   options.setFusionControlFn([&](tensor::ExtractSliceOp slice,
                                  OpResult producer, bool) {
     bool fuse = group.contains(producer.getOwner()) &&

@@ -1,10 +1,14 @@
 //===- PlanArena.cpp - One static arena for all intermediate buffers ------===//
 #include "mocc/Transforms/KernelCalls.h"
+#include "mocc/Transforms/ParallelLoops.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -222,6 +226,43 @@ void computeElementwiseInPlace(Block &block) {
   }
 }
 
+/// Gives each thread that runs iterations of a parallel loop of `block` its
+/// own per-tile buffers: stack allocations at the start of the loop's body,
+/// which mocc-parallel-loops makes once per thread. A loop whose buffers do
+/// not fit kMaxTileStackBytes becomes sequential instead, and its buffers
+/// are hoisted like those of other loops.
+void placeParallelTileBuffers(Block &block) {
+  IRRewriter rewriter(block.getParentOp()->getContext());
+  for (auto loop : llvm::make_early_inc_range(block.getOps<scf::ForallOp>())) {
+    SmallVector<memref::AllocOp> allocs;
+    int64_t bytes = 0;
+    bool fits = true;
+    loop.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      allocs.push_back(alloc);
+      fits &= type.hasStaticShape() && alloc.getSymbolOperands().empty();
+      if (type.hasStaticShape())
+        bytes += type.getNumElements() *
+                 llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    });
+    if (allocs.empty())
+      continue;
+    if (!fits || bytes > kMaxTileStackBytes) {
+      rewriter.setInsertionPoint(loop);
+      (void)scf::forallToForLoop(rewriter, loop);
+      continue;
+    }
+    for (memref::AllocOp alloc : allocs) {
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          rewriter.eraseOp(user);
+      rewriter.setInsertionPointToStart(loop.getBody());
+      rewriter.replaceOpWithNewOp<memref::AllocaOp>(alloc, alloc.getType(),
+                                                    alloc.getAlignmentAttr());
+    }
+  }
+}
+
 /// Moves each allocation nested in a loop nest of `block` (the per-tile
 /// buffers of a fused kernel) before the nest's outermost op: a buffer's
 /// content does not outlive an iteration, so one buffer serves them all.
@@ -281,6 +322,7 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     }
     writeOutputsInPlace(func);
     Block &block = func.getBody().front();
+    placeParallelTileBuffers(block);
     hoistNestedAllocations(block);
     int64_t naiveBytes = 0;
     block.walk([&](memref::AllocOp alloc) { naiveBytes += sizeInArena(alloc); });

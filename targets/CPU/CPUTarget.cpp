@@ -118,6 +118,10 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
     profile.entryName = options.entryName;
     pm.addPass(createProfileKernelsPass(profile));
   }
+  // After the profile's timers: they time each loop's call.
+  ParallelLoopsPassOptions parallel;
+  parallel.entryName = options.entryName;
+  pm.addPass(createParallelLoopsPass(parallel));
 
   OpPassManager &func = pm.nest<func::FuncOp>();
   if (options.runs("mocc-vectorizable-loops"))
@@ -140,6 +144,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLowerParallelCallsPass());
 }
 
 std::optional<Isa> CPUTarget::kernelIsa(const CodegenOptions &options) const {

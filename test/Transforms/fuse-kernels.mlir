@@ -3,17 +3,17 @@
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #ch = affine_map<(d0, d1, d2, d3) -> (d1)>
 
-// A convolution, its broadcast bias and its relu become one loop over the
-// output channels; each iteration computes one 6x6 output plane.
+// A convolution, its broadcast bias and its relu become one parallel loop
+// over the output channels; each iteration computes one 6x6 output plane.
 // CHECK-LABEL: func.func @conv_bias_relu
 // CHECK-SAME: (%[[X:.+]]: tensor<1x3x8x8xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>, %[[B:.+]]: tensor<4xf32>)
-// CHECK: %[[R:.+]] = scf.for %[[F:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<1x4x6x6xf32>)
+// CHECK: %[[R:.+]] = scf.forall (%[[F:.+]]) in (4) shared_outs(%[[ACC:.+]] = %{{.+}}) -> (tensor<1x4x6x6xf32>)
 // CHECK:   %[[BIAS:.+]] = linalg.generic {{.+}} ins(%{{.+}} : tensor<1xf32>) outs(%{{.+}} : tensor<1x1x6x6xf32>)
 // CHECK:   %[[CONV:.+]] = linalg.conv_2d_nchw_fchw {{.+}} ins(%[[X]], %{{.+}} : tensor<1x3x8x8xf32>, tensor<1x3x3x3xf32>) outs(%[[BIAS]] : tensor<1x1x6x6xf32>)
 // CHECK:   %[[RELU:.+]] = linalg.generic {{.+}} ins(%[[CONV]] : tensor<1x1x6x6xf32>)
 // CHECK:     arith.maximumf
-// CHECK:   %[[INS:.+]] = tensor.insert_slice %[[RELU]] into %[[ACC]][0, %[[F]], 0, 0] [1, 1, 6, 6]
-// CHECK:   scf.yield %[[INS]]
+// CHECK:   scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice %[[RELU]] into %[[ACC]][0, %[[F]], 0, 0] [1, 1, 6, 6]
 // CHECK-NOT: linalg.
 // CHECK: return %[[R]]
 func.func @conv_bias_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
@@ -44,7 +44,7 @@ func.func @conv_bias_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: 
 // CHECK-LABEL: func.func @shared_producer
 // CHECK: %[[CONV:.+]] = linalg.conv_2d_nchw_fchw
 // CHECK: %[[RELU:.+]] = linalg.generic {{.+}} ins(%[[CONV]] : tensor<1x4x6x6xf32>)
-// CHECK-NOT: scf.for
+// CHECK-NOT: scf.forall
 // CHECK: return %[[RELU]], %[[CONV]]
 func.func @shared_producer(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %init: tensor<1x4x6x6xf32>)
     -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
@@ -69,7 +69,7 @@ func.func @shared_producer(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %in
 // producer would be recomputed per tile, so it stays a kernel of its own.
 // CHECK-LABEL: func.func @producer_read_whole_per_tile
 // CHECK: %[[RELU:.+]] = linalg.generic
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK:   linalg.conv_2d_nchw_fchw {{.+}} ins(%[[RELU]], %{{.+}} : tensor<1x3x8x8xf32>, tensor<1x3x3x3xf32>)
 func.func @producer_read_whole_per_tile(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %init: tensor<1x4x6x6xf32>)
     -> tensor<1x4x6x6xf32> {
@@ -94,7 +94,7 @@ func.func @producer_read_whole_per_tile(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x
 // A pooling tiled over channels reads its windows whole in each plane: the
 // relu before it is fused, one plane per iteration.
 // CHECK-LABEL: func.func @relu_max_pool
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK:   %[[RELU:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x8x8xf32>)
 // CHECK:   linalg.pooling_nchw_max {{.+}} ins(%[[RELU]], %{{.+}} : tensor<1x1x8x8xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<1x1x4x4xf32>)
 // CHECK-NOT: linalg.
@@ -122,7 +122,7 @@ func.func @relu_max_pool(%x: tensor<1x3x8x8xf32>, %init: tensor<1x3x4x4xf32>) ->
 // whole, then the pooling row by row, both over contiguous channels.
 // CHECK-LABEL: func.func @relu_max_pool_nhwc
 // CHECK: %[[RELU:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x8x8x16xf32>)
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK:   %[[ROWS:.+]] = tensor.extract_slice %[[RELU]]
 // CHECK:   linalg.pooling_nhwc_max {{.+}} ins(%[[ROWS]], %{{.+}} : tensor<1x2x8x16xf32>, tensor<2x2xf32>) outs(%{{.+}} : tensor<1x1x4x16xf32>)
 func.func @relu_max_pool_nhwc(%x: tensor<1x8x8x16xf32>, %init: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
@@ -148,12 +148,14 @@ func.func @relu_max_pool_nhwc(%x: tensor<1x8x8x16xf32>, %init: tensor<1x4x4x16xf
 // A producer used several times inside one group (a softmax's input and its
 // row maximum) is fused: the whole softmax runs per row in one loop.
 // CHECK-LABEL: func.func @softmax_rows
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK:   linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]
 // CHECK:     arith.maximumf
 // CHECK:   linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]
 // CHECK:     math.exp
-// CHECK:   scf.yield
+// CHECK:   scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice
+// CHECK-NEXT: }
 // CHECK-NEXT: }
 // CHECK-NEXT: return
 func.func @softmax_rows(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {

@@ -101,6 +101,51 @@ module {
 
 // -----
 
+// A parallel loop's per-tile buffer is each thread's own: a stack buffer at
+// the start of the loop's body, not in the arena.
+// CHECK-LABEL: module attributes {mocc.arena_bytes = 0 : i64
+// CHECK: scf.forall
+// CHECK-NEXT: %[[T:.+]] = memref.alloca() {alignment = 64 : i64} : memref<4xf32>
+// CHECK-NOT: memref.alloc
+// CHECK: memref.copy %{{.+}}, %[[T]]
+module {
+  func.func @main_graph(%x: memref<8x4xf32>, %y: memref<8x4xf32>) {
+    scf.forall (%i) in (8) {
+      %row = memref.subview %x[%i, 0] [1, 4] [1, 1] : memref<8x4xf32> to memref<4xf32, strided<[1], offset: ?>>
+      %tile = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+      memref.copy %row, %tile : memref<4xf32, strided<[1], offset: ?>> to memref<4xf32>
+      %out = memref.subview %y[%i, 0] [1, 4] [1, 1] : memref<8x4xf32> to memref<4xf32, strided<[1], offset: ?>>
+      memref.copy %tile, %out : memref<4xf32> to memref<4xf32, strided<[1], offset: ?>>
+    }
+    return
+  }
+}
+
+// -----
+
+// A parallel loop whose per-tile buffers would take more than 128 KiB of
+// each thread's stack runs sequentially, its buffer in the arena.
+// CHECK-LABEL: module attributes {mocc.arena_bytes = 262144 : i64
+// CHECK: %[[T:.+]] = memref.view %{{.+}}[%{{.+}}][] : memref<?xi8> to memref<65536xf32>
+// CHECK-NOT: scf.forall
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: memref.copy %{{.+}}, %[[T]]
+module {
+  func.func @main_graph(%x: memref<2x65536xf32>, %y: memref<2x65536xf32>) {
+    scf.forall (%i) in (2) {
+      %row = memref.subview %x[%i, 0] [1, 65536] [1, 1] : memref<2x65536xf32> to memref<65536xf32, strided<[1], offset: ?>>
+      %tile = memref.alloc() : memref<65536xf32>
+      memref.copy %row, %tile : memref<65536xf32, strided<[1], offset: ?>> to memref<65536xf32>
+      %out = memref.subview %y[%i, 0] [1, 65536] [1, 1] : memref<2x65536xf32> to memref<65536xf32, strided<[1], offset: ?>>
+      memref.copy %tile, %out : memref<65536xf32> to memref<65536xf32, strided<[1], offset: ?>>
+    }
+    return
+  }
+}
+
+// -----
+
 // A buffer of dynamic size stays a heap allocation, freed after its last
 // use; the returned one is the runtime's to free. Static ones go to the arena.
 // CHECK-LABEL: module attributes {mocc.arena_bytes = 64 : i64

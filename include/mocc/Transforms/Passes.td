@@ -131,12 +131,14 @@ def FuseKernelsPass : Pass<"mocc-fuse-kernels", "mlir::func::FuncOp"> {
     and the tiles read disjoint parts of it, so nothing is computed twice.
     A convolution with its bias, activation, residual add and a following
     pooling becomes one kernel that never writes a whole intermediate tensor.
+    The tiles are independent: the loop is an `scf.forall`, which
+    mocc-parallel-loops runs on the thread pool.
 
     ```mlir
     %c = linalg.conv_2d_nchw_fchw ins(%x, %w : ...) outs(%bias : ...)
     %r = linalg.generic {relu} ins(%c : ...) outs(%e : ...)
     // becomes
-    %r = scf.for %f = %c0 to %c64 step %c1 iter_args(%acc = %e) {
+    %r = scf.forall (%f) in (64) shared_outs(%acc = %e) {
       // the bias, convolution and relu of output channel %f
     }
     ```
@@ -261,7 +263,10 @@ def PlanArenaPass : Pass<"mocc-plan-arena", "mlir::ModuleOp"> {
     overlap share arena space (greedy by size over liveness intervals of the
     straight-line entry block). An elementwise op writes into an input
     buffer that dies with it, and the per-tile buffers of fused kernels move
-    out of their loops first. A buffer of dynamic size stays a heap
+    out of their loops first, except those of a parallel loop (`scf.forall`):
+    each thread needs its own, so they become stack allocations at the start
+    of the loop's body (at most 128 KiB of them; a loop that needs more
+    becomes sequential, an `scf.for` nest, and its buffers move out). A buffer of dynamic size stays a heap
     allocation and is freed after its last use (unless the entry returns
     it: the runtime adopts those). The peak of simultaneously live bytes and the
     sum of all buffer sizes are recorded as `mocc.arena_lower_bound_bytes`
@@ -348,6 +353,46 @@ def ProfileKernelsPass : Pass<"mocc-profile-kernels", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect"];
+}
+
+def ParallelLoopsPass : Pass<"mocc-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Outlines the entry's parallel loops for the thread pool";
+  let description = [{
+    Replaces each `scf.forall` of the entry function (a kernel that
+    mocc-fuse-kernels tiled) by a call of a new private function that runs
+    a range of its iterations, `(begin, end, captures...)`, called over all
+    of them. Iterations of a multi-dimensional loop are numbered in row
+    major order. The loop's stack buffers (mocc-plan-arena puts them at the
+    start of its body) are made once per call. A call whose loop computes
+    enough elements to pay for a dispatch is marked `mocc.parallel_for`:
+    mocc-lower-parallel-calls hands it to the thread pool.
+
+    ```mlir
+    scf.forall (%i) in (56) { ... }
+    // becomes
+    call @main_graph_loop(%c0, %c56, %in, %out) {mocc.parallel_for} : ...
+    ```
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main_graph\"",
+           "Name of the model's entry function">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def LowerParallelCallsPass : Pass<"mocc-lower-parallel-calls", "mlir::ModuleOp"> {
+  let summary = "Runs marked calls of outlined loops on the thread pool";
+  let description = [{
+    On the LLVM dialect: each call marked `mocc.parallel_for`,
+    `@loop(0, count, captures...)`, stores its captures in a closure on the
+    caller's stack and becomes `mocc_parallel_for(pool, count, @loop_chunk,
+    closure)`, the pool being the caller's argument marked
+    `mocc.thread_pool`; the new `@loop_chunk(closure, begin, end)` loads the
+    captures and calls `@loop(begin, end, captures...)`.
+  }];
 }
 
 #endif // MOCC_TRANSFORMS_PASSES_TD
