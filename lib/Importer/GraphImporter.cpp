@@ -1,7 +1,9 @@
 //===- GraphImporter.cpp - ONNX graph to a func of moc ops ----------------===//
 #include "NodeContext.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
@@ -366,7 +368,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   }
   NodeContext node_context(model, node, opset, std::move(operands), builder,
                            loc, *this);
-  if (failed(getOpImporters().lookup(opKey(node))(node_context)))
+  std::optional<LogicalResult> imported = importShapeArithmetic(node_context);
+  if (!imported)
+    imported = getOpImporters().lookup(opKey(node))(node_context);
+  if (failed(*imported))
     return failure();
   ArrayRef<GraphValue> results = node_context.results();
   for (auto [i, name] : llvm::enumerate(node.output())) {
@@ -534,7 +539,10 @@ OwningOpRef<ModuleOp> GraphImporter::import() {
 
 OwningOpRef<ModuleOp> importOnnxModel(OnnxModel &model, MLIRContext &context,
                                       const ImportOptions &options) {
-  context.loadDialect<moc::MocDialect, func::FuncDialect>();
+  // Shape arithmetic on symbolic dimensions is arith and tensor ops
+  // (ShapeValues.cpp).
+  context.loadDialect<moc::MocDialect, func::FuncDialect, arith::ArithDialect,
+                      tensor::TensorDialect>();
   return GraphImporter(model, context, options).import();
 }
 

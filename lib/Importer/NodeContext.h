@@ -84,6 +84,14 @@ public:
   mlir::FailureOr<int64_t> optionalInt(size_t i, int64_t fallback);
   /// The constant of operand `i` as doubles (one value for a scalar).
   mlir::FailureOr<llvm::SmallVector<double>> constantFloats(size_t i);
+  /// The elements of operand `i`, a 0-d or 1-D integer tensor of sizes or
+  /// counts, as i64 scalars: constants where the importer knows them (a
+  /// constant, or arithmetic on the model's symbolic dimensions, see
+  /// ShapeValues.cpp), values read from the tensor at run time elsewhere.
+  mlir::FailureOr<llvm::SmallVector<mlir::OpFoldResult>>
+  sizeElements(size_t i);
+  /// An element of `sizeElements` as an i64 scalar.
+  mlir::Value int64Value(mlir::OpFoldResult element);
 
   //===--- Attributes ---===//
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
@@ -125,6 +133,12 @@ public:
                             llvm::ArrayRef<int64_t> shape, mlir::Type element);
   mlir::Value int64Constant(llvm::ArrayRef<int64_t> values,
                             llvm::ArrayRef<int64_t> shape);
+  /// Dimension `d` of `tensor` as an i64 scalar (a constant if static).
+  mlir::Value dimAsInt64(mlir::Value tensor, int64_t d);
+  /// The tensor of i64 (or i1) scalars `elements`, 1-D or, if not
+  /// `isVector`, 0-d (one element): a constant if they all are.
+  mlir::Value shapeTensor(llvm::ArrayRef<mlir::Value> elements,
+                          bool isVector = true);
   /// `value` reshaped (row-major) to `shape`.
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value,
                                        llvm::ArrayRef<int64_t> shape);
@@ -198,6 +212,11 @@ bool takesNonTensors(llvm::StringRef opKey);
 
 /// Imports one node; returns failure after emitting an error.
 using OpImporter = mlir::LogicalResult (*)(NodeContext &);
+
+/// Imports a node of integer arithmetic on a model's dimensions (Gather,
+/// Concat, Mul, ... of Shape's results) element by element (ShapeValues.cpp);
+/// nothing if the node is not one, and its op's importer runs.
+std::optional<mlir::LogicalResult> importShapeArithmetic(NodeContext &node);
 
 /// Op key -> importer: the op type in the default ONNX domain, and
 /// "<domain>.<type>" in others (ai.onnx.ml).

@@ -1,8 +1,14 @@
 //===- TensorOps.cpp - Importers of ONNX data movement and constants ------===//
 #include "NodeContext.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
+
+#include <limits>
 
 using namespace mlir;
 
@@ -34,21 +40,100 @@ FailureOr<int64_t> productOf(NodeContext &node, ArrayRef<int64_t> sizes) {
   return product;
 }
 
+/// The type of `like` with `sizes` (i64 scalars): static where they are
+/// constants, the others returned in `dynamic` as indices. Fails on a
+/// negative constant.
+FailureOr<RankedTensorType> typeOfSizes(NodeContext &node,
+                                        RankedTensorType like,
+                                        ArrayRef<Value> sizes,
+                                        SmallVectorImpl<Value> &dynamic) {
+  SmallVector<int64_t> shape;
+  for (Value size : sizes) {
+    if (std::optional<int64_t> constant = getConstantIntValue(size)) {
+      if (*constant < 0)
+        return node.emitError() << "has a negative dimension in its shape";
+      shape.push_back(*constant);
+      continue;
+    }
+    shape.push_back(ShapedType::kDynamic);
+    dynamic.push_back(node.builder.create<arith::IndexCastOp>(
+        node.loc, node.builder.getIndexType(), size));
+  }
+  return like.clone(shape);
+}
+
+/// Sets the node's result to an `OpTy` (a reshape or broadcast) of `input`
+/// whose sizes are the i64 scalars `sizes`.
+template <typename OpTy>
+LogicalResult setResultOfSizes(NodeContext &node, Value input,
+                               ArrayRef<Value> sizes) {
+  SmallVector<Value> dynamic;
+  FailureOr<RankedTensorType> type = typeOfSizes(
+      node, cast<RankedTensorType>(input.getType()), sizes, dynamic);
+  if (failed(type))
+    return failure();
+  return node.setResult(node.create<OpTy>(*type, input, dynamic));
+}
+
+/// Reshape to a shape known only at run time: ONNX's rules (0 copies the
+/// input's dimension unless `allowZero`, -1 takes the remaining elements) on
+/// scalars, which fold where the elements are constants.
+LogicalResult reshapeAtRunTime(NodeContext &node, Value input,
+                               ArrayRef<OpFoldResult> elements,
+                               bool allowZero) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  RankedTensorType type = node.inputType(0);
+  auto constant = [&](int64_t value) {
+    return b.create<arith::ConstantIntOp>(loc, value, 64);
+  };
+  auto equals = [&](Value value, int64_t c) {
+    return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, value,
+                                         constant(c));
+  };
+  Value count = constant(1);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    count = b.createOrFold<arith::MulIOp>(loc, count, node.dimAsInt64(input, d));
+  SmallVector<Value> resolved;
+  Value product = constant(1);
+  for (auto [i, element] : llvm::enumerate(elements)) {
+    Value size = node.int64Value(element);
+    if (!allowZero && int64_t(i) < type.getRank())
+      size = b.createOrFold<arith::SelectOp>(
+          loc, equals(size, 0), node.dimAsInt64(input, i), size);
+    resolved.push_back(size);
+    product = b.createOrFold<arith::MulIOp>(loc, product, size);
+  }
+  // With one -1, the product is minus that of the other sizes.
+  Value others = b.createOrFold<arith::MaxSIOp>(
+      loc, b.createOrFold<arith::SubIOp>(loc, constant(0), product),
+      constant(1));
+  Value inferred = b.createOrFold<arith::DivSIOp>(loc, count, others);
+  for (Value &size : resolved)
+    size = b.createOrFold<arith::SelectOp>(loc, equals(size, -1), inferred,
+                                           size);
+  return setResultOfSizes<moc::ReshapeOp>(node, input, resolved);
+}
+
 LogicalResult importReshape(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
   RankedTensorType type = node.inputType(0);
   SmallVector<int64_t> shape;
+  bool allowZero = node.intAttr("allowzero", 0);
   if (node.opset < 5) {
     shape = node.intsAttr("shape");
   } else {
-    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
-    if (failed(values))
+    FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
+    if (failed(elements))
       return failure();
-    shape = *values;
+    std::optional<SmallVector<int64_t>> constants =
+        getConstantIntValues(*elements);
+    if (!constants)
+      return reshapeAtRunTime(node, *input, *elements, allowZero);
+    shape = *constants;
   }
-  bool allowZero = node.intAttr("allowzero", 0);
   // The input's static sizes, less those a 0 copies to the same position.
   SmallVector<int64_t> uncopied(type.getShape());
   int64_t known = 1, inferred = -1;
@@ -227,12 +312,18 @@ void clampSlice(int64_t size, int64_t step, int64_t &start, int64_t &end) {
   }
 }
 
+/// Whether a slice [start, end) with `step` takes a whole dimension whatever
+/// its size (an exporter's "to the end" is INT64_MAX or INT32_MAX or so).
+bool takesWholeDimension(int64_t start, int64_t end, int64_t step) {
+  return start == 0 && step == 1 && end >= std::numeric_limits<int32_t>::max();
+}
+
 LogicalResult importSlice(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
-  int64_t rank = type->getRank();
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = type.getRank();
   SmallVector<int64_t> starts, ends, axes, steps;
   if (node.opset < 10) {
     starts = node.intsAttr("starts");
@@ -262,7 +353,7 @@ LogicalResult importSlice(NodeContext &node) {
   if (ends.size() != starts.size() || axes.size() != starts.size() ||
       steps.size() != starts.size())
     return node.emitError() << "expects starts, ends, axes and steps of one length";
-  SmallVector<int64_t> allStarts(rank, 0), allEnds(type->getShape()),
+  SmallVector<int64_t> allStarts(rank, 0), allEnds(type.getShape()),
       allSteps(rank, 1);
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> d = node.normalizeAxis(axes[i], rank, "axes");
@@ -270,10 +361,18 @@ LogicalResult importSlice(NodeContext &node) {
       return failure();
     if (steps[i] == 0)
       return node.emitError() << "expects non-zero steps";
+    if (type.isDynamicDim(*d)) {
+      if (!takesWholeDimension(starts[i], ends[i], steps[i]))
+        return node.emitError()
+               << "slices dynamic dimension " << *d
+               << " by constant bounds; only a whole one is supported (fix "
+                  "the input shapes with --input-shape)";
+      continue;
+    }
     allStarts[*d] = starts[i];
     allEnds[*d] = ends[i];
     allSteps[*d] = steps[i];
-    clampSlice(type->getDimSize(*d), steps[i], allStarts[*d], allEnds[*d]);
+    clampSlice(type.getDimSize(*d), steps[i], allStarts[*d], allEnds[*d]);
   }
   return node.setResult(
       node.create<moc::SliceOp>(*input, allStarts, allEnds, allSteps));
@@ -281,14 +380,17 @@ LogicalResult importSlice(NodeContext &node) {
 
 LogicalResult importSplit(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
+  RankedTensorType type = node.inputType(0);
   FailureOr<int64_t> axis =
-      node.normalizeAxis(node.intAttr("axis", 0), type->getRank());
+      node.normalizeAxis(node.intAttr("axis", 0), type.getRank());
   if (failed(axis))
     return failure();
-  int64_t size = type->getDimSize(*axis);
+  if (type.isDynamicDim(*axis))
+    return node.emitError() << "splits dynamic dimension " << *axis
+                            << " (fix the input shapes with --input-shape)";
+  int64_t size = type.getDimSize(*axis);
   int64_t parts = node.node.output_size();
   SmallVector<int64_t> sizes;
   if (node.opset < 13) {
@@ -322,8 +424,8 @@ LogicalResult importSplit(NodeContext &node) {
   SmallVector<Value> results;
   int64_t begin = 0;
   for (int64_t s : sizes) {
-    SmallVector<int64_t> starts(type->getRank(), 0), ends(type->getShape()),
-        steps(type->getRank(), 1);
+    SmallVector<int64_t> starts(type.getRank(), 0), ends(type.getShape()),
+        steps(type.getRank(), 1);
     starts[*axis] = begin;
     ends[*axis] = begin + s;
     begin += s;
@@ -407,11 +509,44 @@ LogicalResult importPad(NodeContext &node) {
   return node.setResult(node.create<moc::PadOp>(*input, value, pads, *mode));
 }
 
+/// Expand to a shape known only at run time: a dimension the shape gives as
+/// 1 keeps the input's, one of the input's of size 1 takes the shape's.
+LogicalResult expandAtRunTime(NodeContext &node, Value input,
+                              ArrayRef<OpFoldResult> elements) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = std::max<int64_t>(type.getRank(), elements.size());
+  int64_t inputOffset = rank - type.getRank(),
+          shapeOffset = rank - elements.size();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t id = d - inputOffset;
+    Value inputSize = id >= 0 ? node.dimAsInt64(input, id) : Value();
+    if (d < shapeOffset) {
+      sizes.push_back(inputSize);
+      continue;
+    }
+    Value size = node.int64Value(elements[d - shapeOffset]);
+    if (inputSize && type.getDimSize(id) != 1) {
+      Value isOne = b.createOrFold<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::eq, size,
+          b.create<arith::ConstantIntOp>(loc, 1, 64));
+      size = b.createOrFold<arith::SelectOp>(loc, isOne, inputSize, size);
+    }
+    sizes.push_back(size);
+  }
+  return setResultOfSizes<moc::BroadcastOp>(node, input, sizes);
+}
+
 LogicalResult importExpand(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<SmallVector<int64_t>> shape = node.constantInts(1);
-  if (failed(input) || failed(shape))
+  FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
+  if (failed(input) || failed(elements))
     return failure();
+  std::optional<SmallVector<int64_t>> shape = getConstantIntValues(*elements);
+  if (!shape)
+    return expandAtRunTime(node, *input, *elements);
   FailureOr<SmallVector<int64_t>> target =
       moc::broadcastShapes(node.inputType(0).getShape(), *shape);
   if (failed(target))
@@ -493,25 +628,40 @@ LogicalResult importDepthSpace(NodeContext &node, bool toSpace) {
   return node.setResult(node.reshape(*moved, result));
 }
 
+/// Shape: constant where the dimensions are static, else the elements
+/// (ShapeValues.cpp) of the dimensions read at run time.
 LogicalResult importShape(NodeContext &node) {
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(type))
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
     return failure();
-  int64_t rank = type->getRank();
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = type.getRank();
   int64_t start = node.intAttr("start", 0), end = node.intAttr("end", rank);
   start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
-  end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
-  SmallVector<int64_t> dims(type->getShape().begin() + start,
-                            type->getShape().begin() + std::max(start, end));
-  return node.setResults(
-      {node.int64Constant(dims, {int64_t(dims.size())})});
+  end = std::max(start,
+                 std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank));
+  ArrayRef<int64_t> sizes = type.getShape().slice(start, end - start);
+  if (!llvm::any_of(sizes, ShapedType::isDynamic))
+    return node.setResults(
+        {node.int64Constant(sizes, {int64_t(sizes.size())})});
+  SmallVector<Value> dims;
+  for (int64_t d = start; d < end; ++d)
+    dims.push_back(node.dimAsInt64(*input, d));
+  return node.setResults({node.shapeTensor(dims)});
 }
 
 LogicalResult importSize(NodeContext &node) {
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(type))
+  FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
     return failure();
-  return node.setResults({node.int64Constant({type->getNumElements()}, {})});
+  RankedTensorType type = node.inputType(0);
+  if (type.hasStaticShape())
+    return node.setResults({node.int64Constant({type.getNumElements()}, {})});
+  Value count = node.builder.create<arith::ConstantIntOp>(node.loc, 1, 64);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    count = node.builder.createOrFold<arith::MulIOp>(
+        node.loc, count, node.dimAsInt64(*input, d));
+  return node.setResults({node.shapeTensor({count}, /*isVector=*/false)});
 }
 
 LogicalResult importConstant(NodeContext &node) {
@@ -551,8 +701,8 @@ LogicalResult importConstant(NodeContext &node) {
 }
 
 LogicalResult importConstantOfShape(NodeContext &node) {
-  FailureOr<SmallVector<int64_t>> shape = node.constantInts(0);
-  if (failed(shape))
+  FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(0);
+  if (failed(elements))
     return failure();
   Type element = node.builder.getF32Type();
   double fill = 0.0;
@@ -569,11 +719,78 @@ LogicalResult importConstantOfShape(NodeContext &node) {
                ? (*dense.getValues<APFloat>().begin()).convertToDouble()
                : double((*dense.getValues<APInt>().begin()).getSExtValue());
   }
-  return node.setResults(
-      {node.splat(RankedTensorType::get(*shape, element), fill)});
+  SmallVector<Value> sizes, dynamic;
+  for (OpFoldResult size : *elements)
+    sizes.push_back(node.int64Value(size));
+  FailureOr<RankedTensorType> type = typeOfSizes(
+      node, RankedTensorType::get({}, element), sizes, dynamic);
+  if (failed(type))
+    return failure();
+  if (type->hasStaticShape())
+    return node.setResults({node.splat(*type, fill)});
+  return node.setResult(node.create<moc::BroadcastOp>(
+      *type, node.scalar(element, fill), dynamic));
+}
+
+/// 0, 1, ..., count - 1 as `element`s: the exclusive running sum of ones.
+FailureOr<Value> iota(NodeContext &node, Value count, Type element) {
+  SmallVector<Value> dynamic;
+  FailureOr<RankedTensorType> type = typeOfSizes(
+      node, RankedTensorType::get({}, element), {count}, dynamic);
+  if (failed(type))
+    return failure();
+  FailureOr<Value> ones =
+      node.create<moc::BroadcastOp>(*type, node.scalar(element, 1), dynamic);
+  if (failed(ones))
+    return failure();
+  return node.create<moc::CumSumOp>(*ones, int64_t(0), /*exclusive=*/true,
+                                    /*reverse=*/false);
+}
+
+/// Range of integers whose start or limit is known only at run time (delta
+/// a constant): start + delta * iota(max(0, ceil((limit - start) / delta))).
+LogicalResult rangeAtRunTime(NodeContext &node) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  Type element = node.inputType(0).getElementType();
+  FailureOr<SmallVector<OpFoldResult>> start = node.sizeElements(0),
+                                       limit = node.sizeElements(1);
+  FailureOr<SmallVector<int64_t>> delta = node.constantInts(2);
+  if (failed(start) || failed(limit) || failed(delta))
+    return failure();
+  if (start->size() != 1 || limit->size() != 1 || delta->size() != 1 ||
+      delta->front() == 0)
+    return node.emitError() << "expects scalar start, limit and non-zero delta";
+  // ceil(span / delta) = (span + delta - sign(delta)) / delta, truncated.
+  int64_t step = delta->front();
+  Value span = b.createOrFold<arith::SubIOp>(
+      loc, node.int64Value(limit->front()), node.int64Value(start->front()));
+  Value rounded = b.createOrFold<arith::AddIOp>(
+      loc, span,
+      b.create<arith::ConstantIntOp>(loc, step - (step > 0 ? 1 : -1), 64));
+  Value count = b.createOrFold<arith::MaxSIOp>(
+      loc,
+      b.createOrFold<arith::DivSIOp>(
+          loc, rounded, b.create<arith::ConstantIntOp>(loc, step, 64)),
+      b.create<arith::ConstantIntOp>(loc, 0, 64));
+  FailureOr<Value> steps = iota(node, count, element);
+  if (failed(steps))
+    return failure();
+  FailureOr<Value> scaled = node.create<moc::MulOp>(*steps, node.input(2));
+  if (failed(scaled))
+    return failure();
+  return node.setResult(node.create<moc::AddOp>(*scaled, node.input(0)));
 }
 
 LogicalResult importRange(NodeContext &node) {
+  for (size_t i = 0; i < 3; ++i)
+    if (failed(node.requiredInput(i)))
+      return failure();
+  // Integers only: a float count would need ceil at run time.
+  if (node.inputType(0).getElementType().isSignlessInteger() &&
+      (!matchPattern(node.input(0), m_Constant()) ||
+       !matchPattern(node.input(1), m_Constant())))
+    return rangeAtRunTime(node);
   FailureOr<SmallVector<double>> start = node.constantFloats(0),
                                  limit = node.constantFloats(1),
                                  delta = node.constantFloats(2);
@@ -619,13 +836,54 @@ FailureOr<Value> matrixMask(NodeContext &node, int64_t rows, int64_t columns,
 
 /// Trilu: the upper or lower triangle (from diagonal k) of the last two
 /// dimensions, as a select with a constant mask.
+/// Trilu of a matrix whose size or k is known only at run time: the mask
+/// compares column - row with k, from iotas over the rows and columns.
+LogicalResult triluAtRunTime(NodeContext &node, Value input) {
+  RankedTensorType type = node.inputType(0);
+  int64_t rank = type.getRank();
+  Type i64 = node.builder.getI64Type();
+  FailureOr<Value> rows = iota(node, node.dimAsInt64(input, rank - 2), i64),
+                   columns = iota(node, node.dimAsInt64(input, rank - 1), i64);
+  if (failed(rows) || failed(columns))
+    return failure();
+  int64_t rowCount = type.getDimSize(rank - 2),
+          columnCount = type.getDimSize(rank - 1);
+  auto asMatrix = [&](Value vector, int64_t d, ArrayRef<int64_t> shape) {
+    SmallVector<Value> sizes;
+    if (type.isDynamicDim(d))
+      sizes.push_back(node.builder.create<tensor::DimOp>(node.loc, input, d));
+    return node.create<moc::ReshapeOp>(RankedTensorType::get(shape, i64),
+                                       vector, sizes);
+  };
+  FailureOr<Value> rowColumn = asMatrix(*rows, rank - 2, {rowCount, 1}),
+                   columnRow = asMatrix(*columns, rank - 1, {1, columnCount});
+  if (failed(rowColumn) || failed(columnRow))
+    return failure();
+  FailureOr<Value> diagonal =
+      node.create<moc::SubOp>(*columnRow, *rowColumn);
+  if (failed(diagonal))
+    return failure();
+  Value k = node.input(1) ? node.input(1) : node.scalar(i64, 0);
+  FailureOr<Value> mask =
+      node.intAttr("upper", 1)
+          ? node.create<moc::GreaterEqualOp>(*diagonal, k)
+          : node.create<moc::LessEqualOp>(*diagonal, k);
+  if (failed(mask))
+    return failure();
+  return node.setResult(node.create<moc::SelectOp>(
+      *mask, input, node.scalar(type.getElementType(), 0)));
+}
+
 LogicalResult importTrilu(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(input) || failed(type))
+  if (failed(input))
     return failure();
-  if (type->getRank() < 2)
+  if (node.inputType(0).getRank() < 2)
     return node.emitError() << "expects an input of rank 2 or more";
+  if (!node.inputType(0).hasStaticShape() ||
+      (node.input(1) && !matchPattern(node.input(1), m_Constant())))
+    return triluAtRunTime(node, *input);
+  RankedTensorType type = node.inputType(0);
   int64_t k = 0;
   if (node.input(1)) {
     FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
@@ -637,13 +895,13 @@ LogicalResult importTrilu(NodeContext &node) {
   }
   bool upper = node.intAttr("upper", 1);
   FailureOr<Value> mask = matrixMask(
-      node, type->getDimSize(type->getRank() - 2),
-      type->getDimSize(type->getRank() - 1),
+      node, type.getDimSize(type.getRank() - 2),
+      type.getDimSize(type.getRank() - 1),
       [&](int64_t i, int64_t j) { return upper ? j - i >= k : j - i <= k; });
   if (failed(mask))
     return failure();
   return node.setResult(node.create<moc::SelectOp>(
-      *mask, *input, node.scalar(type->getElementType(), 0)));
+      *mask, *input, node.scalar(type.getElementType(), 0)));
 }
 
 LogicalResult importEyeLike(NodeContext &node) {

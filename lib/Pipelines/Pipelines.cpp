@@ -31,6 +31,9 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 void buildLinalgPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertMocToLinalgPass());
+  // Before any folding of tensor.dim: MLIR 19 reifies an expansion's dynamic
+  // sizes from its source, wrongly where a group has several.
+  pm.nest<func::FuncOp>().addPass(createReshapeDynamicGroupsPass());
   pm.addPass(createCanonicalizerPass());
   // At every level: a run must never rely on a dimension it did not check.
   pm.addPass(createCheckShapesPass());

@@ -206,6 +206,7 @@ public:
   void checkCast(tensor::CastOp op);
   void checkExpandShape(tensor::ExpandShapeOp op);
   void checkReshape(tensor::ReshapeOp op);
+  void checkNotNegative(Operation *op, Value size, int64_t d);
 
   /// Resolves the checked sizes to the inputs' dimensions where it can, drops
   /// the checks that hold by construction or repeat another, and moves those
@@ -485,19 +486,36 @@ void CheckEmitter::checkExpandShape(tensor::ExpandShapeOp op) {
       getMixedValues(op.getStaticOutputShape(), op.getOutputShape(), b);
   Location loc = op.getLoc();
   for (auto [d, group] : llvm::enumerate(op.getReassociationIndices())) {
-    if (!source.isDynamicDim(d))
+    bool dynamicGroup = llvm::any_of(
+        group, [&](int64_t e) { return op.getResultType().isDynamicDim(e); });
+    if (!source.isDynamicDim(d) && !dynamicGroup)
       continue;
     Value product = b.create<arith::ConstantIndexOp>(loc, 1);
-    for (int64_t expanded : group)
-      product = b.create<arith::MulIOp>(
-          loc, product,
-          getValueOrCreateConstantIndexOp(b, loc, shape[expanded]));
+    for (int64_t expanded : group) {
+      Value size = getValueOrCreateConstantIndexOp(b, loc, shape[expanded]);
+      checkNotNegative(op, size, expanded);
+      product = b.create<arith::MulIOp>(loc, product, size);
+    }
     emit(op, kCheckEqual,
          llvm::formatv("{0}: {1} must equal the product of the dimensions "
                        "it is reshaped to",
                        nodeName(loc), describeDim(op.getSrc(), d)),
          {dimOf(b, loc, op.getSrc(), d), product});
   }
+}
+
+/// Sizes computed from a model's values (a Reshape's shape) may be negative;
+/// an even number of them would keep the element count.
+void CheckEmitter::checkNotNegative(Operation *op, Value size, int64_t d) {
+  if (std::optional<int64_t> constant = getConstantIntValue(size);
+      (constant && *constant >= 0) || size.getDefiningOp<tensor::DimOp>())
+    return;
+  OpBuilder b(op);
+  emit(op, kCheckAtMost,
+       llvm::formatv("{0}: dimension {1} of the new shape must not be "
+                     "negative",
+                     nodeName(op->getLoc()), d),
+       {b.getIndexAttr(0), size});
 }
 
 void CheckEmitter::checkReshape(tensor::ReshapeOp op) {
@@ -517,6 +535,7 @@ void CheckEmitter::checkReshape(tensor::ReshapeOp op) {
         loc, op.getShape(), ValueRange{b.create<arith::ConstantIndexOp>(loc, i)});
     if (!size.getType().isIndex())
       size = b.create<arith::IndexCastOp>(loc, b.getIndexType(), size);
+    checkNotNegative(op, size, i);
     product = b.create<arith::MulIOp>(loc, product, size);
   }
   emit(op, kCheckEqual,

@@ -87,6 +87,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
     pm.nest<func::FuncOp>().addPass(createConcatInPlacePass());
     pm.addPass(bufferization::createEmptyTensorEliminationPass());
   }
+  pm.nest<func::FuncOp>().addPass(createReshapeDynamicGroupsPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   // Static results become out-parameters, which mocc-plan-arena then
   // computes in place; dynamic ones stay results the runtime adopts.

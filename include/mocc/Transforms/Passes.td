@@ -210,6 +210,33 @@ def ConcatInPlacePass : Pass<"mocc-concat-in-place", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def ReshapeDynamicGroupsPass
+    : Pass<"mocc-reshape-dynamic-groups", "mlir::func::FuncOp"> {
+  let summary = "Turns expansions of one dimension into several dynamic ones "
+                "into reshapes by a shape tensor";
+  let description = [{
+    MLIR 19 infers the dynamic sizes of a `tensor.expand_shape` from its
+    source, one per group, when it bufferizes the op and when it folds a
+    `tensor.dim` of its result; a group with several (a [B*T, 64] product
+    expanded back to [B, T, 64] when B and T are both dynamic) has no such
+    inference. Such an expansion becomes a `tensor.reshape` by its output
+    shape, which bufferizes to `memref.reshape` (copying a strided source
+    first). It runs right after the lowering to linalg and again before
+    bufferization.
+
+    ```mlir
+    %e = tensor.expand_shape %x [[0, 1], [2]] output_shape [%b, %t, 64]
+        : tensor<?x64xf32> into tensor<?x?x64xf32>
+    // becomes
+    %shape = tensor.from_elements %b, %t, %c64 : tensor<3xindex>
+    %e = tensor.reshape %x(%shape)
+        : (tensor<?x64xf32>, tensor<3xindex>) -> tensor<?x?x64xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FlattenGlobalsPass : Pass<"mocc-flatten-globals", "mlir::ModuleOp"> {
   let summary = "Stores every constant buffer as a one-dimensional global";
   let description = [{

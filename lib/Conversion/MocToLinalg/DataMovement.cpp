@@ -88,6 +88,45 @@ struct ReshapeLowering : OpConversionPattern<moc::ReshapeOp> {
     return success();
   }
 
+  /// Reshapes `input` to `resultType` whose dynamic sizes are `sizes`: by
+  /// one expansion where the dimensions group with at most one dynamic size
+  /// per group (all that bufferization expands), else by the shape tensor.
+  static LogicalResult reshapeToSizes(ConversionPatternRewriter &rewriter,
+                                      moc::ReshapeOp op, Value input,
+                                      RankedTensorType resultType,
+                                      ValueRange sizes) {
+    Location loc = op.getLoc();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    SmallVector<OpFoldResult> shape;
+    for (int64_t size : resultType.getShape()) {
+      if (ShapedType::isDynamic(size)) {
+        shape.push_back(sizes.front());
+        sizes = sizes.drop_front();
+      } else {
+        shape.push_back(rewriter.getIndexAttr(size));
+      }
+    }
+    std::optional<SmallVector<ReassociationIndices>> groups =
+        getReassociationIndicesForReshape(inputType, resultType);
+    if (groups && inputType.getRank() < resultType.getRank() &&
+        llvm::all_of(*groups, [&](const ReassociationIndices &group) {
+          return llvm::count_if(group, [&](int64_t d) {
+                   return resultType.isDynamicDim(d);
+                 }) <= 1;
+        })) {
+      rewriter.replaceOp(op, expand(rewriter, loc, input, *groups, shape));
+      return success();
+    }
+    SmallVector<Value> shapeValues;
+    for (OpFoldResult size : shape)
+      shapeValues.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+    Value shapeTensor =
+        rewriter.create<tensor::FromElementsOp>(loc, shapeValues);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
+                                                   shapeTensor);
+    return success();
+  }
+
   LogicalResult
   matchAndRewrite(moc::ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -97,11 +136,15 @@ struct ReshapeLowering : OpConversionPattern<moc::ReshapeOp> {
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
-    if (inputType == resultType) {
+    if (inputType == resultType &&
+        (op.getSizes().empty() || op.shapeFollowsFromCount())) {
       rewriter.replaceOp(op, input);
       return success();
     }
     int64_t inRank = inputType.getRank(), outRank = resultType.getRank();
+    if (!op.getSizes().empty() && !op.shapeFollowsFromCount())
+      return reshapeToSizes(rewriter, op, input, resultType,
+                            adaptor.getSizes());
     // A static result fixes the one unknown input size.
     if (resultType.hasStaticShape() && inputType.getNumDynamicDims() == 1) {
       int64_t known = 1;
@@ -212,13 +255,14 @@ struct BroadcastLowering : OpConversionPattern<moc::BroadcastOp> {
     auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     int64_t offset = resultType.getRank() - inputType.getRank();
     for (int64_t d = 0; d < resultType.getRank(); ++d)
-      if (resultType.isDynamicDim(d) &&
+      if (op.getSizes().empty() && resultType.isDynamicDim(d) &&
           (d < offset || !inputType.isDynamicDim(d - offset)))
         return rewriter.notifyMatchFailure(
             op, "expects dynamic result sizes to come from the input");
     Value result = buildElementwise(
         rewriter, op.getLoc(), resultType, adaptor.getInput(),
-        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+        adaptor.getSizes());
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -331,15 +375,29 @@ struct SliceLowering : OpConversionPattern<moc::SliceOp> {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     auto resultType = convertedResultType(*this, op);
-    if (!resultType || !resultType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "expects a static result shape");
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "unsupported result type");
     ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
     SmallVector<OpFoldResult> offsets, sizes, strides;
     SmallVector<AffineExpr> exprs;
     bool reversed = false;
     for (int64_t d = 0; d < resultType.getRank(); ++d) {
-      int64_t length = resultType.getDimSize(d);
       int64_t step = steps[d];
+      if (resultType.isDynamicDim(d)) {
+        if (step != 1)
+          return rewriter.notifyMatchFailure(op, "a dynamic dimension taken "
+                                                 "with a step other than 1");
+        Value size =
+            rewriter.create<tensor::DimOp>(loc, adaptor.getInput(), d);
+        offsets.push_back(rewriter.getIndexAttr(starts[d]));
+        sizes.push_back(rewriter.createOrFold<arith::SubIOp>(
+            loc, size,
+            rewriter.create<arith::ConstantIndexOp>(loc, starts[d])));
+        strides.push_back(rewriter.getIndexAttr(1));
+        exprs.push_back(rewriter.getAffineDimExpr(d));
+        continue;
+      }
+      int64_t length = resultType.getDimSize(d);
       // A negative step takes the same elements as the positive one from the
       // last of them, reversed.
       int64_t first = step > 0

@@ -305,13 +305,19 @@ AffineMap broadcastMap(MLIRContext *context, ArrayRef<int64_t> operandShape,
 Value buildElementwise(
     OpBuilder &b, Location loc, RankedTensorType resultType,
     ValueRange operands,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+    ValueRange dynamicSizes) {
   MLIRContext *context = b.getContext();
   int64_t rank = resultType.getRank();
   SmallVector<OpFoldResult> sizes;
   for (int64_t d = 0; d < rank; ++d) {
     if (!resultType.isDynamicDim(d)) {
       sizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    if (!dynamicSizes.empty()) {
+      sizes.push_back(dynamicSizes.front());
+      dynamicSizes = dynamicSizes.drop_front();
       continue;
     }
     // Read the size from an operand that is dynamic here too; failing that

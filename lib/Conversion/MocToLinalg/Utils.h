@@ -192,13 +192,15 @@ using BodyFn = llvm::function_ref<llvm::SmallVector<mlir::Value>(
 
 /// A `linalg.generic` over the shape of `resultType` applying `body` to the
 /// numpy-broadcast `operands` (given as tensors). Dynamic result sizes are
-/// read from an operand with a dynamic size in that dimension.
+/// `dynamicSizes` if given, else read from an operand with a dynamic size in
+/// that dimension.
 mlir::Value buildElementwise(
     mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
     mlir::ValueRange operands,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                    mlir::ValueRange)>
-        body);
+        body,
+    mlir::ValueRange dynamicSizes = {});
 
 /// A parallel `linalg.generic` with the shape of `like` and element type
 /// `element`, reading `inputs` through `maps`; `body` gets their scalars and

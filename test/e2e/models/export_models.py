@@ -39,6 +39,14 @@ dynamic_axes: the batch, or the batch, height and width): mocc compiles each onc
 run it at several shapes (batch 1, 3 and 8; images of 224x224, 160x192 and, at batch 2, 97x131).
 Data set i's input is drawn with seed INPUT_SEED + i.
 
+encoder_dynamic_sequence and gpt_block_dynamic_sequence take token ids (int64, batch x sequence,
+values in [0, VOCAB)) and are exported with a symbolic batch and sequence, as PyTorch users export
+transformers: the encoder is a 2-layer nn.TransformerEncoder (d_model 64, 4 heads) over token
+embeddings plus learned positions from arange(T); the GPT block views q, k, v by (B, T, heads, d)
+and masks attention with triu(ones(T, T)). Their shape operands (Reshape's, Range's,
+ConstantOfShape's) are computed from Shape at run time; their data sets run at B x T = 1x1, 3x7,
+1x64 and 2x200.
+
 A model whose files exist with the same export settings (stamp.json) is not exported again.
 make_reference.py (venv) then adds the ONNX Runtime reference output_0.pb.
 
@@ -68,8 +76,12 @@ DYNAMIC_MODELS = {
     "resnet18_dynamic_hw": ("resnet18", {0: "batch", 2: "height", 3: "width"},
                             [(1, 3, 224, 224), (1, 3, 160, 192), (2, 3, 97, 131)]),
 }
+# Token-id transformers exported with a symbolic batch and sequence: name -> data set shapes.
+TOKEN_SHAPES = [(1, 1), (3, 7), (1, 64), (2, 200)]
+TOKEN_MODELS = ("encoder_dynamic_sequence", "gpt_block_dynamic_sequence")
+VOCAB, TOKEN_DIM, TOKEN_HEADS, MAX_POSITIONS = 1000, 64, 4, 256
 MODELS = (CNN_MODELS + ("bert_encoder",) + tuple(BN_MODELS) + tuple(OLD_OPSET_MODELS)
-          + tuple(DYNAMIC_MODELS))
+          + tuple(DYNAMIC_MODELS) + TOKEN_MODELS)
 OPSET = 17
 SHAPE = (1, 3, 224, 224)  # the CNNs'
 # bert_encoder: nn.TransformerEncoderLayer arguments, layer count and input (batch, sequence, d_model).
@@ -101,9 +113,50 @@ def calibrate_batchnorm(model, torch, shape) -> None:
     model.eval()
 
 
+def build_token_model(name: str, torch):
+    """The encoder or the GPT block of TOKEN_MODELS (see the module docstring)."""
+    nn = torch.nn
+    d, h = TOKEN_DIM, TOKEN_HEADS
+
+    class Encoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tokens, self.positions = nn.Embedding(VOCAB, d), nn.Embedding(MAX_POSITIONS, d)
+            layer = nn.TransformerEncoderLayer(d, h, 4 * d, dropout=0.0, batch_first=True)
+            self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+
+        def forward(self, ids):
+            positions = self.positions(torch.arange(ids.shape[1]))
+            return self.encoder(self.tokens(ids) + positions)
+
+    class GptBlock(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tokens, self.qkv, self.proj = nn.Embedding(VOCAB, d), nn.Linear(d, 3 * d), nn.Linear(d, d)
+            self.norm = nn.LayerNorm(d)
+            self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+
+        def forward(self, ids):
+            b, t = ids.shape
+            x = self.tokens(ids)
+            q, k, v = (y.view(b, t, h, d // h).transpose(1, 2)
+                       for y in self.qkv(self.norm(x)).split(d, dim=2))
+            scores = (q @ k.transpose(-2, -1)) * (d // h) ** -0.5
+            mask = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
+            attention = scores.masked_fill(mask, float("-inf")).softmax(-1)
+            x = x + self.proj((attention @ v).transpose(1, 2).contiguous().view(b, t, d))
+            return x + self.mlp(self.norm(x))
+
+    model = (Encoder if name == "encoder_dynamic_sequence" else GptBlock)().eval()
+    # Autograd on keeps torch 1.13 off the encoder's fused, non-exportable fast path.
+    return model, TOKEN_SHAPES[0], torch.enable_grad()
+
+
 def build_model(name: str, torch, torchvision):
     """Returns (model in eval mode with seeded random weights, input shape, export grad context)."""
     torch.manual_seed(WEIGHT_SEED)
+    if name in TOKEN_MODELS:
+        return build_token_model(name, torch)
     if name == "bert_encoder":
         # TransformerEncoder deep-copies one layer (identical weights, which the exporter would
         # deduplicate into Identity nodes): give every layer its own random weights, and the
@@ -137,11 +190,16 @@ def opset_of(name: str) -> int:
 
 def data_set_shapes(name: str, shape) -> list:
     """The input shape of each test data set."""
+    if name in TOKEN_MODELS:
+        return TOKEN_SHAPES
     return DYNAMIC_MODELS[name][2] if name in DYNAMIC_MODELS else [shape]
 
 
 def dynamic_axes_of(name: str):
     """torch.onnx.export's dynamic_axes: None for a static model."""
+    if name in TOKEN_MODELS:
+        axes = {0: "batch", 1: "sequence"}
+        return {"input": axes, "output": axes}
     if name not in DYNAMIC_MODELS:
         return None
     return {"input": DYNAMIC_MODELS[name][1], "output": {0: "batch"}}
@@ -156,6 +214,9 @@ def stamp_of(name: str, torch, torchvision) -> dict:
     if name == "bert_encoder":
         stamp.update(shape=list(BERT_SHAPE), layer=BERT_LAYER, num_layers=BERT_LAYERS,
                      param_std=PARAM_STD)
+    elif name in TOKEN_MODELS:
+        stamp.update(data_sets=[list(s) for s in TOKEN_SHAPES], vocab=VOCAB, dim=TOKEN_DIM,
+                     heads=TOKEN_HEADS)
     else:
         stamp.update(shape=list(SHAPE), torchvision=torchvision.__version__,
                      calibration_batch=CALIBRATION_BATCH, calibration_seed=CALIBRATION_SEED)
@@ -214,8 +275,10 @@ def main() -> int:
 
         t0 = time.time()
         model, shape, grad_mode = build_model(name, torch, torchvision)
-        inputs = [np.random.default_rng(INPUT_SEED + i).standard_normal(s).astype(np.float32)
-                  for i, s in enumerate(data_set_shapes(name, shape))]
+        rngs = [np.random.default_rng(INPUT_SEED + i) for i in range(len(data_set_shapes(name, shape)))]
+        inputs = [rng.integers(0, VOCAB, s, dtype=np.int64) if name in TOKEN_MODELS
+                  else rng.standard_normal(s).astype(np.float32)
+                  for rng, s in zip(rngs, data_set_shapes(name, shape))]
         x = inputs[0]
         tmp = model_path + ".tmp"
         keep_batchnorm = name in BN_MODELS

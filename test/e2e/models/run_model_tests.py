@@ -33,7 +33,7 @@ SKIP = 77
 REPO = Path(__file__).resolve().parents[3]
 DEFAULT_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "bert_encoder", "resnet18_bn",
                   "resnet18_opset9", "mobilenet_v2_opset11", "squeezenet1_1_dynamic_batch",
-                  "resnet18_dynamic_hw")
+                  "resnet18_dynamic_hw", "encoder_dynamic_sequence", "gpt_block_dynamic_sequence")
 
 
 def host_is_aarch64() -> bool:

@@ -13,7 +13,9 @@ namespace mocc::moc {
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType())
+  // Run-time sizes may regroup dynamic dimensions of the same type.
+  if (getInput().getType() == getType() &&
+      (getSizes().empty() || shapeFollowsFromCount()))
     return getInput();
   if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
     getInputMutable().assign(producer.getInput());
@@ -31,7 +33,8 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType())
+  // Run-time sizes may repeat a dynamic dimension that is 1 at run time.
+  if (getInput().getType() == getType() && getSizes().empty())
     return getInput();
   if (auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getInput()))
     if (getType().hasStaticShape())

@@ -333,7 +333,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
                     steps = adaptor.getSteps();
   for (int64_t d = 0; d < input.getRank(); ++d) {
     if (size_t(d) >= starts.size() || size_t(d) >= ends.size() ||
-        size_t(d) >= steps.size())
+        size_t(d) >= steps.size() || input.isDynamicDim(d))
       shape[d] = kDynamic;
     else
       shape[d] = sliceLength(starts[d], ends[d], steps[d]);

@@ -333,10 +333,30 @@ LogicalResult BitcastOp::verify() {
   return success();
 }
 
+/// Checks that an op with run-time result `sizes` has none or one per dynamic
+/// dimension of `output`.
+static LogicalResult verifyDynamicSizes(Operation *op, ValueRange sizes,
+                                        RankedTensorType output) {
+  if (!sizes.empty() && int64_t(sizes.size()) != output.getNumDynamicDims())
+    return op->emitOpError() << "expects one size per dynamic result "
+                                "dimension ("
+                             << output.getNumDynamicDims() << "), got "
+                             << sizes.size();
+  return success();
+}
+
+bool ReshapeOp::shapeFollowsFromCount() {
+  ArrayRef<int64_t> shape = getType().getShape();
+  return llvm::count_if(shape, ShapedType::isDynamic) <= 1 &&
+         !llvm::is_contained(shape, 0);
+}
+
 LogicalResult ReshapeOp::verify() {
   RankedTensorType input = tensorOf(getInput()), output = tensorOf(getOutput());
   if (input.getElementType() != output.getElementType())
     return emitOpError() << "expects the input's element type";
+  if (failed(verifyDynamicSizes(*this, getSizes(), output)))
+    return failure();
   if (input.hasStaticShape() && output.hasStaticShape() &&
       input.getNumElements() != output.getNumElements())
     return emitOpError() << "expects " << input.getNumElements()
@@ -349,6 +369,8 @@ LogicalResult BroadcastOp::verify() {
   RankedTensorType input = tensorOf(getInput()), output = tensorOf(getOutput());
   if (input.getElementType() != output.getElementType())
     return emitOpError() << "expects the input's element type";
+  if (failed(verifyDynamicSizes(*this, getSizes(), output)))
+    return failure();
   FailureOr<SmallVector<int64_t>> joined =
       broadcastShapes(input.getShape(), output.getShape());
   if (failed(joined) || input.getRank() > output.getRank() ||

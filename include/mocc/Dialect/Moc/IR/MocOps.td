@@ -451,14 +451,29 @@ def Moc_ReshapeOp : Moc_Op<"reshape", [Pure]> {
   let summary = "Reinterpretation of a tensor's shape";
   let description = [{
     Gives the elements of `input`, in row-major order, the result's shape.
-    Both have the same number of elements.
+    Both have the same number of elements. `sizes` are the result's dynamic
+    sizes in order, computed at run time (from a Reshape's shape operand);
+    without them the result has at most one dynamic size, which the element
+    count gives.
 
     ```mlir
     %y = moc.reshape %x : (tensor<1x512x1x1xf32>) -> tensor<1x512xf32>
+    %z = moc.reshape %a, %b, %t : (tensor<?x64xf32>, index, index) -> tensor<?x?x4x16xf32>
     ```
   }];
-  let arguments = (ins Moc_Tensor:$input);
+  let arguments = (ins Moc_Tensor:$input, Variadic<Index>:$sizes);
   let results = (outs Moc_Tensor:$output);
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type, "::mlir::Value":$input), [{
+      build($_builder, $_state, type, input, ::mlir::ValueRange());
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// Whether the result's shape follows from the input's element count
+    /// (its static sizes and at most one dynamic one, none of them 0), so
+    /// that `sizes` add nothing a reshape of the same type could not infer.
+    bool shapeFollowsFromCount();
+  }];
   let hasVerifier = 1;
   let hasFolder = 1;
 }
@@ -467,14 +482,22 @@ def Moc_BroadcastOp : Moc_Op<"broadcast", [Pure]> {
   let summary = "Numpy broadcast to the result's shape";
   let description = [{
     Repeats `input` along its size-1 (and missing leading) dimensions to the
-    result's shape.
+    result's shape. `sizes` are the result's dynamic sizes in order, computed
+    at run time (from an Expand's or ConstantOfShape's shape operand); without
+    them a dynamic result size is the input's in that dimension.
 
     ```mlir
     %y = moc.broadcast %x : (tensor<3x1xf32>) -> tensor<2x3x4xf32>
+    %m = moc.broadcast %zero, %t, %t : (tensor<f32>, index, index) -> tensor<?x?xf32>
     ```
   }];
-  let arguments = (ins Moc_Tensor:$input);
+  let arguments = (ins Moc_Tensor:$input, Variadic<Index>:$sizes);
   let results = (outs Moc_Tensor:$output);
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type, "::mlir::Value":$input), [{
+      build($_builder, $_state, type, input, ::mlir::ValueRange());
+    }]>
+  ];
   let hasVerifier = 1;
   let hasFolder = 1;
 }
@@ -518,7 +541,8 @@ def Moc_SliceOp : Moc_Op<"slice", [Pure, InferTypeOpAdaptor]> {
     Takes, along every dimension `d`, the elements `starts[d]`,
     `starts[d] + steps[d]`, ... before `ends[d]` (exclusive; for a negative
     step, the elements down to and excluding `ends[d]`, which may be -1).
-    Starts and ends are already clamped to the dimension.
+    Starts and ends are already clamped to the dimension. A dynamic dimension
+    is taken from its start to its end with step 1 (its end is ignored).
 
     ```mlir
     %y = moc.slice %x {starts = array<i64: 0, 1>, ends = array<i64: 2, 5>, steps = array<i64: 1, 2>}
