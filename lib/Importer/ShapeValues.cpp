@@ -146,10 +146,6 @@ std::optional<SmallVector<Elements>> symbolicOperands(NodeContext &node) {
   return operands;
 }
 
-std::optional<int64_t> constantOf(Value scalar) {
-  return getConstantIntValue(scalar);
-}
-
 /// The i64 scalar operation of a binary ONNX op on integers.
 std::optional<Elements> binary(NodeContext &node, StringRef op,
                                ArrayRef<Elements> operands) {
@@ -193,7 +189,7 @@ std::optional<Elements> binary(NodeContext &node, StringRef op,
   if (op == "Div") {
     // Only by non-zero constants: a run-time divisor could trap.
     if (!llvm::all_of(operands[1].scalars, [](Value s) {
-          std::optional<int64_t> c = constantOf(s);
+          std::optional<int64_t> c = getConstantIntValue(s);
           return c && *c != 0;
         }))
       return std::nullopt;
@@ -210,7 +206,7 @@ std::optional<Elements> gather(NodeContext &node, ArrayRef<Elements> operands) {
   Elements result;
   result.isVector = indices.isVector;
   for (Value index : indices.scalars) {
-    std::optional<int64_t> i = constantOf(index);
+    std::optional<int64_t> i = getConstantIntValue(index);
     if (!i || *i < -data.size() || *i >= data.size())
       return std::nullopt;
     result.scalars.push_back(data.scalars[*i < 0 ? *i + data.size() : *i]);
@@ -227,7 +223,7 @@ std::optional<Elements> slice(NodeContext &node, ArrayRef<Elements> operands) {
       return fallback;
     if (operands[i].size() != 1)
       return std::nullopt;
-    return constantOf(operands[i].scalars.front());
+    return getConstantIntValue(operands[i].scalars.front());
   };
   std::optional<int64_t> start = scalarOf(1, 0), end = scalarOf(2, 0),
                          axis = scalarOf(3, 0), step = scalarOf(4, 1);
