@@ -165,7 +165,7 @@ bool callSgemm(linalg::GenericOp op, Value pool) {
   auto packedType = cast<MemRefType>(packed.getType());
   auto outType = cast<MemRefType>(out.getType());
   Operation *init = zeroInitializer(out, op);
-  if (!rowStride(lhsType) || !rowStride(outType) || !init ||
+  if (!hasEvenlyStridedRows(lhsType) || !hasEvenlyStridedRows(outType) || !init ||
       !packedType.getLayout().isIdentity())
     return false;
   OpBuilder b(op);
@@ -364,7 +364,7 @@ bool callSconv(linalg::GenericOp op, Value pool) {
   Value input = op.getDpsInputs()[0], packed = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
   Operation *init = zeroInitializer(out, op);
-  if (!init || !rowStride(cast<MemRefType>(out.getType())) ||
+  if (!init || !hasEvenlyStridedRows(cast<MemRefType>(out.getType())) ||
       !cast<MemRefType>(packed.getType()).getLayout().isIdentity() ||
       !hasUnitInnerStride(cast<MemRefType>(input.getType())))
     return false;

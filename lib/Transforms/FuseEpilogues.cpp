@@ -180,7 +180,7 @@ Value rootBuffer(Value value) {
 bool fitsKernelOutput(StringRef call, Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
   return call == kSdwconvCall ? hasUnitInnerStride(type)
-                              : rowStride(type).has_value();
+                              : hasEvenlyStridedRows(type);
 }
 
 /// The op after `product` that reads its output, if nothing in between

@@ -8,22 +8,22 @@ using namespace mlir;
 
 namespace mocc {
 
-std::optional<int64_t> rowStride(MemRefType type) {
+bool hasEvenlyStridedRows(MemRefType type) {
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(getStridesAndOffset(type, strides, offset)) ||
-      !type.hasStaticShape() || strides.back() != 1)
-    return std::nullopt;
-  int64_t rank = type.getRank();
-  if (rank == 1)
-    return type.getDimSize(0);
-  for (int64_t d = 0; d + 2 < rank; ++d)
+      strides.back() != 1)
+    return false;
+  // An identity layout is row-major and contiguous, whatever its sizes.
+  if (type.getLayout().isIdentity())
+    return true;
+  for (int64_t d = 0; d + 2 < type.getRank(); ++d)
     if (ShapedType::isDynamic(strides[d]) ||
+        ShapedType::isDynamic(strides[d + 1]) ||
+        type.isDynamicDim(d + 1) ||
         strides[d] != strides[d + 1] * type.getDimSize(d + 1))
-      return std::nullopt;
-  if (ShapedType::isDynamic(strides[rank - 2]))
-    return std::nullopt;
-  return strides[rank - 2];
+      return false;
+  return true;
 }
 
 bool hasUnitInnerStride(MemRefType type) {

@@ -61,9 +61,13 @@ std::optional<std::vector<float>> constantValues(Value value) {
   return values;
 }
 
-bool isStaticF32(Value value) {
+bool isF32(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  return type && type.hasStaticShape() && type.getElementType().isF32();
+  return type && type.getElementType().isF32();
+}
+
+bool isStaticF32(Value value) {
+  return isF32(value) && cast<RankedTensorType>(value.getType()).hasStaticShape();
 }
 
 /// The loops that index `operand` of `op`, one per dimension; empty if a
@@ -103,16 +107,23 @@ std::optional<MatrixProduct> matchContraction(linalg::LinalgOp op) {
   std::optional<std::vector<float>> values = constantValues(rhs->get());
   if (!values || rhsDims.size() != 2)
     return std::nullopt;
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  return MatrixProduct{lhs->get(), init->get(),        ranges[k],
-                       ranges[n],  std::move(*values), rhsDims[0] == k};
+  // The rows may be dynamic; k and n are the constant's.
+  ArrayRef<int64_t> rhsShape =
+      cast<RankedTensorType>(rhs->get().getType()).getShape();
+  bool weightsKN = rhsDims[0] == k;
+  return MatrixProduct{lhs->get(),
+                       init->get(),
+                       weightsKN ? rhsShape[0] : rhsShape[1],
+                       weightsKN ? rhsShape[1] : rhsShape[0],
+                       std::move(*values),
+                       weightsKN};
 }
 
 /// A 1x1 channels-last convolution of stride 1: rows are pixels, k the
 /// input channels, n the filters; the weight is [F][1][1][C].
 std::optional<MatrixProduct> matchPointwiseConv(linalg::LinalgOp op) {
   auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
-  if (!conv)
+  if (!conv || !llvm::all_of(op->getOperands(), isStaticF32))
     return std::nullopt;
   auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
   if (weightType.getDimSize(1) != 1 || weightType.getDimSize(2) != 1 ||
@@ -154,10 +165,17 @@ bool isZeros(Value value) {
   return matchPattern(value, m_AnyZeroFloat());
 }
 
-/// A tensor of `type` filled with zeros.
-Value zeros(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value empty =
-      b.create<tensor::EmptyOp>(loc, type.getShape(), type.getElementType());
+/// An empty tensor shaped like `like`, whose sizes may be dynamic.
+Value emptyLike(OpBuilder &b, Location loc, Value like) {
+  return b.create<tensor::EmptyOp>(
+      loc, tensor::getMixedSizes(b, loc, like),
+      cast<RankedTensorType>(like.getType()).getElementType());
+}
+
+/// A tensor shaped like `like` filled with zeros.
+Value zeros(OpBuilder &b, Location loc, Value like) {
+  auto type = cast<RankedTensorType>(like.getType());
+  Value empty = emptyLike(b, loc, like);
   Value zero =
       b.create<arith::ConstantOp>(loc, b.getZeroAttr(type.getElementType()));
   return b.create<linalg::FillOp>(loc, zero, empty).getResult(0);
@@ -170,11 +188,9 @@ Value add(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
-  Value init =
-      b.create<tensor::EmptyOp>(loc, type.getShape(), type.getElementType());
   return b
       .create<linalg::GenericOp>(
-          loc, type, ValueRange{lhs, rhs}, init, SmallVector<AffineMap>(3, id),
+          loc, type, ValueRange{lhs, rhs}, emptyLike(b, loc, lhs), SmallVector<AffineMap>(3, id),
           iterators,
           [](OpBuilder &nb, Location nloc, ValueRange args) {
             nb.create<linalg::YieldOp>(
@@ -214,7 +230,7 @@ Value buildMarked(OpBuilder &b, Location loc, Value lhs, Value weights,
   bool fromZeros = isZeros(init);
   auto generic = b.create<linalg::GenericOp>(
       loc, initType, ValueRange{lhs, weights},
-      fromZeros ? init : zeros(b, loc, initType), maps, iterators,
+      fromZeros ? init : zeros(b, loc, init), maps, iterators,
       [](OpBuilder &nb, Location nloc, ValueRange args) {
         Value mul = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
         nb.create<linalg::YieldOp>(
@@ -314,6 +330,7 @@ bool isMultiplyAccumulate(Block &body) {
 bool markDepthwise(OpBuilder &b, linalg::LinalgOp op) {
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic || generic.getNumLoops() != 6 ||
+      !llvm::all_of(op->getOperands(), isStaticF32) ||
       !isMultiplyAccumulate(generic.getRegion().front()))
     return false;
   using utils::IteratorType;
@@ -372,7 +389,7 @@ bool markDepthwise(OpBuilder &b, linalg::LinalgOp op) {
 /// windows (im2col rows, k = (kh, kw, c)) by the weight, [n][k] ordered.
 std::optional<MatrixProduct> matchConv(linalg::LinalgOp op) {
   auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
-  if (!conv)
+  if (!conv || !llvm::all_of(op->getOperands(), isStaticF32))
     return std::nullopt;
   auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
   int64_t window = weightType.getNumElements() / weightType.getDimSize(0);
@@ -421,7 +438,7 @@ struct SelectKernelsPass : impl::SelectKernelsPassBase<SelectKernelsPass> {
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
           op.getNumDpsInits() == 1 &&
-          llvm::all_of(op->getOperands(), isStaticF32))
+          llvm::all_of(op->getOperands(), isF32))
         products.push_back(op);
     });
     OpBuilder builder(&getContext());

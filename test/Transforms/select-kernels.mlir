@@ -21,6 +21,28 @@ func.func @matmul(%a: tensor<5x2xf32>, %z: tensor<5x3xf32>) -> tensor<5x3xf32> {
 
 // -----
 
+// Rows known only at run time (a sequence of any length) take the same
+// kernel: k and n are the constant's. A product that starts from a
+// non-zero accumulator starts from zeros of the run's shape and adds it
+// after.
+// CHECK-LABEL: func.func @matmul_dynamic_rows
+// CHECK-SAME: (%[[A:.+]]: tensor<?x2xf32>, %[[Z:.+]]: tensor<?x3xf32>)
+// CHECK: %[[ROWS:.+]] = tensor.dim %[[Z]], %c0
+// CHECK: %[[E:.+]] = tensor.empty(%[[ROWS]]) : tensor<?x3xf32>
+// CHECK: %[[ZEROS:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<?x3xf32>)
+// CHECK: %[[P:.+]] = linalg.generic
+// CHECK-SAME: library_call = "mocc_sgemm_f32"
+// CHECK-SAME: ins(%[[A]], %{{.+}} : tensor<?x2xf32>, tensor<2x2x2xf32>) outs(%[[ZEROS]] : tensor<?x3xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[P]], %[[Z]] : tensor<?x3xf32>, tensor<?x3xf32>)
+func.func @matmul_dynamic_rows(%a: tensor<?x2xf32>, %z: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %c = linalg.matmul ins(%a, %w : tensor<?x2xf32>, tensor<2x3xf32>) outs(%z : tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %c : tensor<?x3xf32>
+}
+
+// -----
+
 // A weight read transposed ([n][k], Gemm's transB) packs to the same panels.
 // CHECK-LABEL: func.func @matmul_transposed_weight
 // CHECK: arith.constant dense_resource<[[BLOB:packed_weights[_0-9]*]]> : tensor<2x2x2xf32>
@@ -126,6 +148,28 @@ func.func @attention_scores(%q: tensor<4x8x16xf32>, %key: tensor<4x8x16xf32>) ->
     linalg.yield %r : f32
   } -> tensor<4x8x8xf32>
   return %c : tensor<4x8x8xf32>
+}
+
+// -----
+
+// Attention's products over a run-time batch and sequence are marked too.
+// CHECK-LABEL: func.func @attention_scores_dynamic
+// CHECK: library_call = "mocc_sbatch_matmul_f32"
+// CHECK-SAME: ins(%{{.+}}, %{{.+}} : tensor<?x?x16xf32>, tensor<?x?x16xf32>)
+#qd = affine_map<(b, m, n, k) -> (b, m, k)>
+#kd = affine_map<(b, m, n, k) -> (b, n, k)>
+#sd = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @attention_scores_dynamic(%q: tensor<?x?x16xf32>, %key: tensor<?x?x16xf32>, %z: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
+  %zero = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%zero : f32) outs(%z : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
+  %c = linalg.generic {indexing_maps = [#qd, #kd, #sd], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %key : tensor<?x?x16xf32>, tensor<?x?x16xf32>) outs(%f : tensor<?x?x?xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x?xf32>
+  return %c : tensor<?x?x?xf32>
 }
 
 // -----

@@ -14,7 +14,6 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
-#include <optional>
 
 namespace mocc {
 
@@ -58,11 +57,11 @@ enum class EpilogueActivation : int64_t {
   Silu = 4
 };
 
-/// The distance between consecutive rows of `type`, a buffer whose last
-/// dimension holds contiguous elements and whose leading dimensions are rows
-/// laid out one after the other (as the GEMM and convolution kernels read
-/// and write them); nullopt if it is not such a buffer.
-std::optional<int64_t> rowStride(mlir::MemRefType type);
+/// Whether `type`'s last dimension holds contiguous elements and its leading
+/// dimensions are rows laid out one after the other, evenly strided (as the
+/// GEMM and convolution kernels read and write them, taking the stride from
+/// the buffer's descriptor: it may be dynamic).
+bool hasEvenlyStridedRows(mlir::MemRefType type);
 
 /// Whether the innermost dimension of `type` is contiguous.
 bool hasUnitInnerStride(mlir::MemRefType type);
