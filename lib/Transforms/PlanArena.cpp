@@ -276,8 +276,9 @@ void hoistNestedAllocations(Block &block) {
 }
 
 /// Frees each buffer of dynamic shape (its size is known only at run time,
-/// so it is allocated on the heap when the model runs) after its last use in
-/// its block, unless the entry returns it: the runtime adopts those.
+/// so the runtime's run memory places it when the model runs: at the offset
+/// it planned for the run's shape, runtime/src/run_memory.h) after its last
+/// use in its block, unless the entry returns it: the runtime adopts those.
 void freeDynamicAllocations(func::FuncOp func) {
   SmallVector<memref::AllocOp> allocs;
   func.walk([&](memref::AllocOp alloc) {

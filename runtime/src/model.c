@@ -185,6 +185,8 @@ mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
   if (!status && desc->profile &&
       !(model->profile = mocc_profile_create(desc->profile)))
     status = mocc_status_format("out of memory");
+  if (!status && !(model->memory = mocc_run_memory_create()))
+    status = mocc_status_format("out of memory");
   if (status) {
     mocc_model_destroy(model);
     return status;
@@ -197,6 +199,16 @@ mocc_status mocc_model_create(mocc_model **out_model) {
   return mocc_model_create_from_desc(&mocc_compiled_model, out_model);
 }
 
+void mocc_model_release_output(mocc_model *model, size_t index) {
+  mocc_buffer *buffer = &model->outputs[index];
+  if (model->memory && mocc_tensor_is_dynamic(&model->desc->outputs[index])) {
+    mocc_run_memory_release(model->memory, buffer->allocated);
+    *buffer = (mocc_buffer){0};
+  } else {
+    mocc_buffer_free(buffer);
+  }
+}
+
 void mocc_model_destroy(mocc_model *model) {
   if (!model)
     return;
@@ -204,8 +216,9 @@ void mocc_model_destroy(mocc_model *model) {
   mocc_profile_destroy(model->profile);
   if (model->outputs)
     for (uint32_t i = 0; i < model->desc->num_outputs; ++i)
-      mocc_buffer_free(&model->outputs[i]);
+      mocc_model_release_output(model, i);
   free(model->outputs);
+  mocc_run_memory_destroy(model->memory);
   mocc_buffer_free(&model->arena);
   free(model->descriptors);
   free(model->descriptor_storage);
@@ -268,5 +281,17 @@ mocc_status mocc_model_get_output(const mocc_model *model, size_t index,
   out_tensor->rank = info.rank;
   /* The dims of the last run are the sizes in the output's descriptor. */
   out_tensor->dims = mocc_output_memref(model, index)->sizes_and_strides;
+  return NULL;
+}
+
+mocc_status mocc_model_memory_stats(const mocc_model *model,
+                                    mocc_memory_stats *out_stats) {
+  if (!model || !out_stats)
+    return mocc_status_format("model or out_stats is NULL");
+  if (!model->has_outputs)
+    return mocc_status_format("no run has succeeded yet");
+  out_stats->arena_bytes = model->arena.bytes;
+  mocc_run_memory_stats(model->memory, &out_stats->dynamic_bytes,
+                        &out_stats->dynamic_lower_bound_bytes);
   return NULL;
 }

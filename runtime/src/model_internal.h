@@ -7,6 +7,7 @@
 #include "memref.h"
 #include "mocc/model.h"
 #include "profile.h"
+#include "run_memory.h"
 #include "thread_pool.h"
 
 struct mocc_model {
@@ -24,6 +25,7 @@ struct mocc_model {
   int32_t num_threads;    /* >= 1 */
   mocc_thread_pool *pool; /* started by the first run that needs it */
   mocc_profile *profile;  /* NULL unless compiled with --profile */
+  mocc_run_memory *memory; /* buffers of dynamic size, planned per shape */
 };
 
 /* mocc_model_create for an explicit description; tests use it to try
@@ -34,6 +36,10 @@ mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
 /* Starts the pool when num_threads > 1 and none runs yet, and puts it in the
  * entry's argument. */
 mocc_status mocc_model_start_threads(mocc_model *model);
+
+/* Frees output `index`'s buffer; that of a dynamic output, which a run
+ * allocated, goes back to the run memory for reuse. */
+void mocc_model_release_output(mocc_model *model, size_t index);
 
 /* Rejects value tables that do not cover the tensors in order (values.c). */
 mocc_status mocc_check_value_tables(const mocc_compiled_model_desc *desc);

@@ -63,7 +63,7 @@ static void adopt_dynamic_outputs(mocc_model *model) {
     uint64_t count = 0;
     mocc_shape_num_elements(output->rank, memref->sizes_and_strides,
                             SIZE_MAX / element_size, &count);
-    mocc_buffer_free(&model->outputs[i]);
+    mocc_model_release_output(model, i);
     model->outputs[i].allocated = memref->allocated;
     model->outputs[i].aligned =
         (char *)memref->aligned + memref->offset * (int64_t)element_size;
@@ -95,7 +95,9 @@ mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
                     inputs[i].data, inputs[i].rank, inputs[i].dims);
   model->has_outputs = 0;
   mocc_profile_start_run(model->profile);
+  mocc_run_memory_begin(model->memory, inputs, num_inputs);
   status = mocc_run_guarded(desc->entry, model->descriptors);
+  mocc_run_memory_end(model->memory, status == NULL);
   mocc_profile_finish_run();
   if (status)
     return status;

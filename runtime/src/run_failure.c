@@ -10,10 +10,6 @@
 typedef struct run_scope {
   jmp_buf unwind;
   mocc_status status;
-  /* The blocks generated code allocated and has not freed yet. */
-  void **allocations;
-  size_t num_allocations;
-  size_t capacity;
 } run_scope;
 
 /* The run in progress on this thread. A global, not a local of
@@ -21,25 +17,14 @@ typedef struct run_scope {
  * changed after setjmp. */
 static _Thread_local run_scope *current_scope;
 
-static void free_allocations(run_scope *scope) {
-  for (size_t i = 0; i < scope->num_allocations; ++i)
-    free(scope->allocations[i]);
-  scope->num_allocations = 0;
-}
-
 mocc_status mocc_run_guarded(void (*entry)(void **), void **descriptors) {
   run_scope scope = {0};
   run_scope *outer = current_scope;
   current_scope = &scope;
   if (setjmp(scope.unwind) == 0)
     entry(descriptors);
-  else
-    free_allocations(current_scope);
   run_scope *done = current_scope;
   current_scope = outer;
-  /* On success the blocks left are the outputs of dynamic shape, which the
-   * model adopts. */
-  free(done->allocations);
   return done->status;
 }
 
@@ -91,52 +76,4 @@ void mocc_check_slice(const char *what, int64_t offset, int64_t size,
     mocc_run_fail("%s (offset %lld, size %lld, stride %lld in %lld)", what,
                   (long long)offset, (long long)size, (long long)stride,
                   (long long)dim);
-}
-
-/* Records `block` in the run's list (outside a run: nothing to record). */
-static void *track(void *block, uint64_t size) {
-  if (!block)
-    mocc_run_fail("out of memory (allocating %llu bytes)",
-                  (unsigned long long)size);
-  run_scope *scope = current_scope;
-  if (!scope)
-    return block;
-  if (scope->num_allocations == scope->capacity) {
-    size_t capacity = scope->capacity ? 2 * scope->capacity : 16;
-    void **grown = realloc(scope->allocations, capacity * sizeof(void *));
-    if (!grown) {
-      free(block);
-      mocc_run_fail("out of memory (allocating %llu bytes)",
-                    (unsigned long long)size);
-    }
-    scope->allocations = grown;
-    scope->capacity = capacity;
-  }
-  scope->allocations[scope->num_allocations++] = block;
-  return block;
-}
-
-void *_mlir_memref_to_llvm_alloc(uint64_t size) {
-  return track(malloc(size ? size : 1), size);
-}
-
-void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment, uint64_t size) {
-  /* aligned_alloc wants a multiple of the alignment. */
-  uint64_t rounded = (size + alignment - 1) / alignment * alignment;
-  if (rounded < size)
-    mocc_run_fail("out of memory (allocating %llu bytes)",
-                  (unsigned long long)size);
-  return track(aligned_alloc(alignment, rounded ? rounded : alignment), size);
-}
-
-void _mlir_memref_to_llvm_free(void *pointer) {
-  run_scope *scope = current_scope;
-  if (scope)
-    /* Blocks die in about the reverse order of their births. */
-    for (size_t i = scope->num_allocations; i-- > 0;)
-      if (scope->allocations[i] == pointer) {
-        scope->allocations[i] = scope->allocations[--scope->num_allocations];
-        break;
-      }
-  free(pointer);
 }

@@ -4,8 +4,8 @@
  * code (a shape check that does not hold, an allocation that fails) and the
  * runtime's kernels (an index out of range, a size they do not support) end
  * the run early with mocc_run_fail: it returns to mocc_run_guarded by longjmp,
- * which frees whatever the run had allocated and returns the failure as a
- * status. Only the thread that called mocc_model_run may fail a run; the
+ * which returns the failure as a status (the caller frees what the run
+ * allocated: run_memory.h). Only the thread that called mocc_model_run may fail a run; the
  * thread pool's workers run kernels that cannot fail.
  */
 #ifndef MOCC_RUNTIME_RUN_FAILURE_H
@@ -35,12 +35,5 @@ void mocc_check_slice(const char *what, int64_t offset, int64_t size,
  * the extremes, into a dimension of `size`: ONNX allows [-size, size). */
 void mocc_check_index_range(const char *what, int64_t lowest, int64_t highest,
                             int64_t size);
-
-/* The heap of generated code (MLIR's memref-to-LLVM "generic" allocation
- * functions): what a run allocates is freed if it fails, and an allocation
- * that fails fails the run with "out of memory". */
-void *_mlir_memref_to_llvm_alloc(uint64_t size);
-void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment, uint64_t size);
-void _mlir_memref_to_llvm_free(void *pointer);
 
 #endif /* MOCC_RUNTIME_RUN_FAILURE_H */

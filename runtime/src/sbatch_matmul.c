@@ -41,14 +41,21 @@ static void multiply_unpacked(const float *a, int64_t lda, const float *b,
     }
 }
 
+/* Packed panels of up to this many floats (64 KiB) are on the stack, so that
+ * attention of a few hundred tokens per head allocates nothing; larger ones
+ * on the heap. */
+#define MOCC_SBATCH_STACK_FLOATS 16384
+
 static void run_batches(void *closure, int64_t begin, int64_t end) {
   const batch_job *job = closure;
   const int64_t *as = job->a->sizes_and_strides + 3; /* strides b, m, k */
   const int64_t *bs = job->b->sizes_and_strides + 3; /* strides b, k, n */
   const int64_t *cs = job->c->sizes_and_strides + 3; /* strides b, m, n */
-  float *packed =
-      malloc((size_t)(mocc_ceil_div(job->n, job->nr) * job->k * job->nr) *
-             sizeof(float));
+  _Alignas(64) float on_stack[MOCC_SBATCH_STACK_FLOATS];
+  int64_t floats = mocc_ceil_div(job->n, job->nr) * job->k * job->nr;
+  float *packed = floats <= MOCC_SBATCH_STACK_FLOATS
+                      ? on_stack
+                      : malloc((size_t)floats * sizeof(float));
   for (int64_t batch = begin; batch < end; ++batch) {
     const float *a =
         (const float *)job->a->aligned + job->a->offset + batch * as[0];
@@ -63,7 +70,8 @@ static void run_batches(void *closure, int64_t begin, int64_t end) {
     pack_panels(b, bs[1], bs[2], job->k, job->n, job->nr, packed);
     mocc_kernel_sgemm(a, as[1], packed, c, cs[1], job->m, job->n, job->k);
   }
-  free(packed);
+  if (packed != on_stack)
+    free(packed);
 }
 
 /* The C interface of generated code's `mocc_sbatch_matmul_f32(pool, a, b,

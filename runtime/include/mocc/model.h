@@ -162,12 +162,26 @@ MOCC_EXPORT int32_t mocc_model_num_threads(const mocc_model *model);
  * Concat's other axes) are checked before anything runs, and a mismatch
  * fails the run with a message naming the node and the dimensions. A kernel
  * can fail a run too (an index out of range, out of memory); a failed run
- * leaves no outputs. A model of static shapes allocates nothing here; with
- * dynamic dimensions, the buffers whose sizes depend on them are allocated
- * per run. */
+ * leaves no outputs. A model of static shapes allocates nothing here. With
+ * dynamic dimensions, the buffers whose sizes depend on them come from the
+ * heap on the first run at a shape (the inputs' dimensions), which plans
+ * them into one block; later runs at the last 8 shapes planned reuse it and
+ * allocate nothing. */
 MOCC_EXPORT mocc_status mocc_model_run(mocc_model *model,
                                        const mocc_tensor *inputs,
                                        size_t num_inputs);
+
+/* The memory of the last successful run, in bytes: the arena of the buffers
+ * of static size, and the block planned for those whose sizes depend on
+ * that run's dimensions with the least that block could be (the most bytes
+ * of them live at once; both 0 when the run had none). */
+typedef struct mocc_memory_stats {
+  uint64_t arena_bytes;
+  uint64_t dynamic_bytes;
+  uint64_t dynamic_lower_bound_bytes;
+} mocc_memory_stats;
+MOCC_EXPORT mocc_status mocc_model_memory_stats(const mocc_model *model,
+                                                mocc_memory_stats *out_stats);
 
 /* A view of output `index` of the last successful run, with the shape that
  * run gave it; valid until the next run or destroy. */
