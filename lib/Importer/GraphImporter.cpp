@@ -269,13 +269,31 @@ GraphImporter::importInputs() {
       return failure();
     inputs.push_back(std::move(*input));
   }
+  // An option that names no input would silently leave it as it was.
+  std::string inputNames;
+  for (const onnx::ValueInfoProto &info : graph.input())
+    if (!initializers.count(info.name()) ||
+        options.boundInputs.count(info.name()))
+      inputNames += (inputNames.empty() ? "" : ", ") + info.name();
+  auto isInput = [&](StringRef name) {
+    return llvm::any_of(graph.input(), [&](const onnx::ValueInfoProto &info) {
+      return info.name() == name;
+    });
+  };
   for (const auto &bound : options.boundInputs)
-    if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &info) {
-          return info.name() == bound.getKey();
-        }))
+    if (!isInput(bound.getKey()))
       return emitError(UnknownLoc::get(&context))
              << "--bind-input names '" << bound.getKey()
-             << "', which is not an input of the model";
+             << "', which is not an input of the model (inputs: "
+             << inputNames << ")";
+  for (const auto &shaped : options.inputShapes)
+    if (!isInput(shaped.getKey()) ||
+        (initializers.count(shaped.getKey()) &&
+         !options.boundInputs.count(shaped.getKey())))
+      return emitError(UnknownLoc::get(&context))
+             << "--input-shape names '" << shaped.getKey()
+             << "', which is not an input of the model (inputs: "
+             << inputNames << ")";
   return inputs;
 }
 
