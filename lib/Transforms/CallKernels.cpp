@@ -165,8 +165,8 @@ bool callSgemm(linalg::GenericOp op, Value pool) {
   auto packedType = cast<MemRefType>(packed.getType());
   auto outType = cast<MemRefType>(out.getType());
   Operation *init = zeroInitializer(out, op);
-  if (!hasEvenlyStridedRows(lhsType) || !hasEvenlyStridedRows(outType) || !init ||
-      !packedType.getLayout().isIdentity())
+  if (!fitsKernelInput(kSgemmCall, lhsType) || !hasEvenlyStridedRows(outType) ||
+      !init || !packedType.getLayout().isIdentity())
     return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -366,7 +366,7 @@ bool callSconv(linalg::GenericOp op, Value pool) {
   Operation *init = zeroInitializer(out, op);
   if (!init || !hasEvenlyStridedRows(cast<MemRefType>(out.getType())) ||
       !cast<MemRefType>(packed.getType()).getLayout().isIdentity() ||
-      !hasUnitInnerStride(cast<MemRefType>(input.getType())))
+      !fitsKernelInput(kSconvCall, cast<MemRefType>(input.getType())))
     return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -398,7 +398,8 @@ bool callSdwconv(linalg::GenericOp op, Value pool) {
   Value input = op.getDpsInputs()[0], weight = op.getDpsInputs()[1];
   Value out = op.getDpsInits()[0];
   Operation *init = zeroInitializer(out, op);
-  if (!init || !hasUnitInnerStride(cast<MemRefType>(input.getType())) ||
+  if (!init ||
+      !fitsKernelInput(kSdwconvCall, cast<MemRefType>(input.getType())) ||
       !hasUnitInnerStride(cast<MemRefType>(out.getType())) ||
       !cast<MemRefType>(weight.getType()).getLayout().isIdentity())
     return false;

@@ -283,6 +283,8 @@ void fuseEpilogue(linalg::GenericOp product) {
   // The driver writes each block before it reads that block's residual, and
   // reads the product's input while it writes other blocks.
   if (!fitsKernelOutput(call, result) ||
+      !fitsKernelInput(call,
+                       cast<MemRefType>(product.getDpsInputs()[0].getType())) ||
       (residual && (!fitsKernelOutput(call, residual) ||
                     rootBuffer(residual) == rootBuffer(result))) ||
       rootBuffer(product.getDpsInputs()[0]) == rootBuffer(result))

@@ -33,6 +33,11 @@ bool hasUnitInnerStride(MemRefType type) {
          strides.back() == 1;
 }
 
+bool fitsKernelInput(StringRef call, MemRefType type) {
+  return call == kSgemmCall ? hasEvenlyStridedRows(type)
+                            : hasUnitInnerStride(type);
+}
+
 int64_t loopCoefficient(AffineExpr expr, unsigned loop) {
   if (auto dim = dyn_cast<AffineDimExpr>(expr))
     return dim.getPosition() == loop;

@@ -66,10 +66,6 @@ bool isF32(Value value) {
   return type && type.getElementType().isF32();
 }
 
-bool isStaticF32(Value value) {
-  return isF32(value) && cast<RankedTensorType>(value.getType()).hasStaticShape();
-}
-
 /// The loops that index `operand` of `op`, one per dimension; empty if a
 /// dimension is indexed by anything but a loop.
 SmallVector<unsigned> loopsOf(linalg::LinalgOp op, OpOperand *operand) {
@@ -123,7 +119,7 @@ std::optional<MatrixProduct> matchContraction(linalg::LinalgOp op) {
 /// input channels, n the filters; the weight is [F][1][1][C].
 std::optional<MatrixProduct> matchPointwiseConv(linalg::LinalgOp op) {
   auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
-  if (!conv || !llvm::all_of(op->getOperands(), isStaticF32))
+  if (!conv)
     return std::nullopt;
   auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
   if (weightType.getDimSize(1) != 1 || weightType.getDimSize(2) != 1 ||
@@ -330,7 +326,6 @@ bool isMultiplyAccumulate(Block &body) {
 bool markDepthwise(OpBuilder &b, linalg::LinalgOp op) {
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic || generic.getNumLoops() != 6 ||
-      !llvm::all_of(op->getOperands(), isStaticF32) ||
       !isMultiplyAccumulate(generic.getRegion().front()))
     return false;
   using utils::IteratorType;
@@ -389,7 +384,7 @@ bool markDepthwise(OpBuilder &b, linalg::LinalgOp op) {
 /// windows (im2col rows, k = (kh, kw, c)) by the weight, [n][k] ordered.
 std::optional<MatrixProduct> matchConv(linalg::LinalgOp op) {
   auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation());
-  if (!conv || !llvm::all_of(op->getOperands(), isStaticF32))
+  if (!conv)
     return std::nullopt;
   auto weightType = cast<RankedTensorType>(conv.getInputs()[1].getType());
   int64_t window = weightType.getNumElements() / weightType.getDimSize(0);

@@ -66,6 +66,11 @@ bool hasEvenlyStridedRows(mlir::MemRefType type);
 /// Whether the innermost dimension of `type` is contiguous.
 bool hasUnitInnerStride(mlir::MemRefType type);
 
+/// Whether the kernel `call` can read its activation (the product's first
+/// input) from a buffer of `type`: evenly strided rows for the GEMM, a
+/// contiguous innermost dimension for the convolutions.
+bool fitsKernelInput(llvm::StringRef call, mlir::MemRefType type);
+
 /// The coefficient of loop `loop` in `expr`, a sum of loops times constants
 /// (a window's `oh * stride + kh * dilation`); 0 if it has none.
 int64_t loopCoefficient(mlir::AffineExpr expr, unsigned loop);

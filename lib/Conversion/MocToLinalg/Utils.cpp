@@ -2,6 +2,7 @@
 #include "Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
 
@@ -245,10 +246,27 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
       llvm::all_of(high, [](int64_t p) { return p == 0; }))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
+  if (!type.hasStaticShape()) {
+    // MLIR 19 bufferizes a tensor.pad of a computed tensor of dynamic sizes
+    // reading those sizes off its buffer before the buffer exists: the
+    // padded tensor is built as a fill and an insert instead.
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+    SmallVector<OpFoldResult> paddedSizes, offsets, strides;
+    for (auto [d, size] : llvm::enumerate(sizes)) {
+      Value dim = getValueOrCreateConstantIndexOp(b, loc, size);
+      Value pads = b.create<arith::ConstantIndexOp>(loc, low[d] + high[d]);
+      paddedSizes.push_back(
+          getAsOpFoldResult(b.createOrFold<arith::AddIOp>(loc, dim, pads)));
+      offsets.push_back(b.getIndexAttr(low[d]));
+      strides.push_back(b.getIndexAttr(1));
+    }
+    Value filled = createFilled(b, loc, paddedSizes, value);
+    return b.create<tensor::InsertSliceOp>(loc, input, filled, offsets, sizes,
+                                           strides);
+  }
   SmallVector<int64_t> shape(type.getShape());
   for (auto [d, size] : llvm::enumerate(shape))
-    if (!ShapedType::isDynamic(size))
-      size += low[d] + high[d];
+    size += low[d] + high[d];
   auto resultType = RankedTensorType::get(shape, type.getElementType());
   return b.create<tensor::PadOp>(
       loc, resultType, input, getAsIndexOpFoldResult(b.getContext(), low),

@@ -45,9 +45,15 @@ RankedTensorType untransposed(RankedTensorType type,
   return type.clone(shape);
 }
 
-bool isStatic4d(Value value) {
+bool is4d(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  return type && type.getRank() == 4 && type.hasStaticShape();
+  return type && type.getRank() == 4;
+}
+
+/// Batch and spatial dimensions may be known only at run time; the weight
+/// is laid out at compile time.
+bool isStatic4d(Value value) {
+  return is4d(value) && cast<RankedTensorType>(value.getType()).hasStaticShape();
 }
 
 /// conv(x, w) -> to_nchw(conv_nhwc(to_nhwc(x), w re-laid out)).
@@ -56,9 +62,9 @@ struct ConvToChannelsLast : OpRewritePattern<ConvOp> {
 
   LogicalResult matchAndRewrite(ConvOp conv,
                                 PatternRewriter &rewriter) const override {
-    if (conv.getChannelsLast() || !isStatic4d(conv.getInput()) ||
+    if (conv.getChannelsLast() || !is4d(conv.getInput()) ||
         !isStatic4d(conv.getWeight()))
-      return rewriter.notifyMatchFailure(conv, "expects a static 2-d NCHW conv");
+      return rewriter.notifyMatchFailure(conv, "expects a 2-d NCHW conv");
     Location loc = conv.getLoc();
     Value input = transpose(rewriter, loc, conv.getInput(), kToChannelsLast);
     Value weight =
@@ -79,8 +85,8 @@ struct PoolToChannelsLast : OpRewritePattern<PoolOp> {
 
   LogicalResult matchAndRewrite(PoolOp pool,
                                 PatternRewriter &rewriter) const override {
-    if (pool.getChannelsLast() || !isStatic4d(pool.getInput()))
-      return rewriter.notifyMatchFailure(pool, "expects a static 2-d NCHW pool");
+    if (pool.getChannelsLast() || !is4d(pool.getInput()))
+      return rewriter.notifyMatchFailure(pool, "expects a 2-d NCHW pool");
     Location loc = pool.getLoc();
     Value input = transpose(rewriter, loc, pool.getInput(), kToChannelsLast);
     Operation *lastPool = rewriter.clone(*pool);
