@@ -97,7 +97,9 @@ mocc_status mocc_model_run(mocc_model *model, const mocc_tensor *inputs,
   mocc_profile_start_run(model->profile);
   mocc_run_memory_begin(model->memory, inputs, num_inputs);
   status = mocc_run_guarded(desc->entry, model->descriptors);
-  mocc_run_memory_end(model->memory, status == NULL);
+  if (!mocc_run_memory_end(model->memory, status == NULL) && !status)
+    status = mocc_status_format("a buffer planned for this shape outlived "
+                                "the run; run it again");
   mocc_profile_finish_run();
   if (status)
     return status;

@@ -367,12 +367,19 @@ static void release_live_block(live_block live) {
     live.output->held = 0;
 }
 
-void mocc_run_memory_end(mocc_run_memory *memory, int succeeded) {
+int mocc_run_memory_end(mocc_run_memory *memory, int succeeded) {
   current = NULL;
-  if (!succeeded) {
+  /* A block of the shared one that outlives the run (a replay whose frees
+   * left the log late) would be an output the next run overwrites. */
+  int outlived = 0;
+  for (size_t i = 0; succeeded && i < memory->num_live; ++i)
+    outlived |= memory->live[i].place == IN_BLOCK;
+  if (!succeeded || outlived) {
     for (size_t i = 0; i < memory->num_live; ++i)
       release_live_block(memory->live[i]);
-    return;
+    if (outlived)
+      remove_plan(memory, memory->replaying);
+    return 0;
   }
   /* The blocks left live are the outputs, which the model adopts. */
   plan *replayed = memory->replaying;
@@ -383,6 +390,7 @@ void mocc_run_memory_end(mocc_run_memory *memory, int succeeded) {
   } else {
     memory->last = replayed;
   }
+  return 1;
 }
 
 /* The output block of a plan at `pointer`, if one is. */

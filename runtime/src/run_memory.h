@@ -44,8 +44,11 @@ void mocc_run_memory_begin(mocc_run_memory *memory, const mocc_tensor *inputs,
                            size_t num_inputs);
 /* Ends the run: a failed run frees every block it allocated; a successful
  * one hands the blocks it did not free to the model (the outputs) and, if it
- * was recorded, plans its shape. */
-void mocc_run_memory_end(mocc_run_memory *memory, int succeeded);
+ * was recorded, plans its shape. Returns whether the run stands: 0 if it
+ * failed, or if a block of the shared one outlived it (the run left its
+ * plan, freeing later than recorded), which the next run would overwrite:
+ * then it fails too, and its shape is recorded afresh. */
+int mocc_run_memory_end(mocc_run_memory *memory, int succeeded);
 
 /* An output block the model adopted from a run and no longer needs: kept
  * for reuse by later runs (or freed, past what it keeps). `block` is the
