@@ -4,7 +4,7 @@
     /usr/bin/python3 test/e2e/models/export_models.py build/test/e2e/models
     .venv/bin/python test/e2e/models/make_reference.py build/test/e2e/models
     .venv/bin/python bench/run_bench.py --models-dir build/test/e2e/models \\
-        --mocc build/bin/mocc --mocc-run build/bin/mocc-run --runs 50 [--json bench.json]
+        --mocc build/bin/mocc --mocc-run build/bin/mocc-run --runs 50 --rounds 3 [--json bench.json]
 
 (ctest builds the model dir as a fixture: `ctest --test-dir build -R e2e.models.reference`.)
 
@@ -13,8 +13,10 @@ For each MODELS_DIR/<name>/model.onnx with test_data_set_0/input_*.pb: compiles 
 (parsing its last line `median_ms=X min_ms=Y`), and times onnxruntime 1.31 (CPUExecutionProvider,
 default graph optimizations, same input, warm-up runs, then N timed runs of session.run) with
 intra_op_num_threads=1 and with ORT's default thread count; mocc-run gets `--threads 1` and
-no --threads (its default). Prints a markdown table of medians (ms) and mocc/ORT ratios
-(below 1: mocc is faster); each run's median and min are also in --json.
+no --threads (its default). The configurations of a model are timed in turn, --rounds times
+(interleaved, so that a machine whose speed drifts slows them alike); each figure is the median
+of its rounds' medians. Prints a markdown table of those (ms) and mocc/ORT ratios (below 1:
+mocc is faster), then each configuration's lowest and highest round; all are in --json.
 Run it on an otherwise idle machine: both engines share it. ORT is timed around Python's
 session.run (about 10 us of binding overhead per run), mocc inside mocc-run: for tiny models
 the ratio reflects that overhead, for real models (milliseconds) it does not matter.
@@ -49,6 +51,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
@@ -220,6 +223,16 @@ def bench_mocc(mocc_run: Path, so: Path, ds: Path, runs: int, threads: int | Non
     return {"median_ms": float(m.group(1)), "min_ms": float(m.group(2))}
 
 
+def combine_rounds(results: list[dict]) -> dict:
+    """One configuration's rounds: the median of their medians, the least min, and each round's
+    median (their spread shows how much the machine drifted); the first error if any failed."""
+    if errors := [r for r in results if "median_ms" not in r]:
+        return errors[0]
+    medians = [r["median_ms"] for r in results]
+    return {"median_ms": statistics.median(medians), "min_ms": min(r["min_ms"] for r in results),
+            "round_medians_ms": medians}
+
+
 def fmt_ms(r: dict | None) -> str:
     return f"{r['median_ms']:.4g}" if r and "median_ms" in r else "n/a"
 
@@ -247,6 +260,8 @@ def main() -> int:
                    help="mocc options, repeatable (default: -O3)")
     p.add_argument("--runs", type=int, default=50, help="timed runs per configuration (default: %(default)s)")
     p.add_argument("--warmup", type=int, default=5, help="ORT and peer warm-up runs (default: %(default)s)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="rounds, each timing every configuration of a model in turn (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=1800)
     p.add_argument("--json", type=Path, help="write all measurements here")
     p.add_argument("--peers", default=",".join(PEERS),
@@ -293,22 +308,30 @@ def main() -> int:
             if proc.returncode != 0:
                 row["error"] = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[0]
                 print(f"{d.name}: compile failed: {row['error']}", file=sys.stderr, flush=True)
-            else:
-                row["mocc_1t"] = bench_mocc(args.mocc_run, so, ds, args.runs, 1, args.timeout)
-                row["mocc_default"] = bench_mocc(args.mocc_run, so, ds, args.runs, None, args.timeout)
-            row["ort_1t"] = bench_ort(d / "model.onnx", ds, args.runs, args.warmup, 1)
-            row["ort_default"] = bench_ort(d / "model.onnx", ds, args.runs, args.warmup, 0)
+            configs = {}  # row key -> a function timing one round
+            if "error" not in row:
+                configs["mocc_1t"] = lambda: bench_mocc(args.mocc_run, so, ds, args.runs, 1, args.timeout)
+                configs["mocc_default"] = lambda: bench_mocc(args.mocc_run, so, ds, args.runs, None, args.timeout)
+            configs["ort_1t"] = lambda: bench_ort(d / "model.onnx", ds, args.runs, args.warmup, 1)
+            configs["ort_default"] = lambda: bench_ort(d / "model.onnx", ds, args.runs, args.warmup, 0)
             for name, peer in peers.items():
                 prepared = guarded(f"{d.name}: {name}", peer.prepare, d / "model.onnx", Path(work), args.timeout)
                 for key, threads in THREADS:  # a failed prepare ({"error": ...}) blanks both settings
-                    row[f"{name}_{key}"] = prepared if isinstance(prepared, dict) else \
-                        guarded(f"{d.name}: {name} {key}", peer.bench, prepared, ds, args.runs, args.warmup, threads)
+                    configs[f"{name}_{key}"] = (lambda error=prepared: error) if isinstance(prepared, dict) \
+                        else partial(guarded, f"{d.name}: {name} {key}", peer.bench, prepared, ds, args.runs,
+                                     args.warmup, threads)
+            rounds = {key: [] for key in configs}
+            for _ in range(args.rounds):  # interleaved: each round times every configuration once
+                for key, bench in configs.items():
+                    rounds[key].append(bench())
+            row.update({key: combine_rounds(results) for key, results in rounds.items()})
             print(f"{d.name}: " + json.dumps({k: v for k, v in row.items() if k != "model"}), flush=True)
 
     peer_versions = {name: version(peer.dist) for name, peer in peers.items()}
     print(f"\nHost: {platform.machine()}, {os.cpu_count()} CPUs; onnxruntime {ort.__version__}; "
           + "".join(f"{name} {v}; " for name, v in peer_versions.items())
-          + f"mocc {' '.join(mocc_flags)}; {args.runs} runs, median ms\n")
+          + f"mocc {' '.join(mocc_flags)}; {args.rounds} interleaved rounds of {args.runs} runs, "
+          + "median of the rounds' median ms\n")
     # The peers' columns, after ORT's: 1 thread for each peer, then default threads for each.
     extra = [(f"{name}_{key}", f"mocc_{key}", f"{peer.label} {head}")
              for key, head in (("1t", "1T"), ("default", "default")) for name, peer in peers.items()]
@@ -328,6 +351,11 @@ def main() -> int:
                 geomean = statistics.geometric_mean(ratios)
                 print(f"\nmocc/{base_label}, {label}: geometric mean {geomean:.3g} over {len(ratios)} models, "
                       f"highest {max(ratios):.3g}")
+    print("\nRounds' medians, lowest-highest (ms):")
+    for r in rows:
+        spreads = [f"{key} {min(v['round_medians_ms']):.4g}-{max(v['round_medians_ms']):.4g}"
+                   for key, v in r.items() if isinstance(v, dict) and "round_medians_ms" in v]
+        print(f"  {r['model']}: " + ", ".join(spreads))
     if args.json:
         args.json.write_text(json.dumps({"host": platform.machine(), "cpus": os.cpu_count(),
                                          "onnxruntime": ort.__version__, "peers": peer_versions,

@@ -318,24 +318,84 @@ bool takesWholeDimension(int64_t start, int64_t end, int64_t step) {
   return start == 0 && step == 1 && end >= std::numeric_limits<int32_t>::max();
 }
 
+/// `input` sliced along `axes` from `starts` to `ends` by positive `steps`,
+/// bounds known at run time only (or dimensions that are): ONNX's negative
+/// bounds and clamping computed at run time, an extract_slice of the sizes
+/// they give.
+LogicalResult sliceAtRunTime(NodeContext &node, Value input,
+                             ArrayRef<OpFoldResult> starts,
+                             ArrayRef<OpFoldResult> ends,
+                             ArrayRef<int64_t> axes, ArrayRef<int64_t> steps) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  auto constant = [&](int64_t value) {
+    return b.create<arith::ConstantIndexOp>(loc, value).getResult();
+  };
+  Value zero = constant(0);
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (steps[i] < 0) {
+      // Backwards by run-time bounds: the error names the bound.
+      for (ArrayRef<OpFoldResult> bounds : {starts, ends})
+        if (!getConstantIntValues(bounds) &&
+            failed(node.constantInts(bounds.data() == starts.data() ? 1 : 2)))
+          return failure();
+      return node.emitError() << "slices dynamic dimension " << axis
+                              << " backwards; only forwards is supported";
+    }
+    std::optional<int64_t> staticDim = getConstantIntValue(sizes[axis]);
+    Value dim = staticDim ? constant(*staticDim) : cast<Value>(sizes[axis]);
+    // A bound below 0 counts from the end; then both are clamped to [0, dim].
+    auto bound = [&](OpFoldResult element) {
+      Value value = b.createOrFold<arith::IndexCastOp>(
+          loc, b.getIndexType(), node.int64Value(element));
+      Value fromEnd = b.createOrFold<arith::AddIOp>(loc, value, dim);
+      Value negative = b.createOrFold<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::slt, value, zero);
+      value = b.createOrFold<arith::SelectOp>(loc, negative, fromEnd, value);
+      value = b.createOrFold<arith::MaxSIOp>(loc, value, zero);
+      return b.createOrFold<arith::MinSIOp>(loc, value, dim);
+    };
+    Value start = bound(starts[i]), end = bound(ends[i]);
+    // ceil((end - start) / step) elements, none if end <= start.
+    Value span = b.createOrFold<arith::MaxSIOp>(
+        loc, b.createOrFold<arith::SubIOp>(loc, end, start), zero);
+    Value count = b.createOrFold<arith::DivUIOp>(
+        loc, b.createOrFold<arith::AddIOp>(loc, span, constant(steps[i] - 1)),
+        constant(steps[i]));
+    offsets[axis] = getAsOpFoldResult(start);
+    sizes[axis] = getAsOpFoldResult(count);
+    strides[axis] = b.getIndexAttr(steps[i]);
+  }
+  return node.setResult(
+      b.create<tensor::ExtractSliceOp>(loc, input, offsets, sizes, strides)
+          .getResult());
+}
+
 LogicalResult importSlice(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
   RankedTensorType type = node.inputType(0);
   int64_t rank = type.getRank();
-  SmallVector<int64_t> starts, ends, axes, steps;
+  SmallVector<int64_t> axes, steps;
+  SmallVector<OpFoldResult> startElements, endElements;
   if (node.opset < 10) {
-    starts = node.intsAttr("starts");
-    ends = node.intsAttr("ends");
+    for (int64_t start : node.intsAttr("starts"))
+      startElements.push_back(node.builder.getI64IntegerAttr(start));
+    for (int64_t end : node.intsAttr("ends"))
+      endElements.push_back(node.builder.getI64IntegerAttr(end));
     axes = node.intsAttr("axes");
   } else {
-    FailureOr<SmallVector<int64_t>> s = node.constantInts(1),
-                                    e = node.constantInts(2);
+    FailureOr<SmallVector<OpFoldResult>> s = node.sizeElements(1),
+                                         e = node.sizeElements(2);
     if (failed(s) || failed(e))
       return failure();
-    starts = *s;
-    ends = *e;
+    startElements = *s;
+    endElements = *e;
     for (auto [index, out] : {std::pair{size_t(3), &axes}, {size_t(4), &steps}}) {
       if (!node.input(index))
         continue;
@@ -345,37 +405,82 @@ LogicalResult importSlice(NodeContext &node) {
       *out = *values;
     }
   }
+  size_t count = startElements.size();
   if (axes.empty())
-    for (size_t d = 0; d < starts.size(); ++d)
+    for (size_t d = 0; d < count; ++d)
       axes.push_back(d);
   if (steps.empty())
-    steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() ||
-      steps.size() != starts.size())
+    steps.assign(count, 1);
+  if (endElements.size() != count ||
+      axes.size() != count || steps.size() != count)
     return node.emitError() << "expects starts, ends, axes and steps of one length";
+  for (int64_t &axis : axes) {
+    FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
+    if (failed(d))
+      return failure();
+    axis = *d;
+  }
+  if (llvm::is_contained(steps, 0))
+    return node.emitError() << "expects non-zero steps";
+  std::optional<SmallVector<int64_t>> starts = getConstantIntValues(startElements),
+                                      ends = getConstantIntValues(endElements);
+  // Bounds known at run time only, or a dynamic dimension cut by constant
+  // ones (the result's size is known at run time only).
+  bool atRunTime = !starts || !ends;
+  for (size_t i = 0; !atRunTime && i < count; ++i)
+    atRunTime = type.isDynamicDim(axes[i]) &&
+                !takesWholeDimension((*starts)[i], (*ends)[i], steps[i]);
+  if (atRunTime)
+    return sliceAtRunTime(node, *input, startElements, endElements, axes,
+                          steps);
   SmallVector<int64_t> allStarts(rank, 0), allEnds(type.getShape()),
       allSteps(rank, 1);
   for (size_t i = 0; i < axes.size(); ++i) {
-    FailureOr<int64_t> d = node.normalizeAxis(axes[i], rank, "axes");
-    if (failed(d))
-      return failure();
-    if (steps[i] == 0)
-      return node.emitError() << "expects non-zero steps";
-    if (type.isDynamicDim(*d)) {
-      if (!takesWholeDimension(starts[i], ends[i], steps[i]))
-        return node.emitError()
-               << "slices dynamic dimension " << *d
-               << " by constant bounds; only a whole one is supported (fix "
-                  "the input shapes with --input-shape)";
-      continue;
-    }
-    allStarts[*d] = starts[i];
-    allEnds[*d] = ends[i];
-    allSteps[*d] = steps[i];
-    clampSlice(type.getDimSize(*d), steps[i], allStarts[*d], allEnds[*d]);
+    int64_t d = axes[i];
+    if (type.isDynamicDim(d))
+      continue; // taken whole
+    allStarts[d] = (*starts)[i];
+    allEnds[d] = (*ends)[i];
+    allSteps[d] = steps[i];
+    clampSlice(type.getDimSize(d), steps[i], allStarts[d], allEnds[d]);
   }
   return node.setResult(
       node.create<moc::SliceOp>(*input, allStarts, allEnds, allSteps));
+}
+
+/// `input` split along dynamic dimension `axis` into `parts` of
+/// ceil(size / parts) elements each but the last ones (ONNX's num_outputs),
+/// sizes computed at run time.
+LogicalResult splitAtRunTime(NodeContext &node, Value input, int64_t axis,
+                             int64_t parts) {
+  if (parts < 1 || parts != node.node.output_size())
+    return node.emitError() << "cannot split dimension " << axis << " into "
+                            << parts << " parts for "
+                            << node.node.output_size() << " outputs";
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  auto constant = [&](int64_t value) {
+    return b.create<arith::ConstantIndexOp>(loc, value).getResult();
+  };
+  Value dim = b.create<tensor::DimOp>(loc, input, axis);
+  Value chunk = b.create<arith::DivUIOp>(
+      loc, b.create<arith::AddIOp>(loc, dim, constant(parts - 1)),
+      constant(parts));
+  SmallVector<OpFoldResult> offsets(node.inputType(0).getRank(),
+                                    b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  SmallVector<Value> results;
+  for (int64_t i = 0; i < parts; ++i) {
+    Value begin = b.create<arith::MinSIOp>(
+        loc, b.create<arith::MulIOp>(loc, chunk, constant(i)), dim);
+    Value rest = b.create<arith::SubIOp>(loc, dim, begin);
+    offsets[axis] = begin;
+    sizes[axis] = b.create<arith::MinSIOp>(loc, chunk, rest).getResult();
+    results.push_back(
+        b.create<tensor::ExtractSliceOp>(loc, input, offsets, sizes, strides));
+  }
+  return node.setResults(results);
 }
 
 LogicalResult importSplit(NodeContext &node) {
@@ -387,10 +492,6 @@ LogicalResult importSplit(NodeContext &node) {
       node.normalizeAxis(node.intAttr("axis", 0), type.getRank());
   if (failed(axis))
     return failure();
-  if (type.isDynamicDim(*axis))
-    return node.emitError() << "splits dynamic dimension " << *axis
-                            << " (fix the input shapes with --input-shape)";
-  int64_t size = type.getDimSize(*axis);
   int64_t parts = node.node.output_size();
   SmallVector<int64_t> sizes;
   if (node.opset < 13) {
@@ -401,6 +502,25 @@ LogicalResult importSplit(NodeContext &node) {
       return failure();
     sizes = *values;
   }
+  if (type.isDynamicDim(*axis)) {
+    if (sizes.empty()) {
+      if (node.opset >= 18)
+        parts = node.intAttr("num_outputs", parts);
+      return splitAtRunTime(node, *input, *axis, parts);
+    }
+    // Parts of constant sizes: the dimension must be their sum, which a
+    // cast to it checks at run time.
+    SmallVector<int64_t> shape(type.getShape());
+    shape[*axis] = 0;
+    for (int64_t s : sizes)
+      if (s < 0 || llvm::AddOverflow(shape[*axis], s, shape[*axis]))
+        return node.emitError() << "expects non-negative split sizes";
+    type = type.clone(shape);
+    input = node.create<tensor::CastOp>(type, *input);
+    if (failed(input))
+      return failure();
+  }
+  int64_t size = type.getDimSize(*axis);
   if (sizes.empty()) {
     if (node.opset >= 18)
       parts = node.intAttr("num_outputs", parts);
