@@ -261,7 +261,15 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
       strides.push_back(b.getIndexAttr(1));
     }
     Value filled = createFilled(b, loc, paddedSizes, value);
-    return b.create<tensor::InsertSliceOp>(loc, input, filled, offsets, sizes,
+    // A copy is inserted, not `input`: empty tensor elimination would have
+    // input's producer write into the padded tensor, leaving input's other
+    // readers (a 1x1 convolution beside a padded 3x3) rows that are not
+    // evenly strided, which the kernels cannot read.
+    Value copy = b.create<linalg::CopyOp>(
+                      loc, input,
+                      createEmpty(b, loc, sizes, type.getElementType()))
+                     .getResult(0);
+    return b.create<tensor::InsertSliceOp>(loc, copy, filled, offsets, sizes,
                                            strides);
   }
   SmallVector<int64_t> shape(type.getShape());
