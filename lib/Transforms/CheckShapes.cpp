@@ -207,6 +207,9 @@ public:
   void checkExpandShape(tensor::ExpandShapeOp op);
   void checkReshape(tensor::ReshapeOp op);
   void checkNotNegative(Operation *op, Value size, int64_t d);
+  /// A tensor whose size is computed from a model's values (Expand's or
+  /// ConstantOfShape's shape) is not given a negative one.
+  void checkEmpty(tensor::EmptyOp op);
 
   /// Resolves the checked sizes to the inputs' dimensions where it can, drops
   /// the checks that hold by construction or repeat another, and moves those
@@ -518,6 +521,24 @@ void CheckEmitter::checkNotNegative(Operation *op, Value size, int64_t d) {
        {b.getIndexAttr(0), size});
 }
 
+/// Whether `size` is computed from values read from a tensor (rather than
+/// from dimensions and constants alone).
+bool readsValues(Value size) {
+  Operation *op = size.getDefiningOp();
+  if (!op || isa<tensor::DimOp>(op))
+    return false;
+  if (isa<tensor::ExtractOp>(op))
+    return true;
+  return isa_and_nonnull<arith::ArithDialect>(op->getDialect()) &&
+         llvm::any_of(op->getOperands(), readsValues);
+}
+
+void CheckEmitter::checkEmpty(tensor::EmptyOp op) {
+  for (int64_t d = 0; d < op.getType().getRank(); ++d)
+    if (op.getType().isDynamicDim(d) && readsValues(op.getDynamicSize(d)))
+      checkNotNegative(op, op.getDynamicSize(d), d);
+}
+
 void CheckEmitter::checkReshape(tensor::ReshapeOp op) {
   auto source = cast<RankedTensorType>(op.getSource().getType());
   auto shapeType = cast<RankedTensorType>(op.getShape().getType());
@@ -673,6 +694,8 @@ struct CheckShapesPass : impl::CheckShapesPassBase<CheckShapesPass> {
           return emitter.checkExpandShape(expand);
         if (auto reshape = dyn_cast<tensor::ReshapeOp>(op))
           return emitter.checkReshape(reshape);
+        if (auto empty = dyn_cast<tensor::EmptyOp>(op))
+          return emitter.checkEmpty(empty);
       });
       emitter.finish();
     }
