@@ -2,6 +2,7 @@
 #include "NodeContext.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
@@ -346,8 +347,7 @@ LogicalResult sliceAtRunTime(NodeContext &node, Value input,
       return node.emitError() << "slices dynamic dimension " << axis
                               << " backwards; only forwards is supported";
     }
-    std::optional<int64_t> staticDim = getConstantIntValue(sizes[axis]);
-    Value dim = staticDim ? constant(*staticDim) : cast<Value>(sizes[axis]);
+    Value dim = getValueOrCreateConstantIndexOp(b, loc, sizes[axis]);
     // A bound below 0 counts from the end; then both are clamped to [0, dim].
     auto bound = [&](OpFoldResult element) {
       Value value = b.createOrFold<arith::IndexCastOp>(

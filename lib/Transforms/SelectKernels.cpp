@@ -186,8 +186,8 @@ Value add(OpBuilder &b, Location loc, Value lhs, Value rhs) {
                                              utils::IteratorType::parallel);
   return b
       .create<linalg::GenericOp>(
-          loc, type, ValueRange{lhs, rhs}, emptyLike(b, loc, lhs), SmallVector<AffineMap>(3, id),
-          iterators,
+          loc, type, ValueRange{lhs, rhs}, emptyLike(b, loc, lhs),
+          SmallVector<AffineMap>(3, id), iterators,
           [](OpBuilder &nb, Location nloc, ValueRange args) {
             nb.create<linalg::YieldOp>(
                 nloc,

@@ -50,8 +50,8 @@ bool is4d(Value value) {
   return type && type.getRank() == 4;
 }
 
-/// Batch and spatial dimensions may be known only at run time; the weight
-/// is laid out at compile time.
+/// A convolution's weight, re-laid out at compile time, must be static (its
+/// input's batch and spatial sizes may be known only at run time).
 bool isStatic4d(Value value) {
   return is4d(value) && cast<RankedTensorType>(value.getType()).hasStaticShape();
 }
