@@ -9,8 +9,12 @@
 //===----------------------------------------------------------------------===//
 #include "NodeContext.h"
 #include "OpChain.h"
+#include "RunTimeAxes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -134,28 +138,45 @@ LogicalResult importTensorScatter(NodeContext &node) {
       *cache, *full, *update, *axis, moc::ScatterReduction::none));
 }
 
-/// The axis input of CumSum and CumProd: a 0-d or one-element tensor that
-/// must be a compile-time constant.
-FailureOr<int64_t> scanAxis(NodeContext &node) {
+/// Sets the result of CumSum or CumProd to `scan(axis)`, the axis read from
+/// input 1 (a 0-d or one-element tensor): a constant, or a value known at
+/// run time only, for which every dimension is scanned and the run takes the
+/// one the axis names.
+LogicalResult importScan(NodeContext &node,
+                         function_ref<FailureOr<Value>(int64_t)> scan) {
+  FailureOr<Value> axisInput = node.requiredInput(1);
+  if (failed(axisInput))
+    return failure();
+  int64_t rank = node.inputType(0).getRank();
+  RankedTensorType axisType = node.inputType(1);
+  if (!matchPattern(*axisInput, m_Constant()) && axisType.hasStaticShape() &&
+      axisType.getNumElements() == 1) {
+    FailureOr<SmallVector<Value>> named = runTimeAxisMask(node, 1, rank);
+    if (failed(named))
+      return failure();
+    return node.setResult(chooseByAxis(node, *named, scan));
+  }
   FailureOr<SmallVector<int64_t>> axisValues = node.constantInts(1);
   if (failed(axisValues))
     return failure();
   if (axisValues->size() != 1)
     return node.emitError()
            << "expects a single axis, got " << axisValues->size() << " values";
-  return node.normalizeAxis(axisValues->front(), node.inputType(0).getRank());
+  FailureOr<int64_t> axis = node.normalizeAxis(axisValues->front(), rank);
+  if (failed(axis))
+    return failure();
+  return node.setResult(scan(*axis));
 }
 
 LogicalResult importCumSum(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
-  FailureOr<int64_t> axis = scanAxis(node);
-  if (failed(axis))
-    return failure();
-  return node.setResult(node.create<moc::CumSumOp>(
-      *input, *axis, bool(node.intAttr("exclusive", 0)),
-      bool(node.intAttr("reverse", 0))));
+  bool exclusive = node.intAttr("exclusive", 0),
+       reverse = node.intAttr("reverse", 0);
+  return importScan(node, [&](int64_t axis) {
+    return node.create<moc::CumSumOp>(*input, axis, exclusive, reverse);
+  });
 }
 
 /// `value` moved `distance` places along `axis` (towards the end, or the
@@ -173,51 +194,88 @@ Value shiftAlong(OpChain &ops, Value value, int64_t axis, int64_t distance,
   return ops.create<moc::PadOp>(kept, fill, pads, moc::PadMode::constant);
 }
 
-/// CumProd: a Hillis-Steele scan, y *= y shifted by 1, 2, 4, ... (log2 of
-/// the axis length steps of exact multiplications, so zeros and negative
-/// values need no special case); exclusive first shifts the input by one.
+/// CumProd along `axis`: a Hillis-Steele scan, y *= y shifted by 1, 2, 4,
+/// ... (log2 of the axis length steps of exact multiplications, so zeros
+/// and negative values need no special case); exclusive first shifts the
+/// input by one.
+FailureOr<Value> cumProd(NodeContext &node, Value input, int64_t axis,
+                         bool exclusive, bool reverse) {
+  RankedTensorType type = node.inputType(0);
+  if (type.isDynamicDim(axis))
+    return node.emitError() << "needs a static size along the axis";
+  int64_t size = type.getDimSize(axis);
+  if (size == 0)
+    return input;
+  if (exclusive && size == 1)
+    return node.splat(type, 1.0);
+  Value one = node.scalar(type.getElementType(), 1.0);
+  OpChain ops(node);
+  Value result = input;
+  if (exclusive)
+    result = shiftAlong(ops, result, axis, 1, reverse, one);
+  for (int64_t distance = 1; distance < size; distance *= 2)
+    result = ops.create<moc::MulOp>(
+        result, shiftAlong(ops, result, axis, distance, reverse, one));
+  if (failed(ops.status()))
+    return failure();
+  return result;
+}
+
 LogicalResult importCumProd(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
-  FailureOr<int64_t> axis = scanAxis(node);
-  if (failed(axis))
+  bool exclusive = node.intAttr("exclusive", 0),
+       reverse = node.intAttr("reverse", 0);
+  return importScan(node, [&](int64_t axis) {
+    return cumProd(node, *input, axis, exclusive, reverse);
+  });
+}
+
+/// The depth of OneHot (a one-element tensor of any numeric type) as an i64
+/// scalar: a constant, checked to lie in [1, 2^31), or read at run time.
+FailureOr<Value> oneHotDepth(NodeContext &node) {
+  FailureOr<Value> depth = node.requiredInput(1);
+  if (failed(depth))
     return failure();
-  RankedTensorType type = node.inputType(0);
-  if (type.isDynamicDim(*axis))
-    return node.emitError() << "needs a static size along the axis";
-  int64_t size = type.getDimSize(*axis);
-  bool exclusive = node.intAttr("exclusive", 0), reverse = node.intAttr("reverse", 0);
-  if (size == 0)
-    return node.setResults({*input});
-  if (exclusive && size == 1)
-    return node.setResults({node.splat(type, 1.0)});
-  Value one = node.scalar(type.getElementType(), 1.0);
-  OpChain ops(node);
-  Value result = *input;
-  if (exclusive)
-    result = shiftAlong(ops, result, *axis, 1, reverse, one);
-  for (int64_t distance = 1; distance < size; distance *= 2)
-    result = ops.create<moc::MulOp>(
-        result, shiftAlong(ops, result, *axis, distance, reverse, one));
-  if (failed(ops.status()))
-    return failure();
-  return node.setResults({result});
+  OpBuilder &b = node.builder;
+  RankedTensorType type = node.inputType(1);
+  if (matchPattern(*depth, m_Constant()) || !type.hasStaticShape() ||
+      type.getNumElements() != 1) {
+    FailureOr<SmallVector<double>> depths = node.constantFloats(1);
+    if (failed(depths))
+      return failure();
+    if (depths->size() != 1 ||
+        !(depths->front() >= 1 && depths->front() < 0x1p31))
+      return node.emitError() << "expects one depth in [1, 2^31)";
+    return b
+        .create<arith::ConstantIntOp>(node.loc, int64_t(depths->front()), 64)
+        .getResult();
+  }
+  // Read at run time: a depth below 0 fails the run where the positions
+  // 0 .. depth - 1 are made.
+  Value value = b.create<tensor::ExtractOp>(
+      node.loc, *depth,
+      SmallVector<Value>(type.getRank(),
+                         b.create<arith::ConstantIndexOp>(node.loc, 0)));
+  Type i64 = b.getI64Type();
+  if (isa<FloatType>(value.getType()))
+    return b.create<arith::FPToSIOp>(node.loc, i64, value).getResult();
+  if (value.getType() != i64)
+    return b.create<arith::ExtSIOp>(node.loc, i64, value).getResult();
+  return value;
 }
 
 /// OneHot: values[1] where the (wrapped) index equals the position along the
 /// new axis, values[0] elsewhere; indices outside [-depth, depth) match
-/// nothing. The depth must be a compile-time constant.
+/// nothing.
 LogicalResult importOneHot(NodeContext &node) {
   FailureOr<Value> indices = node.requiredInput(0), values = node.requiredInput(2);
   if (failed(indices) || failed(values))
     return failure();
-  FailureOr<SmallVector<double>> depths = node.constantFloats(1);
-  if (failed(depths))
+  FailureOr<Value> depth = oneHotDepth(node);
+  if (failed(depth))
     return failure();
-  if (depths->size() != 1 || !(depths->front() >= 1 && depths->front() < 0x1p31))
-    return node.emitError() << "expects one depth in [1, 2^31)";
-  auto depth = int64_t(depths->front());
   RankedTensorType indicesType = node.inputType(0), valuesType = node.inputType(2);
   if (!indicesType.hasStaticShape())
     return node.emitError() << "needs static indices";
@@ -228,17 +286,23 @@ LogicalResult importOneHot(NodeContext &node) {
   if (failed(axis))
     return failure();
   Type i64 = node.builder.getI64Type();
-  SmallVector<int64_t> indexShape(indicesType.getShape()), positionShape(rank + 1, 1);
+  SmallVector<int64_t> indexShape(indicesType.getShape());
   indexShape.insert(indexShape.begin() + *axis, 1);
-  positionShape[*axis] = depth;
+  SmallVector<Value> positionShape(
+      rank + 1, node.builder.create<arith::ConstantIntOp>(node.loc, 1, 64));
+  positionShape[*axis] = *depth;
+  FailureOr<Value> positions = node.iota(*depth, i64);
+  if (failed(positions))
+    return failure();
+  positions = node.createOfSizes<moc::ReshapeOp>(*positions, positionShape);
+  if (failed(positions))
+    return failure();
   OpChain ops(node);
   Value index = ops.reshape(ops.castTo(*indices, i64), indexShape);
   Value wrapped = ops.create<moc::SelectOp>(
       ops.create<moc::LessOp>(index, node.scalar(i64, 0.0)),
-      ops.create<moc::AddOp>(index, node.scalar(i64, double(depth))), index);
-  Value hit = ops.create<moc::EqualOp>(
-      wrapped, node.int64Constant(llvm::to_vector(llvm::seq<int64_t>(0, depth)),
-                                  positionShape));
+      ops.create<moc::AddOp>(index, node.shapeTensor({*depth}, false)), index);
+  Value hit = ops.create<moc::EqualOp>(wrapped, *positions);
   Value pair = ops.reshape(*values, {2});
   Value off = ops.reshape(ops.slice(pair, 0, 0, 1), {});
   Value on = ops.reshape(ops.slice(pair, 0, 1, 2), {});

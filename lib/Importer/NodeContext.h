@@ -139,6 +139,27 @@ public:
   /// `isVector`, 0-d (one element): a constant if they all are.
   mlir::Value shapeTensor(llvm::ArrayRef<mlir::Value> elements,
                           bool isVector = true);
+  /// The type of `like` with `sizes` (i64 scalars): static where they are
+  /// constants, the others returned in `dynamic` as indices. Fails on a
+  /// negative constant.
+  mlir::FailureOr<mlir::RankedTensorType>
+  typeOfSizes(mlir::RankedTensorType like, llvm::ArrayRef<mlir::Value> sizes,
+              llvm::SmallVectorImpl<mlir::Value> &dynamic);
+  /// An `OpTy` (moc.reshape or moc.broadcast) of `input` to `sizes` (i64
+  /// scalars).
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value>
+  createOfSizes(mlir::Value input, llvm::ArrayRef<mlir::Value> sizes) {
+    llvm::SmallVector<mlir::Value> dynamic;
+    mlir::FailureOr<mlir::RankedTensorType> type = typeOfSizes(
+        llvm::cast<mlir::RankedTensorType>(input.getType()), sizes, dynamic);
+    if (mlir::failed(type))
+      return mlir::failure();
+    return create<OpTy>(*type, input, dynamic);
+  }
+  /// 0, 1, ..., count - 1 (an i64 scalar) as `element`s: the exclusive
+  /// running sum of ones.
+  mlir::FailureOr<mlir::Value> iota(mlir::Value count, mlir::Type element);
   /// `value` reshaped (row-major) to `shape`.
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value,
                                        llvm::ArrayRef<int64_t> shape);

@@ -1,30 +1,63 @@
 //===- ReductionOps.cpp - Importers of ONNX reductions --------------------===//
-#include "NodeContext.h"
+#include "OpChain.h"
+#include "RunTimeAxes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
 namespace mocc {
 namespace {
 
-/// The sorted, non-negative axes a Reduce* node reduces, or std::nullopt
-/// when it reduces nothing (noop_with_empty_axes). Before the opset that
-/// moved them to an input (13 for ReduceSum, 18 for the rest) the axes are
-/// an attribute.
-FailureOr<std::optional<SmallVector<int64_t>>>
-reductionAxes(NodeContext &node, int64_t axesInputOpset) {
-  int64_t rank = node.inputType(0).getRank();
+/// The dimensions a Reduce* node reduces: sorted, non-negative axes known
+/// at compile time, or, for axes read at run time, one i1 scalar per
+/// dimension (RunTimeAxes.h) and the number of axes.
+struct ReducedAxes {
   SmallVector<int64_t> axes;
+  SmallVector<Value> named;
+  int64_t namedCount = 0;
+  /// noop_with_empty_axes with no axes: nothing is reduced.
+  bool none = false;
+
+  bool atRunTime() const { return !named.empty(); }
+};
+
+/// The axes of a Reduce* node. Before the opset that moved them to an input
+/// (13 for ReduceSum, 18 for the rest) they are an attribute.
+FailureOr<ReducedAxes> reductionAxes(NodeContext &node,
+                                     int64_t axesInputOpset) {
+  int64_t rank = node.inputType(0).getRank();
+  ReducedAxes reduced;
+  SmallVector<int64_t> &axes = reduced.axes;
   if (node.opset < axesInputOpset) {
     axes = node.intsAttr("axes");
-  } else if (node.input(1)) {
-    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
-    if (failed(values))
-      return failure();
-    axes = *values;
+  } else if (Value operand = node.input(1)) {
+    RankedTensorType type = node.inputType(1);
+    bool empty = type.hasStaticShape() && type.getNumElements() == 0;
+    if (!empty && type.hasStaticShape() &&
+        !matchPattern(operand, m_Constant())) {
+      FailureOr<SmallVector<Value>> named = runTimeAxisMask(node, 1, rank);
+      if (failed(named))
+        return failure();
+      reduced.named = *named;
+      reduced.namedCount = type.getNumElements();
+      if (reduced.namedCount > rank)
+        return node.emitError() << "reduces " << reduced.namedCount
+                                << " axes of a rank-" << rank << " tensor";
+      return reduced;
+    }
+    if (!empty) {
+      FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
   }
   if (axes.empty()) {
-    if (node.intAttr("noop_with_empty_axes", 0))
-      return std::optional<SmallVector<int64_t>>();
+    reduced.none = node.intAttr("noop_with_empty_axes", 0);
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
   }
@@ -36,68 +69,126 @@ reductionAxes(NodeContext &node, int64_t axesInputOpset) {
   }
   llvm::sort(axes);
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
-  return std::optional<SmallVector<int64_t>>(axes);
+  return reduced;
+}
+
+/// `x` reduced over the dimensions `named` selects at run time, one
+/// dimension at a time: `reduceOne(v, d)` reduces dimension d of v to size
+/// 1, and the run keeps that or v by a slice of the two joined. The reduced
+/// dimensions stay, with size 1.
+FailureOr<Value>
+reduceNamedDims(NodeContext &node, Value x, ArrayRef<Value> named,
+                function_ref<FailureOr<Value>(Value, int64_t)> reduceOne) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  auto index = [&](int64_t value) {
+    return b.create<arith::ConstantIndexOp>(loc, value).getResult();
+  };
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (cast<RankedTensorType>(x.getType()).getDimSize(d) == 1)
+      continue; // reducing it changes nothing
+    FailureOr<Value> reduced = reduceOne(x, d);
+    if (failed(reduced))
+      return failure();
+    FailureOr<Value> joined =
+        node.create<moc::ConcatOp>(ValueRange{*reduced, x}, d);
+    if (failed(joined))
+      return failure();
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+    offsets[d] =
+        b.createOrFold<arith::SelectOp>(loc, named[d], index(0), index(1));
+    sizes[d] = b.createOrFold<arith::SelectOp>(
+        loc, named[d], index(1),
+        getValueOrCreateConstantIndexOp(b, loc, sizes[d]));
+    x = b.create<tensor::ExtractSliceOp>(
+        loc, *joined, offsets, sizes,
+        SmallVector<OpFoldResult>(rank, b.getIndexAttr(1)));
+  }
+  return x;
+}
+
+/// `reduced` (the reduction over axes known at run time, with the reduced
+/// dimensions kept) without those dimensions unless `keepDims`.
+FailureOr<Value> dropNamedDims(NodeContext &node, Value reduced,
+                               const ReducedAxes &axes, bool keepDims) {
+  if (keepDims)
+    return reduced;
+  int64_t rank = cast<RankedTensorType>(reduced.getType()).getRank();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d)
+    sizes.push_back(node.dimAsInt64(reduced, d));
+  return node.createOfSizes<moc::ReshapeOp>(
+      reduced, remainingSizes(node, sizes, axes.named, rank - axes.namedCount));
+}
+
+/// log(sum(exp(x))) over `axes`, computed as m + log(sum(exp(x - m))) with
+/// m the maximum, so that large inputs do not overflow.
+FailureOr<Value> logSumExp(NodeContext &node, Value x, ArrayRef<int64_t> axes,
+                           bool keepDims) {
+  OpChain ops(node);
+  Value max = ops.create<moc::ReduceMaxOp>(x, axes, true);
+  Value sum = ops.create<moc::ReduceSumOp>(
+      ops.create<moc::ExpOp>(ops.create<moc::SubOp>(x, max)), axes, true);
+  Value result = ops.create<moc::AddOp>(ops.create<moc::LogOp>(sum), max);
+  if (failed(ops.status()))
+    return failure();
+  if (keepDims)
+    return result;
+  SmallVector<int64_t> shape;
+  for (auto [d, size] :
+       llvm::enumerate(cast<RankedTensorType>(x.getType()).getShape()))
+    if (!llvm::is_contained(axes, int64_t(d)))
+      shape.push_back(size);
+  return node.reshape(result, shape);
 }
 
 /// How a ReduceX node maps to moc: an optional elementwise prologue, the
-/// reduction, an optional elementwise epilogue.
-enum class Prologue { None, Abs, Square, Exp };
+/// reduction, an optional elementwise epilogue. ReduceLogSumExp is a
+/// reduction of its own (logSumExp).
+enum class Prologue { None, Abs, Square };
 enum class Epilogue { None, Sqrt, Log };
 
 template <typename ReduceOp, Prologue prologue = Prologue::None,
-          Epilogue epilogue = Epilogue::None, int64_t axesInputOpset = 18>
+          Epilogue epilogue = Epilogue::None, int64_t axesInputOpset = 18,
+          bool isLogSumExp = false>
 LogicalResult importReduce(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
     return failure();
-  FailureOr<std::optional<SmallVector<int64_t>>> axes =
-      reductionAxes(node, axesInputOpset);
+  FailureOr<ReducedAxes> axes = reductionAxes(node, axesInputOpset);
   if (failed(axes))
     return failure();
   Value x = *input;
-  FailureOr<Value> pre = x;
+  FailureOr<Value> result = x;
   if (prologue == Prologue::Abs)
-    pre = node.create<moc::AbsOp>(x);
+    result = node.create<moc::AbsOp>(x);
   else if (prologue == Prologue::Square)
-    pre = node.create<moc::MulOp>(x, x);
-  if (failed(pre))
-    return failure();
-  if (!axes->has_value()) // noop_with_empty_axes: only the elementwise parts.
-    return node.setResults({*pre});
-  bool keepDims = node.intAttr("keepdims", 1);
-  // log(sum(exp(x))) is computed as m + log(sum(exp(x - m))) with m the
-  // maximum, so that large inputs do not overflow.
-  Value shift;
-  if (prologue == Prologue::Exp) {
-    FailureOr<Value> max = node.create<moc::ReduceMaxOp>(x, **axes, true);
-    if (failed(max))
-      return failure();
-    shift = *max;
-    FailureOr<Value> centered = node.create<moc::SubOp>(x, shift);
-    if (failed(centered))
-      return failure();
-    pre = node.create<moc::ExpOp>(*centered);
-    if (failed(pre))
-      return failure();
-  }
-  FailureOr<Value> result =
-      node.create<ReduceOp>(*pre, **axes, shift ? true : keepDims);
+    result = node.create<moc::MulOp>(x, x);
   if (failed(result))
     return failure();
-  if (epilogue == Epilogue::Sqrt)
+  if (axes->none) // noop_with_empty_axes: only the elementwise parts.
+    return node.setResults({*result});
+  bool keepDims = node.intAttr("keepdims", 1);
+  if (axes->atRunTime())
+    result =
+        reduceNamedDims(node, *result, axes->named, [&](Value v, int64_t d) {
+          if (isLogSumExp)
+            return logSumExp(node, v, {d}, true);
+          return node.create<ReduceOp>(v, ArrayRef<int64_t>{d}, true);
+        });
+  else if (isLogSumExp)
+    result = logSumExp(node, *result, axes->axes, keepDims);
+  else
+    result = node.create<ReduceOp>(*result, axes->axes, keepDims);
+  if (succeeded(result) && epilogue == Epilogue::Sqrt)
     result = node.create<moc::SqrtOp>(*result);
-  else if (epilogue == Epilogue::Log)
+  else if (succeeded(result) && epilogue == Epilogue::Log)
     result = node.create<moc::LogOp>(*result);
-  if (failed(result) || !shift)
+  if (failed(result) || !axes->atRunTime())
     return node.setResult(result);
-  result = node.create<moc::AddOp>(*result, shift);
-  if (failed(result) || keepDims)
-    return node.setResult(result);
-  SmallVector<int64_t> shape;
-  for (auto [d, size] : llvm::enumerate(node.inputType(0).getShape()))
-    if (!llvm::is_contained(**axes, int64_t(d)))
-      shape.push_back(size);
-  return node.setResult(node.reshape(*result, shape));
+  return node.setResult(dropNamedDims(node, *result, *axes, keepDims));
 }
 
 template <typename ArgOp>
@@ -130,7 +221,8 @@ void registerReductionImporters(OpImporterTable &table) {
   table["ReduceLogSum"] =
       importReduce<moc::ReduceSumOp, Prologue::None, Epilogue::Log>;
   table["ReduceLogSumExp"] =
-      importReduce<moc::ReduceSumOp, Prologue::Exp, Epilogue::Log>;
+      importReduce<moc::ReduceSumOp, Prologue::None, Epilogue::None,
+                   /*axesInputOpset=*/18, /*isLogSumExp=*/true>;
   table["ArgMax"] = importArgReduce<moc::ArgMaxOp>;
   table["ArgMin"] = importArgReduce<moc::ArgMinOp>;
 }

@@ -328,6 +328,33 @@ Value NodeContext::dimAsInt64(Value tensor, int64_t d) {
   return builder.create<arith::IndexCastOp>(loc, builder.getI64Type(), dim);
 }
 
+FailureOr<RankedTensorType>
+NodeContext::typeOfSizes(RankedTensorType like, ArrayRef<Value> sizes,
+                         SmallVectorImpl<Value> &dynamic) {
+  SmallVector<int64_t> shape;
+  for (Value size : sizes) {
+    if (std::optional<int64_t> constant = getConstantIntValue(size)) {
+      if (*constant < 0)
+        return emitError() << "has a negative dimension in its shape";
+      shape.push_back(*constant);
+      continue;
+    }
+    shape.push_back(ShapedType::kDynamic);
+    dynamic.push_back(
+        builder.create<arith::IndexCastOp>(loc, builder.getIndexType(), size));
+  }
+  return like.clone(shape);
+}
+
+FailureOr<Value> NodeContext::iota(Value count, Type element) {
+  FailureOr<Value> ones =
+      createOfSizes<moc::BroadcastOp>(scalar(element, 1), {count});
+  if (failed(ones))
+    return failure();
+  return create<moc::CumSumOp>(*ones, int64_t(0), /*exclusive=*/true,
+                               /*reverse=*/false);
+}
+
 Value NodeContext::shapeTensor(ArrayRef<Value> dims, bool isVector) {
   Elements elements;
   llvm::append_range(elements.scalars, dims);

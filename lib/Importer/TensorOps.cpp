@@ -1,5 +1,6 @@
 //===- TensorOps.cpp - Importers of ONNX data movement and constants ------===//
 #include "NodeContext.h"
+#include "RunTimeAxes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -41,41 +42,6 @@ FailureOr<int64_t> productOf(NodeContext &node, ArrayRef<int64_t> sizes) {
   return product;
 }
 
-/// The type of `like` with `sizes` (i64 scalars): static where they are
-/// constants, the others returned in `dynamic` as indices. Fails on a
-/// negative constant.
-FailureOr<RankedTensorType> typeOfSizes(NodeContext &node,
-                                        RankedTensorType like,
-                                        ArrayRef<Value> sizes,
-                                        SmallVectorImpl<Value> &dynamic) {
-  SmallVector<int64_t> shape;
-  for (Value size : sizes) {
-    if (std::optional<int64_t> constant = getConstantIntValue(size)) {
-      if (*constant < 0)
-        return node.emitError() << "has a negative dimension in its shape";
-      shape.push_back(*constant);
-      continue;
-    }
-    shape.push_back(ShapedType::kDynamic);
-    dynamic.push_back(node.builder.create<arith::IndexCastOp>(
-        node.loc, node.builder.getIndexType(), size));
-  }
-  return like.clone(shape);
-}
-
-/// Sets the node's result to an `OpTy` (a reshape or broadcast) of `input`
-/// whose sizes are the i64 scalars `sizes`.
-template <typename OpTy>
-LogicalResult setResultOfSizes(NodeContext &node, Value input,
-                               ArrayRef<Value> sizes) {
-  SmallVector<Value> dynamic;
-  FailureOr<RankedTensorType> type = typeOfSizes(
-      node, cast<RankedTensorType>(input.getType()), sizes, dynamic);
-  if (failed(type))
-    return failure();
-  return node.setResult(node.create<OpTy>(*type, input, dynamic));
-}
-
 /// Reshape to a shape known only at run time: ONNX's rules (0 copies the
 /// input's dimension unless `allowZero`, -1 takes the remaining elements) on
 /// scalars, which fold where the elements are constants.
@@ -113,7 +79,7 @@ LogicalResult reshapeAtRunTime(NodeContext &node, Value input,
   for (Value &size : resolved)
     size = b.createOrFold<arith::SelectOp>(loc, equals(size, -1), inferred,
                                            size);
-  return setResultOfSizes<moc::ReshapeOp>(node, input, resolved);
+  return node.setResult(node.createOfSizes<moc::ReshapeOp>(input, resolved));
 }
 
 LogicalResult importReshape(NodeContext &node) {
@@ -194,7 +160,17 @@ LogicalResult importFlatten(NodeContext &node) {
   return node.setResult(node.reshape(*input, {*outer, *inner}));
 }
 
-/// Axes of Squeeze/Unsqueeze: an attribute before opset 13, an input after.
+/// Whether the axes of Squeeze/Unsqueeze (an attribute before opset 13, an
+/// input after) are known at run time only: an input of static length that
+/// is not a constant.
+bool squeezeAxesAtRunTime(NodeContext &node) {
+  if (node.opset < 13 || !node.input(1))
+    return false;
+  RankedTensorType type = node.inputType(1);
+  return type.hasStaticShape() && type.getNumElements() > 0 &&
+         !matchPattern(node.input(1), m_Constant());
+}
+
 FailureOr<SmallVector<int64_t>> squeezeAxes(NodeContext &node) {
   if (node.opset < 13)
     return node.intsAttr("axes");
@@ -203,10 +179,54 @@ FailureOr<SmallVector<int64_t>> squeezeAxes(NodeContext &node) {
   return node.constantInts(1);
 }
 
+/// The sizes of `input` (i64 scalars).
+SmallVector<Value> sizesOf(NodeContext &node, Value input) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < cast<RankedTensorType>(input.getType()).getRank();
+       ++d)
+    sizes.push_back(node.dimAsInt64(input, d));
+  return sizes;
+}
+
+/// Squeeze by axes known at run time: the named dimensions, which the run
+/// checks are 1, go.
+LogicalResult squeezeAtRunTime(NodeContext &node, Value input) {
+  RankedTensorType type = node.inputType(0);
+  int64_t count = node.inputType(1).getNumElements();
+  if (count > type.getRank())
+    return node.emitError() << "squeezes " << count << " axes of a rank-"
+                            << type.getRank() << " tensor";
+  FailureOr<SmallVector<Value>> named =
+      runTimeAxisMask(node, 1, type.getRank());
+  if (failed(named))
+    return failure();
+  OpBuilder &b = node.builder;
+  SmallVector<Value> sizes = sizesOf(node, input);
+  Value one = b.create<arith::ConstantIntOp>(node.loc, 1, 64);
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    if (type.getDimSize(d) == 1)
+      continue;
+    Value squeezed =
+        b.createOrFold<arith::SelectOp>(node.loc, (*named)[d], size, one);
+    auto asIndex = [&](Value value) {
+      return b.createOrFold<arith::IndexCastOp>(node.loc, b.getIndexType(),
+                                                value);
+    };
+    b.create<moc::AssertEqualOp>(node.loc, asIndex(squeezed), asIndex(one),
+                                 "a squeezed dimension must have size 1");
+  }
+  return node.setResult(node.createOfSizes<moc::ReshapeOp>(
+      input, remainingSizes(node, sizes, *named, type.getRank() - count)));
+}
+
 LogicalResult importSqueeze(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
+  if (failed(input))
+    return failure();
+  if (squeezeAxesAtRunTime(node))
+    return squeezeAtRunTime(node, *input);
   FailureOr<SmallVector<int64_t>> axes = squeezeAxes(node);
-  if (failed(input) || failed(axes))
+  if (failed(axes))
     return failure();
   RankedTensorType type = node.inputType(0);
   SmallVector<bool> drop(type.getRank(), false);
@@ -228,10 +248,20 @@ LogicalResult importSqueeze(NodeContext &node) {
 
 LogicalResult importUnsqueeze(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<SmallVector<int64_t>> axes = squeezeAxes(node);
-  if (failed(input) || failed(axes))
+  if (failed(input))
     return failure();
   RankedTensorType type = node.inputType(0);
+  if (squeezeAxesAtRunTime(node)) {
+    int64_t rank = type.getRank() + node.inputType(1).getNumElements();
+    FailureOr<SmallVector<Value>> named = runTimeAxisMask(node, 1, rank);
+    if (failed(named))
+      return failure();
+    return node.setResult(node.createOfSizes<moc::ReshapeOp>(
+        *input, insertedSizes(node, sizesOf(node, *input), *named)));
+  }
+  FailureOr<SmallVector<int64_t>> axes = squeezeAxes(node);
+  if (failed(axes))
+    return failure();
   int64_t rank = type.getRank() + axes->size();
   SmallVector<bool> inserted(rank, false);
   for (int64_t axis : *axes) {
@@ -483,6 +513,39 @@ LogicalResult splitAtRunTime(NodeContext &node, Value input, int64_t axis,
   return node.setResults(results);
 }
 
+/// `input` split along `axis` into parts of `sizes` (i64 scalars) known at
+/// run time only; the run checks that they add up to the dimension.
+LogicalResult splitBySizesAtRunTime(NodeContext &node, Value input,
+                                    int64_t axis,
+                                    ArrayRef<OpFoldResult> sizes) {
+  if (int64_t(sizes.size()) != node.node.output_size())
+    return node.emitError() << "splits into " << sizes.size() << " parts for "
+                            << node.node.output_size() << " outputs";
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  SmallVector<OpFoldResult> offsets(node.inputType(0).getRank(),
+                                    b.getIndexAttr(0));
+  SmallVector<OpFoldResult> extents = tensor::getMixedSizes(b, loc, input);
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  Value begin = b.create<arith::ConstantIndexOp>(loc, 0);
+  SmallVector<Value> results;
+  for (OpFoldResult size : sizes) {
+    Value extent = b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(),
+                                                      node.int64Value(size));
+    offsets[axis] = begin;
+    extents[axis] = extent;
+    results.push_back(b.create<tensor::ExtractSliceOp>(loc, input, offsets,
+                                                       extents, strides));
+    begin = b.createOrFold<arith::AddIOp>(loc, begin, extent);
+  }
+  b.create<moc::AssertEqualOp>(
+      loc, begin,
+      getValueOrCreateConstantIndexOp(
+          b, loc, tensor::getMixedSize(b, loc, input, axis)),
+      "the split sizes must add up to the dimension");
+  return node.setResults(results);
+}
+
 LogicalResult importSplit(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -497,6 +560,14 @@ LogicalResult importSplit(NodeContext &node) {
   if (node.opset < 13) {
     sizes = node.intsAttr("split");
   } else if (node.input(1)) {
+    RankedTensorType sizesType = node.inputType(1);
+    if (!matchPattern(node.input(1), m_Constant()) &&
+        sizesType.hasStaticShape() && sizesType.getRank() == 1) {
+      FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
+      if (failed(elements))
+        return failure();
+      return splitBySizesAtRunTime(node, *input, *axis, *elements);
+    }
     FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
     if (failed(values))
       return failure();
@@ -656,7 +727,7 @@ LogicalResult expandAtRunTime(NodeContext &node, Value input,
     }
     sizes.push_back(size);
   }
-  return setResultOfSizes<moc::BroadcastOp>(node, input, sizes);
+  return node.setResult(node.createOfSizes<moc::BroadcastOp>(input, sizes));
 }
 
 LogicalResult importExpand(NodeContext &node) {
@@ -677,35 +748,47 @@ LogicalResult importExpand(NodeContext &node) {
 
 /// Tile as reshape [1, d0, 1, d1, ...] -> broadcast [r0, d0, r1, d1, ...]
 /// -> reshape [r0 * d0, r1 * d1, ...].
+/// Tile: the input seen as [1, s0, 1, s1, ...], broadcast to [r0, s0, r1,
+/// s1, ...] and merged to [r0 * s0, r1 * s1, ...]; repeats known at run time
+/// give dynamic sizes (a negative one fails the run at the broadcast).
 LogicalResult importTile(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<SmallVector<int64_t>> repeats = node.constantInts(1);
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(input) || failed(repeats) || failed(type))
+  FailureOr<SmallVector<OpFoldResult>> repeats = node.sizeElements(1);
+  if (failed(input) || failed(repeats))
     return failure();
-  if (int64_t(repeats->size()) != type->getRank())
+  RankedTensorType type = node.inputType(0);
+  if (int64_t(repeats->size()) != type.getRank())
     return node.emitError() << "expects one repeat per dimension";
-  SmallVector<int64_t> interleaved, expanded, result;
   int64_t count = 1;
-  for (auto [size, repeat] : llvm::zip(type->getShape(), *repeats)) {
-    if (repeat < 0)
+  for (auto [size, repeat] : llvm::zip(type.getShape(), *repeats)) {
+    std::optional<int64_t> constant = getConstantIntValue(repeat);
+    if (!constant || ShapedType::isDynamic(size))
+      continue;
+    if (*constant < 0)
       return node.emitError() << "expects non-negative repeats";
     int64_t tiled;
-    if (llvm::MulOverflow(repeat, size, tiled) ||
+    if (llvm::MulOverflow(*constant, size, tiled) ||
         llvm::MulOverflow(count, tiled, count))
       return node.emitError() << "tiles to more than 2^63 elements";
-    interleaved.append({1, size});
-    expanded.append({repeat, size});
-    result.push_back(tiled);
   }
-  FailureOr<Value> spread = node.reshape(*input, interleaved);
+  OpBuilder &b = node.builder;
+  Value one = b.create<arith::ConstantIntOp>(node.loc, 1, 64);
+  SmallVector<Value> interleaved, expanded, result;
+  for (auto [d, element] : llvm::enumerate(*repeats)) {
+    Value size = node.dimAsInt64(*input, d), repeat = node.int64Value(element);
+    interleaved.append({one, size});
+    expanded.append({repeat, size});
+    result.push_back(b.createOrFold<arith::MulIOp>(node.loc, repeat, size));
+  }
+  FailureOr<Value> spread =
+      node.createOfSizes<moc::ReshapeOp>(*input, interleaved);
   if (failed(spread))
     return failure();
   FailureOr<Value> broadcast =
-      node.create<moc::BroadcastOp>(type->clone(expanded), *spread);
+      node.createOfSizes<moc::BroadcastOp>(*spread, expanded);
   if (failed(broadcast))
     return failure();
-  return node.setResult(node.reshape(*broadcast, result));
+  return node.setResult(node.createOfSizes<moc::ReshapeOp>(*broadcast, result));
 }
 
 /// DepthToSpace / SpaceToDepth as reshape -> transpose -> reshape.
@@ -842,29 +925,14 @@ LogicalResult importConstantOfShape(NodeContext &node) {
   SmallVector<Value> sizes, dynamic;
   for (OpFoldResult size : *elements)
     sizes.push_back(node.int64Value(size));
-  FailureOr<RankedTensorType> type = typeOfSizes(
-      node, RankedTensorType::get({}, element), sizes, dynamic);
+  FailureOr<RankedTensorType> type =
+      node.typeOfSizes(RankedTensorType::get({}, element), sizes, dynamic);
   if (failed(type))
     return failure();
   if (type->hasStaticShape())
     return node.setResults({node.splat(*type, fill)});
   return node.setResult(node.create<moc::BroadcastOp>(
       *type, node.scalar(element, fill), dynamic));
-}
-
-/// 0, 1, ..., count - 1 as `element`s: the exclusive running sum of ones.
-FailureOr<Value> iota(NodeContext &node, Value count, Type element) {
-  SmallVector<Value> dynamic;
-  FailureOr<RankedTensorType> type = typeOfSizes(
-      node, RankedTensorType::get({}, element), {count}, dynamic);
-  if (failed(type))
-    return failure();
-  FailureOr<Value> ones =
-      node.create<moc::BroadcastOp>(*type, node.scalar(element, 1), dynamic);
-  if (failed(ones))
-    return failure();
-  return node.create<moc::CumSumOp>(*ones, int64_t(0), /*exclusive=*/true,
-                                    /*reverse=*/false);
 }
 
 /// Range of integers whose start or limit is known only at run time (delta
@@ -893,7 +961,7 @@ LogicalResult rangeAtRunTime(NodeContext &node) {
       b.createOrFold<arith::DivSIOp>(
           loc, rounded, b.create<arith::ConstantIntOp>(loc, step, 64)),
       b.create<arith::ConstantIntOp>(loc, 0, 64));
-  FailureOr<Value> steps = iota(node, count, element);
+  FailureOr<Value> steps = node.iota(count, element);
   if (failed(steps))
     return failure();
   FailureOr<Value> scaled = node.create<moc::MulOp>(*steps, node.input(2));
@@ -962,8 +1030,8 @@ LogicalResult triluAtRunTime(NodeContext &node, Value input) {
   RankedTensorType type = node.inputType(0);
   int64_t rank = type.getRank();
   Type i64 = node.builder.getI64Type();
-  FailureOr<Value> rows = iota(node, node.dimAsInt64(input, rank - 2), i64),
-                   columns = iota(node, node.dimAsInt64(input, rank - 1), i64);
+  FailureOr<Value> rows = node.iota(node.dimAsInt64(input, rank - 2), i64),
+                   columns = node.iota(node.dimAsInt64(input, rank - 1), i64);
   if (failed(rows) || failed(columns))
     return failure();
   int64_t rowCount = type.getDimSize(rank - 2),

@@ -26,6 +26,8 @@
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/Passes.h"
 
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -210,6 +212,8 @@ public:
   /// A tensor whose size is computed from a model's values (Expand's or
   /// ConstantOfShape's shape) is not given a negative one.
   void checkEmpty(tensor::EmptyOp op);
+  /// A relation an importer stated (moc.assert_equal); the op goes.
+  void checkAssertion(moc::AssertEqualOp op);
 
   /// Resolves the checked sizes to the inputs' dimensions where it can, drops
   /// the checks that hold by construction or repeat another, and moves those
@@ -539,6 +543,13 @@ void CheckEmitter::checkEmpty(tensor::EmptyOp op) {
       checkNotNegative(op, op.getDynamicSize(d), d);
 }
 
+void CheckEmitter::checkAssertion(moc::AssertEqualOp op) {
+  emit(op, kCheckEqual,
+       llvm::formatv("{0}: {1}", nodeName(op.getLoc()), op.getMessage()),
+       {op.getActual(), op.getExpected()});
+  op.erase();
+}
+
 void CheckEmitter::checkReshape(tensor::ReshapeOp op) {
   auto source = cast<RankedTensorType>(op.getSource().getType());
   auto shapeType = cast<RankedTensorType>(op.getShape().getType());
@@ -664,6 +675,8 @@ struct CheckShapesPass : impl::CheckShapesPassBase<CheckShapesPass> {
     for (func::FuncOp func : funcs) {
       CheckEmitter emitter(module, func, messages);
       func.walk([&](Operation *op) {
+        if (auto assertion = dyn_cast<moc::AssertEqualOp>(op))
+          return emitter.checkAssertion(assertion);
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
           return emitter.checkLinalgOp(linalgOp);
         if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {

@@ -136,6 +136,25 @@ struct ReshapeLowering : OpConversionPattern<moc::ReshapeOp> {
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
+    // The element count gives the one dynamic size; the size a model gave
+    // for it must agree.
+    if (!op.getSizes().empty() && op.shapeFollowsFromCount()) {
+      Type indexType = rewriter.getIndexType();
+      int64_t known = 1;
+      for (int64_t size : resultType.getShape())
+        if (!ShapedType::isDynamic(size))
+          known *= size;
+      Value product = rewriter.create<arith::MulIOp>(
+          loc, adaptor.getSizes().front(),
+          rewriter.create<arith::ConstantIndexOp>(loc, known));
+      Value count = countElements(
+          rewriter, loc, input,
+          llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank())),
+          indexType);
+      rewriter.create<moc::AssertEqualOp>(
+          loc, count, product,
+          "the input's element count must equal the new shape's");
+    }
     if (inputType == resultType &&
         (op.getSizes().empty() || op.shapeFollowsFromCount())) {
       rewriter.replaceOp(op, input);

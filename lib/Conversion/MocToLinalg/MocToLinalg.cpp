@@ -85,6 +85,8 @@ void populateMocToLinalgPatterns(TypeConverter &typeConverter,
 void configureMocToLinalgTarget(ConversionTarget &target,
                                 TypeConverter &typeConverter) {
   target.addIllegalDialect<moc::MocDialect>();
+  // Run-time checks stay for mocc-check-shapes.
+  target.addLegalOp<moc::AssertEqualOp>();
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                          math::MathDialect, scf::SCFDialect,
                          tensor::TensorDialect>();

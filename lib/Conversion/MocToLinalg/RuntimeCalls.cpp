@@ -120,25 +120,38 @@ struct NonMaxSuppressionLowering
         rewriter, op, "nonMaxSuppression",
         rewriter.getFunctionType(
             {floats, floats, rowsType, i64, f32, f32, i32, i32}, {i64}));
-    int64_t limit = op.getMaxOutputBoxesPerClass();
-    int64_t perClass = std::min(boxesType.getDimSize(1), limit);
-    int64_t capacity =
-        scoresType.getDimSize(0) * scoresType.getDimSize(1) * perClass;
+    auto scalar = [&](Value tensor) -> Value {
+      return rewriter.create<tensor::ExtractOp>(loc, tensor, ValueRange{});
+    };
+    // A limit below 0 selects nothing, as one of 0 does.
+    Value limit = rewriter.create<arith::MaxSIOp>(
+        loc, scalar(adaptor.getMaxOutputBoxesPerClass()),
+        constantOf(rewriter, loc, rewriter.getI64IntegerAttr(0)));
+    // Room for min(boxes, limit) rows per batch and class.
+    Value perClass = rewriter.create<arith::IndexCastOp>(
+        loc, rewriter.getIndexType(),
+        rewriter.create<arith::MinSIOp>(
+            loc, limit,
+            constantOf(rewriter, loc,
+                       rewriter.getI64IntegerAttr(boxesType.getDimSize(1)))));
+    Value capacity = rewriter.create<arith::MulIOp>(
+        loc, perClass,
+        rewriter.create<arith::ConstantIndexOp>(
+            loc, scoresType.getDimSize(0) * scoresType.getDimSize(1)));
     Value rows = rewriter.create<memref::AllocOp>(
-        loc, MemRefType::get({capacity, 3}, i64));
-    std::optional<APFloat> threshold = op.getScoreThreshold();
+        loc, MemRefType::get({ShapedType::kDynamic, 3}, i64),
+        ValueRange{capacity});
+    Value scoreThreshold = adaptor.getScoreThreshold();
     SmallVector<Value> arguments = {
         bufferOf(rewriter, loc, adaptor.getBoxes(), floats),
         bufferOf(rewriter, loc, adaptor.getScores(), floats),
-        rewriter.create<memref::CastOp>(loc, rowsType, rows),
-        constantOf(rewriter, loc, rewriter.getI64IntegerAttr(limit)),
+        rows,
+        limit,
+        scalar(adaptor.getIouThreshold()),
+        scoreThreshold ? scalar(scoreThreshold)
+                       : constantOf(rewriter, loc, rewriter.getF32FloatAttr(0)),
         constantOf(rewriter, loc,
-                   rewriter.getF32FloatAttr(
-                       op.getIouThreshold().convertToFloat())),
-        constantOf(rewriter, loc,
-                   rewriter.getF32FloatAttr(
-                       threshold ? threshold->convertToFloat() : 0.0f)),
-        constantOf(rewriter, loc, rewriter.getI32IntegerAttr(bool(threshold))),
+                   rewriter.getI32IntegerAttr(bool(scoreThreshold))),
         constantOf(rewriter, loc,
                    rewriter.getI32IntegerAttr(op.getCenterPointBox()))};
     Value count =

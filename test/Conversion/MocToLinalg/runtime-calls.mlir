@@ -4,19 +4,23 @@
 // on buffers.
 
 // The selection runs in the runtime on buffers: room for every box of every
-// batch and class up to the limit (1 x 2 x min(6, 3) rows), of which the
-// result is the prefix the runtime reports.
+// batch and class up to the limit (1 x 2 x min(6, limit) rows, the limit
+// read at run time), of which the result is the prefix the runtime reports.
 // CHECK: func.func private @nonMaxSuppression(memref<?x?x?xf32>, memref<?x?x?xf32>, memref<?x3xi64>, i64, f32, f32, i32, i32) -> i64 attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @nms
-// CHECK: %[[ROWS:.+]] = memref.alloc() : memref<6x3xi64>
+// CHECK: %[[LIMIT:.+]] = tensor.extract %{{.+}}[] : tensor<i64>
+// CHECK: %[[CLAMPED:.+]] = arith.maxsi %[[LIMIT]], %c0_i64 : i64
+// CHECK: %[[PER:.+]] = arith.minsi %[[CLAMPED]], %c6_i64 : i64
+// CHECK: %[[PERI:.+]] = arith.index_cast %[[PER]] : i64 to index
+// CHECK: %[[CAP:.+]] = arith.muli %[[PERI]], %c2 : index
+// CHECK: %[[ROWS:.+]] = memref.alloc(%[[CAP]]) : memref<?x3xi64>
 // CHECK: %[[N:.+]] = call @nonMaxSuppression(
 // CHECK: %[[ALL:.+]] = bufferization.to_tensor %[[ROWS]] restrict writable
 // CHECK: %[[LEN:.+]] = arith.index_cast %[[N]] : i64 to index
-// CHECK: tensor.extract_slice %[[ALL]][0, 0] [%[[LEN]], 3] [1, 1] : tensor<6x3xi64> to tensor<?x3xi64>
-func.func @nms(%boxes: tensor<1x6x4xf32>, %scores: tensor<1x2x6xf32>) -> tensor<?x3xi64> {
-  %0 = moc.non_max_suppression %boxes, %scores {max_output_boxes_per_class = 3 : i64,
-      iou_threshold = 5.0e-01 : f32, score_threshold = 0.0 : f32, center_point_box = false}
-      : (tensor<1x6x4xf32>, tensor<1x2x6xf32>) -> tensor<?x3xi64>
+// CHECK: tensor.extract_slice %[[ALL]][0, 0] [%[[LEN]], 3] [1, 1] : tensor<?x3xi64> to tensor<?x3xi64>
+func.func @nms(%boxes: tensor<1x6x4xf32>, %scores: tensor<1x2x6xf32>, %limit: tensor<i64>, %iou: tensor<f32>, %min_score: tensor<f32>) -> tensor<?x3xi64> {
+  %0 = moc.non_max_suppression %boxes, %scores, %limit, %iou, %min_score {center_point_box = false}
+      : (tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<i64>, tensor<f32>, tensor<f32>) -> tensor<?x3xi64>
   return %0 : tensor<?x3xi64>
 }
 

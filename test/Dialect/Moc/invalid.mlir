@@ -457,11 +457,10 @@ func.func @bitcast_width(%x: tensor<4xf32>) {
 
 // -----
 
-func.func @non_max_suppression_scores(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>) {
+func.func @non_max_suppression_scores(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>, %limit: tensor<i64>, %iou: tensor<f32>) {
   // expected-error @+1 {{'moc.non_max_suppression' op expects static f32 boxes [batch, boxes, 4] and scores [batch, classes, boxes]}}
-  %0 = moc.non_max_suppression %b, %s {max_output_boxes_per_class = 3 : i64,
-      iou_threshold = 5.0e-01 : f32, center_point_box = false}
-      : (tensor<1x6x4xf32>, tensor<1x2x5xf32>) -> tensor<?x3xi64>
+  %0 = moc.non_max_suppression %b, %s, %limit, %iou {center_point_box = false}
+      : (tensor<1x6x4xf32>, tensor<1x2x5xf32>, tensor<i64>, tensor<f32>) -> tensor<?x3xi64>
   return
 }
 

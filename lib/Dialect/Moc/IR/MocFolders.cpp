@@ -13,11 +13,12 @@ namespace mocc::moc {
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  // Run-time sizes may regroup dynamic dimensions of the same type.
-  if (getInput().getType() == getType() &&
-      (getSizes().empty() || shapeFollowsFromCount()))
+  // Run-time sizes may regroup dynamic dimensions of the same type, and
+  // they are checked when the op lowers: a reshape by them stays.
+  if (getInput().getType() == getType() && getSizes().empty())
     return getInput();
-  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>();
+      producer && producer.getSizes().empty()) {
     getInputMutable().assign(producer.getInput());
     return getResult();
   }

@@ -223,8 +223,6 @@ LogicalResult NonMaxSuppressionOp::verify() {
   if (selected.getRank() != 2 || selected.getDimSize(1) != 3 ||
       !selected.getElementType().isInteger(64))
     return emitOpError() << "expects an i64 result of shape [?, 3]";
-  if (int64_t(getMaxOutputBoxesPerClass()) < 0)
-    return emitOpError() << "expects a non-negative max_output_boxes_per_class";
   return success();
 }
 

@@ -28,6 +28,27 @@ def Moc_ConstantOp : Moc_Op<"constant", [ConstantLike, Pure,
 }
 
 //===----------------------------------------------------------------------===//
+// Run-time checks
+//===----------------------------------------------------------------------===//
+
+def Moc_AssertEqualOp : Moc_Op<"assert_equal", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Run-time check that two sizes are equal";
+  let description = [{
+    Fails the run, with `message` after the node's name, unless `actual`
+    equals `expected`: a relation between sizes computed from a model's
+    values that no tensor op of the lowering states (a Reshape's given sizes
+    and its element count). It stays through the lowering to linalg, and
+    mocc-check-shapes turns it into the runtime's check.
+
+    ```mlir
+    moc.assert_equal %count, %k, "the axes must name distinct dimensions"
+    ```
+  }];
+  let arguments = (ins Index:$actual, Index:$expected, StrAttr:$message);
+  let assemblyFormat = "$actual `,` $expected `,` $message attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
 // Elementwise operations (numpy broadcasting between operands)
 //===----------------------------------------------------------------------===//
 
@@ -645,19 +666,20 @@ def Moc_NonMaxSuppressionOp : Moc_Op<"non_max_suppression", [Pure]> {
     boxes]`) is above `score_threshold` (if given), taken by descending score
     (ties by index), each kept unless its intersection over union with a box
     already kept for that class exceeds `iou_threshold`, at most
-    `max_output_boxes_per_class` of them. The result lists the kept
-    (batch, class, box) triples in that order; its length is known only at
-    run time.
+    `max_output_boxes_per_class` of them (none if it is not positive). The
+    limits are 0-d tensors, which may be known at run time only. The result
+    lists the kept (batch, class, box) triples in that order; its length is
+    known only at run time.
 
     ```mlir
-    %s = moc.non_max_suppression %boxes, %scores {max_output_boxes_per_class = 3 : i64,
-        iou_threshold = 5.0e-01 : f32, center_point_box = false}
-        : (tensor<1x6x4xf32>, tensor<1x1x6xf32>) -> tensor<?x3xi64>
+    %s = moc.non_max_suppression %boxes, %scores, %limit, %iou, %min_score {center_point_box = false}
+        : (tensor<1x6x4xf32>, tensor<1x1x6xf32>, tensor<i64>, tensor<f32>, tensor<f32>) -> tensor<?x3xi64>
     ```
   }];
   let arguments = (ins Moc_FloatTensor:$boxes, Moc_FloatTensor:$scores,
-                   I64Attr:$max_output_boxes_per_class, F32Attr:$iou_threshold,
-                   OptionalAttr<F32Attr>:$score_threshold,
+                   0DTensorOf<[I64]>:$max_output_boxes_per_class,
+                   0DTensorOf<[F32]>:$iou_threshold,
+                   Optional<0DTensorOf<[F32]>>:$score_threshold,
                    BoolAttr:$center_point_box);
   let results = (outs Moc_IndexTensor:$selected);
   let hasVerifier = 1;
