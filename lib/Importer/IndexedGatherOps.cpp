@@ -4,11 +4,12 @@
 // moc.gather and moc.gather_elements: GatherND flattens each index tuple into
 // one position of the flattened data, ReverseSequence gathers each
 // sequence's steps in reverse up to its length, and Compress gathers the
-// positions its (constant) condition keeps.
+// positions its condition keeps (listed per run where it is not constant).
 //
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -131,18 +132,39 @@ LogicalResult importReverseSequence(NodeContext &node) {
   return node.setResults({result});
 }
 
+/// The positions where `condition` (1-D) holds: constants where it is one,
+/// else moc.non_zero's, listed per run.
+FailureOr<Value> positionsKept(NodeContext &node, OpChain &ops) {
+  if (matchPattern(node.input(1), m_Constant())) {
+    FailureOr<SmallVector<int64_t>> condition = node.constantInts(1);
+    if (failed(condition))
+      return failure();
+    SmallVector<int64_t> kept;
+    for (auto [i, keep] : llvm::enumerate(*condition))
+      if (keep)
+        kept.push_back(i);
+    return node.int64Constant(kept, {int64_t(kept.size())});
+  }
+  Type i64 = node.builder.getI64Type();
+  Value coordinates = ops.create<moc::NonZeroOp>(
+      RankedTensorType::get({1, ShapedType::kDynamic}, i64), node.input(1));
+  return ops.reshape(coordinates, {ShapedType::kDynamic});
+}
+
 /// Compress: the slices along `axis` (of the flattened input without one)
-/// where the condition holds. The condition decides the result's shape, so
-/// it must be a compile-time constant; the result is a gather of its
-/// positions.
+/// where the condition holds, a gather of its positions. A condition read
+/// at run time gives a result whose size along the axis is known per run.
 LogicalResult importCompress(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<SmallVector<int64_t>> condition = node.constantInts(1);
-  if (failed(input) || failed(condition))
+  if (failed(input) || failed(node.requiredInput(1)))
     return failure();
   RankedTensorType type = node.inputType(0);
   if (!type.hasStaticShape())
     return node.emitError() << "needs a static shape";
+  RankedTensorType conditionType = node.inputType(1);
+  if (conditionType.getRank() != 1 || !conditionType.hasStaticShape())
+    return node.emitError()
+           << "expects a 1-D condition of static length, got " << conditionType;
   FailureOr<std::optional<int64_t>> given = node.optionalAxis(type.getRank());
   if (failed(given))
     return failure();
@@ -152,15 +174,14 @@ LogicalResult importCompress(NodeContext &node) {
   if (failed(ops.status()))
     return failure();
   int64_t size = cast<RankedTensorType>(data.getType()).getDimSize(axis);
-  if (int64_t(condition->size()) > size)
-    return node.emitError() << "has a condition of " << condition->size()
-                            << " values for a dimension of " << size;
-  SmallVector<int64_t> kept;
-  for (auto [i, keep] : llvm::enumerate(*condition))
-    if (keep)
-      kept.push_back(i);
-  Value result = ops.create<moc::GatherOp>(
-      data, node.int64Constant(kept, {int64_t(kept.size())}), axis);
+  if (conditionType.getDimSize(0) > size)
+    return node.emitError()
+           << "has a condition of " << conditionType.getDimSize(0)
+           << " values for a dimension of " << size;
+  FailureOr<Value> kept = positionsKept(node, ops);
+  if (failed(kept))
+    return failure();
+  Value result = ops.create<moc::GatherOp>(data, *kept, axis);
   if (failed(ops.status()))
     return failure();
   return node.setResults({result});

@@ -346,11 +346,13 @@ const OpImporterTable &getOpImporters() {
     registerNeuralNetworkImporters(t);
     registerNgramImporters(t);
     registerNonZeroImporters(t);
+    registerPadImporters(t);
     registerQuantizationImporters(t);
     registerRecurrentImporters(t);
     registerReductionImporters(t);
     registerResizeImporters(t);
     registerSequenceImporters(t);
+    registerSliceImporters(t);
     registerSignalImporters(t);
     registerTensorImporters(t);
     registerTopKImporters(t);

@@ -157,6 +157,13 @@ public:
       return mlir::failure();
     return create<OpTy>(*type, input, dynamic);
   }
+  /// Fails the run, with `message` after the node's name, unless `actual`
+  /// equals `expected` (integer or index scalars): moc.assert_equal, for a
+  /// relation between values read at run time that no tensor op checks.
+  void assertEqual(mlir::Value actual, mlir::Value expected,
+                   llvm::StringRef message);
+  /// Fails the run with `message` if `value` (an integer scalar) is 0.
+  void assertNonZero(mlir::Value value, llvm::StringRef message);
   /// 0, 1, ..., count - 1 (an i64 scalar) as `element`s: the exclusive
   /// running sum of ones.
   mlir::FailureOr<mlir::Value> iota(mlir::Value count, mlir::Type element);
@@ -259,11 +266,13 @@ void registerMachineLearningImporters(OpImporterTable &table);
 void registerNeuralNetworkImporters(OpImporterTable &table);
 void registerNgramImporters(OpImporterTable &table);
 void registerNonZeroImporters(OpImporterTable &table);
+void registerPadImporters(OpImporterTable &table);
 void registerQuantizationImporters(OpImporterTable &table);
 void registerRecurrentImporters(OpImporterTable &table);
 void registerReductionImporters(OpImporterTable &table);
 void registerResizeImporters(OpImporterTable &table);
 void registerSequenceImporters(OpImporterTable &table);
+void registerSliceImporters(OpImporterTable &table);
 void registerSignalImporters(OpImporterTable &table);
 void registerTensorImporters(OpImporterTable &table);
 void registerTopKImporters(OpImporterTable &table);

@@ -8,8 +8,8 @@ using namespace mlir;
 
 namespace mocc {
 
-FailureOr<SmallVector<Value>> runTimeAxisMask(NodeContext &node, size_t i,
-                                              int64_t rank) {
+FailureOr<SmallVector<SmallVector<Value>>>
+runTimeAxisMatches(NodeContext &node, size_t i, int64_t rank) {
   FailureOr<Value> axes = node.requiredInput(i);
   if (failed(axes))
     return failure();
@@ -30,19 +30,33 @@ FailureOr<SmallVector<Value>> runTimeAxisMask(NodeContext &node, size_t i,
     return failure();
   OpBuilder &b = node.builder;
   Location loc = node.loc;
-  SmallVector<Value> named(rank, b.create<arith::ConstantIntOp>(loc, 0, 1));
+  SmallVector<SmallVector<Value>> matches;
   for (int64_t e = 0; e < type.getNumElements(); ++e) {
     SmallVector<Value> index;
     if (type.getRank() == 1)
       index.push_back(b.create<arith::ConstantIndexOp>(loc, e));
-    Value axis = b.create<tensor::ExtractOp>(loc, *normalized, index);
-    for (int64_t d = 0; d < rank; ++d) {
-      Value isD = b.createOrFold<arith::CmpIOp>(
+    Value axis = b.createOrFold<tensor::ExtractOp>(loc, *normalized, index);
+    SmallVector<Value> &names = matches.emplace_back();
+    for (int64_t d = 0; d < rank; ++d)
+      names.push_back(b.createOrFold<arith::CmpIOp>(
           loc, arith::CmpIPredicate::eq, axis,
-          b.create<arith::ConstantIntOp>(loc, d, 64));
-      named[d] = b.createOrFold<arith::OrIOp>(loc, named[d], isD);
-    }
+          b.create<arith::ConstantIntOp>(loc, d, 64)));
   }
+  return matches;
+}
+
+FailureOr<SmallVector<Value>> runTimeAxisMask(NodeContext &node, size_t i,
+                                              int64_t rank) {
+  FailureOr<SmallVector<SmallVector<Value>>> matches =
+      runTimeAxisMatches(node, i, rank);
+  if (failed(matches))
+    return failure();
+  OpBuilder &b = node.builder;
+  SmallVector<Value> named(rank,
+                           b.create<arith::ConstantIntOp>(node.loc, 0, 1));
+  for (ArrayRef<Value> names : *matches)
+    for (int64_t d = 0; d < rank; ++d)
+      named[d] = b.createOrFold<arith::OrIOp>(node.loc, named[d], names[d]);
   return named;
 }
 
@@ -66,14 +80,9 @@ namespace {
 /// Fails the run unless `position` (the count of dimensions the axes left)
 /// is `expected`: fewer means an axis was named twice.
 void assertDistinctAxes(NodeContext &node, Value position, int64_t expected) {
-  OpBuilder &b = node.builder;
-  auto asIndex = [&](Value value) {
-    return b.createOrFold<arith::IndexCastOp>(node.loc, b.getIndexType(),
-                                              value);
-  };
-  b.create<moc::AssertEqualOp>(
-      node.loc, asIndex(position),
-      asIndex(b.create<arith::ConstantIntOp>(node.loc, expected, 64)),
+  node.assertEqual(
+      position,
+      node.builder.create<arith::ConstantIntOp>(node.loc, expected, 64),
       "the axes must name distinct dimensions");
 }
 

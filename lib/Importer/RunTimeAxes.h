@@ -1,9 +1,9 @@
 //===- RunTimeAxes.h - Axes operands known at run time only -----*- C++ -*-===//
 //
-// Reduce*, Squeeze, Unsqueeze and CumSum take their axes as a tensor operand,
-// which a graph may compute or feed as an input. The output's rank does not
-// depend on which axes they are (only on how many), so such a node still
-// imports to tensors of static rank: the axes become one i1 scalar per
+// Reduce*, Squeeze, Unsqueeze, CumSum and Pad take their axes as a tensor
+// operand, which a graph may compute or feed as an input. The output's rank
+// does not depend on which axes they are (only on how many), so such a node
+// still imports to tensors of static rank: the axes become one i1 scalar per
 // dimension, "this dimension is named", read at run time, and the node is
 // built from ops that take the choice per dimension at run time.
 //
@@ -15,10 +15,16 @@
 
 namespace mocc {
 
+/// For each axis in operand `i` (a 0-d or 1-D integer tensor of static
+/// length, values in [-rank, rank), read at run time), one i1 scalar per
+/// dimension of a rank-`rank` tensor that holds where the axis names that
+/// dimension. An axis out of range fails the run with an error naming the
+/// operand.
+mlir::FailureOr<llvm::SmallVector<llvm::SmallVector<mlir::Value>>>
+runTimeAxisMatches(NodeContext &node, size_t i, int64_t rank);
+
 /// For each dimension of a rank-`rank` tensor, an i1 scalar that holds when
-/// one of the axes in operand `i` (a 0-d or 1-D integer tensor of static
-/// length, values in [-rank, rank), read at run time) names it. An axis out
-/// of range fails the run with an error naming the operand.
+/// one of the axes in operand `i` names it (as runTimeAxisMatches).
 mlir::FailureOr<llvm::SmallVector<mlir::Value>>
 runTimeAxisMask(NodeContext &node, size_t i, int64_t rank);
 

@@ -328,6 +328,25 @@ Value NodeContext::dimAsInt64(Value tensor, int64_t d) {
   return builder.create<arith::IndexCastOp>(loc, builder.getI64Type(), dim);
 }
 
+void NodeContext::assertEqual(Value actual, Value expected, StringRef message) {
+  auto asIndex = [&](Value value) {
+    if (value.getType().isInteger(1))
+      value = builder.createOrFold<arith::ExtUIOp>(loc, builder.getI64Type(),
+                                                   value);
+    return builder.createOrFold<arith::IndexCastOp>(loc, builder.getIndexType(),
+                                                    value);
+  };
+  builder.create<moc::AssertEqualOp>(loc, asIndex(actual), asIndex(expected),
+                                     message);
+}
+
+void NodeContext::assertNonZero(Value value, StringRef message) {
+  Value zero = builder.create<arith::ConstantIntOp>(loc, 0, value.getType());
+  assertEqual(builder.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                                  value, zero),
+              builder.create<arith::ConstantIntOp>(loc, 0, 1), message);
+}
+
 FailureOr<RankedTensorType>
 NodeContext::typeOfSizes(RankedTensorType like, ArrayRef<Value> sizes,
                          SmallVectorImpl<Value> &dynamic) {

@@ -10,8 +10,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
 
-#include <limits>
-
 using namespace mlir;
 
 namespace mocc {
@@ -208,12 +206,7 @@ LogicalResult squeezeAtRunTime(NodeContext &node, Value input) {
       continue;
     Value squeezed =
         b.createOrFold<arith::SelectOp>(node.loc, (*named)[d], size, one);
-    auto asIndex = [&](Value value) {
-      return b.createOrFold<arith::IndexCastOp>(node.loc, b.getIndexType(),
-                                                value);
-    };
-    b.create<moc::AssertEqualOp>(node.loc, asIndex(squeezed), asIndex(one),
-                                 "a squeezed dimension must have size 1");
+    node.assertEqual(squeezed, one, "a squeezed dimension must have size 1");
   }
   return node.setResult(node.createOfSizes<moc::ReshapeOp>(
       input, remainingSizes(node, sizes, *named, type.getRank() - count)));
@@ -328,156 +321,6 @@ LogicalResult importConcat(NodeContext &node) {
   return node.setResult(node.create<moc::ConcatOp>(nonEmpty, *axis));
 }
 
-/// Clamps ONNX slice bounds of one dimension to the form moc.slice takes.
-void clampSlice(int64_t size, int64_t step, int64_t &start, int64_t &end) {
-  if (start < 0)
-    start += size;
-  if (end < 0)
-    end += size;
-  if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, size);
-    end = std::clamp<int64_t>(end, 0, size);
-  } else {
-    start = std::clamp<int64_t>(start, 0, size - 1);
-    end = std::clamp<int64_t>(end, -1, size - 1);
-  }
-}
-
-/// Whether a slice [start, end) with `step` takes a whole dimension whatever
-/// its size (an exporter's "to the end" is INT64_MAX or INT32_MAX or so).
-bool takesWholeDimension(int64_t start, int64_t end, int64_t step) {
-  return start == 0 && step == 1 && end >= std::numeric_limits<int32_t>::max();
-}
-
-/// `input` sliced along `axes` from `starts` to `ends` by positive `steps`,
-/// bounds known at run time only (or dimensions that are): ONNX's negative
-/// bounds and clamping computed at run time, an extract_slice of the sizes
-/// they give.
-LogicalResult sliceAtRunTime(NodeContext &node, Value input,
-                             ArrayRef<OpFoldResult> starts,
-                             ArrayRef<OpFoldResult> ends,
-                             ArrayRef<int64_t> axes, ArrayRef<int64_t> steps) {
-  OpBuilder &b = node.builder;
-  Location loc = node.loc;
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  auto constant = [&](int64_t value) {
-    return b.create<arith::ConstantIndexOp>(loc, value).getResult();
-  };
-  Value zero = constant(0);
-  for (auto [i, axis] : llvm::enumerate(axes)) {
-    if (steps[i] < 0) {
-      // Backwards by run-time bounds: the error names the bound.
-      for (ArrayRef<OpFoldResult> bounds : {starts, ends})
-        if (!getConstantIntValues(bounds) &&
-            failed(node.constantInts(bounds.data() == starts.data() ? 1 : 2)))
-          return failure();
-      return node.emitError() << "slices dynamic dimension " << axis
-                              << " backwards; only forwards is supported";
-    }
-    Value dim = getValueOrCreateConstantIndexOp(b, loc, sizes[axis]);
-    // A bound below 0 counts from the end; then both are clamped to [0, dim].
-    auto bound = [&](OpFoldResult element) {
-      Value value = b.createOrFold<arith::IndexCastOp>(
-          loc, b.getIndexType(), node.int64Value(element));
-      Value fromEnd = b.createOrFold<arith::AddIOp>(loc, value, dim);
-      Value negative = b.createOrFold<arith::CmpIOp>(
-          loc, arith::CmpIPredicate::slt, value, zero);
-      value = b.createOrFold<arith::SelectOp>(loc, negative, fromEnd, value);
-      value = b.createOrFold<arith::MaxSIOp>(loc, value, zero);
-      return b.createOrFold<arith::MinSIOp>(loc, value, dim);
-    };
-    Value start = bound(starts[i]), end = bound(ends[i]);
-    // ceil((end - start) / step) elements, none if end <= start.
-    Value span = b.createOrFold<arith::MaxSIOp>(
-        loc, b.createOrFold<arith::SubIOp>(loc, end, start), zero);
-    Value count = b.createOrFold<arith::DivUIOp>(
-        loc, b.createOrFold<arith::AddIOp>(loc, span, constant(steps[i] - 1)),
-        constant(steps[i]));
-    offsets[axis] = getAsOpFoldResult(start);
-    sizes[axis] = getAsOpFoldResult(count);
-    strides[axis] = b.getIndexAttr(steps[i]);
-  }
-  return node.setResult(
-      b.create<tensor::ExtractSliceOp>(loc, input, offsets, sizes, strides)
-          .getResult());
-}
-
-LogicalResult importSlice(NodeContext &node) {
-  FailureOr<Value> input = node.requiredInput(0);
-  if (failed(input))
-    return failure();
-  RankedTensorType type = node.inputType(0);
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> axes, steps;
-  SmallVector<OpFoldResult> startElements, endElements;
-  if (node.opset < 10) {
-    for (int64_t start : node.intsAttr("starts"))
-      startElements.push_back(node.builder.getI64IntegerAttr(start));
-    for (int64_t end : node.intsAttr("ends"))
-      endElements.push_back(node.builder.getI64IntegerAttr(end));
-    axes = node.intsAttr("axes");
-  } else {
-    FailureOr<SmallVector<OpFoldResult>> s = node.sizeElements(1),
-                                         e = node.sizeElements(2);
-    if (failed(s) || failed(e))
-      return failure();
-    startElements = *s;
-    endElements = *e;
-    for (auto [index, out] : {std::pair{size_t(3), &axes}, {size_t(4), &steps}}) {
-      if (!node.input(index))
-        continue;
-      FailureOr<SmallVector<int64_t>> values = node.constantInts(index);
-      if (failed(values))
-        return failure();
-      *out = *values;
-    }
-  }
-  size_t count = startElements.size();
-  if (axes.empty())
-    for (size_t d = 0; d < count; ++d)
-      axes.push_back(d);
-  if (steps.empty())
-    steps.assign(count, 1);
-  if (endElements.size() != count ||
-      axes.size() != count || steps.size() != count)
-    return node.emitError() << "expects starts, ends, axes and steps of one length";
-  for (int64_t &axis : axes) {
-    FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
-    if (failed(d))
-      return failure();
-    axis = *d;
-  }
-  if (llvm::is_contained(steps, 0))
-    return node.emitError() << "expects non-zero steps";
-  std::optional<SmallVector<int64_t>> starts = getConstantIntValues(startElements),
-                                      ends = getConstantIntValues(endElements);
-  // Bounds known at run time only, or a dynamic dimension cut by constant
-  // ones (the result's size is known at run time only).
-  bool atRunTime = !starts || !ends;
-  for (size_t i = 0; !atRunTime && i < count; ++i)
-    atRunTime = type.isDynamicDim(axes[i]) &&
-                !takesWholeDimension((*starts)[i], (*ends)[i], steps[i]);
-  if (atRunTime)
-    return sliceAtRunTime(node, *input, startElements, endElements, axes,
-                          steps);
-  SmallVector<int64_t> allStarts(rank, 0), allEnds(type.getShape()),
-      allSteps(rank, 1);
-  for (size_t i = 0; i < axes.size(); ++i) {
-    int64_t d = axes[i];
-    if (type.isDynamicDim(d))
-      continue; // taken whole
-    allStarts[d] = (*starts)[i];
-    allEnds[d] = (*ends)[i];
-    allSteps[d] = steps[i];
-    clampSlice(type.getDimSize(d), steps[i], allStarts[d], allEnds[d]);
-  }
-  return node.setResult(
-      node.create<moc::SliceOp>(*input, allStarts, allEnds, allSteps));
-}
-
 /// `input` split along dynamic dimension `axis` into `parts` of
 /// ceil(size / parts) elements each but the last ones (ONNX's num_outputs),
 /// sizes computed at run time.
@@ -538,11 +381,10 @@ LogicalResult splitBySizesAtRunTime(NodeContext &node, Value input,
                                                        extents, strides));
     begin = b.createOrFold<arith::AddIOp>(loc, begin, extent);
   }
-  b.create<moc::AssertEqualOp>(
-      loc, begin,
-      getValueOrCreateConstantIndexOp(
-          b, loc, tensor::getMixedSize(b, loc, input, axis)),
-      "the split sizes must add up to the dimension");
+  node.assertEqual(begin,
+                   getValueOrCreateConstantIndexOp(
+                       b, loc, tensor::getMixedSize(b, loc, input, axis)),
+                   "the split sizes must add up to the dimension");
   return node.setResults(results);
 }
 
@@ -638,66 +480,6 @@ LogicalResult importGather(NodeContext &node) {
   if (failed(axis))
     return failure();
   return node.setResult(node.create<moc::GatherOp>(*input, *indices, *axis));
-}
-
-LogicalResult importPad(NodeContext &node) {
-  FailureOr<Value> input = node.requiredInput(0);
-  if (failed(input))
-    return failure();
-  RankedTensorType type = node.inputType(0);
-  int64_t rank = type.getRank();
-  std::string modeName = node.stringAttr("mode", "constant");
-  std::optional<moc::PadMode> mode = moc::symbolizePadMode(modeName);
-  if (!mode)
-    return node.emitError() << "unknown mode '" << modeName << "'";
-  SmallVector<int64_t> pads;
-  Value value;
-  if (node.opset < 11) {
-    pads = node.intsAttr(node.opset < 2 ? "paddings" : "pads");
-    value = node.scalar(type.getElementType(), node.floatAttr("value", 0.0f));
-  } else {
-    FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
-    if (failed(values))
-      return failure();
-    pads = *values;
-    if (Value constant = node.input(2)) {
-      FailureOr<Value> scalar = node.reshape(constant, {});
-      if (failed(scalar))
-        return failure();
-      value = *scalar;
-    }
-    if (node.input(3)) { // opset 18: pads for the listed axes only.
-      FailureOr<SmallVector<int64_t>> axes = node.constantInts(3);
-      if (failed(axes))
-        return failure();
-      SmallVector<int64_t> all(2 * rank, 0);
-      if (pads.size() != 2 * axes->size())
-        return node.emitError() << "expects two pads per axis";
-      for (auto [i, axis] : llvm::enumerate(*axes)) {
-        FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
-        if (failed(d))
-          return failure();
-        all[*d] = pads[i];
-        all[*d + rank] = pads[i + axes->size()];
-      }
-      pads = all;
-    }
-  }
-  if (!value)
-    value = node.scalar(type.getElementType(), 0.0);
-  if (int64_t(pads.size()) != 2 * rank)
-    return node.emitError() << "expects " << 2 * rank << " pads, got "
-                            << pads.size();
-  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
-    return node.emitError() << "negative pads are not supported";
-  for (int64_t d = 0; d < rank; ++d) {
-    int64_t padded;
-    if (!type.isDynamicDim(d) &&
-        (llvm::AddOverflow(type.getDimSize(d), pads[d], padded) ||
-         llvm::AddOverflow(padded, pads[d + rank], padded)))
-      return node.emitError() << "pads dimension " << d << " past 2^63";
-  }
-  return node.setResult(node.create<moc::PadOp>(*input, value, pads, *mode));
 }
 
 /// Expand to a shape known only at run time: a dimension the shape gives as
@@ -942,25 +724,34 @@ LogicalResult rangeAtRunTime(NodeContext &node) {
   Location loc = node.loc;
   Type element = node.inputType(0).getElementType();
   FailureOr<SmallVector<OpFoldResult>> start = node.sizeElements(0),
-                                       limit = node.sizeElements(1);
-  FailureOr<SmallVector<int64_t>> delta = node.constantInts(2);
+                                       limit = node.sizeElements(1),
+                                       delta = node.sizeElements(2);
   if (failed(start) || failed(limit) || failed(delta))
     return failure();
   if (start->size() != 1 || limit->size() != 1 || delta->size() != 1 ||
-      delta->front() == 0)
+      isConstantIntValue(delta->front(), 0))
     return node.emitError() << "expects scalar start, limit and non-zero delta";
-  // ceil(span / delta) = (span + delta - sign(delta)) / delta, truncated.
-  int64_t step = delta->front();
+  Value step = node.int64Value(delta->front());
+  Value zero = b.create<arith::ConstantIntOp>(loc, 0, 64);
+  if (!getConstantIntValue(delta->front())) {
+    node.assertNonZero(step, "delta must not be 0");
+    // The division computes before the check fails the run: never by 0.
+    step = b.create<arith::SelectOp>(
+        loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, step, zero),
+        b.create<arith::ConstantIntOp>(loc, 1, 64), step);
+  }
+  // ceil(span / step) = (span + step - sign(step)) / step, truncated.
   Value span = b.createOrFold<arith::SubIOp>(
       loc, node.int64Value(limit->front()), node.int64Value(start->front()));
-  Value rounded = b.createOrFold<arith::AddIOp>(
-      loc, span,
-      b.create<arith::ConstantIntOp>(loc, step - (step > 0 ? 1 : -1), 64));
-  Value count = b.createOrFold<arith::MaxSIOp>(
+  Value sign = b.createOrFold<arith::SelectOp>(
       loc,
-      b.createOrFold<arith::DivSIOp>(
-          loc, rounded, b.create<arith::ConstantIntOp>(loc, step, 64)),
-      b.create<arith::ConstantIntOp>(loc, 0, 64));
+      b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, step, zero),
+      b.create<arith::ConstantIntOp>(loc, 1, 64),
+      b.create<arith::ConstantIntOp>(loc, -1, 64));
+  Value rounded = b.createOrFold<arith::SubIOp>(
+      loc, b.createOrFold<arith::AddIOp>(loc, span, step), sign);
+  Value count = b.createOrFold<arith::MaxSIOp>(
+      loc, b.createOrFold<arith::DivSIOp>(loc, rounded, step), zero);
   FailureOr<Value> steps = node.iota(count, element);
   if (failed(steps))
     return failure();
@@ -976,8 +767,9 @@ LogicalResult importRange(NodeContext &node) {
       return failure();
   // Integers only: a float count would need ceil at run time.
   if (node.inputType(0).getElementType().isSignlessInteger() &&
-      (!matchPattern(node.input(0), m_Constant()) ||
-       !matchPattern(node.input(1), m_Constant())))
+      llvm::any_of(llvm::seq<size_t>(0, 3), [&](size_t i) {
+        return !matchPattern(node.input(i), m_Constant());
+      }))
     return rangeAtRunTime(node);
   FailureOr<SmallVector<double>> start = node.constantFloats(0),
                                  limit = node.constantFloats(1),
@@ -1113,57 +905,6 @@ LogicalResult importEyeLike(NodeContext &node) {
   return node.setResult(node.create<moc::CastOp>(type->clone(element), *mask));
 }
 
-/// CenterCropPad: along each listed axis, a centred slice where the target
-/// size is smaller and a centred zero padding where it is larger (an odd
-/// difference leaves the extra element at the end). The target sizes must be
-/// a compile-time constant.
-LogicalResult importCenterCropPad(NodeContext &node) {
-  FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<RankedTensorType> type = staticInputType(node, 0);
-  if (failed(input) || failed(type))
-    return failure();
-  FailureOr<SmallVector<int64_t>> sizes = node.constantInts(1);
-  if (failed(sizes))
-    return failure();
-  int64_t rank = type->getRank();
-  SmallVector<int64_t> axes = node.intsAttr("axes");
-  if (!node.hasAttribute("axes"))
-    axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  if (sizes->size() != axes.size())
-    return node.emitError() << "expects " << axes.size()
-                            << " target sizes (one per axis), got "
-                            << sizes->size();
-  SmallVector<int64_t> starts(rank, 0), ends(type->getShape()), steps(rank, 1),
-      pads(2 * rank, 0);
-  bool crop = false, pad = false;
-  for (auto [axis, target] : llvm::zip_equal(axes, *sizes)) {
-    FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
-    if (failed(d))
-      return failure();
-    if (target < 0)
-      return node.emitError() << "expects non-negative target sizes, got "
-                              << target;
-    int64_t size = type->getDimSize(*d);
-    if (target < size) {
-      starts[*d] = (size - target) / 2;
-      ends[*d] = starts[*d] + target;
-      crop = true;
-    } else if (target > size) {
-      pads[*d] = (target - size) / 2;
-      pads[*d + rank] = target - size - pads[*d];
-      pad = true;
-    }
-  }
-  FailureOr<Value> result = *input;
-  if (crop)
-    result = node.create<moc::SliceOp>(*result, starts, ends, steps);
-  if (succeeded(result) && pad)
-    result = node.create<moc::PadOp>(*result,
-                                     node.scalar(type->getElementType(), 0.0),
-                                     pads, moc::PadMode::constant);
-  return node.setResult(result);
-}
-
 } // namespace
 
 void registerTensorImporters(OpImporterTable &table) {
@@ -1173,11 +914,8 @@ void registerTensorImporters(OpImporterTable &table) {
   table["Unsqueeze"] = importUnsqueeze;
   table["Transpose"] = importTranspose;
   table["Concat"] = importConcat;
-  table["Slice"] = importSlice;
   table["Split"] = importSplit;
   table["Gather"] = importGather;
-  table["Pad"] = importPad;
-  table["CenterCropPad"] = importCenterCropPad;
   table["Expand"] = importExpand;
   table["Tile"] = importTile;
   table["DepthToSpace"] = [](NodeContext &n) { return importDepthSpace(n, true); };

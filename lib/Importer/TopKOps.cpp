@@ -5,11 +5,15 @@
 // lower index, for largest=1), and output position r takes the element of
 // rank r. This is exact and keeps ONNX's tie order (lower index first); it
 // costs n^2 comparisons per row of n elements, a reference lowering until a
-// sorting kernel exists.
+// sorting kernel exists. A k read at run time ranks all n elements and keeps
+// the first k of the sorted output, checked to be at most n.
 //
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -26,6 +30,37 @@ Value expandAt(OpChain &ops, Value value, int64_t position) {
   return ops.reshape(value, shape);
 }
 
+/// A run-time `k` as an index, checked to lie in [0, n].
+Value checkedK(NodeContext &node, OpFoldResult k, int64_t n, int64_t axis) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  Value count =
+      b.create<arith::IndexCastOp>(loc, b.getIndexType(), node.int64Value(k));
+  Value clamped = b.create<arith::MinSIOp>(
+      loc,
+      b.create<arith::MaxSIOp>(loc, count,
+                               b.create<arith::ConstantIndexOp>(loc, 0)),
+      b.create<arith::ConstantIndexOp>(loc, n));
+  std::string message;
+  llvm::raw_string_ostream(message)
+      << "k must lie in [0, " << n << "], the size of dimension " << axis;
+  node.assertEqual(count, clamped, message);
+  return count;
+}
+
+/// The first `count` elements of `value` along `axis`.
+Value takeFirst(NodeContext &node, Value value, Value count, int64_t axis) {
+  OpBuilder &b = node.builder;
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes =
+      getAsIndexOpFoldResult(b.getContext(), type.getShape());
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  sizes[axis] = count;
+  return b.create<tensor::ExtractSliceOp>(node.loc, value, offsets, sizes,
+                                          strides);
+}
+
 LogicalResult importTopK(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -37,16 +72,19 @@ LogicalResult importTopK(NodeContext &node) {
   FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", -1), rank);
   if (failed(axis))
     return failure();
-  int64_t k = node.intAttr("k", 0);
+  int64_t n = type.getDimSize(*axis);
+  OpFoldResult kElement = node.builder.getI64IntegerAttr(node.intAttr("k", 0));
   if (node.opset >= 10) {
-    FailureOr<SmallVector<int64_t>> ks = node.constantInts(1);
+    FailureOr<SmallVector<OpFoldResult>> ks = node.sizeElements(1);
     if (failed(ks))
       return failure();
     if (ks->size() != 1)
       return node.emitError() << "expects a single k";
-    k = ks->front();
+    kElement = ks->front();
   }
-  int64_t n = type.getDimSize(*axis);
+  // A k known at run time only: all n sorted, the first k kept per run.
+  std::optional<int64_t> constantK = getConstantIntValue(kElement);
+  int64_t k = constantK.value_or(n);
   if (k < 0 || k > n)
     return node.emitError() << "expects k in [0, " << n << "], got " << k;
   // Positions 0 .. n-1 are constants.
@@ -94,7 +132,11 @@ LogicalResult importTopK(NodeContext &node) {
   indices = ops.transpose(indices, back);
   if (failed(ops.status()))
     return failure();
-  return node.setResults({values, indices});
+  if (constantK)
+    return node.setResults({values, indices});
+  Value kept = checkedK(node, kElement, n, *axis);
+  return node.setResults({takeFirst(node, values, kept, *axis),
+                          takeFirst(node, indices, kept, *axis)});
 }
 
 } // namespace

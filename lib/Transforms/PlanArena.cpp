@@ -285,9 +285,16 @@ void freeDynamicAllocations(func::FuncOp func) {
     if (!alloc.getType().hasStaticShape())
       allocs.push_back(alloc);
   });
-  Operation *ret = func.getBody().front().getTerminator();
+  // A result more static than the entry's result type is returned through a
+  // cast.
+  DenseSet<Value> returned;
+  for (Value value : func.getBody().front().getTerminator()->getOperands()) {
+    while (auto cast = value.getDefiningOp<memref::CastOp>())
+      value = cast.getSource();
+    returned.insert(value);
+  }
   for (memref::AllocOp alloc : allocs) {
-    if (llvm::is_contained(ret->getOperands(), alloc.getResult()))
+    if (returned.contains(alloc.getResult()))
       continue;
     Block &block = *alloc->getBlock();
     DenseMap<Operation *, int64_t> position;

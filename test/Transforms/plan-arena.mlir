@@ -171,3 +171,25 @@ module {
     return %r : memref<?xf32>
   }
 }
+
+// -----
+
+// Returned through a cast (a result more static than the entry's result
+// type) is returned too: not freed, nothing after the return.
+// CHECK-LABEL: func.func @main_graph(%{{.+}}: memref<3x?xf32>
+// CHECK: %[[R:.+]] = memref.alloc(%{{.+}}) : memref<3x?xf32>
+// CHECK-NOT: memref.dealloc
+// CHECK: %[[C:.+]] = memref.cast %[[R]]
+// CHECK-NOT: memref.dealloc
+// CHECK: return %[[C]]
+// CHECK-NEXT: }
+module {
+  func.func @main_graph(%x: memref<3x?xf32>) -> memref<?x?xf32> {
+    %c1 = arith.constant 1 : index
+    %n = memref.dim %x, %c1 : memref<3x?xf32>
+    %r = memref.alloc(%n) : memref<3x?xf32>
+    memref.copy %x, %r : memref<3x?xf32> to memref<3x?xf32>
+    %c = memref.cast %r : memref<3x?xf32> to memref<?x?xf32>
+    return %c : memref<?x?xf32>
+  }
+}

@@ -5,7 +5,8 @@
 // sizes are dynamic. Transposes are linalg.transpose, concatenation inserts
 // slices, slices extract strided slices (and reverse the dimensions with a
 // negative step), gathers and non-constant pads read their input with
-// tensor.extract at computed indices.
+// tensor.extract at computed indices. The importer's extract_slices and dims
+// get the lowered element type.
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -316,23 +317,6 @@ struct TransposeLowering : OpConversionPattern<moc::TransposeOp> {
 // Concat and slice
 //===----------------------------------------------------------------------===//
 
-/// `lhs + rhs` on index values that may be constants.
-OpFoldResult addSizes(OpBuilder &b, Location loc, OpFoldResult lhs,
-                      OpFoldResult rhs) {
-  std::optional<int64_t> l = getConstantIntValue(lhs);
-  std::optional<int64_t> r = getConstantIntValue(rhs);
-  if (l && r)
-    return b.getIndexAttr(*l + *r);
-  if (l == 0)
-    return rhs;
-  if (r == 0)
-    return lhs;
-  return b
-      .create<arith::AddIOp>(loc, getValueOrCreateConstantIndexOp(b, loc, lhs),
-                             getValueOrCreateConstantIndexOp(b, loc, rhs))
-      .getResult();
-}
-
 struct ConcatLowering : OpConversionPattern<moc::ConcatOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -570,9 +554,10 @@ struct PadLowering : OpConversionPattern<moc::PadOp> {
       return rewriter.notifyMatchFailure(op, "unsupported result type");
     Value input = adaptor.getInput();
     int64_t rank = resultType.getRank();
-    ArrayRef<int64_t> pads = op.getPads();
-    ArrayRef<int64_t> before = pads.take_front(rank);
-    ArrayRef<int64_t> after = pads.drop_front(rank);
+    SmallVector<OpFoldResult> pads =
+        getMixedValues(op.getPads(), adaptor.getDynamicPads(), rewriter);
+    ArrayRef<OpFoldResult> before = ArrayRef(pads).take_front(rank);
+    ArrayRef<OpFoldResult> after = ArrayRef(pads).drop_front(rank);
     moc::PadMode mode = op.getMode();
 
     if (mode == moc::PadMode::constant) {
@@ -587,8 +572,9 @@ struct PadLowering : OpConversionPattern<moc::PadOp> {
     SmallVector<OpFoldResult> sizes;
     SmallVector<Value> inputSizeValues;
     for (int64_t d = 0; d < rank; ++d) {
-      sizes.push_back(addSizes(rewriter, loc, inputSizes[d],
-                               rewriter.getIndexAttr(before[d] + after[d])));
+      sizes.push_back(addSizes(
+          rewriter, loc, addSizes(rewriter, loc, inputSizes[d], before[d]),
+          after[d]));
       inputSizeValues.push_back(
           getValueOrCreateConstantIndexOp(rewriter, loc, inputSizes[d]));
     }
@@ -602,12 +588,13 @@ struct PadLowering : OpConversionPattern<moc::PadOp> {
                   SmallVector<Value> coordinates;
                   for (int64_t d = 0; d < rank; ++d) {
                     Value i = b.create<linalg::IndexOp>(l, d);
-                    if (before[d] == 0 && after[d] == 0) {
+                    if (isConstantIntValue(before[d], 0) &&
+                        isConstantIntValue(after[d], 0)) {
                       coordinates.push_back(i);
                       continue;
                     }
                     i = b.create<arith::SubIOp>(
-                        l, i, b.create<arith::ConstantIndexOp>(l, before[d]));
+                        l, i, getValueOrCreateConstantIndexOp(b, l, before[d]));
                     coordinates.push_back(
                         sourceIndex(b, l, mode, i, inputSizeValues[d]));
                   }
@@ -621,13 +608,46 @@ struct PadLowering : OpConversionPattern<moc::PadOp> {
   }
 };
 
+/// A tensor.extract_slice the importer built (bounds read at run time) of a
+/// tensor whose element type the lowering changes (unsigned to signless).
+struct ExtractSliceTypes : OpConversionPattern<tensor::ExtractSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(tensor::ExtractSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "unsupported result type");
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, type, adaptor.getSource(), adaptor.getOffsets(), adaptor.getSizes(),
+        adaptor.getStrides(), op.getStaticOffsets(), op.getStaticSizes(),
+        op.getStaticStrides());
+    return success();
+  }
+};
+
+/// A tensor.dim the importer built of such a tensor.
+struct DimTypes : OpConversionPattern<tensor::DimOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(tensor::DimOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<tensor::DimOp>(op, adaptor.getSource(),
+                                               adaptor.getIndex());
+    return success();
+  }
+};
+
 } // namespace
 
 void populateDataMovementPatterns(TypeConverter &converter,
                                   RewritePatternSet &patterns) {
   patterns.add<ReshapeLowering, BroadcastLowering, TransposeLowering,
-               ConcatLowering, SliceLowering, GatherLowering, PadLowering>(
-      converter, patterns.getContext());
+               ConcatLowering, SliceLowering, GatherLowering, PadLowering,
+               ExtractSliceTypes, DimTypes>(converter, patterns.getContext());
 }
 
 } // namespace mocc::moc_to_linalg

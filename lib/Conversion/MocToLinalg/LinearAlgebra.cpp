@@ -259,9 +259,12 @@ struct ConvLowering : OpConversionPattern<moc::ConvOp> {
     if (padded && padFirst) {
       ArrayRef<int64_t> pads = op.getPads();
       Type inputElement = inputType.getElementType();
-      input = padConstant(rewriter, loc, input, {0, pads[0], pads[1], 0},
-                          {0, pads[2], pads[3], 0},
-                          scalarConstant(rewriter, loc, inputElement, 0));
+      MLIRContext *context = rewriter.getContext();
+      input =
+          padConstant(rewriter, loc, input,
+                      getAsIndexOpFoldResult(context, {0, pads[0], pads[1], 0}),
+                      getAsIndexOpFoldResult(context, {0, pads[2], pads[3], 0}),
+                      scalarConstant(rewriter, loc, inputElement, 0));
       padded = false;
     }
     Value result;

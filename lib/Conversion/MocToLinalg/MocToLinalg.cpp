@@ -94,7 +94,8 @@ void configureMocToLinalgTarget(ConversionTarget &target,
     return typeConverter.isSignatureLegal(op.getFunctionType()) &&
            typeConverter.isLegal(&op.getBody());
   });
-  target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+  target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp,
+                               tensor::ExtractSliceOp, tensor::DimOp>(
       [&](Operation *op) { return typeConverter.isLegal(op); });
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 }

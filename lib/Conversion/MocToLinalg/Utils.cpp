@@ -240,24 +240,39 @@ Value createFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
   return b.create<linalg::FillOp>(loc, value, empty).getResult(0);
 }
 
+OpFoldResult addSizes(OpBuilder &b, Location loc, OpFoldResult lhs,
+                      OpFoldResult rhs) {
+  std::optional<int64_t> l = getConstantIntValue(lhs);
+  std::optional<int64_t> r = getConstantIntValue(rhs);
+  if (l && r)
+    return b.getIndexAttr(*l + *r);
+  if (l == 0)
+    return rhs;
+  if (r == 0)
+    return lhs;
+  return b
+      .create<arith::AddIOp>(loc, getValueOrCreateConstantIndexOp(b, loc, lhs),
+                             getValueOrCreateConstantIndexOp(b, loc, rhs))
+      .getResult();
+}
+
 Value padConstant(OpBuilder &b, Location loc, Value input,
-                  ArrayRef<int64_t> low, ArrayRef<int64_t> high, Value value) {
-  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
-      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+                  ArrayRef<OpFoldResult> low, ArrayRef<OpFoldResult> high,
+                  Value value) {
+  auto isZero = [](OpFoldResult p) { return isConstantIntValue(p, 0); };
+  if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
-  if (!type.hasStaticShape()) {
+  if (!type.hasStaticShape() || !getConstantIntValues(low) ||
+      !getConstantIntValues(high)) {
     // MLIR 19 bufferizes a tensor.pad of a computed tensor of dynamic sizes
     // reading those sizes off its buffer before the buffer exists: the
     // padded tensor is built as a fill and an insert instead.
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
-    SmallVector<OpFoldResult> paddedSizes, offsets, strides;
+    SmallVector<OpFoldResult> paddedSizes, strides;
     for (auto [d, size] : llvm::enumerate(sizes)) {
-      Value dim = getValueOrCreateConstantIndexOp(b, loc, size);
-      Value pads = b.create<arith::ConstantIndexOp>(loc, low[d] + high[d]);
       paddedSizes.push_back(
-          getAsOpFoldResult(b.createOrFold<arith::AddIOp>(loc, dim, pads)));
-      offsets.push_back(b.getIndexAttr(low[d]));
+          addSizes(b, loc, addSizes(b, loc, size, low[d]), high[d]));
       strides.push_back(b.getIndexAttr(1));
     }
     Value filled = createFilled(b, loc, paddedSizes, value);
@@ -269,16 +284,10 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
                       loc, input,
                       createEmpty(b, loc, sizes, type.getElementType()))
                      .getResult(0);
-    return b.create<tensor::InsertSliceOp>(loc, copy, filled, offsets, sizes,
+    return b.create<tensor::InsertSliceOp>(loc, copy, filled, low, sizes,
                                            strides);
   }
-  SmallVector<int64_t> shape(type.getShape());
-  for (auto [d, size] : llvm::enumerate(shape))
-    size += low[d] + high[d];
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  return b.create<tensor::PadOp>(
-      loc, resultType, input, getAsIndexOpFoldResult(b.getContext(), low),
-      getAsIndexOpFoldResult(b.getContext(), high), value);
+  return b.create<tensor::PadOp>(loc, Type(), input, low, high, value);
 }
 
 Value readThroughPadding(OpBuilder &b, Location loc, Value input,

@@ -170,10 +170,16 @@ mlir::Value readThroughPadding(mlir::OpBuilder &b, mlir::Location loc,
                                llvm::ArrayRef<int64_t> padBegin,
                                mlir::Value padValue);
 
+/// `lhs + rhs` on index values that may be constants.
+mlir::OpFoldResult addSizes(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::OpFoldResult lhs, mlir::OpFoldResult rhs);
+
 /// Pads `input` with `value`: `low[d]` before and `high[d]` after dimension d.
 mlir::Value padConstant(mlir::OpBuilder &b, mlir::Location loc,
-                        mlir::Value input, llvm::ArrayRef<int64_t> low,
-                        llvm::ArrayRef<int64_t> high, mlir::Value value);
+                        mlir::Value input,
+                        llvm::ArrayRef<mlir::OpFoldResult> low,
+                        llvm::ArrayRef<mlir::OpFoldResult> high,
+                        mlir::Value value);
 
 /// `count` parallel iterators.
 llvm::SmallVector<mlir::utils::IteratorType> parallelIterators(unsigned count);

@@ -364,7 +364,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
   SmallVector<int64_t> shape(input.getShape());
   ArrayRef<int64_t> pads = adaptor.getPads();
   for (int64_t d = 0; d < input.getRank(); ++d) {
-    if (pads.size() != size_t(2 * input.getRank()) || shape[d] == kDynamic)
+    if (pads.size() != size_t(2 * input.getRank()) || shape[d] == kDynamic ||
+        pads[d] == kDynamic || pads[d + input.getRank()] == kDynamic)
       shape[d] = kDynamic;
     else
       shape[d] += pads[d] + pads[d + input.getRank()];

@@ -439,8 +439,13 @@ LogicalResult PadOp::verify() {
   RankedTensorType input = tensorOf(getInput());
   if (int64_t(getPads().size()) != 2 * input.getRank())
     return emitOpError() << "expects " << 2 * input.getRank() << " pads";
-  if (llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
+  if (llvm::any_of(getPads(), [](int64_t p) {
+        return p < 0 && !ShapedType::isDynamic(p);
+      }))
     return emitOpError() << "expects non-negative pads";
+  if (size_t(llvm::count_if(getPads(), ShapedType::isDynamic)) !=
+      getDynamicPads().size())
+    return emitOpError() << "expects one dynamic pad per kDynamic in pads";
   RankedTensorType value = tensorOf(getValue());
   if (value.getRank() != 0 || value.getElementType() != input.getElementType())
     return emitOpError() << "expects a 0-d padding value of the input's type";

@@ -601,16 +601,28 @@ def Moc_PadOp : Moc_Op<"pad", [Pure, InferTypeOpAdaptor]> {
   let description = [{
     Adds `pads[d]` elements before and `pads[rank + d]` after dimension `d`,
     filled according to `mode`: with `value` (a 0-d tensor) for `constant`,
-    mirrored for `reflect`, repeated for `edge`, wrapped for `wrap`.
+    mirrored for `reflect`, repeated for `edge`, wrapped for `wrap`. A pad
+    known at run time only is `kDynamic` in `pads` and the next of
+    `dynamic_pads` (non-negative index values, in order).
 
     ```mlir
     %y = moc.pad %x, %zero {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = 0 : i32}
         : (tensor<1x3x4x4xf32>, tensor<f32>) -> tensor<1x3x6x6xf32>
+    %z = moc.pad %x, %zero, %p {pads = array<i64: 0, -9223372036854775808, 0, 2>, mode = 0 : i32}
+        : (tensor<2x3xf32>, tensor<f32>, index) -> tensor<2x?xf32>
     ```
   }];
   let arguments = (ins Moc_Tensor:$input, Moc_Tensor:$value,
-                   DenseI64ArrayAttr:$pads, Moc_PadModeAttr:$mode);
+                   Variadic<Index>:$dynamic_pads, DenseI64ArrayAttr:$pads,
+                   Moc_PadModeAttr:$mode);
   let results = (outs Moc_Tensor:$output);
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$value,
+                   "::llvm::ArrayRef<int64_t>":$pads,
+                   "::mocc::moc::PadMode":$mode), [{
+      build($_builder, $_state, input, value, ::mlir::ValueRange(), pads, mode);
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

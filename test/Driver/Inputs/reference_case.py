@@ -1,0 +1,47 @@
+"""Writes one test case of a model, with ONNX's reference evaluator as the
+oracle (ONNX Runtime with --ort, for what the reference does not compute):
+reference_case.py [--ort] MODEL.onnxtext DIR NAME=VALUE ...
+Each graph input is given as NAME=2x3 (0, 1, 2, ... mod 7 in that shape, as
+float32; NAME=DTYPE[2x3] as another numpy dtype) or NAME=DTYPE:V,V,... (a
+1-D array; DTYPE:=V for a 0-d one). DIR gets input_<i>.pb in the graph's input order and the
+reference's output_<i>.pb, for mocc-run --inputs DIR --compare DIR."""
+import os
+import sys
+
+import numpy as np
+import onnx.parser
+from onnx import numpy_helper
+from onnx.reference import ReferenceEvaluator
+
+
+def parse_value(text):
+    if ":" not in text:
+        dtype, shape = text[:-1].split("[") if "[" in text else ("float32", text)
+        dims = [int(d) for d in shape.split("x")]
+        return (np.arange(int(np.prod(dims))) % 7).astype(dtype).reshape(dims)
+    dtype, values = text.split(":")
+    if values.startswith("="):
+        return np.array(float(values[1:])).astype(dtype)
+    return np.array([float(v) for v in values.split(",") if v], dtype=dtype)
+
+
+args = sys.argv[1:]
+use_ort = args[0] == "--ort"
+model_path, out, *specs = args[1:] if use_ort else args
+with open(model_path) as f:
+    model = onnx.parser.parse_model(f.read())
+given = dict(spec.split("=", 1) for spec in specs)
+inputs = {i.name: parse_value(given[i.name]) for i in model.graph.input}
+if use_ort:
+    import onnxruntime
+    session = onnxruntime.InferenceSession(model.SerializeToString(),
+                                           providers=["CPUExecutionProvider"])
+    outputs = session.run(None, inputs)
+else:
+    outputs = ReferenceEvaluator(model).run(None, inputs)
+os.makedirs(out, exist_ok=True)
+for kind, values in (("input", [(i.name, inputs[i.name]) for i in model.graph.input]),
+                     ("output", [(o.name, v) for o, v in zip(model.graph.output, outputs)])):
+    for k, (name, value) in enumerate(values):
+        with open(os.path.join(out, f"{kind}_{k}.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(np.asarray(value), name).SerializeToString())
