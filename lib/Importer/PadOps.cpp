@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 #include <limits>
 
@@ -47,23 +48,32 @@ LogicalResult cropAndPad(NodeContext &node, Value input, Value value,
         return node.emitError() << "has a pad of -2^63";
   }
   Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
-  SmallVector<Value> growths, crops;
+  SmallVector<Value> given, growths;
   for (OpFoldResult pad : pads) {
-    Value p = b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(),
-                                                 node.int64Value(pad));
-    growths.push_back(b.createOrFold<arith::MaxSIOp>(loc, p, zero));
-    crops.push_back(b.createOrFold<arith::MaxSIOp>(
-        loc, b.createOrFold<arith::SubIOp>(loc, zero, p), zero));
+    given.push_back(b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(),
+                                                       node.int64Value(pad)));
+    growths.push_back(b.createOrFold<arith::MaxSIOp>(loc, given.back(), zero));
   }
-  if (!llvm::all_of(crops, [](Value c) { return isConstantIntValue(c, 0); })) {
-    // Crops that together exceed the dimension leave it empty.
+  auto maybeCrops = [](OpFoldResult pad) {
+    std::optional<int64_t> constant = getConstantIntValue(pad);
+    return !constant || *constant < 0;
+  };
+  if (llvm::any_of(pads, maybeCrops)) {
+    // -max(pad, -length): no negation wraps, and crops that together
+    // exceed the dimension leave it empty.
     SmallVector<OpFoldResult> offsets, sizes;
     for (auto [d, size] :
          llvm::enumerate(tensor::getMixedSizes(b, loc, input))) {
       Value length = getValueOrCreateConstantIndexOp(b, loc, size);
-      Value begin = crops[d], end = crops[d + rank];
-      offsets.push_back(getAsOpFoldResult(
-          b.createOrFold<arith::MinSIOp>(loc, begin, length)));
+      Value lowest = b.createOrFold<arith::SubIOp>(loc, zero, length);
+      auto crop = [&](Value pad) {
+        return b.createOrFold<arith::SubIOp>(
+            loc, zero,
+            b.createOrFold<arith::MinSIOp>(
+                loc, b.createOrFold<arith::MaxSIOp>(loc, pad, lowest), zero));
+      };
+      Value begin = crop(given[d]), end = crop(given[d + rank]);
+      offsets.push_back(getAsOpFoldResult(begin));
       Value kept = b.createOrFold<arith::SubIOp>(
           loc, b.createOrFold<arith::SubIOp>(loc, length, begin), end);
       sizes.push_back(
@@ -75,6 +85,15 @@ LogicalResult cropAndPad(NodeContext &node, Value input, Value value,
   }
   if (llvm::all_of(growths, [](Value g) { return isConstantIntValue(g, 0); }))
     return node.setResult(input);
+  // Edge, reflect and wrap read the dimension they pad (a dynamic one is
+  // checked not to be empty when the op runs).
+  auto cropped = cast<RankedTensorType>(input.getType());
+  for (int64_t d = 0; d < rank && mode != moc::PadMode::constant; ++d)
+    if (cropped.getDimSize(d) == 0 &&
+        !(isConstantIntValue(growths[d], 0) &&
+          isConstantIntValue(growths[d + rank], 0)))
+      return node.emitError() << "pads dimension " << d << ", of size 0, in "
+                              << "mode '" << moc::stringifyPadMode(mode) << "'";
   SmallVector<int64_t> staticGrowths;
   SmallVector<Value> dynamicGrowths;
   for (Value growth : growths) {
@@ -93,6 +112,26 @@ FailureOr<SmallVector<OpFoldResult>>
 padsOfAxes(NodeContext &node, ArrayRef<OpFoldResult> given, int64_t rank) {
   OpBuilder &b = node.builder;
   Location loc = node.loc;
+  if (matchPattern(node.input(3), m_Constant())) {
+    FailureOr<SmallVector<int64_t>> axes = node.constantInts(3);
+    if (failed(axes))
+      return failure();
+    if (given.size() != 2 * axes->size())
+      return node.emitError() << "expects two pads per axis";
+    SmallVector<OpFoldResult> pads(2 * rank, b.getI64IntegerAttr(0));
+    SmallVector<bool> seen(rank, false);
+    for (auto [i, axis] : llvm::enumerate(*axes)) {
+      FailureOr<int64_t> d = node.normalizeAxis(axis, rank, "axes");
+      if (failed(d))
+        return failure();
+      if (seen[*d])
+        return node.emitError() << "repeats axis " << axis;
+      seen[*d] = true;
+      pads[*d] = given[i];
+      pads[*d + rank] = given[i + axes->size()];
+    }
+    return pads;
+  }
   FailureOr<SmallVector<SmallVector<Value>>> matches =
       runTimeAxisMatches(node, 3, rank);
   if (failed(matches))
@@ -182,8 +221,14 @@ LogicalResult importCenterCropPad(NodeContext &node) {
     if (constant && *constant < 0)
       return node.emitError()
              << "expects non-negative target sizes, got " << *constant;
-    Value difference = b.createOrFold<arith::SubIOp>(
-        loc, node.int64Value(target), node.dimAsInt64(*input, *d));
+    Value size = node.int64Value(target);
+    if (!constant)
+      node.assertEqual(
+          b.create<arith::MaxSIOp>(loc, size,
+                                   b.create<arith::ConstantIntOp>(loc, 0, 64)),
+          size, "the target sizes must not be negative");
+    Value difference =
+        b.createOrFold<arith::SubIOp>(loc, size, node.dimAsInt64(*input, *d));
     Value before = b.createOrFold<arith::DivSIOp>(
         loc, difference, b.create<arith::ConstantIntOp>(loc, 2, 64));
     pads[*d] = getAsOpFoldResult(before);

@@ -120,12 +120,12 @@ FailureOr<Value> sliceByGather(NodeContext &node, Value input, int64_t d,
     return b.createOrFold<arith::SelectOp>(
         loc, negative, b.createOrFold<arith::AddIOp>(loc, bound, dim), bound);
   };
-  start = b.createOrFold<arith::SelectOp>(loc, forward,
-                                          clamp(fromEnd(start), zero, dim),
-                                          clamp(fromEnd(start), zero, last));
-  end = b.createOrFold<arith::SelectOp>(
-      loc, forward, clamp(fromEnd(end), zero, dim),
-      clamp(fromEnd(end), constant(-1), last));
+  start = fromEnd(start);
+  end = fromEnd(end);
+  start = b.createOrFold<arith::SelectOp>(loc, forward, clamp(start, zero, dim),
+                                          clamp(start, zero, last));
+  end = b.createOrFold<arith::SelectOp>(loc, forward, clamp(end, zero, dim),
+                                        clamp(end, constant(-1), last));
   // ceil(span / |step|) positions, none if the span is empty; the divisor
   // is at least 1 so that a step of 0 computes before the check fails it.
   Value span = b.createOrFold<arith::SelectOp>(

@@ -528,8 +528,6 @@ LogicalResult importExpand(NodeContext &node) {
       node.inputType(0).clone(*target), *input));
 }
 
-/// Tile as reshape [1, d0, 1, d1, ...] -> broadcast [r0, d0, r1, d1, ...]
-/// -> reshape [r0 * d0, r1 * d1, ...].
 /// Tile: the input seen as [1, s0, 1, s1, ...], broadcast to [r0, s0, r1,
 /// s1, ...] and merged to [r0 * s0, r1 * s1, ...]; repeats known at run time
 /// give dynamic sizes (a negative one fails the run at the broadcast).
@@ -723,35 +721,46 @@ LogicalResult rangeAtRunTime(NodeContext &node) {
   OpBuilder &b = node.builder;
   Location loc = node.loc;
   Type element = node.inputType(0).getElementType();
-  FailureOr<SmallVector<OpFoldResult>> start = node.sizeElements(0),
-                                       limit = node.sizeElements(1),
-                                       delta = node.sizeElements(2);
-  if (failed(start) || failed(limit) || failed(delta))
+  FailureOr<SmallVector<OpFoldResult>> starts = node.sizeElements(0),
+                                       limits = node.sizeElements(1),
+                                       deltas = node.sizeElements(2);
+  if (failed(starts) || failed(limits) || failed(deltas))
     return failure();
-  if (start->size() != 1 || limit->size() != 1 || delta->size() != 1 ||
-      isConstantIntValue(delta->front(), 0))
+  if (starts->size() != 1 || limits->size() != 1 || deltas->size() != 1 ||
+      isConstantIntValue(deltas->front(), 0))
     return node.emitError() << "expects scalar start, limit and non-zero delta";
-  Value step = node.int64Value(delta->front());
-  Value zero = b.create<arith::ConstantIntOp>(loc, 0, 64);
-  if (!getConstantIntValue(delta->front())) {
+  Value step = node.int64Value(deltas->front());
+  if (!getConstantIntValue(deltas->front()))
     node.assertNonZero(step, "delta must not be 0");
-    // The division computes before the check fails the run: never by 0.
-    step = b.create<arith::SelectOp>(
-        loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, step, zero),
-        b.create<arith::ConstantIntOp>(loc, 1, 64), step);
-  }
-  // ceil(span / step) = (span + step - sign(step)) / step, truncated.
-  Value span = b.createOrFold<arith::SubIOp>(
-      loc, node.int64Value(limit->front()), node.int64Value(start->front()));
-  Value sign = b.createOrFold<arith::SelectOp>(
+  // ceil(|limit - start| / |delta|) where delta points from start to limit,
+  // on unsigned magnitudes: no difference wraps and no division traps (a
+  // delta of 0, which the check fails, divides by 1).
+  Value start = node.int64Value(starts->front());
+  Value limit = node.int64Value(limits->front());
+  auto constant = [&](int64_t value) {
+    return b.create<arith::ConstantIntOp>(loc, value, 64).getResult();
+  };
+  auto compare = [&](arith::CmpIPredicate predicate, Value x, Value y) {
+    return b.createOrFold<arith::CmpIOp>(loc, predicate, x, y);
+  };
+  Value zero = constant(0), one = constant(1);
+  Value up = compare(arith::CmpIPredicate::sgt, step, zero);
+  Value toward = b.createOrFold<arith::SelectOp>(
+      loc, up, compare(arith::CmpIPredicate::sgt, limit, start),
+      compare(arith::CmpIPredicate::slt, limit, start));
+  Value span = b.createOrFold<arith::SelectOp>(
+      loc, up, b.createOrFold<arith::SubIOp>(loc, limit, start),
+      b.createOrFold<arith::SubIOp>(loc, start, limit));
+  Value stride = b.createOrFold<arith::SelectOp>(
+      loc, up, step, b.createOrFold<arith::SubIOp>(loc, zero, step));
+  stride = b.createOrFold<arith::SelectOp>(
+      loc, compare(arith::CmpIPredicate::eq, stride, zero), one, stride);
+  Value count = b.createOrFold<arith::AddIOp>(
       loc,
-      b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, step, zero),
-      b.create<arith::ConstantIntOp>(loc, 1, 64),
-      b.create<arith::ConstantIntOp>(loc, -1, 64));
-  Value rounded = b.createOrFold<arith::SubIOp>(
-      loc, b.createOrFold<arith::AddIOp>(loc, span, step), sign);
-  Value count = b.createOrFold<arith::MaxSIOp>(
-      loc, b.createOrFold<arith::DivSIOp>(loc, rounded, step), zero);
+      b.createOrFold<arith::DivUIOp>(
+          loc, b.createOrFold<arith::SubIOp>(loc, span, one), stride),
+      one);
+  count = b.createOrFold<arith::SelectOp>(loc, toward, count, zero);
   FailureOr<Value> steps = node.iota(count, element);
   if (failed(steps))
     return failure();

@@ -538,9 +538,43 @@ bool readsValues(Value size) {
 }
 
 void CheckEmitter::checkEmpty(tensor::EmptyOp op) {
-  for (int64_t d = 0; d < op.getType().getRank(); ++d)
-    if (op.getType().isDynamicDim(d) && readsValues(op.getDynamicSize(d)))
+  RankedTensorType type = op.getType();
+  bool fromValues = false;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d) && readsValues(op.getDynamicSize(d))) {
       checkNotNegative(op, op.getDynamicSize(d), d);
+      fromValues = true;
+    }
+  if (!fromValues)
+    return;
+  // Nor sizes whose product wraps (a buffer allocated too small): each
+  // dynamic one is at most 2^62 bytes over the product of those before it,
+  // so the product stays below that.
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  int64_t elementBytes =
+      type.getElementType().isIntOrFloat()
+          ? std::max<int64_t>(1, type.getElementTypeBitWidth() / 8)
+          : 16;
+  Value cap =
+      b.create<arith::ConstantIndexOp>(loc, (int64_t(1) << 62) / elementBytes);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value product = one;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    Value size = type.isDynamicDim(d)
+                     ? op.getDynamicSize(d)
+                     : b.create<arith::ConstantIndexOp>(loc, type.getDimSize(d))
+                           .getResult();
+    if (type.isDynamicDim(d))
+      emit(op, kCheckAtMost,
+           llvm::formatv("{0}: dimension {1} of the new shape makes the "
+                         "tensor larger than 2^62 bytes",
+                         nodeName(loc), d),
+           {size,
+            b.createOrFold<arith::DivUIOp>(
+                loc, cap, b.createOrFold<arith::MaxSIOp>(loc, product, one))});
+    product = b.createOrFold<arith::MulIOp>(loc, product, size);
+  }
 }
 
 void CheckEmitter::checkAssertion(moc::AssertEqualOp op) {

@@ -265,9 +265,10 @@ Value padConstant(OpBuilder &b, Location loc, Value input,
   auto type = cast<RankedTensorType>(input.getType());
   if (!type.hasStaticShape() || !getConstantIntValues(low) ||
       !getConstantIntValues(high)) {
+    // A padded tensor of dynamic sizes is built as a fill and an insert:
     // MLIR 19 bufferizes a tensor.pad of a computed tensor of dynamic sizes
-    // reading those sizes off its buffer before the buffer exists: the
-    // padded tensor is built as a fill and an insert instead.
+    // reading those sizes off its buffer before the buffer exists, and pads
+    // known at run time only make the sizes dynamic.
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
     SmallVector<OpFoldResult> paddedSizes, strides;
     for (auto [d, size] : llvm::enumerate(sizes)) {

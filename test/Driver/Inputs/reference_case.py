@@ -20,9 +20,10 @@ def parse_value(text):
         dims = [int(d) for d in shape.split("x")]
         return (np.arange(int(np.prod(dims))) % 7).astype(dtype).reshape(dims)
     dtype, values = text.split(":")
+    number = int if np.dtype(dtype).kind in "iub" else float
     if values.startswith("="):
-        return np.array(float(values[1:])).astype(dtype)
-    return np.array([float(v) for v in values.split(",") if v], dtype=dtype)
+        return np.array(number(values[1:]), dtype=dtype)
+    return np.array([number(v) for v in values.split(",") if v], dtype=dtype)
 
 
 args = sys.argv[1:]
