@@ -92,6 +92,11 @@ public:
   sizeElements(size_t i);
   /// An element of `sizeElements` as an i64 scalar.
   mlir::Value int64Value(mlir::OpFoldResult element);
+  /// The elements of operand `i`, a 0-d or 1-D float tensor of static length
+  /// (scales, a region), as `type` scalars: constants if it is one, read at
+  /// run time otherwise.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  floatElements(size_t i, mlir::FloatType type);
 
   //===--- Attributes ---===//
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
@@ -164,6 +169,9 @@ public:
                    llvm::StringRef message);
   /// Fails the run with `message` if `value` (an integer scalar) is 0.
   void assertNonZero(mlir::Value value, llvm::StringRef message);
+  /// Requires the i1 `condition`: an error now with `message` if it is the
+  /// constant false, a check at run time if it is known only then.
+  mlir::LogicalResult require(mlir::Value condition, llvm::StringRef message);
   /// 0, 1, ..., count - 1 (an i64 scalar) as `element`s: the exclusive
   /// running sum of ones.
   mlir::FailureOr<mlir::Value> iota(mlir::Value count, mlir::Type element);

@@ -347,6 +347,16 @@ void NodeContext::assertNonZero(Value value, StringRef message) {
               builder.create<arith::ConstantIntOp>(loc, 0, 1), message);
 }
 
+LogicalResult NodeContext::require(Value condition, StringRef message) {
+  if (std::optional<int64_t> known = getConstantIntValue(condition)) {
+    if (*known == 0)
+      return emitError() << message;
+    return success();
+  }
+  assertNonZero(condition, message);
+  return success();
+}
+
 FailureOr<RankedTensorType>
 NodeContext::typeOfSizes(RankedTensorType like, ArrayRef<Value> sizes,
                          SmallVectorImpl<Value> &dynamic) {
@@ -424,6 +434,48 @@ FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
       scalar = builder.create<arith::ExtUIOp>(loc, builder.getI64Type(), scalar);
     else if (!scalar.getType().isInteger(64))
       scalar = builder.create<arith::ExtSIOp>(loc, builder.getI64Type(), scalar);
+    elements.push_back(scalar);
+  }
+  return elements;
+}
+
+FailureOr<SmallVector<Value>> NodeContext::floatElements(size_t i,
+                                                         FloatType type) {
+  FailureOr<Value> value = requiredInput(i);
+  if (failed(value))
+    return failure();
+  SmallVector<Value> elements;
+  if (matchPattern(*value, m_Constant())) {
+    FailureOr<SmallVector<double>> constants = constantFloats(i);
+    if (failed(constants))
+      return failure();
+    for (double constant : *constants) {
+      APFloat element(constant);
+      bool lost;
+      element.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                      &lost);
+      elements.push_back(builder.create<arith::ConstantFloatOp>(
+          loc, element, type));
+    }
+    return elements;
+  }
+  RankedTensorType tensorType = inputType(i);
+  if (!isa<FloatType>(tensorType.getElementType()) ||
+      tensorType.getRank() > 1 || !tensorType.hasStaticShape())
+    return emitError() << "expects input " << i << " ('" << node.input(i)
+                       << "') to be a 0-d or 1-D float tensor of static "
+                          "length, got "
+                       << tensorType;
+  // Computed by the graph: read at run time.
+  for (int64_t e = 0; e < tensorType.getNumElements(); ++e) {
+    SmallVector<Value> index;
+    if (tensorType.getRank() == 1)
+      index.push_back(builder.create<arith::ConstantIndexOp>(loc, e));
+    Value scalar = builder.create<tensor::ExtractOp>(loc, *value, index);
+    if (scalar.getType().getIntOrFloatBitWidth() < type.getWidth())
+      scalar = builder.create<arith::ExtFOp>(loc, type, scalar);
+    else if (scalar.getType() != type)
+      scalar = builder.create<arith::TruncFOp>(loc, type, scalar);
     elements.push_back(scalar);
   }
   return elements;

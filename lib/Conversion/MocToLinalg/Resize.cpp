@@ -1,10 +1,9 @@
 //===- Resize.cpp - Lowering of moc.resize --------------------------------===//
 //
-// Shapes are static, so the source coordinates are computed at compile time,
-// per resized dimension, exactly as onnx's reference (op_resize.py,
-// _interpolate_1d_along_axis) computes them in doubles: for every output
-// position the indices of its taps (clamped to the input: edge padding) and
-// their weights. The IR reads these tables:
+// Per resized dimension, small tables say which input positions every output
+// position reads (clamped to the input: edge padding) and with which weights
+// (ResizeTaps.cpp computes them per run, so scales, sizes and the region of
+// interest may be known at run time only). The IR reads these tables:
 //
 //   nearest          a parallel linalg.generic over the output whose body
 //                    extracts the input at the tabled indices;
@@ -15,15 +14,19 @@
 //                    tf_crop_and_resize maps outside the input.
 //
 // Interpolation is separable, so the product of per-dimension weights equals
-// the reference's dimension-by-dimension interpolation.
+// the reference's dimension-by-dimension interpolation. Nearest with
+// tf_crop_and_resize takes the second form with one tap of weight 1.
 //
 //===----------------------------------------------------------------------===//
+#include "ResizeTaps.h"
 #include "Utils.h"
 #include "mocc/Dialect/Moc/IR/MocOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 
@@ -32,234 +35,78 @@ using namespace mlir;
 namespace mocc::moc_to_linalg {
 namespace {
 
-/// The taps of one resized dimension: `taps` per output position, row-major
-/// (position, tap) indices into the input and weights; positions that map
-/// outside the region of tf_crop_and_resize are flagged.
-struct AxisTable {
-  int64_t taps = 0;
-  SmallVector<int64_t> indices;
-  SmallVector<double> weights;
-  SmallVector<bool> extrapolated;
-  bool anyExtrapolated = false;
-};
-
-//===----------------------------------------------------------------------===//
-// The reference's arithmetic (onnx/reference/ops/op_resize.py)
-//===----------------------------------------------------------------------===//
-
-SmallVector<double> nearestCoeffs(double ratio, moc::NearestMode mode) {
-  if (ratio == std::floor(ratio))
-    return {0, 1};
-  switch (mode) {
-  case moc::NearestMode::round_prefer_floor:
-    return {double(ratio <= 0.5), double(ratio > 0.5)};
-  case moc::NearestMode::round_prefer_ceil:
-    return {double(ratio < 0.5), double(ratio >= 0.5)};
-  case moc::NearestMode::floor:
-    return {1, 0};
-  case moc::NearestMode::ceil:
-    return {0, 1};
-  }
-  llvm_unreachable("unknown nearest mode");
-}
-
-SmallVector<double> linearCoeffs(double ratio, double scale, bool antialias) {
-  if (!antialias)
-    return {1 - ratio, ratio};
-  scale = std::min(scale, 1.0);
-  int64_t start = int64_t(std::floor(-1 / scale) + 1);
-  int64_t footprint = 2 - 2 * start;
-  SmallVector<double> coeffs;
-  double sum = 0;
-  for (int64_t i = start; i < start + footprint; ++i) {
-    double arg = (double(i) - ratio) * scale;
-    double c = std::clamp(1 - std::abs(arg), 0.0, 1.0);
-    coeffs.push_back(c);
-    sum += c;
-  }
-  for (double &c : coeffs)
-    c /= sum;
-  return coeffs;
-}
-
-SmallVector<double> cubicCoeffs(double ratio, double scale, double a,
-                                bool antialias) {
-  if (!antialias) {
-    double r1 = ratio + 1, s = 1 - ratio, s1 = s + 1;
-    return {((a * r1 - 5 * a) * r1 + 8 * a) * r1 - 4 * a,
-            ((a + 2) * ratio - (a + 3)) * ratio * ratio + 1,
-            ((a + 2) * s - (a + 3)) * s * s + 1,
-            ((a * s1 - 5 * a) * s1 + 8 * a) * s1 - 4 * a};
-  }
-  scale = std::min(scale, 1.0);
-  auto coeff = [&](double x) {
-    x = std::abs(x);
-    double x2 = x * x, x3 = x * x2;
-    if (x <= 1)
-      return (a + 2) * x3 - (a + 3) * x2 + 1;
-    if (x < 2)
-      return a * x3 - 5 * a * x2 + 8 * a * x - 4 * a;
-    return 0.0;
-  };
-  int64_t start = int64_t(std::floor(-2 / scale) + 1);
-  int64_t end = 2 - start;
-  SmallVector<double> coeffs;
-  double sum = 0;
-  for (int64_t i = start; i < end; ++i) {
-    coeffs.push_back(coeff(scale * (double(i) - ratio)));
-    sum += coeffs.back();
-  }
-  for (double &c : coeffs)
-    c /= sum;
-  return coeffs;
-}
-
-/// The input coordinate of output position `y` (the reference's
-/// _compute_x_ori); sets `extrapolated` for tf_crop_and_resize outside the
-/// input.
-double sourceCoordinate(moc::CoordinateTransform transform, double y,
-                        double scale, int64_t inputWidth, int64_t outputSize,
-                        float roiStart, float roiEnd, bool &extrapolated) {
-  double outputWidth = scale * double(inputWidth);
-  extrapolated = false;
-  switch (transform) {
-  case moc::CoordinateTransform::align_corners:
-    return outputWidth == 1 ? 0.0
-                            : y * double(inputWidth - 1) / (outputWidth - 1);
-  case moc::CoordinateTransform::asymmetric:
-    return y / scale;
-  case moc::CoordinateTransform::tf_crop_and_resize: {
-    // The reference computes with the float32 roi: differences and products
-    // with integers stay float32.
-    float span = roiEnd - roiStart;
-    double x = outputWidth == 1 ? double(span * float(inputWidth - 1) / 2.0f)
-                                : y * double(span) * double(inputWidth - 1) /
-                                      (outputWidth - 1);
-    x = x + double(roiStart * float(inputWidth - 1));
-    extrapolated = x < 0 || x > double(inputWidth - 1);
-    return x;
-  }
-  case moc::CoordinateTransform::pytorch_half_pixel:
-    return outputWidth == 1 ? -0.5 : (y + 0.5) / scale - 0.5;
-  case moc::CoordinateTransform::half_pixel:
-    return (y + 0.5) / scale - 0.5;
-  case moc::CoordinateTransform::half_pixel_symmetric: {
-    double adjustment = double(outputSize) / outputWidth;
-    double center = double(inputWidth) / 2;
-    double offset = center * (1 - adjustment);
-    return offset + (y + 0.5) / scale - 0.5;
-  }
-  case moc::CoordinateTransform::tf_half_pixel_for_nn:
-    return (y + 0.5) / scale;
-  }
-  llvm_unreachable("unknown coordinate transformation");
-}
-
-/// The taps of dimension `d` of `op`, from an input of `inputWidth` to
-/// `outputSize` positions (the reference's _interpolate_1d_along_axis).
-AxisTable buildAxisTable(moc::ResizeOp op, int64_t d, int64_t inputWidth,
-                         int64_t outputSize) {
-  double scale = op.getScales()[d];
-  int64_t rank = op.getScales().size();
-  float roiStart = 0, roiEnd = 1;
-  if (!op.getRoi().empty()) {
-    roiStart = float(op.getRoi()[d]);
-    roiEnd = float(op.getRoi()[d + rank]);
-  }
-  moc::ResizeMode mode = op.getMode();
-  double a = op.getCubicCoeffA().convertToDouble();
-  bool antialias = op.getAntialias();
-  AxisTable table;
-  for (int64_t position = 0; position < outputSize; ++position) {
-    bool extrapolated;
-    double x = sourceCoordinate(op.getCoordinateTransformationMode(),
-                                double(position), scale, inputWidth, outputSize,
-                                roiStart, roiEnd, extrapolated);
-    double floorX = std::floor(x);
-    double ratio = x == floorX ? 1.0 : x - floorX;
-    SmallVector<double> coeffs;
-    if (mode == moc::ResizeMode::nearest)
-      coeffs = nearestCoeffs(ratio, op.getNearestMode());
-    else if (mode == moc::ResizeMode::linear)
-      coeffs = linearCoeffs(ratio, scale, antialias);
-    else
-      coeffs = cubicCoeffs(ratio, scale, a, antialias);
-    int64_t n = coeffs.size();
-    // The n indices nearest to x, ties to the smaller (in the edge-padded
-    // coordinates of the reference).
-    int64_t padWidth = (n + 1) / 2;
-    double padded = x + double(padWidth);
-    double floorPadded = std::floor(padded);
-    double frac = padded - floorPadded;
-    int64_t offset;
-    if (n % 2 == 0)
-      offset = frac == 0 ? -(n / 2) : -(n / 2) + 1;
-    else
-      offset = frac <= 0.5 ? -((n - 1) / 2) : -((n - 1) / 2) + 1;
-    int64_t start = int64_t(floorPadded) + offset - padWidth;
-    if (op.getExcludeOutside()) {
-      double sum = 0;
-      for (int64_t t = 0; t < n; ++t) {
-        if (start + t < 0 || start + t >= inputWidth)
-          coeffs[t] = 0;
-        sum += coeffs[t];
-      }
-      if (sum == 0)
-        sum = 1;
-      for (double &c : coeffs)
-        c /= sum;
-    }
-    if (mode == moc::ResizeMode::nearest) {
-      // One of the two coefficients is 1: keep that tap only.
-      table.taps = 1;
-      int64_t t = coeffs[0] != 0 ? 0 : 1;
-      table.indices.push_back(
-          std::clamp<int64_t>(start + t, 0, inputWidth - 1));
-      table.weights.push_back(1);
-    } else {
-      table.taps = n;
-      for (int64_t t = 0; t < n; ++t) {
-        table.indices.push_back(
-            std::clamp<int64_t>(start + t, 0, inputWidth - 1));
-        table.weights.push_back(coeffs[t]);
-      }
-    }
-    table.extrapolated.push_back(extrapolated);
-    table.anyExtrapolated |= extrapolated;
-  }
-  return table;
-}
-
-/// True if dimension `d` is copied (the reference's skip: scale close to 1,
-/// unchanged size and, for tf_crop_and_resize, the whole region).
-bool isIdentityAxis(moc::ResizeOp op, int64_t d, int64_t inputWidth,
-                    int64_t outputSize) {
-  auto isClose = [](double x, double y) {
+/// True if `axis` is copied (the reference's skip: scale close to 1,
+/// unchanged size and, for tf_crop_and_resize, the whole region); only known
+/// where these are constants.
+bool isIdentityAxis(const ResizedAxis &axis) {
+  auto isCloseTo = [](Value value, double y) {
+    APFloat constant(0.0);
+    if (!value || !matchPattern(value, m_ConstantFloat(&constant)))
+      return false;
+    bool lost;
+    constant.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                     &lost);
+    double x = constant.convertToDouble();
     return std::abs(x - y) <= 1e-9 * std::max(std::abs(x), std::abs(y));
   };
-  int64_t rank = op.getScales().size();
-  if (!isClose(op.getScales()[d], 1.0) || inputWidth != outputSize)
+  if (!isCloseTo(axis.scale, 1.0) ||
+      getConstantIntValue(axis.outputSize) != axis.inputWidth)
     return false;
-  return op.getRoi().empty() ||
-         (isClose(op.getRoi()[d], 0.0) && isClose(op.getRoi()[d + rank], 1.0));
+  return !axis.roiStart ||
+         (isCloseTo(axis.roiStart, 0.0) && isCloseTo(axis.roiEnd, 1.0));
 }
 
-//===----------------------------------------------------------------------===//
-// IR
-//===----------------------------------------------------------------------===//
-
-/// A constant tensor of `shape` x `element` holding `values`.
-Value tableConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                    Type element, ArrayRef<double> values) {
-  auto type = RankedTensorType::get(shape, element);
-  SmallVector<Attribute> attrs;
-  for (double v : values) {
-    if (isa<FloatType>(element))
-      attrs.push_back(b.getFloatAttr(element, v));
-    else
-      attrs.push_back(b.getIntegerAttr(element, int64_t(v)));
+/// The dimensions `op` resizes, with their scales, sizes and region of
+/// interest as scalars.
+SmallVector<ResizedAxis> resizedAxes(OpBuilder &b, Location loc,
+                                     moc::ResizeOp op,
+                                     moc::ResizeOp::Adaptor adaptor,
+                                     RankedTensorType inputType,
+                                     ArrayRef<OpFoldResult> sizes) {
+  int64_t rank = inputType.getRank();
+  auto scalar = [&](ArrayRef<double> constants, ValueRange values, int64_t i,
+                    FloatType type) -> Value {
+    if (constants.empty())
+      return values[i];
+    return b.create<arith::ConstantOp>(
+        loc, b.getFloatAttr(type, type.isF32() ? double(float(constants[i]))
+                                               : constants[i]));
+  };
+  bool crop = op.getCoordinateTransformationMode() ==
+              moc::CoordinateTransform::tf_crop_and_resize;
+  SmallVector<ResizedAxis> axes;
+  for (int64_t d = 0; d < rank; ++d) {
+    ResizedAxis axis{
+        d, inputType.getDimSize(d),
+        scalar(op.getScales(), adaptor.getDynamicScales(), d, b.getF64Type()),
+        sizes[d]};
+    if (crop) {
+      axis.roiStart =
+          scalar(op.getRoi(), adaptor.getDynamicRoi(), d, b.getF32Type());
+      axis.roiEnd = scalar(op.getRoi(), adaptor.getDynamicRoi(), d + rank,
+                           b.getF32Type());
+    }
+    if (!isIdentityAxis(axis))
+      axes.push_back(axis);
   }
-  return b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, attrs));
+  return axes;
+}
+
+/// Inside a generic over the output (loops 0..rank-1): the coordinates of
+/// the input element to read, the resized dimensions' from `indices` (i64
+/// scalars, in the order of `axes`).
+SmallVector<Value> inputCoordinates(OpBuilder &b, Location loc, int64_t rank,
+                                    ArrayRef<ResizedAxis> axes,
+                                    ValueRange indices) {
+  SmallVector<Value> coordinates;
+  for (int64_t d = 0, r = 0; d < rank; ++d) {
+    if (r < int64_t(axes.size()) && axes[r].dim == d)
+      coordinates.push_back(
+          b.create<arith::IndexCastOp>(loc, b.getIndexType(), indices[r++]));
+    else
+      coordinates.push_back(b.create<linalg::IndexOp>(loc, d));
+  }
+  return coordinates;
 }
 
 struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
@@ -273,63 +120,42 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
     auto resultType = convertedResultType(*this, op);
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
-    if (!resultType || !resultType.hasStaticShape() ||
-        !inputType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "expects static shapes");
+    if (!resultType || !inputType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "expects a static input shape");
     int64_t rank = resultType.getRank();
     Type element = resultType.getElementType();
     Type mocElement = elementOf(op.getInput().getType());
     bool isUnsigned = isUnsignedInteger(mocElement);
-    if (llvm::any_of(inputType.getShape(), [](int64_t s) { return s == 0; }) ||
-        resultType.getNumElements() == 0) {
-      // Nothing to read, or nothing to write.
+    SmallVector<OpFoldResult> sizes =
+        getMixedValues(op.getSizes(), adaptor.getDynamicSizes(), rewriter);
+    if (inputType.getNumElements() == 0) {
+      // Nothing to read.
       Value zero = scalarConstant(rewriter, loc, element, 0);
-      rewriter.replaceOp(op, createFilled(rewriter, loc,
-                                          getAsIndexOpFoldResult(
-                                              context, resultType.getShape()),
-                                          zero));
+      rewriter.replaceOp(op, createFilled(rewriter, loc, sizes, zero));
       return success();
     }
 
-    // The tables of the resized dimensions.
-    SmallVector<int64_t> resized;
-    SmallVector<AxisTable> tables;
-    for (int64_t d = 0; d < rank; ++d) {
-      int64_t in = inputType.getDimSize(d), out = resultType.getDimSize(d);
-      if (isIdentityAxis(op, d, in, out))
-        continue;
-      resized.push_back(d);
-      tables.push_back(buildAxisTable(op, d, in, out));
-    }
-    bool extrapolates = llvm::any_of(
-        tables, [](const AxisTable &t) { return t.anyExtrapolated; });
+    SmallVector<ResizedAxis> axes =
+        resizedAxes(rewriter, loc, op, adaptor, inputType, sizes);
+    bool extrapolates = op.getCoordinateTransformationMode() ==
+                        moc::CoordinateTransform::tf_crop_and_resize;
     Type i64 = rewriter.getI64Type();
-    SmallVector<OpFoldResult> sizes =
-        getAsIndexOpFoldResult(context, resultType.getShape());
 
     if (op.getMode() == moc::ResizeMode::nearest && !extrapolates) {
       // One tap per dimension: a gather.
       SmallVector<Value> indexTables;
       SmallVector<AffineMap> maps;
-      for (auto [d, table] : llvm::zip(resized, tables)) {
-        SmallVector<double> values(table.indices.begin(), table.indices.end());
-        indexTables.push_back(tableConstant(
-            rewriter, loc, {resultType.getDimSize(d)}, i64, values));
-        maps.push_back(
-            AffineMap::get(rank, 0, rewriter.getAffineDimExpr(d), context));
+      for (const ResizedAxis &axis : axes) {
+        indexTables.push_back(buildNearestIndices(rewriter, loc, op, axis));
+        maps.push_back(AffineMap::get(
+            rank, 0, rewriter.getAffineDimExpr(axis.dim), context));
       }
       Value result = buildMapped(
           rewriter, loc, createEmpty(rewriter, loc, sizes, element), element,
           indexTables, maps, [&](OpBuilder &b, Location l, ValueRange args) {
-            SmallVector<Value> coordinates;
-            for (int64_t d = 0, r = 0; d < rank; ++d) {
-              if (r < int64_t(resized.size()) && resized[r] == d)
-                coordinates.push_back(b.create<arith::IndexCastOp>(
-                    l, b.getIndexType(), args[r++]));
-              else
-                coordinates.push_back(b.create<linalg::IndexOp>(l, d));
-            }
-            return b.create<tensor::ExtractOp>(l, input, coordinates)
+            return b
+                .create<tensor::ExtractOp>(
+                    l, input, inputCoordinates(b, l, rank, axes, args))
                 .getResult();
           });
       rewriter.replaceOp(op, result);
@@ -339,19 +165,26 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
     // Weighted sums: loops (output dims..., one tap dim per resized dim).
     Type accType = isa<FloatType>(element) ? computeTypeOf(element)
                                            : Type(rewriter.getF64Type());
-    int64_t loops = rank + resized.size();
+    int64_t loops = rank + axes.size();
     SmallVector<Value> ins;
     SmallVector<AffineMap> maps;
-    for (auto [r, d, table] : llvm::enumerate(resized, tables)) {
-      SmallVector<int64_t> shape = {resultType.getDimSize(d), table.taps};
-      SmallVector<double> indices(table.indices.begin(), table.indices.end());
-      ins.push_back(tableConstant(rewriter, loc, shape, i64, indices));
-      ins.push_back(
-          tableConstant(rewriter, loc, shape, accType, table.weights));
-      AffineMap map = AffineMap::get(
-          loops, 0,
-          {rewriter.getAffineDimExpr(d), rewriter.getAffineDimExpr(rank + r)},
-          context);
+    for (auto [r, axis] : llvm::enumerate(axes)) {
+      AxisTaps taps;
+      if (op.getMode() == moc::ResizeMode::nearest) {
+        Value indices = buildNearestIndices(rewriter, loc, op, axis);
+        taps.indices = expand(rewriter, loc, indices, {{0, 1}},
+                              {axis.outputSize, rewriter.getIndexAttr(1)});
+        taps.weights = createFilled(rewriter, loc,
+                                    {axis.outputSize, rewriter.getIndexAttr(1)},
+                                    scalarConstant(rewriter, loc, accType, 1));
+      } else {
+        taps = buildAxisTaps(rewriter, loc, op, axis, accType);
+      }
+      ins.append({taps.indices, taps.weights});
+      AffineMap map = AffineMap::get(loops, 0,
+                                     {rewriter.getAffineDimExpr(axis.dim),
+                                      rewriter.getAffineDimExpr(rank + r)},
+                                     context);
       maps.append({map, map});
     }
     SmallVector<AffineExpr> outExprs;
@@ -359,7 +192,7 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
       outExprs.push_back(rewriter.getAffineDimExpr(d));
     maps.push_back(AffineMap::get(loops, 0, outExprs, context));
     SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
-    iterators.append(resized.size(), utils::IteratorType::reduction);
+    iterators.append(axes.size(), utils::IteratorType::reduction);
     Value init = createFilled(rewriter, loc, sizes,
                               scalarConstant(rewriter, loc, accType, 0));
     Value sum =
@@ -367,23 +200,18 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
             .create<linalg::GenericOp>(
                 loc, init.getType(), ins, init, maps, iterators,
                 [&](OpBuilder &b, Location l, ValueRange args) {
-                  SmallVector<Value> coordinates;
+                  SmallVector<Value> indices;
                   Value weight;
-                  for (int64_t d = 0, r = 0; d < rank; ++d) {
-                    if (r < int64_t(resized.size()) && resized[r] == d) {
-                      coordinates.push_back(b.create<arith::IndexCastOp>(
-                          l, b.getIndexType(), args[2 * r]));
-                      Value w = args[2 * r + 1];
-                      weight = weight ? b.create<arith::MulFOp>(l, weight, w)
-                                            .getResult()
-                                      : w;
-                      ++r;
-                    } else {
-                      coordinates.push_back(b.create<linalg::IndexOp>(l, d));
-                    }
+                  for (size_t r = 0; r < axes.size(); ++r) {
+                    indices.push_back(args[2 * r]);
+                    Value w = args[2 * r + 1];
+                    weight =
+                        weight
+                            ? b.create<arith::MulFOp>(l, weight, w).getResult()
+                            : w;
                   }
-                  Value value =
-                      b.create<tensor::ExtractOp>(l, input, coordinates);
+                  Value value = b.create<tensor::ExtractOp>(
+                      l, input, inputCoordinates(b, l, rank, axes, indices));
                   value = createNumericCast(b, l, value, accType, isUnsigned,
                                             false);
                   Value product = b.create<arith::MulFOp>(l, weight, value);
@@ -394,32 +222,23 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
             .getResult(0);
 
     // Back to the element type; extrapolation_value outside the region.
-    SmallVector<Value> finalIns = {sum};
-    SmallVector<AffineMap> finalMaps = {rewriter.getMultiDimIdentityMap(rank)};
-    if (extrapolates) {
-      for (auto [d, table] : llvm::zip(resized, tables)) {
-        SmallVector<double> flags(table.extrapolated.begin(),
-                                  table.extrapolated.end());
-        finalIns.push_back(tableConstant(rewriter, loc,
-                                         {resultType.getDimSize(d)},
-                                         rewriter.getI1Type(), flags));
-        finalMaps.push_back(
-            AffineMap::get(rank, 0, rewriter.getAffineDimExpr(d), context));
-      }
-    }
     double extrapolation = op.getExtrapolationValue().convertToDouble();
     Value result = buildMapped(
-        rewriter, loc, sum, element, finalIns, finalMaps,
+        rewriter, loc, sum, element, {sum},
+        {rewriter.getMultiDimIdentityMap(rank)},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value value = args[0];
-          if (extrapolates) {
-            Value outside = args[1];
-            for (Value flag : args.drop_front(2))
-              outside = b.create<arith::OrIOp>(l, outside, flag);
+          Value outside;
+          for (const ResizedAxis &axis :
+               extrapolates ? axes : ArrayRef<ResizedAxis>{}) {
+            Value flag = isExtrapolated(b, l, op, axis,
+                                        b.create<linalg::IndexOp>(l, axis.dim));
+            outside = outside ? b.create<arith::OrIOp>(l, outside, flag) : flag;
+          }
+          if (outside)
             value = b.create<arith::SelectOp>(
                 l, outside, scalarConstant(b, l, accType, extrapolation),
                 value);
-          }
           if (isa<FloatType>(element))
             return convertFloat(b, l, value, element);
           // Integers round half to even and saturate.

@@ -269,6 +269,19 @@ func.func @indexing(%x: tensor<3x4xf32>, %i: tensor<2x4xi64>, %u: tensor<2x4xf32
   return
 }
 
+// Sizes and scales known at run time only.
+// CHECK-LABEL: func.func @resize_dynamic
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4xf32>, %[[N:.+]]: index, %[[S:.+]]: f64, %[[R:.+]]: f32)
+// CHECK: moc.resize %[[X]] sizes(%[[N]]) scales(%[[S]], %[[S]]) roi(%[[R]], %[[R]], %[[R]], %[[R]]) {{{.*}}roi = array<f64>, scales = array<f64>, sizes = array<i64: 2, -9223372036854775808>}
+// CHECK-SAME: : (tensor<2x4xf32>) -> tensor<2x?xf32>
+func.func @resize_dynamic(%x: tensor<2x4xf32>, %n: index, %s: f64, %r: f32) {
+  %0 = moc.resize %x sizes(%n) scales(%s, %s) roi(%r, %r, %r, %r) {sizes = array<i64: 2, -9223372036854775808>,
+                      scales = array<f64>, roi = array<f64>, mode = 1 : i32, coordinate_transformation_mode = 5 : i32,
+                      nearest_mode = 0 : i32, cubic_coeff_a = -0.75 : f32, exclude_outside = false,
+                      extrapolation_value = 0.0 : f32, antialias = false} : (tensor<2x4xf32>) -> tensor<2x?xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @resize
 func.func @resize(%x: tensor<1x3x4x4xf32>) {
   // CHECK: moc.resize %{{.+}} {antialias = false, coordinate_transformation_mode = 0 : i32, cubic_coeff_a = -7.500000e-01 : f32,

@@ -588,15 +588,25 @@ LogicalResult CumSumOp::verify() {
 LogicalResult ResizeOp::verify() {
   RankedTensorType input = tensorOf(getInput());
   int64_t rank = input.getRank();
-  if (int64_t(getSizes().size()) != rank || int64_t(getScales().size()) != rank)
+  int64_t scales = getScales().empty() ? getDynamicScales().size()
+                                       : getScales().size() +
+                                             getDynamicScales().size();
+  if (int64_t(getSizes().size()) != rank || scales != rank)
     return emitOpError() << "expects " << rank << " sizes and scales";
-  if (llvm::any_of(getSizes(), [](int64_t s) { return s < 0; }))
+  if (llvm::any_of(getSizes(), [](int64_t s) {
+        return s < 0 && !ShapedType::isDynamic(s);
+      }))
     return emitOpError() << "expects non-negative sizes";
+  if (size_t(llvm::count_if(getSizes(), ShapedType::isDynamic)) !=
+      getDynamicSizes().size())
+    return emitOpError() << "expects one dynamic size per kDynamic in sizes";
   if (llvm::any_of(getScales(), [](double s) { return !(s > 0); }))
     return emitOpError() << "expects positive scales";
   bool crop = getCoordinateTransformationMode() ==
               CoordinateTransform::tf_crop_and_resize;
-  if (crop ? int64_t(getRoi().size()) != 2 * rank : !getRoi().empty())
+  int64_t roi = getRoi().empty() ? getDynamicRoi().size()
+                                 : getRoi().size() + getDynamicRoi().size();
+  if (roi != (crop ? 2 * rank : 0))
     return emitOpError() << "expects " << (crop ? 2 * rank : 0)
                          << " roi values";
   if (getAntialias() && getMode() == ResizeMode::nearest)

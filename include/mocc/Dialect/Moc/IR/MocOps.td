@@ -851,8 +851,9 @@ def Moc_CumSumOp : Moc_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
 // Resampling
 //===----------------------------------------------------------------------===//
 
-def Moc_ResizeOp : Moc_Op<"resize", [Pure, InferTypeOpAdaptor]> {
-  let summary = "Resampling of a tensor to a new static shape";
+def Moc_ResizeOp : Moc_Op<"resize", [Pure, InferTypeOpAdaptor,
+                                      AttrSizedOperandSegments]> {
+  let summary = "Resampling of a tensor to a new shape";
   let description = [{
     Resizes `input` to `sizes` (the result's shape) as ONNX Resize does. For
     every resized dimension `d`, output coordinate `x` maps to the input
@@ -868,6 +869,10 @@ def Moc_ResizeOp : Moc_Op<"resize", [Pure, InferTypeOpAdaptor]> {
     `extrapolation_value`. Dimensions whose scale is 1 and size unchanged are
     copied.
 
+    Values known at run time only: a size is `kDynamic` in `sizes` and the
+    next of `dynamic_sizes`; scales are all in `scales` or, when that is
+    empty, all in `dynamic_scales`; likewise `roi` and `dynamic_roi`.
+
     ```mlir
     %y = moc.resize %x {sizes = array<i64: 1, 3, 8, 8>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>,
                         roi = array<f64>, mode = 1 : i32, coordinate_transformation_mode = 0 : i32,
@@ -875,9 +880,14 @@ def Moc_ResizeOp : Moc_Op<"resize", [Pure, InferTypeOpAdaptor]> {
                         exclude_outside = false, extrapolation_value = 0.000000e+00 : f32,
                         antialias = false}
         : (tensor<1x3x4x4xf32>) -> tensor<1x3x8x8xf32>
+    %z = moc.resize %x sizes(%n, %n) scales(%one, %one, %s, %s) {sizes = array<i64: 1, 3,
+                        -9223372036854775808, -9223372036854775808>, scales = array<f64>, ...}
+        : (tensor<1x3x4x4xf32>) -> tensor<1x3x?x?xf32>
     ```
   }];
-  let arguments = (ins Moc_Tensor:$input, DenseI64ArrayAttr:$sizes,
+  let arguments = (ins Moc_Tensor:$input, Variadic<Index>:$dynamic_sizes,
+                   Variadic<F64>:$dynamic_scales, Variadic<F32>:$dynamic_roi,
+                   DenseI64ArrayAttr:$sizes,
                    DenseF64ArrayAttr:$scales, DenseF64ArrayAttr:$roi,
                    Moc_ResizeModeAttr:$mode,
                    Moc_CoordinateTransformAttr:$coordinate_transformation_mode,
@@ -885,6 +895,10 @@ def Moc_ResizeOp : Moc_Op<"resize", [Pure, InferTypeOpAdaptor]> {
                    BoolAttr:$exclude_outside, F32Attr:$extrapolation_value,
                    BoolAttr:$antialias);
   let results = (outs Moc_Tensor:$output);
+  let assemblyFormat = [{
+    $input (`sizes` `(` $dynamic_sizes^ `)`)? (`scales` `(` $dynamic_scales^ `)`)?
+    (`roi` `(` $dynamic_roi^ `)`)? attr-dict `:` functional-type($input, results)
+  }];
   let hasVerifier = 1;
 }
 
