@@ -34,11 +34,19 @@ using namespace mlir;
 namespace mocc {
 namespace {
 
-/// Whether `op` iterates over a static, non-empty space.
-bool hasStaticNonEmptyLoops(linalg::LinalgOp op) {
-  return llvm::none_of(op.getStaticLoopRanges(), [](int64_t range) {
-    return ShapedType::isDynamic(range) || range == 0;
-  });
+/// Whether `op` may iterate over something: no loop range is statically 0.
+bool mayIterate(linalg::LinalgOp op) {
+  return !llvm::is_contained(op.getStaticLoopRanges(), 0);
+}
+
+/// Whether `op` has a loop range known at run time only.
+bool hasDynamicLoops(linalg::LinalgOp op) {
+  return llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic);
+}
+
+/// Whether loop range `range` may have more than one iteration.
+bool mayRepeat(int64_t range) {
+  return ShapedType::isDynamic(range) || range > 1;
 }
 
 /// Whether `op` is a product mocc-select-kernels gave to a microkernel: it
@@ -86,8 +94,7 @@ llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
         auto producer = operand.getDefiningOp<linalg::LinalgOp>();
         if (!producer || group.contains(producer) || isKernelCall(producer) ||
             producer->getBlock() != root->getBlock() ||
-            producer->getNumResults() != 1 ||
-            !hasStaticNonEmptyLoops(producer) ||
+            producer->getNumResults() != 1 || !mayIterate(producer) ||
             reducesOutsideParallelLoop(producer))
           continue;
         bool usersInGroup = llvm::all_of(operand.getUsers(), [&](Operation *user) {
@@ -102,16 +109,52 @@ llvm::SetVector<Operation *> fusableProducers(linalg::LinalgOp root) {
   return group;
 }
 
+/// Whether the slices that the iterations of `loop` (tiles of size 1) take
+/// of a producer of run-time shape partition it: along every dimension, each
+/// slice is one position given by an induction variable of its own, or the
+/// whole of a static dimension, and every induction variable is one of them.
+bool partitionsDynamicProducer(tensor::ExtractSliceOp slice,
+                               scf::ForallOp loop) {
+  RankedTensorType source = slice.getSourceType();
+  if (!loop || slice.getType().getRank() != source.getRank())
+    return false;
+  SmallVector<Value> ivs = loop.getInductionVars();
+  llvm::SmallDenseSet<Value> used;
+  for (auto [d, offset, size, stride] :
+       llvm::enumerate(slice.getMixedOffsets(), slice.getMixedSizes(),
+                       slice.getMixedStrides())) {
+    if (!isConstantIntValue(stride, 1))
+      return false;
+    auto iv = dyn_cast<Value>(offset);
+    if (iv && llvm::is_contained(ivs, iv) && isConstantIntValue(size, 1)) {
+      if (!used.insert(iv).second)
+        return false;
+      continue;
+    }
+    if (!isConstantIntValue(offset, 0) || source.isDynamicDim(d) ||
+        !isConstantIntValue(size, source.getDimSize(d)))
+      return false;
+  }
+  return used.size() == ivs.size();
+}
+
 /// Whether the `tiles` iterations of a loop nest compute every element of
 /// the producer of `slice` exactly once: the slices partition the producer
 /// (their volume adds up to its volume, and the op that reads a slice reads
-/// every windowed dimension whole), and their shape is static.
+/// every windowed dimension whole), and their shape is static. `tiles` is
+/// unknown (0) if the loop's ranges are known at run time only; then every
+/// slice must be one tile's position or whole along each dimension.
 bool partitionsProducer(tensor::ExtractSliceOp slice, int64_t tiles) {
   RankedTensorType type = slice.getType(), source = slice.getSourceType();
-  if (!type.hasStaticShape() || !source.hasStaticShape() ||
-      type.getNumElements() * tiles != source.getNumElements() ||
-      !slice->hasOneUse())
+  if (!type.hasStaticShape() || !slice->hasOneUse())
     return false;
+  if (tiles == 0 || !source.hasStaticShape()) {
+    if (!partitionsDynamicProducer(slice,
+                                   slice->getParentOfType<scf::ForallOp>()))
+      return false;
+  } else if (type.getNumElements() * tiles != source.getNumElements()) {
+    return false;
+  }
   auto reader = dyn_cast<linalg::LinalgOp>(*slice->getUsers().begin());
   if (!reader)
     return false;
@@ -149,12 +192,14 @@ bool isPlainDim(linalg::LinalgOp root, unsigned dim,
 /// each tile's reduction stride through memory and keep its loops from
 /// vectorizing. Nor is the dimension contiguous in the output (the channels
 /// of an NHWC pooling): tiles of one element along it would stride through
-/// memory too. Empty if the iteration space is dynamic, empty or has a
-/// single tile.
+/// memory too. A root with loop ranges known at run time only is tiled
+/// along all these candidates, so that its tiles' intermediate results have
+/// a static shape (a softmax's statistics of one row). Empty if the
+/// iteration space is empty or has a single tile.
 SmallVector<OpFoldResult>
 chooseTileSizes(linalg::LinalgOp root,
                 const llvm::SetVector<Operation *> &group) {
-  if (!hasStaticNonEmptyLoops(root))
+  if (!mayIterate(root))
     return {};
   SmallVector<int64_t> ranges = root.getStaticLoopRanges();
   SmallVector<unsigned> reductions, parallel;
@@ -174,14 +219,14 @@ chooseTileSizes(linalg::LinalgOp root,
   auto tile = [&](ArrayRef<unsigned> dims, bool plainOnly) {
     bool tiled = false;
     for (unsigned d : dims)
-      if (ranges[d] > 1 && (!plainOnly || isPlainDim(root, d, group))) {
+      if (mayRepeat(ranges[d]) && (!plainOnly || isPlainDim(root, d, group))) {
         sizes[d] = 1;
         tiled = true;
       }
     return tiled;
   };
   ArrayRef<unsigned> outer = ArrayRef(parallel).drop_back(
-      std::min<size_t>(2, parallel.size()));
+      hasDynamicLoops(root) ? 0 : std::min<size_t>(2, parallel.size()));
   bool tiled = tile(outer, /*plainOnly=*/true);
   for (size_t i = 0; !tiled && i < parallel.size(); ++i)
     tiled = tile(parallel[i], /*plainOnly=*/true);
@@ -203,9 +248,10 @@ bool fuseGroup(RewriterBase &rewriter, linalg::LinalgOp root,
   SmallVector<OpFoldResult> tileSizes = chooseTileSizes(root, group);
   if (group.empty() || tileSizes.empty())
     return false;
-  int64_t tiles = 1;
+  // The number of tiles, 0 if known at run time only.
+  int64_t tiles = hasDynamicLoops(root) ? 0 : 1;
   for (auto [range, size] : llvm::zip(root.getStaticLoopRanges(), tileSizes))
-    if (int64_t step = *getConstantIntValue(size))
+    if (int64_t step = *getConstantIntValue(size); step && tiles)
       tiles *= range / step;
 
   scf::SCFTileAndFuseOptions options;

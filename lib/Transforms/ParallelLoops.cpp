@@ -6,6 +6,8 @@
 // marked kParallelForAttr when the loop has the work to pay for a dispatch
 // to the thread pool; mocc-lower-parallel-calls then splits its range among
 // the pool's threads. Unmarked, or on one thread, it is one sequential call.
+// Where the work is known at run time only, the run chooses between a marked
+// and an unmarked call.
 //
 // A multi-dimensional loop is one range: its iterations are numbered in row
 // major order and the function recovers each index. The stack buffers
@@ -66,31 +68,63 @@ Value tripCount(OpBuilder &b, scf::ForallOp loop) {
   return count;
 }
 
-/// The elements the linalg ops of `loop` compute, or 0 if a size is known
-/// at run time only.
-int64_t workOf(scf::ForallOp loop) {
-  std::optional<SmallVector<int64_t>> lower =
-      getConstantIntValues(loop.getMixedLowerBound());
-  std::optional<SmallVector<int64_t>> upper =
-      getConstantIntValues(loop.getMixedUpperBound());
-  std::optional<SmallVector<int64_t>> step =
-      getConstantIntValues(loop.getMixedStep());
-  if (!lower || !upper || !step)
-    return 0;
-  int64_t trips = 1;
-  for (auto [l, u, s] : llvm::zip(*lower, *upper, *step))
-    trips *= s > 0 ? std::max<int64_t>(0, llvm::divideCeil(u - l, s)) : 0;
-  int64_t perIteration = 0;
-  bool known = true;
-  loop.walk([&](linalg::LinalgOp op) {
-    int64_t elements = 1;
-    for (int64_t range : op.getStaticLoopRanges()) {
-      known &= !ShapedType::isDynamic(range);
-      elements *= range;
+/// Loop range `d` of `op`, nested in `loop`, as the code before `loop` can
+/// compute it: from a buffer defined before `loop`, or from the sizes of a
+/// view of one that `loop` takes. Null if neither holds.
+OpFoldResult rangeBefore(OpBuilder &b, linalg::LinalgOp op, unsigned d,
+                         scf::ForallOp loop) {
+  auto isBefore = [&](Value value) {
+    return !loop->isAncestor(value.getParentRegion()->getParentOp());
+  };
+  Location loc = loop.getLoc();
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value buffer = operand.get();
+    auto type = dyn_cast<MemRefType>(buffer.getType());
+    if (!type)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim || dim.getPosition() != d)
+        continue;
+      if (!type.isDynamicDim(i))
+        return b.getIndexAttr(type.getDimSize(i));
+      if (isBefore(buffer))
+        return b.create<memref::DimOp>(loc, buffer, i).getResult();
+      auto view = buffer.getDefiningOp<memref::SubViewOp>();
+      if (!view)
+        continue;
+      // The size of the view's source dimension that result dimension i
+      // keeps (a view may drop unit dimensions).
+      llvm::SmallBitVector dropped = view.getDroppedDims();
+      int64_t kept = -1;
+      for (unsigned source = 0; source < dropped.size(); ++source)
+        if (!dropped[source] && ++kept == int64_t(i)) {
+          OpFoldResult size = view.getMixedSizes()[source];
+          if (isa<Attribute>(size) || isBefore(cast<Value>(size)))
+            return size;
+        }
     }
-    perIteration += elements;
+  }
+  return {};
+}
+
+/// The elements the linalg ops of `loop`, of `trips` iterations, compute (a
+/// range that cannot be computed before `loop` counts 1), as a value before
+/// `loop`: a constant where all sizes are.
+Value workOf(OpBuilder &b, scf::ForallOp loop, Value trips) {
+  Location loc = loop.getLoc();
+  // Accumulators on the right: arith folds x * 1 and x + 0.
+  Value perIteration = b.create<arith::ConstantIndexOp>(loc, 0);
+  loop.walk([&](linalg::LinalgOp op) {
+    Value elements = b.create<arith::ConstantIndexOp>(loc, 1);
+    for (unsigned d = 0; d < op.getNumLoops(); ++d)
+      if (OpFoldResult range = rangeBefore(b, op, d, loop))
+        elements = b.createOrFold<arith::MulIOp>(
+            loc, getValueOrCreateConstantIndexOp(b, loc, range), elements);
+    perIteration = b.createOrFold<arith::AddIOp>(loc, elements, perIteration);
   });
-  return known ? trips * perIteration : 0;
+  return b.createOrFold<arith::MulIOp>(loc, perIteration, trips);
 }
 
 /// The indices of `loop` at iteration `linear` of its row-major numbering,
@@ -188,12 +222,34 @@ void outline(scf::ForallOp loop, StringRef name, SymbolTable &symbols) {
   b.create<func::ReturnOp>(loc);
 
   b.setInsertionPoint(loop);
+  Value trips = tripCount(b, loop);
   SmallVector<Value> operands = {b.create<arith::ConstantIndexOp>(loc, 0),
-                                 tripCount(b, loop)};
+                                 trips};
   llvm::append_range(operands, captures);
-  auto call = b.create<func::CallOp>(loc, func, operands);
-  if (workOf(loop) >= kMinParallelWork)
-    call->setAttr(kParallelForAttr, b.getUnitAttr());
+  auto call = [&](OpBuilder &builder, bool parallel) {
+    auto op = builder.create<func::CallOp>(loc, func, operands);
+    if (parallel)
+      op->setAttr(kParallelForAttr, builder.getUnitAttr());
+  };
+  Value work = workOf(b, loop, trips);
+  if (std::optional<int64_t> known = getConstantIntValue(work)) {
+    call(b, *known >= kMinParallelWork);
+  } else {
+    // Sizes known at run time only: the run decides.
+    Value enough = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::sge, work,
+        b.create<arith::ConstantIndexOp>(loc, kMinParallelWork));
+    b.create<scf::IfOp>(
+        loc, enough,
+        [&](OpBuilder &then, Location) {
+          call(then, true);
+          then.create<scf::YieldOp>(loc);
+        },
+        [&](OpBuilder &otherwise, Location) {
+          call(otherwise, false);
+          otherwise.create<scf::YieldOp>(loc);
+        });
+  }
   loop.erase();
 }
 

@@ -178,3 +178,55 @@ func.func @softmax_rows(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
   } -> tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Rows of run-time number and length: tiles of one row, with the row's
+// maximum (one element per tile) fused. The negation before them would be a
+// tile of run-time length: it stays a whole op, before the loop.
+// CHECK-LABEL: func.func @softmax_dynamic_rows
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?xf32>)
+// CHECK: %[[N:.+]] = tensor.dim %[[X]], %c0
+// CHECK: %[[NEG:.+]] = linalg.generic
+// CHECK:   arith.negf
+// CHECK: scf.forall (%[[I:.+]]) in (%[[N]])
+// CHECK:   tensor.extract_slice %[[NEG]][%[[I]], 0] [1, %{{.+}}] [1, 1] : tensor<?x?xf32> to tensor<1x?xf32>
+// CHECK:   linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%{{.+}} : tensor<1x?xf32>) outs(%{{.+}} : tensor<1xf32>)
+// CHECK:     arith.maximumf
+// CHECK:   linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]
+// CHECK:     math.exp
+// CHECK:   scf.forall.in_parallel
+func.func @softmax_dynamic_rows(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %m = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %ne = tensor.empty(%n, %m) : tensor<?x?xf32>
+  %neg = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<?x?xf32>) outs(%ne : tensor<?x?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.negf %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  %max = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%neg : tensor<?x?xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %v = arith.maximumf %in, %acc : f32
+    linalg.yield %v : f32
+  } -> tensor<?xf32>
+  %o = tensor.empty(%n, %m) : tensor<?x?xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%neg, %max : tensor<?x?xf32>, tensor<?xf32>) outs(%o : tensor<?x?xf32>) {
+  ^bb0(%in: f32, %mx: f32, %out: f32):
+    %d = arith.subf %in, %mx : f32
+    %v = math.exp %d : f32
+    linalg.yield %v : f32
+  } -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}

@@ -52,3 +52,35 @@ module {
     return
   }
 }
+
+// -----
+
+// Work known at run time only (rows of run-time length, read from a view of
+// a buffer made before the loop): the run compares it with the threshold and
+// calls the loop marked for the thread pool, or not.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-SAME: (%[[Y:.+]]: memref<?x?xf32>)
+// CHECK-DAG: %[[ROWS:.+]] = memref.dim %[[Y]], %c0
+// CHECK-DAG: %[[COLS:.+]] = memref.dim %[[Y]], %c1
+// CHECK: %[[TRIPS:.+]] = arith.muli %[[ROWS]], %c1
+// CHECK: %[[WORK:.+]] = arith.muli %[[COLS]], %[[TRIPS]]
+// CHECK: %[[ENOUGH:.+]] = arith.cmpi sge, %[[WORK]], %c32768
+// CHECK: scf.if %[[ENOUGH]] {
+// CHECK:   call @main_graph_loop({{.+}}) {mocc.parallel_for}
+// CHECK: } else {
+// CHECK:   call @main_graph_loop({{.+}}) : (index, index, memref<?x?xf32>) -> ()
+// CHECK: }
+module {
+  func.func @main_graph(%y: memref<?x?xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %one = arith.constant 1.0 : f32
+    %n = memref.dim %y, %c0 : memref<?x?xf32>
+    %m = memref.dim %y, %c1 : memref<?x?xf32>
+    scf.forall (%i) in (%n) {
+      %out = memref.subview %y[%i, 0] [1, %m] [1, 1] : memref<?x?xf32> to memref<?xf32, strided<[1], offset: ?>>
+      linalg.fill ins(%one : f32) outs(%out : memref<?xf32, strided<[1], offset: ?>>)
+    }
+    return
+  }
+}
