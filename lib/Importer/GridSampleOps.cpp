@@ -17,6 +17,9 @@
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <cmath>
@@ -328,24 +331,52 @@ LogicalResult importGridSample(NodeContext &node) {
   return node.setResults({result});
 }
 
-/// The coordinates of `size` points spread over [-1, 1], as onnx's
-/// reference (np.arange) places them.
-SmallVector<double> baseCoordinates(int64_t size, bool alignCorners) {
-  SmallVector<double> values;
-  if (size == 1)
-    return {0.0};
-  double step = alignCorners ? 2.0 / double(size - 1) : 2.0 / double(size);
-  double start = alignCorners ? -1.0 : -1.0 + step / 2;
-  for (int64_t i = 0; i < size; ++i)
-    values.push_back(start + double(i) * step);
-  return values;
+/// A 0-d f64 tensor holding `scalar`.
+Value scalarTensor(NodeContext &node, Value scalar) {
+  return node.builder.create<tensor::FromElementsOp>(
+      node.loc, RankedTensorType::get({}, scalar.getType()), scalar);
+}
+
+/// The coordinates (f64, 1-D) of `size` (an i64 scalar) points spread over
+/// [-1, 1], as onnx's reference (np.arange) places them: start + i * step.
+Value baseCoordinates(NodeContext &node, OpChain &ops, Value size,
+                      bool alignCorners) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  Type f64 = b.getF64Type();
+  auto constant = [&](double value) -> Value {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(value));
+  };
+  Value count = b.createOrFold<arith::SIToFPOp>(loc, f64, size);
+  Value step = b.createOrFold<arith::DivFOp>(
+      loc, constant(2),
+      alignCorners ? b.createOrFold<arith::SubFOp>(loc, count, constant(1))
+                   : count);
+  Value start =
+      alignCorners ? constant(-1)
+                   : b.createOrFold<arith::AddFOp>(
+                         loc, constant(-1),
+                         b.createOrFold<arith::DivFOp>(loc, step, constant(2)));
+  // One point lies at 0.
+  Value single = b.createOrFold<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq, size,
+      b.create<arith::ConstantIntOp>(loc, 1, 64));
+  step = b.createOrFold<arith::SelectOp>(loc, single, constant(0), step);
+  start = b.createOrFold<arith::SelectOp>(loc, single, constant(0), start);
+  FailureOr<Value> positions = node.iota(size, f64);
+  if (failed(positions))
+    return {};
+  return ops.create<moc::AddOp>(
+      scalarTensor(node, start),
+      ops.create<moc::MulOp>(*positions, scalarTensor(node, step)));
 }
 
 /// AffineGrid: theta (N, 2, 3) or (N, 3, 4) applied to the homogeneous
-/// coordinates (x, y[, z], 1) of every point of the requested size.
+/// coordinates (x, y[, z], 1) of every point of the requested size, which
+/// may be known at run time only.
 LogicalResult importAffineGrid(NodeContext &node) {
   FailureOr<Value> theta = node.requiredInput(0);
-  FailureOr<SmallVector<int64_t>> size = node.constantInts(1);
+  FailureOr<SmallVector<OpFoldResult>> size = node.sizeElements(1);
   if (failed(theta) || failed(size))
     return failure();
   RankedTensorType thetaType = node.inputType(0);
@@ -355,48 +386,77 @@ LogicalResult importAffineGrid(NodeContext &node) {
     return node.emitError() << "expects a float theta";
   int64_t r = int64_t(size->size()) - 2;
   if ((r != 2 && r != 3) || thetaType.getRank() != 3 ||
-      thetaType.getDimSize(0) != (*size)[0] || thetaType.getDimSize(1) != r ||
-      thetaType.getDimSize(2) != r + 1)
+      thetaType.getDimSize(1) != r || thetaType.getDimSize(2) != r + 1)
     return node.emitError() << "expects theta of shape (N, 2, 3) with a size "
                                "(N, C, H, W) or (N, 3, 4) with (N, C, D, H, W)";
-  ArrayRef<int64_t> spatial = ArrayRef<int64_t>(*size).drop_front(2);
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  auto i64 = [&](int64_t value) -> Value {
+    return b.create<arith::ConstantIntOp>(loc, value, 64);
+  };
+  Value n = node.int64Value((*size)[0]);
+  if (failed(node.require(
+          b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, n,
+                                        i64(thetaType.getDimSize(0))),
+          "expects theta of shape (N, 2, 3) with a size (N, C, H, W) or "
+          "(N, 3, 4) with (N, C, D, H, W)")))
+    return failure();
+  SmallVector<Value> spatial;
   int64_t points = 1;
-  for (int64_t s : spatial) {
-    if (s <= 0 || s > (1 << 24) || points * s > (1 << 24))
+  for (OpFoldResult element : ArrayRef(*size).drop_front(2)) {
+    Value s = node.int64Value(element);
+    if (std::optional<int64_t> known = getConstantIntValue(s);
+        known && !(*known > 0 && *known <= (1 << 24) &&
+                   (points *= *known) <= (1 << 24)))
       return node.emitError() << "expects a grid of 1 to 2^24 points";
-    points *= s;
+    if (failed(node.require(b.createOrFold<arith::CmpIOp>(
+                                loc, arith::CmpIPredicate::sgt, s, i64(0)),
+                            "expects a grid of 1 to 2^24 points")))
+      return failure();
+    spatial.push_back(s);
   }
   bool alignCorners = node.intAttr("align_corners", 0) != 0;
-  SmallVector<SmallVector<double>> axes;
-  for (int64_t s : spatial)
-    axes.push_back(baseCoordinates(s, alignCorners));
-  // Row-major over the spatial dimensions: (x, y[, z], 1), x innermost.
-  SmallVector<double> base;
-  base.reserve(points * (r + 1));
-  SmallVector<int64_t> at(r, 0);
-  for (int64_t p = 0; p < points; ++p) {
-    for (int64_t j = r - 1; j >= 0; --j)
-      base.push_back(axes[j][at[j]]);
-    base.push_back(1.0);
-    for (int64_t d = r - 1; d >= 0 && ++at[d] == spatial[d]; --d)
-      at[d] = 0;
-  }
-  // In double precision, as the reference computes it.
-  Type f64 = node.builder.getF64Type();
-  auto baseType = RankedTensorType::get({points, r + 1}, f64);
-  Value baseGrid = node.builder.create<moc::ConstantOp>(
-      node.loc, DenseElementsAttr::get(baseType, ArrayRef<double>(base)));
+
+  // The points (x, y[, z], 1), x innermost, in the grid's shape (s..., r+1):
+  // each coordinate broadcast along the other dimensions.
   OpChain ops(node);
+  Type f64 = b.getF64Type();
+  SmallVector<Value> gridSizes(spatial);
+  gridSizes.push_back(i64(1));
+  auto spread = [&](Value values, int64_t axis) -> Value {
+    if (!values)
+      return {};
+    SmallVector<Value> shape(r + 1, i64(1));
+    shape[axis] = spatial[axis];
+    FailureOr<Value> column = node.createOfSizes<moc::ReshapeOp>(values, shape);
+    if (failed(column))
+      return {};
+    return ops.take(node.createOfSizes<moc::BroadcastOp>(*column, gridSizes));
+  };
+  SmallVector<Value> components;
+  for (int64_t axis = r - 1; axis >= 0; --axis)
+    components.push_back(spread(
+        baseCoordinates(node, ops, spatial[axis], alignCorners), axis));
+  components.push_back(
+      ops.take(node.createOfSizes<moc::BroadcastOp>(node.scalar(f64, 1.0),
+                                                    gridSizes)));
+  if (llvm::is_contained(components, Value()))
+    return failure();
+  Value pointCount = i64(1);
+  for (Value s : spatial)
+    pointCount = b.createOrFold<arith::MulIOp>(loc, pointCount, s);
+  Value base = ops.take(node.createOfSizes<moc::ReshapeOp>(
+      ops.create<moc::ConcatOp>(components, r), {pointCount, i64(r + 1)}));
+  // In double precision, as the reference computes it.
   Value transposed = ops.transpose(ops.castTo(*theta, f64), {0, 2, 1});
-  Value grid = ops.create<moc::MatMulOp>(baseGrid, transposed);
-  SmallVector<int64_t> resultShape{(*size)[0]};
-  llvm::append_range(resultShape, spatial);
-  resultShape.push_back(r);
-  Value result =
-      ops.reshape(ops.castTo(grid, thetaType.getElementType()), resultShape);
+  Value grid = ops.castTo(ops.create<moc::MatMulOp>(base, transposed),
+                          thetaType.getElementType());
   if (failed(ops.status()))
     return failure();
-  return node.setResults({result});
+  SmallVector<Value> resultSizes = {i64(thetaType.getDimSize(0))};
+  llvm::append_range(resultSizes, spatial);
+  resultSizes.push_back(i64(r));
+  return node.setResult(node.createOfSizes<moc::ReshapeOp>(grid, resultSizes));
 }
 
 } // namespace

@@ -67,8 +67,8 @@ public:
   }
   /// Failure if an op of the chain failed (its error has been reported).
   mlir::LogicalResult status() const { return mlir::failure(broken); }
-
-private:
+  /// `value`, made outside the chain, or null (breaking the chain) if it
+  /// failed.
   mlir::Value take(mlir::FailureOr<mlir::Value> value) {
     if (mlir::failed(value)) {
       broken = true;
@@ -76,6 +76,8 @@ private:
     }
     return *value;
   }
+
+private:
 
   NodeContext &node;
   bool broken = false;

@@ -404,6 +404,32 @@ FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
       elements.push_back(builder.getI64IntegerAttr(constant));
     return elements;
   }
+  // A concatenation of 1-D i64 parts: each part's own elements, so that the
+  // constant ones stay known.
+  if (auto concat = value->getDefiningOp<moc::ConcatOp>();
+      concat && concat.getType().getRank() == 1 &&
+      concat.getType().getElementType().isInteger(64)) {
+    for (Value part : concat.getInputs()) {
+      DenseIntElementsAttr constant;
+      if (matchPattern(part, m_Constant(&constant))) {
+        for (const APInt &element : constant.getValues<APInt>())
+          elements.push_back(builder.getI64IntegerAttr(element.getSExtValue()));
+        continue;
+      }
+      auto type = cast<RankedTensorType>(part.getType());
+      if (!type.hasStaticShape())
+        return emitError() << "expects input " << i << " ('" << node.input(i)
+                           << "') to be of static length";
+      for (int64_t e = 0; e < type.getNumElements(); ++e)
+        elements.push_back(
+            builder
+                .create<tensor::ExtractOp>(
+                    loc, part,
+                    ValueRange{builder.create<arith::ConstantIndexOp>(loc, e)})
+                .getResult());
+    }
+    return elements;
+  }
   if (auto from = value->getDefiningOp<tensor::FromElementsOp>()) {
     for (Value scalar : from.getElements()) {
       if (std::optional<int64_t> constant = getConstantIntValue(scalar))

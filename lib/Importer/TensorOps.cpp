@@ -233,9 +233,19 @@ LogicalResult importSqueeze(NodeContext &node) {
     drop[*d] = true;
   }
   SmallVector<int64_t> shape;
-  for (auto [d, size] : llvm::enumerate(type.getShape()))
+  for (auto [d, size] : llvm::enumerate(type.getShape())) {
+    if (axes->empty() && ShapedType::isDynamic(size)) {
+      // Squeezing it would make the rank depend on the run.
+      Value kept = node.builder.createOrFold<arith::CmpIOp>(
+          node.loc, arith::CmpIPredicate::ne, node.dimAsInt64(*input, d),
+          node.builder.create<arith::ConstantIntOp>(node.loc, 1, 64));
+      if (failed(node.require(kept, "squeezes no dimension of run-time size "
+                                    "(with no axes), so none may be 1")))
+        return failure();
+    }
     if (!(axes->empty() ? size == 1 : drop[d]))
       shape.push_back(size);
+  }
   return node.setResult(node.reshape(*input, shape));
 }
 

@@ -89,6 +89,37 @@ struct ReshapeLowering : OpConversionPattern<moc::ReshapeOp> {
     return success();
   }
 
+  /// The groups that collapse `wide` into `narrow` if `narrow` is `wide`
+  /// without some of its static unit dimensions (each joins the group of the
+  /// dimension before it, leading ones the first group): what squeezes and
+  /// unsqueezes are, whatever their dynamic sizes.
+  static std::optional<SmallVector<ReassociationIndices>>
+  unitDimGroups(RankedTensorType wide, RankedTensorType narrow) {
+    if (narrow.getRank() == 0 || wide.getRank() <= narrow.getRank())
+      return std::nullopt;
+    SmallVector<ReassociationIndices> groups;
+    int64_t next = 0, leading = 0;
+    for (auto [d, size] : llvm::enumerate(wide.getShape())) {
+      if (next < narrow.getRank() && size == narrow.getDimSize(next)) {
+        groups.emplace_back();
+        for (; leading > 0; --leading)
+          groups.back().push_back(d - leading);
+        groups.back().push_back(d);
+        ++next;
+      } else if (size == 1) {
+        if (groups.empty())
+          ++leading;
+        else
+          groups.back().push_back(d);
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (next != narrow.getRank())
+      return std::nullopt;
+    return groups;
+  }
+
   /// Reshapes `input` to `resultType` whose dynamic sizes are `sizes`: by
   /// one expansion where the dimensions group with at most one dynamic size
   /// per group (all that bufferization expands), else by the shape tensor.
@@ -184,8 +215,12 @@ struct ReshapeLowering : OpConversionPattern<moc::ReshapeOp> {
         }
       }
     }
-    if (std::optional<SmallVector<ReassociationIndices>> groups =
-            getReassociationIndicesForReshape(inputType, resultType)) {
+    std::optional<SmallVector<ReassociationIndices>> groups =
+        inRank > outRank ? unitDimGroups(inputType, resultType)
+                         : unitDimGroups(resultType, inputType);
+    if (!groups)
+      groups = getReassociationIndicesForReshape(inputType, resultType);
+    if (groups) {
       if (inRank > outRank)
         rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType,
                                                              input, *groups);

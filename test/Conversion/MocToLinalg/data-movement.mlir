@@ -192,3 +192,17 @@ func.func @pad_edge_wrap(%x: tensor<3x4xf32>, %v: tensor<f32>) -> (tensor<5x4xf3
   %1 = moc.pad %x, %v {pads = array<i64: 1, 0, 1, 0>, mode = 3 : i32} : (tensor<3x4xf32>, tensor<f32>) -> tensor<5x4xf32>
   return %0, %1 : tensor<5x4xf32>, tensor<5x4xf32>
 }
+
+// -----
+
+// Dropping or adding unit dimensions between dimensions of run-time size is
+// one collapse or expansion, each unit dimension in the group before it
+// (leading ones in the first).
+// CHECK-LABEL: func.func @reshape_unit_dims
+// CHECK: tensor.collapse_shape %{{.+}} {{\[\[}}0, 1], [2], [3], [4]] : tensor<?x1x?x?x3xf32> into tensor<?x?x?x3xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[\[}}0, 1, 2], [3, 4]] output_shape [1, %{{.+}}, 1, %{{.+}}, 1] : tensor<?x?xf32> into tensor<1x?x1x?x1xf32>
+func.func @reshape_unit_dims(%x: tensor<?x1x?x?x3xf32>, %y: tensor<?x?xf32>) -> (tensor<?x?x?x3xf32>, tensor<1x?x1x?x1xf32>) {
+  %0 = moc.reshape %x : (tensor<?x1x?x?x3xf32>) -> tensor<?x?x?x3xf32>
+  %1 = moc.reshape %y : (tensor<?x?xf32>) -> tensor<1x?x1x?x1xf32>
+  return %0, %1 : tensor<?x?x?x3xf32>, tensor<1x?x1x?x1xf32>
+}
