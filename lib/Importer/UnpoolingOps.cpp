@@ -9,7 +9,10 @@
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
@@ -51,20 +54,35 @@ LogicalResult importMaxUnpool(NodeContext &node) {
   for (size_t i = 0; i < spatial; ++i)
     shape[2 + i] = (shape[2 + i] - 1) * strides[i] - pads[i] -
                    pads[spatial + i] + kernel[i];
+  // The zeros output_shape adds, known at run time only where it is.
   SmallVector<int64_t> padding(2 * shape.size(), 0);
+  SmallVector<Value> dynamicPadding;
   if (node.input(2)) {
-    FailureOr<SmallVector<int64_t>> given = node.constantInts(2);
+    FailureOr<SmallVector<OpFoldResult>> given = node.sizeElements(2);
     if (failed(given))
       return failure();
     if (given->size() != shape.size())
       return node.emitError() << "expects an output_shape of rank "
                               << shape.size();
+    OpBuilder &b = node.builder;
     for (auto [d, size] : llvm::enumerate(*given)) {
-      if (size < shape[d])
-        return node.emitError() << "expects an output_shape of at least the "
-                                   "unpooled size "
-                                << shape[d] << " in dimension " << d;
-      padding[shape.size() + d] = size - shape[d];
+      Value extra = b.createOrFold<arith::SubIOp>(
+          node.loc, node.int64Value(size),
+          b.create<arith::ConstantIntOp>(node.loc, shape[d], 64));
+      Value enough = b.createOrFold<arith::CmpIOp>(
+          node.loc, arith::CmpIPredicate::sge, extra,
+          b.create<arith::ConstantIntOp>(node.loc, 0, 64));
+      std::string message = llvm::formatv(
+          "expects an output_shape of at least the unpooled size {0} in "
+          "dimension {1}",
+          shape[d], d);
+      if (failed(node.require(enough, message)))
+        return failure();
+      std::optional<int64_t> known = getConstantIntValue(extra);
+      padding[shape.size() + d] = known ? *known : ShapedType::kDynamic;
+      if (!known)
+        dynamicPadding.push_back(b.create<arith::IndexCastOp>(
+            node.loc, b.getIndexType(), extra));
     }
   }
   int64_t total = 1;
@@ -82,7 +100,8 @@ LogicalResult importMaxUnpool(NodeContext &node) {
       int64_t(0), moc::ScatterReduction::none);
   Value result = ops.reshape(flat, shape);
   if (llvm::any_of(padding, [](int64_t p) { return p != 0; }))
-    result = ops.create<moc::PadOp>(result, node.scalar(element, 0), padding,
+    result = ops.create<moc::PadOp>(result, node.scalar(element, 0),
+                                    dynamicPadding, padding,
                                     moc::PadMode::constant);
   if (failed(ops.status()))
     return failure();

@@ -3,7 +3,7 @@ oracle (ONNX Runtime with --ort, for what the reference does not compute):
 reference_case.py [--ort] MODEL.onnxtext DIR NAME=VALUE ...
 Each graph input is given as NAME=2x3 (0, 1, 2, ... mod 7 in that shape, as
 float32; NAME=DTYPE[2x3] as another numpy dtype) or NAME=DTYPE:V,V,... (a
-1-D array; DTYPE:=V for a 0-d one). DIR gets input_<i>.pb in the graph's input order and the
+1-D array; DTYPE[2x3]:V,... in that shape; DTYPE:=V for a 0-d one). DIR gets input_<i>.pb in the graph's input order and the
 reference's output_<i>.pb, for mocc-run --inputs DIR --compare DIR."""
 import os
 import sys
@@ -20,10 +20,15 @@ def parse_value(text):
         dims = [int(d) for d in shape.split("x")]
         return (np.arange(int(np.prod(dims))) % 7).astype(dtype).reshape(dims)
     dtype, values = text.split(":")
+    shape = None
+    if "[" in dtype:
+        dtype, dims = dtype[:-1].split("[")
+        shape = [int(d) for d in dims.split("x")]
     number = int if np.dtype(dtype).kind in "iub" else float
     if values.startswith("="):
         return np.array(number(values[1:]), dtype=dtype)
-    return np.array([number(v) for v in values.split(",") if v], dtype=dtype)
+    array = np.array([number(v) for v in values.split(",") if v], dtype=dtype)
+    return array if shape is None else array.reshape(shape)
 
 
 args = sys.argv[1:]
