@@ -12,6 +12,9 @@
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -173,16 +176,39 @@ LogicalResult importDFT(NodeContext &node) {
   return node.setResults({result});
 }
 
+/// The positions (i64, frames x frameLength) of the samples of every frame:
+/// frame f starts at f * step, which may be known at run time only.
+Value framePositions(NodeContext &node, OpChain &ops, Value frames, Value step,
+                     int64_t frameLength) {
+  OpBuilder &b = node.builder;
+  Type i64 = b.getI64Type();
+  FailureOr<Value> starts = node.iota(frames, i64);
+  FailureOr<Value> offsets =
+      node.iota(b.create<arith::ConstantIntOp>(node.loc, frameLength, 64), i64);
+  if (failed(starts) || failed(offsets))
+    return {};
+  Value stepTensor = b.create<tensor::FromElementsOp>(
+      node.loc, RankedTensorType::get({}, i64), step);
+  Value firsts = ops.create<moc::MulOp>(*starts, stepTensor);
+  FailureOr<Value> column = node.createOfSizes<moc::ReshapeOp>(
+      firsts, {frames, b.create<arith::ConstantIntOp>(node.loc, 1, 64)});
+  return ops.create<moc::AddOp>(ops.take(column),
+                                ops.reshape(*offsets, {1, frameLength}));
+}
+
 /// STFT: the one-sided (or full) DFT of each windowed frame of length
-/// frame_length, frame_step apart: (batch, frames, bins, 2).
+/// frame_length, frame_step apart: (batch, frames, bins, 2). The step may be
+/// known at run time only; the frame length, the DFT's size, may not.
 LogicalResult importSTFT(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
-  FailureOr<int64_t> step = node.optionalInt(1, 0);
-  if (failed(input) || failed(step))
+  FailureOr<SmallVector<OpFoldResult>> steps = node.sizeElements(1);
+  if (failed(input) || failed(steps))
     return failure();
   RankedTensorType type = node.inputType(0);
   if (!type.hasStaticShape() || type.getRank() != 3)
     return node.emitError() << "expects a static (batch, length, 1 or 2) signal";
+  if (steps->size() != 1)
+    return node.emitError() << "expects one frame_step";
   Value window = node.input(2);
   int64_t windowLength =
       window ? cast<RankedTensorType>(window.getType()).getDimSize(0) : 0;
@@ -190,25 +216,38 @@ LogicalResult importSTFT(NodeContext &node) {
   if (failed(frameLength))
     return failure();
   int64_t length = type.getDimSize(1);
-  if (*step <= 0 || *frameLength <= 0 || *frameLength > length ||
+  if (*frameLength <= 0 || *frameLength > length ||
       (window && windowLength != *frameLength))
     return node.emitError() << "expects a positive frame_step and a frame_length "
                                "within the signal, matching the window";
   if (*frameLength > kMaxTransformLength)
     return node.emitError()
            << "expects a frame_length of at most " << kMaxTransformLength;
-  int64_t frames = (length - *frameLength) / *step + 1;
-  if (frames > kMaxComputedConstantElements / *frameLength)
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  Value step = node.int64Value(steps->front());
+  if (failed(node.require(
+          b.createOrFold<arith::CmpIOp>(
+              loc, arith::CmpIPredicate::sgt, step,
+              b.create<arith::ConstantIntOp>(loc, 0, 64)),
+          "expects a positive frame_step and a frame_length within the "
+          "signal, matching the window")))
+    return failure();
+  Value frames = b.createOrFold<arith::AddIOp>(
+      loc,
+      b.createOrFold<arith::DivSIOp>(
+          loc, b.create<arith::ConstantIntOp>(loc, length - *frameLength, 64),
+          step),
+      b.create<arith::ConstantIntOp>(loc, 1, 64));
+  if (std::optional<int64_t> known = getConstantIntValue(frames);
+      known && *known > kMaxComputedConstantElements / *frameLength)
     return node.emitError() << "has more than " << kMaxComputedConstantElements
                             << " frame samples";
-  SmallVector<int64_t> positions;
-  for (int64_t f = 0; f < frames; ++f)
-    for (int64_t i = 0; i < *frameLength; ++i)
-      positions.push_back(f * *step + i);
   OpChain ops(node);
   // (batch, frames, frame_length, parts)
   Value framed = ops.create<moc::GatherOp>(
-      *input, node.int64Constant(positions, {frames, *frameLength}), int64_t(1));
+      *input, framePositions(node, ops, frames, step, *frameLength),
+      int64_t(1));
   if (window)
     framed = ops.create<moc::MulOp>(
         framed, ops.reshape(ops.castTo(window, type.getElementType()),
