@@ -129,20 +129,25 @@ struct FoldTransposeIntoProducer : OpRewritePattern<linalg::TransposeOp> {
     auto resultType = cast<RankedTensorType>(transpose->getResult(0).getType());
     Location loc = transpose.getLoc();
     rewriter.setInsertionPoint(producer);
+    // The init's sizes in transposed order (run-time ones read from it).
+    auto transposedEmpty = [&]() -> Value {
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, init);
+      SmallVector<OpFoldResult> permuted;
+      for (int64_t source : transpose.getPermutation())
+        permuted.push_back(sizes[source]);
+      return rewriter.create<tensor::EmptyOp>(loc, permuted,
+                                              resultType.getElementType());
+    };
     Value transposedInit;
-    if (auto empty = init.getDefiningOp<tensor::EmptyOp>()) {
-      if (!resultType.hasStaticShape())
-        return rewriter.notifyMatchFailure(transpose, "expects a static shape");
-      transposedInit = rewriter.create<tensor::EmptyOp>(
-          loc, resultType.getShape(), resultType.getElementType());
+    if (init.getDefiningOp<tensor::EmptyOp>()) {
+      transposedInit = transposedEmpty();
     } else if (auto fill = init.getDefiningOp<linalg::FillOp>();
-               fill && fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() &&
-               resultType.hasStaticShape()) {
-      Value empty = rewriter.create<tensor::EmptyOp>(
-          loc, resultType.getShape(), resultType.getElementType());
-      transposedInit =
-          rewriter.create<linalg::FillOp>(loc, fill.getInputs()[0], empty)
-              .getResult(0);
+               fill && fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()) {
+      transposedInit = rewriter
+                           .create<linalg::FillOp>(loc, fill.getInputs()[0],
+                                                   transposedEmpty())
+                           .getResult(0);
     } else {
       return rewriter.notifyMatchFailure(transpose, "expects an empty init");
     }

@@ -42,6 +42,35 @@ func.func @into_producer(%p: tensor<4x8x8xf32>, %v: tensor<4x8x16xf32>) -> tenso
 
 // -----
 
+// The same with a run-time number of heads and sequence length: the
+// transposed init takes the sizes of the producer's, permuted.
+// CHECK-LABEL: func.func @into_dynamic_producer
+// CHECK-SAME: (%[[P:.+]]: tensor<?x?x?xf32>, %[[V:.+]]: tensor<?x?x16xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[F:.+]] = linalg.fill
+// CHECK: %[[HEADS:.+]] = tensor.dim %[[F]], %c0
+// CHECK: %[[SEQ:.+]] = tensor.dim %[[F]], %c1
+// CHECK: %[[E:.+]] = tensor.empty(%[[SEQ]], %[[HEADS]]) : tensor<?x?x16xf32>
+// CHECK: %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<?x?x16xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%[[Z]] : tensor<?x?x16xf32>)
+func.func @into_dynamic_producer(%p: tensor<?x?x?xf32>, %v: tensor<?x?x16xf32>) -> tensor<?x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %h = tensor.dim %p, %c0 : tensor<?x?x?xf32>
+  %s = tensor.dim %p, %c1 : tensor<?x?x?xf32>
+  %e = tensor.empty(%h, %s) : tensor<?x?x16xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %a = linalg.batch_matmul ins(%p, %v : tensor<?x?x?xf32>, tensor<?x?x16xf32>) outs(%z : tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %e2 = tensor.empty(%s, %h) : tensor<?x?x16xf32>
+  %t = linalg.transpose ins(%a : tensor<?x?x16xf32>) outs(%e2 : tensor<?x?x16xf32>) permutation = [1, 0, 2]
+  %r = tensor.collapse_shape %t [[0], [1, 2]] : tensor<?x?x16xf32> into tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// -----
+
 // A transpose of a function argument returned as is moves data: it stays.
 // CHECK-LABEL: func.func @kept
 // CHECK: linalg.transpose
