@@ -391,6 +391,20 @@ Value NodeContext::shapeTensor(ArrayRef<Value> dims, bool isVector) {
   return toTensor(*this, elements);
 }
 
+/// Every element of the 0-d or 1-D `tensor` of static length, read at run
+/// time.
+static SmallVector<Value> extractAll(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<Value> elements;
+  for (int64_t e = 0; e < type.getNumElements(); ++e) {
+    SmallVector<Value> index;
+    if (type.getRank() == 1)
+      index.push_back(b.create<arith::ConstantIndexOp>(loc, e));
+    elements.push_back(b.create<tensor::ExtractOp>(loc, tensor, index));
+  }
+  return elements;
+}
+
 FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
   FailureOr<Value> value = requiredInput(i);
   if (failed(value))
@@ -416,17 +430,10 @@ FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
           elements.push_back(builder.getI64IntegerAttr(element.getSExtValue()));
         continue;
       }
-      auto type = cast<RankedTensorType>(part.getType());
-      if (!type.hasStaticShape())
+      if (!cast<RankedTensorType>(part.getType()).hasStaticShape())
         return emitError() << "expects input " << i << " ('" << node.input(i)
                            << "') to be of static length";
-      for (int64_t e = 0; e < type.getNumElements(); ++e)
-        elements.push_back(
-            builder
-                .create<tensor::ExtractOp>(
-                    loc, part,
-                    ValueRange{builder.create<arith::ConstantIndexOp>(loc, e)})
-                .getResult());
+      llvm::append_range(elements, extractAll(builder, loc, part));
     }
     return elements;
   }
@@ -451,11 +458,7 @@ FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
                           "length, got "
                        << type;
   // Computed by the graph: read at run time.
-  for (int64_t e = 0; e < type.getNumElements(); ++e) {
-    SmallVector<Value> index;
-    if (type.getRank() == 1)
-      index.push_back(builder.create<arith::ConstantIndexOp>(loc, e));
-    Value scalar = builder.create<tensor::ExtractOp>(loc, *value, index);
+  for (Value scalar : extractAll(builder, loc, *value)) {
     if (scalar.getType().isInteger(1))
       scalar = builder.create<arith::ExtUIOp>(loc, builder.getI64Type(), scalar);
     else if (!scalar.getType().isInteger(64))
@@ -493,11 +496,7 @@ FailureOr<SmallVector<Value>> NodeContext::floatElements(size_t i,
                           "length, got "
                        << tensorType;
   // Computed by the graph: read at run time.
-  for (int64_t e = 0; e < tensorType.getNumElements(); ++e) {
-    SmallVector<Value> index;
-    if (tensorType.getRank() == 1)
-      index.push_back(builder.create<arith::ConstantIndexOp>(loc, e));
-    Value scalar = builder.create<tensor::ExtractOp>(loc, *value, index);
+  for (Value scalar : extractAll(builder, loc, *value)) {
     if (scalar.getType().getIntOrFloatBitWidth() < type.getWidth())
       scalar = builder.create<arith::ExtFOp>(loc, type, scalar);
     else if (scalar.getType() != type)
