@@ -103,6 +103,23 @@ func::FuncOp declareKernel(ModuleOp module, StringRef name,
   return callee;
 }
 
+/// Erases the op that zeroed a kernel's output (`init`): a fill, or a copy
+/// of zeros, whose zero buffer goes too once nothing but its fill uses it
+/// (a tensor of zeros of run-time size is such a buffer, no constant).
+void eraseZeroInitializer(Operation *init) {
+  auto copy = dyn_cast<memref::CopyOp>(init);
+  Value zeros = copy ? copy.getSource() : Value();
+  init->erase();
+  auto alloc = zeros ? zeros.getDefiningOp<memref::AllocOp>() : nullptr;
+  if (!alloc || !llvm::all_of(alloc->getUsers(), [](Operation *user) {
+        return isa<linalg::FillOp>(user);
+      }))
+    return;
+  for (Operation *fill : llvm::make_early_inc_range(alloc->getUsers()))
+    fill->erase();
+  alloc->erase();
+}
+
 /// Replaces the marked `op` and the op that zeroed its output before it
 /// (`init`) by a call of the runtime function `name`.
 void replaceByCall(OpBuilder &b, linalg::GenericOp op, Operation *init,
@@ -116,7 +133,7 @@ void replaceByCall(OpBuilder &b, linalg::GenericOp op, Operation *init,
   if (flops > 0)
     call->setAttr(kKernelFlopsAttr, b.getI64IntegerAttr(flops));
   op->erase();
-  init->erase();
+  eraseZeroInitializer(init);
 }
 
 /// Whether `op` or an op nested in it takes `buffer` as an operand.

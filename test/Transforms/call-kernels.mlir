@@ -172,6 +172,36 @@ func.func @main_graph(%a: memref<8x4xf32>, %b: memref<1x4x16xf32>, %zeros: memre
 
 // -----
 
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n floordiv 16, k, n mod 16)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// The same with run-time rows: the zeros are a buffer of the function's
+// own, which only the fill uses once the call replaces the copy, and goes.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-NOT: memref.alloc(
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: memref.copy
+// CHECK: call @mocc_sgemm_f32
+func.func @main_graph(%a: memref<?x4xf32>, %b: memref<1x4x16xf32>, %c: memref<?x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %m = memref.dim %a, %c0 : memref<?x4xf32>
+  %zeros = memref.alloc(%m) : memref<?x16xf32>
+  linalg.fill ins(%zero : f32) outs(%zeros : memref<?x16xf32>)
+  memref.copy %zeros, %c : memref<?x16xf32> to memref<?x16xf32>
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"], library_call = "mocc_sgemm_f32"}
+      ins(%a, %b : memref<?x4xf32>, memref<1x4x16xf32>) outs(%c : memref<?x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 #q = affine_map<(b, m, n, k) -> (m, b, k)>
 #k = affine_map<(b, m, n, k) -> (b, n, k)>
 #s = affine_map<(b, m, n, k) -> (b, m, n)>
