@@ -725,9 +725,9 @@ LogicalResult importConstantOfShape(NodeContext &node) {
       *type, node.scalar(element, fill), dynamic));
 }
 
-/// Range of integers whose start or limit is known only at run time (delta
-/// a constant): start + delta * iota(max(0, ceil((limit - start) / delta))).
-LogicalResult rangeAtRunTime(NodeContext &node) {
+/// Range of integers whose start, limit or delta is known only at run time:
+/// start + delta * iota(max(0, ceil((limit - start) / delta))).
+LogicalResult integerRangeAtRunTime(NodeContext &node) {
   OpBuilder &b = node.builder;
   Location loc = node.loc;
   Type element = node.inputType(0).getElementType();
@@ -780,16 +780,70 @@ LogicalResult rangeAtRunTime(NodeContext &node) {
   return node.setResult(node.create<moc::AddOp>(*scaled, node.input(0)));
 }
 
+/// Range of floats whose start, limit or delta is known only at run time:
+/// the count ceil((limit - start) / delta) in f64, as numpy's arange counts.
+LogicalResult floatRangeAtRunTime(NodeContext &node) {
+  OpBuilder &b = node.builder;
+  Location loc = node.loc;
+  Type f64 = b.getF64Type();
+  SmallVector<Value> bounds;
+  for (size_t i = 0; i < 3; ++i) {
+    FailureOr<SmallVector<Value>> scalar =
+        node.floatElements(i, cast<FloatType>(f64));
+    if (failed(scalar))
+      return failure();
+    if (scalar->size() != 1)
+      return node.emitError()
+             << "expects scalar start, limit and non-zero delta";
+    bounds.push_back(scalar->front());
+  }
+  auto constant = [&](double value) -> Value {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(value));
+  };
+  auto compare = [&](arith::CmpFPredicate predicate, Value x, Value y) {
+    return b.createOrFold<arith::CmpFOp>(loc, predicate, x, y);
+  };
+  if (failed(node.require(
+          compare(arith::CmpFPredicate::ONE, bounds[2], constant(0)),
+          "expects scalar start, limit and non-zero delta")))
+    return failure();
+  // Steps to the limit, at most 0 when it lies behind the start; NaN fails
+  // the check below.
+  Value steps = b.createOrFold<arith::DivFOp>(
+      loc, b.createOrFold<arith::SubFOp>(loc, bounds[1], bounds[0]),
+      bounds[2]);
+  steps = b.createOrFold<arith::MaximumFOp>(loc, steps, constant(0));
+  if (failed(node.require(
+          compare(arith::CmpFPredicate::OLT, steps, constant(0x1p40)),
+          "expects a range of fewer than 2^40 elements")))
+    return failure();
+  // ceil of a value in [0, 2^40): its truncation, plus one if that is less.
+  Type i64 = b.getI64Type();
+  Value whole = b.createOrFold<arith::FPToSIOp>(loc, i64, steps);
+  Value below = compare(arith::CmpFPredicate::OLT,
+                        b.createOrFold<arith::SIToFPOp>(loc, f64, whole), steps);
+  Value count = b.createOrFold<arith::AddIOp>(
+      loc, whole, b.createOrFold<arith::ExtUIOp>(loc, i64, below));
+  FailureOr<Value> positions =
+      node.iota(count, node.inputType(0).getElementType());
+  if (failed(positions))
+    return failure();
+  FailureOr<Value> scaled = node.create<moc::MulOp>(*positions, node.input(2));
+  if (failed(scaled))
+    return failure();
+  return node.setResult(node.create<moc::AddOp>(*scaled, node.input(0)));
+}
+
 LogicalResult importRange(NodeContext &node) {
   for (size_t i = 0; i < 3; ++i)
     if (failed(node.requiredInput(i)))
       return failure();
-  // Integers only: a float count would need ceil at run time.
-  if (node.inputType(0).getElementType().isSignlessInteger() &&
-      llvm::any_of(llvm::seq<size_t>(0, 3), [&](size_t i) {
+  if (llvm::any_of(llvm::seq<size_t>(0, 3), [&](size_t i) {
         return !matchPattern(node.input(i), m_Constant());
       }))
-    return rangeAtRunTime(node);
+    return node.inputType(0).getElementType().isSignlessInteger()
+               ? integerRangeAtRunTime(node)
+               : floatRangeAtRunTime(node);
   FailureOr<SmallVector<double>> start = node.constantFloats(0),
                                  limit = node.constantFloats(1),
                                  delta = node.constantFloats(2);
