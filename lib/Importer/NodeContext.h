@@ -172,6 +172,11 @@ public:
   /// Requires the i1 `condition`: an error now with `message` if it is the
   /// constant false, a check at run time if it is known only then.
   mlir::LogicalResult require(mlir::Value condition, llvm::StringRef message);
+  /// `input` cut along `axis` into pieces of `sizes` (i64 scalars, some known
+  /// at run time only); the run checks that they add up to the dimension.
+  llvm::SmallVector<mlir::Value>
+  splitBySizes(mlir::Value input, int64_t axis,
+               llvm::ArrayRef<mlir::OpFoldResult> sizes);
   /// 0, 1, ..., count - 1 (an i64 scalar) as `element`s: the exclusive
   /// running sum of ones.
   mlir::FailureOr<mlir::Value> iota(mlir::Value count, mlir::Type element);

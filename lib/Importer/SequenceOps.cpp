@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "OpChain.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -174,6 +175,19 @@ LogicalResult importSplitToSequence(NodeContext &node) {
   FailureOr<int64_t> axis = node.normalizeAxis(node.intAttr("axis", 0), type.getRank());
   if (failed(axis))
     return failure();
+  // Sizes read at run time: as many pieces as the split lists.
+  if (node.input(1) && !matchPattern(node.input(1), m_Constant()) &&
+      node.inputType(1).getRank() == 1) {
+    FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
+    if (failed(elements))
+      return failure();
+    if (int64_t(elements->size()) > kMaxSequenceLength)
+      return node.emitError() << "splits into " << elements->size()
+                              << " tensors; mocc builds sequences of at most "
+                              << kMaxSequenceLength;
+    return node.setGraphResults({GraphValue::sequence(
+        node.splitBySizes(*input, *axis, *elements), type.getElementType())});
+  }
   int64_t size = type.getDimSize(*axis);
   if (ShapedType::isDynamic(size))
     return node.emitError() << "splits dimension " << *axis

@@ -16,6 +16,7 @@
 #include "NodeContext.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
@@ -504,6 +505,31 @@ FailureOr<SmallVector<Value>> NodeContext::floatElements(size_t i,
     elements.push_back(scalar);
   }
   return elements;
+}
+
+SmallVector<Value> NodeContext::splitBySizes(Value input, int64_t axis,
+                                             ArrayRef<OpFoldResult> sizes) {
+  OpBuilder &b = builder;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> extents = tensor::getMixedSizes(b, loc, input);
+  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
+  Value begin = b.create<arith::ConstantIndexOp>(loc, 0);
+  SmallVector<Value> pieces;
+  for (OpFoldResult size : sizes) {
+    Value extent = b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(),
+                                                      int64Value(size));
+    offsets[axis] = begin;
+    extents[axis] = extent;
+    pieces.push_back(b.create<tensor::ExtractSliceOp>(loc, input, offsets,
+                                                      extents, strides));
+    begin = b.createOrFold<arith::AddIOp>(loc, begin, extent);
+  }
+  assertEqual(begin,
+              getValueOrCreateConstantIndexOp(
+                  b, loc, tensor::getMixedSize(b, loc, input, axis)),
+              "the split sizes must add up to the dimension");
+  return pieces;
 }
 
 Value NodeContext::int64Value(OpFoldResult element) {

@@ -366,38 +366,6 @@ LogicalResult splitAtRunTime(NodeContext &node, Value input, int64_t axis,
   return node.setResults(results);
 }
 
-/// `input` split along `axis` into parts of `sizes` (i64 scalars) known at
-/// run time only; the run checks that they add up to the dimension.
-LogicalResult splitBySizesAtRunTime(NodeContext &node, Value input,
-                                    int64_t axis,
-                                    ArrayRef<OpFoldResult> sizes) {
-  if (int64_t(sizes.size()) != node.node.output_size())
-    return node.emitError() << "splits into " << sizes.size() << " parts for "
-                            << node.node.output_size() << " outputs";
-  OpBuilder &b = node.builder;
-  Location loc = node.loc;
-  SmallVector<OpFoldResult> offsets(node.inputType(0).getRank(),
-                                    b.getIndexAttr(0));
-  SmallVector<OpFoldResult> extents = tensor::getMixedSizes(b, loc, input);
-  SmallVector<OpFoldResult> strides(offsets.size(), b.getIndexAttr(1));
-  Value begin = b.create<arith::ConstantIndexOp>(loc, 0);
-  SmallVector<Value> results;
-  for (OpFoldResult size : sizes) {
-    Value extent = b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(),
-                                                      node.int64Value(size));
-    offsets[axis] = begin;
-    extents[axis] = extent;
-    results.push_back(b.create<tensor::ExtractSliceOp>(loc, input, offsets,
-                                                       extents, strides));
-    begin = b.createOrFold<arith::AddIOp>(loc, begin, extent);
-  }
-  node.assertEqual(begin,
-                   getValueOrCreateConstantIndexOp(
-                       b, loc, tensor::getMixedSize(b, loc, input, axis)),
-                   "the split sizes must add up to the dimension");
-  return node.setResults(results);
-}
-
 LogicalResult importSplit(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -418,7 +386,10 @@ LogicalResult importSplit(NodeContext &node) {
       FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
       if (failed(elements))
         return failure();
-      return splitBySizesAtRunTime(node, *input, *axis, *elements);
+      if (int64_t(elements->size()) != parts)
+        return node.emitError() << "splits into " << elements->size()
+                                << " parts for " << parts << " outputs";
+      return node.setResults(node.splitBySizes(*input, *axis, *elements));
     }
     FailureOr<SmallVector<int64_t>> values = node.constantInts(1);
     if (failed(values))

@@ -4,7 +4,8 @@ reference_case.py [--ort] MODEL.onnxtext DIR NAME=VALUE ...
 Each graph input is given as NAME=2x3 (0, 1, 2, ... mod 7 in that shape, as
 float32; NAME=DTYPE[2x3] as another numpy dtype) or NAME=DTYPE:V,V,... (a
 1-D array; DTYPE[2x3]:V,... in that shape; DTYPE:=V for a 0-d one). DIR gets input_<i>.pb in the graph's input order and the
-reference's output_<i>.pb, for mocc-run --inputs DIR --compare DIR."""
+reference's output_<i>.pb (a SequenceProto for a sequence), for mocc-run --inputs DIR
+--compare DIR."""
 import os
 import sys
 
@@ -49,5 +50,7 @@ os.makedirs(out, exist_ok=True)
 for kind, values in (("input", [(i.name, inputs[i.name]) for i in model.graph.input]),
                      ("output", [(o.name, v) for o, v in zip(model.graph.output, outputs)])):
     for k, (name, value) in enumerate(values):
+        proto = (numpy_helper.from_list([np.asarray(v) for v in value], name)
+                 if isinstance(value, list) else numpy_helper.from_array(np.asarray(value), name))
         with open(os.path.join(out, f"{kind}_{k}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(np.asarray(value), name).SerializeToString())
+            f.write(proto.SerializeToString())
