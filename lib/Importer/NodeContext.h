@@ -70,7 +70,10 @@ public:
   }
   mlir::RankedTensorType inputType(size_t i) const {
     return llvm::cast<mlir::RankedTensorType>(inputs[i].getType());
-  }
+  }  /// Whether operand `i` is given and not a constant: an operand the op
+  /// reads at run time.
+  bool isReadAtRunTime(size_t i) const;
+
   /// Operand `i` or an error naming it if it is absent.
   mlir::FailureOr<mlir::Value> requiredInput(size_t i);
   /// The constant value of operand `i`, or an error saying that it must be a

@@ -176,7 +176,7 @@ LogicalResult importSplitToSequence(NodeContext &node) {
   if (failed(axis))
     return failure();
   // Sizes read at run time: as many pieces as the split lists.
-  if (node.input(1) && !matchPattern(node.input(1), m_Constant()) &&
+  if (node.isReadAtRunTime(1) &&
       node.inputType(1).getRank() == 1) {
     FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
     if (failed(elements))

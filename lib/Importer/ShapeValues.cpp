@@ -406,6 +406,10 @@ static SmallVector<Value> extractAll(OpBuilder &b, Location loc, Value tensor) {
   return elements;
 }
 
+bool NodeContext::isReadAtRunTime(size_t i) const {
+  return input(i) && !matchPattern(input(i), m_Constant());
+}
+
 FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
   FailureOr<Value> value = requiredInput(i);
   if (failed(value))

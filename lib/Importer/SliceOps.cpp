@@ -193,7 +193,7 @@ FailureOr<SliceOperands> readOperands(NodeContext &node, int64_t rank) {
   if (operands.steps.empty())
     operands.steps.assign(count, b.getI64IntegerAttr(1));
   if (node.opset >= 10 && node.input(3)) {
-    if (!matchPattern(node.input(3), m_Constant()))
+    if (node.isReadAtRunTime(3))
       return operands; // axes read at run time
     FailureOr<SmallVector<int64_t>> values = node.constantInts(3);
     if (failed(values))

@@ -166,7 +166,7 @@ bool squeezeAxesAtRunTime(NodeContext &node) {
     return false;
   RankedTensorType type = node.inputType(1);
   return type.hasStaticShape() && type.getNumElements() > 0 &&
-         !matchPattern(node.input(1), m_Constant());
+         node.isReadAtRunTime(1);
 }
 
 FailureOr<SmallVector<int64_t>> squeezeAxes(NodeContext &node) {
@@ -381,8 +381,8 @@ LogicalResult importSplit(NodeContext &node) {
     sizes = node.intsAttr("split");
   } else if (node.input(1)) {
     RankedTensorType sizesType = node.inputType(1);
-    if (!matchPattern(node.input(1), m_Constant()) &&
-        sizesType.hasStaticShape() && sizesType.getRank() == 1) {
+    if (node.isReadAtRunTime(1) && sizesType.hasStaticShape() &&
+        sizesType.getRank() == 1) {
       FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
       if (failed(elements))
         return failure();
@@ -809,9 +809,8 @@ LogicalResult importRange(NodeContext &node) {
   for (size_t i = 0; i < 3; ++i)
     if (failed(node.requiredInput(i)))
       return failure();
-  if (llvm::any_of(llvm::seq<size_t>(0, 3), [&](size_t i) {
-        return !matchPattern(node.input(i), m_Constant());
-      }))
+  if (llvm::any_of(llvm::seq<size_t>(0, 3),
+                   [&](size_t i) { return node.isReadAtRunTime(i); }))
     return node.inputType(0).getElementType().isSignlessInteger()
                ? integerRangeAtRunTime(node)
                : floatRangeAtRunTime(node);
@@ -905,7 +904,7 @@ LogicalResult importTrilu(NodeContext &node) {
   if (node.inputType(0).getRank() < 2)
     return node.emitError() << "expects an input of rank 2 or more";
   if (!node.inputType(0).hasStaticShape() ||
-      (node.input(1) && !matchPattern(node.input(1), m_Constant())))
+      node.isReadAtRunTime(1))
     return triluAtRunTime(node, *input);
   RankedTensorType type = node.inputType(0);
   int64_t k = 0;
