@@ -1,5 +1,6 @@
 //===- TensorOps.cpp - Importers of ONNX data movement and constants ------===//
 #include "NodeContext.h"
+#include "OpChain.h"
 #include "RunTimeAxes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -795,14 +796,23 @@ LogicalResult floatRangeAtRunTime(NodeContext &node) {
                         b.createOrFold<arith::SIToFPOp>(loc, f64, whole), steps);
   Value count = b.createOrFold<arith::AddIOp>(
       loc, whole, b.createOrFold<arith::ExtUIOp>(loc, i64, below));
-  FailureOr<Value> positions =
-      node.iota(count, node.inputType(0).getElementType());
+  // start + i * delta in f64, rounded once to the element type (positions
+  // past 2^11 are not f16s).
+  FailureOr<Value> positions = node.iota(count, f64);
   if (failed(positions))
     return failure();
-  FailureOr<Value> scaled = node.create<moc::MulOp>(*positions, node.input(2));
-  if (failed(scaled))
+  auto scalarTensor = [&](Value scalar) -> Value {
+    return b.create<tensor::FromElementsOp>(
+        loc, RankedTensorType::get({}, f64), scalar);
+  };
+  OpChain ops(node);
+  Value values = ops.create<moc::AddOp>(
+      scalarTensor(bounds[0]),
+      ops.create<moc::MulOp>(*positions, scalarTensor(bounds[2])));
+  values = ops.castTo(values, node.inputType(0).getElementType());
+  if (failed(ops.status()))
     return failure();
-  return node.setResult(node.create<moc::AddOp>(*scaled, node.input(0)));
+  return node.setResult(values);
 }
 
 LogicalResult importRange(NodeContext &node) {

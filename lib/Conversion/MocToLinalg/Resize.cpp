@@ -137,6 +137,11 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
 
     SmallVector<ResizedAxis> axes =
         resizedAxes(rewriter, loc, op, adaptor, inputType, sizes);
+    if (axes.empty()) {
+      // Every dimension is copied (a crop of the whole region, say).
+      rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType, input);
+      return success();
+    }
     bool extrapolates = op.getCoordinateTransformationMode() ==
                         moc::CoordinateTransform::tf_crop_and_resize;
     Type i64 = rewriter.getI64Type();

@@ -432,6 +432,17 @@ func.func @resize_dynamic_size(%x: tensor<2x4xf32>) {
 
 // -----
 
+func.func @resize_mixed_scales(%x: tensor<2x4xf32>, %s: f64) {
+  // expected-error @+1 {{'moc.resize' op expects 2 sizes and scales}}
+  %0 = moc.resize %x scales(%s, %s) {sizes = array<i64: 2, 8>, scales = array<f64: 1.0, 2.0>, roi = array<f64>,
+                      mode = 0 : i32, coordinate_transformation_mode = 0 : i32, nearest_mode = 0 : i32,
+                      cubic_coeff_a = -0.75 : f32, exclude_outside = false, extrapolation_value = 0.0 : f32,
+                      antialias = false} : (tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
 func.func @resize_antialias_nearest(%x: tensor<2x4xf32>) {
   // expected-error @+1 {{'moc.resize' op expects no antialias in nearest mode}}
   %0 = moc.resize %x {sizes = array<i64: 2, 2>, scales = array<f64: 1.0, 0.5>, roi = array<f64>, mode = 0 : i32,

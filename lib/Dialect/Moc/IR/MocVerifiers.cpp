@@ -588,10 +588,12 @@ LogicalResult CumSumOp::verify() {
 LogicalResult ResizeOp::verify() {
   RankedTensorType input = tensorOf(getInput());
   int64_t rank = input.getRank();
-  int64_t scales = getScales().empty() ? getDynamicScales().size()
-                                       : getScales().size() +
-                                             getDynamicScales().size();
-  if (int64_t(getSizes().size()) != rank || scales != rank)
+  // Scales (and the region) are all constants or all values.
+  auto count = [](size_t constants, size_t values) {
+    return constants && values ? -1 : int64_t(constants + values);
+  };
+  if (int64_t(getSizes().size()) != rank ||
+      count(getScales().size(), getDynamicScales().size()) != rank)
     return emitOpError() << "expects " << rank << " sizes and scales";
   if (llvm::any_of(getSizes(), [](int64_t s) {
         return s < 0 && !ShapedType::isDynamic(s);
@@ -604,9 +606,7 @@ LogicalResult ResizeOp::verify() {
     return emitOpError() << "expects positive scales";
   bool crop = getCoordinateTransformationMode() ==
               CoordinateTransform::tf_crop_and_resize;
-  int64_t roi = getRoi().empty() ? getDynamicRoi().size()
-                                 : getRoi().size() + getDynamicRoi().size();
-  if (roi != (crop ? 2 * rank : 0))
+  if (count(getRoi().size(), getDynamicRoi().size()) != (crop ? 2 * rank : 0))
     return emitOpError() << "expects " << (crop ? 2 * rank : 0)
                          << " roi values";
   if (getAntialias() && getMode() == ResizeMode::nearest)
