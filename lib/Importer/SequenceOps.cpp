@@ -167,6 +167,15 @@ FailureOr<SmallVector<int64_t>> splitSizes(NodeContext &node, int64_t size) {
   return *split;
 }
 
+/// An error unless a sequence holds `count` pieces.
+LogicalResult checkPieceCount(NodeContext &node, size_t count) {
+  if (int64_t(count) <= kMaxSequenceLength)
+    return success();
+  return node.emitError() << "splits into " << count
+                          << " tensors; mocc builds sequences of at most "
+                          << kMaxSequenceLength;
+}
+
 LogicalResult importSplitToSequence(NodeContext &node) {
   FailureOr<Value> input = node.requiredInput(0);
   if (failed(input))
@@ -176,15 +185,12 @@ LogicalResult importSplitToSequence(NodeContext &node) {
   if (failed(axis))
     return failure();
   // Sizes read at run time: as many pieces as the split lists.
-  if (node.isReadAtRunTime(1) &&
-      node.inputType(1).getRank() == 1) {
+  if (node.isReadAtRunTime(1) && node.inputType(1).getRank() == 1) {
     FailureOr<SmallVector<OpFoldResult>> elements = node.sizeElements(1);
     if (failed(elements))
       return failure();
-    if (int64_t(elements->size()) > kMaxSequenceLength)
-      return node.emitError() << "splits into " << elements->size()
-                              << " tensors; mocc builds sequences of at most "
-                              << kMaxSequenceLength;
+    if (failed(checkPieceCount(node, elements->size())))
+      return failure();
     return node.setGraphResults({GraphValue::sequence(
         node.splitBySizes(*input, *axis, *elements), type.getElementType())});
   }
@@ -198,10 +204,8 @@ LogicalResult importSplitToSequence(NodeContext &node) {
   FailureOr<SmallVector<int64_t>> sizes = splitSizes(node, size);
   if (failed(sizes))
     return failure();
-  if (int64_t(sizes->size()) > kMaxSequenceLength)
-    return node.emitError() << "splits into " << sizes->size()
-                            << " tensors; mocc builds sequences of at most "
-                            << kMaxSequenceLength;
+  if (failed(checkPieceCount(node, sizes->size())))
+    return failure();
   // Without `split`, keepdims=0 drops the split dimension of each piece.
   bool squeeze = !node.input(1) && node.intAttr("keepdims", 1) == 0;
   SmallVector<int64_t> squeezed(type.getShape());
