@@ -187,8 +187,7 @@ Value framePositions(NodeContext &node, OpChain &ops, Value frames, Value step,
       node.iota(b.create<arith::ConstantIntOp>(node.loc, frameLength, 64), i64);
   if (failed(starts) || failed(offsets))
     return {};
-  Value stepTensor = b.create<tensor::FromElementsOp>(
-      node.loc, RankedTensorType::get({}, i64), step);
+  Value stepTensor = node.scalarTensor(step);
   Value firsts = ops.create<moc::MulOp>(*starts, stepTensor);
   FailureOr<Value> column = node.createOfSizes<moc::ReshapeOp>(
       firsts, {frames, b.create<arith::ConstantIntOp>(node.loc, 1, 64)});

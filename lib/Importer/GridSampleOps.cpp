@@ -331,12 +331,6 @@ LogicalResult importGridSample(NodeContext &node) {
   return node.setResults({result});
 }
 
-/// A 0-d f64 tensor holding `scalar`.
-Value scalarTensor(NodeContext &node, Value scalar) {
-  return node.builder.create<tensor::FromElementsOp>(
-      node.loc, RankedTensorType::get({}, scalar.getType()), scalar);
-}
-
 /// The coordinates (f64, 1-D) of `size` (an i64 scalar) points spread over
 /// [-1, 1], as onnx's reference (np.arange) places them: start + i * step.
 Value baseCoordinates(NodeContext &node, OpChain &ops, Value size,
@@ -358,17 +352,17 @@ Value baseCoordinates(NodeContext &node, OpChain &ops, Value size,
                          loc, constant(-1),
                          b.createOrFold<arith::DivFOp>(loc, step, constant(2)));
   // One point lies at 0.
-  Value single = b.createOrFold<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::eq, size,
-      b.create<arith::ConstantIntOp>(loc, 1, 64));
+  Value single =
+      b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, size,
+                                    b.create<arith::ConstantIntOp>(loc, 1, 64));
   step = b.createOrFold<arith::SelectOp>(loc, single, constant(0), step);
   start = b.createOrFold<arith::SelectOp>(loc, single, constant(0), start);
   FailureOr<Value> positions = node.iota(size, f64);
   if (failed(positions))
     return {};
   return ops.create<moc::AddOp>(
-      scalarTensor(node, start),
-      ops.create<moc::MulOp>(*positions, scalarTensor(node, step)));
+      node.scalarTensor(start),
+      ops.create<moc::MulOp>(*positions, node.scalarTensor(step)));
 }
 
 /// AffineGrid: theta (N, 2, 3) or (N, 3, 4) applied to the homogeneous
@@ -406,8 +400,8 @@ LogicalResult importAffineGrid(NodeContext &node) {
   for (OpFoldResult element : ArrayRef(*size).drop_front(2)) {
     Value s = node.int64Value(element);
     if (std::optional<int64_t> known = getConstantIntValue(s);
-        known && !(*known > 0 && *known <= (1 << 24) &&
-                   (points *= *known) <= (1 << 24)))
+        known &&
+        !(*known > 0 && *known <= (1 << 24) && (points *= *known) <= (1 << 24)))
       return node.emitError() << "expects a grid of 1 to 2^24 points";
     if (failed(node.require(b.createOrFold<arith::CmpIOp>(
                                 loc, arith::CmpIPredicate::sgt, s, i64(0)),
@@ -435,11 +429,10 @@ LogicalResult importAffineGrid(NodeContext &node) {
   };
   SmallVector<Value> components;
   for (int64_t axis = r - 1; axis >= 0; --axis)
-    components.push_back(spread(
-        baseCoordinates(node, ops, spatial[axis], alignCorners), axis));
-  components.push_back(
-      ops.take(node.createOfSizes<moc::BroadcastOp>(node.scalar(f64, 1.0),
-                                                    gridSizes)));
+    components.push_back(
+        spread(baseCoordinates(node, ops, spatial[axis], alignCorners), axis));
+  components.push_back(ops.take(
+      node.createOfSizes<moc::BroadcastOp>(node.scalar(f64, 1.0), gridSizes)));
   if (llvm::is_contained(components, Value()))
     return failure();
   Value pointCount = i64(1);

@@ -70,10 +70,10 @@ public:
   }
   mlir::RankedTensorType inputType(size_t i) const {
     return llvm::cast<mlir::RankedTensorType>(inputs[i].getType());
-  }  /// Whether operand `i` is given and not a constant: an operand the op
+  }
+  /// Whether operand `i` is given and not a constant: an operand the op
   /// reads at run time.
   bool isReadAtRunTime(size_t i) const;
-
   /// Operand `i` or an error naming it if it is absent.
   mlir::FailureOr<mlir::Value> requiredInput(size_t i);
   /// The constant value of operand `i`, or an error saying that it must be a
@@ -131,6 +131,8 @@ public:
   /// A constant of `type` whose every element is `value`.
   mlir::Value splat(mlir::RankedTensorType type, double value);
   /// A 0-d constant of `element` type holding `value`.
+  /// A 0-d tensor holding the scalar `value` (of any type).
+  mlir::Value scalarTensor(mlir::Value value);
   mlir::Value scalar(mlir::Type element, double value) {
     return splat(mlir::RankedTensorType::get({}, element), value);
   }

@@ -78,7 +78,6 @@ public:
   }
 
 private:
-
   NodeContext &node;
   bool broken = false;
 };

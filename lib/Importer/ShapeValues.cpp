@@ -406,6 +406,11 @@ static SmallVector<Value> extractAll(OpBuilder &b, Location loc, Value tensor) {
   return elements;
 }
 
+Value NodeContext::scalarTensor(Value value) {
+  return builder.create<tensor::FromElementsOp>(
+      loc, RankedTensorType::get({}, value.getType()), value);
+}
+
 bool NodeContext::isReadAtRunTime(size_t i) const {
   return input(i) && !matchPattern(input(i), m_Constant());
 }
@@ -488,8 +493,8 @@ FailureOr<SmallVector<Value>> NodeContext::floatElements(size_t i,
       bool lost;
       element.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
                       &lost);
-      elements.push_back(builder.create<arith::ConstantFloatOp>(
-          loc, element, type));
+      elements.push_back(
+          builder.create<arith::ConstantFloatOp>(loc, element, type));
     }
     return elements;
   }

@@ -782,8 +782,7 @@ LogicalResult floatRangeAtRunTime(NodeContext &node) {
   // Steps to the limit, at most 0 when it lies behind the start; NaN fails
   // the check below.
   Value steps = b.createOrFold<arith::DivFOp>(
-      loc, b.createOrFold<arith::SubFOp>(loc, bounds[1], bounds[0]),
-      bounds[2]);
+      loc, b.createOrFold<arith::SubFOp>(loc, bounds[1], bounds[0]), bounds[2]);
   steps = b.createOrFold<arith::MaximumFOp>(loc, steps, constant(0));
   if (failed(node.require(
           compare(arith::CmpFPredicate::OLT, steps, constant(0x1p40)),
@@ -792,8 +791,9 @@ LogicalResult floatRangeAtRunTime(NodeContext &node) {
   // ceil of a value in [0, 2^40): its truncation, plus one if that is less.
   Type i64 = b.getI64Type();
   Value whole = b.createOrFold<arith::FPToSIOp>(loc, i64, steps);
-  Value below = compare(arith::CmpFPredicate::OLT,
-                        b.createOrFold<arith::SIToFPOp>(loc, f64, whole), steps);
+  Value below =
+      compare(arith::CmpFPredicate::OLT,
+              b.createOrFold<arith::SIToFPOp>(loc, f64, whole), steps);
   Value count = b.createOrFold<arith::AddIOp>(
       loc, whole, b.createOrFold<arith::ExtUIOp>(loc, i64, below));
   // start + i * delta in f64, rounded once to the element type (positions
@@ -801,14 +801,10 @@ LogicalResult floatRangeAtRunTime(NodeContext &node) {
   FailureOr<Value> positions = node.iota(count, f64);
   if (failed(positions))
     return failure();
-  auto scalarTensor = [&](Value scalar) -> Value {
-    return b.create<tensor::FromElementsOp>(
-        loc, RankedTensorType::get({}, f64), scalar);
-  };
   OpChain ops(node);
   Value values = ops.create<moc::AddOp>(
-      scalarTensor(bounds[0]),
-      ops.create<moc::MulOp>(*positions, scalarTensor(bounds[2])));
+      node.scalarTensor(bounds[0]),
+      ops.create<moc::MulOp>(*positions, node.scalarTensor(bounds[2])));
   values = ops.castTo(values, node.inputType(0).getElementType());
   if (failed(ops.status()))
     return failure();
@@ -913,8 +909,7 @@ LogicalResult importTrilu(NodeContext &node) {
     return failure();
   if (node.inputType(0).getRank() < 2)
     return node.emitError() << "expects an input of rank 2 or more";
-  if (!node.inputType(0).hasStaticShape() ||
-      node.isReadAtRunTime(1))
+  if (!node.inputType(0).hasStaticShape() || node.isReadAtRunTime(1))
     return triluAtRunTime(node, *input);
   RankedTensorType type = node.inputType(0);
   int64_t k = 0;

@@ -81,8 +81,8 @@ LogicalResult importMaxUnpool(NodeContext &node) {
       std::optional<int64_t> known = getConstantIntValue(extra);
       padding[shape.size() + d] = known ? *known : ShapedType::kDynamic;
       if (!known)
-        dynamicPadding.push_back(b.create<arith::IndexCastOp>(
-            node.loc, b.getIndexType(), extra));
+        dynamicPadding.push_back(
+            b.create<arith::IndexCastOp>(node.loc, b.getIndexType(), extra));
     }
   }
   int64_t total = 1;
@@ -100,9 +100,9 @@ LogicalResult importMaxUnpool(NodeContext &node) {
       int64_t(0), moc::ScatterReduction::none);
   Value result = ops.reshape(flat, shape);
   if (llvm::any_of(padding, [](int64_t p) { return p != 0; }))
-    result = ops.create<moc::PadOp>(result, node.scalar(element, 0),
-                                    dynamicPadding, padding,
-                                    moc::PadMode::constant);
+    result =
+        ops.create<moc::PadOp>(result, node.scalar(element, 0), dynamicPadding,
+                               padding, moc::PadMode::constant);
   if (failed(ops.status()))
     return failure();
   return node.setResults({result});
