@@ -144,7 +144,6 @@ struct ResizeLowering : OpConversionPattern<moc::ResizeOp> {
     }
     bool extrapolates = op.getCoordinateTransformationMode() ==
                         moc::CoordinateTransform::tf_crop_and_resize;
-    Type i64 = rewriter.getI64Type();
 
     if (op.getMode() == moc::ResizeMode::nearest && !extrapolates) {
       // One tap per dimension: a gather.
