@@ -179,6 +179,18 @@ TEST_P(GemmTest, RaggedRowsOverDeepPanels) {
   }
 }
 
+// A product over no columns of a (k = 0) is zeros, ragged rows included.
+TEST_P(GemmTest, EmptyProductIsZeros) {
+  const int64_t m = info->mr + 3, n = info->nr + 1;
+  std::vector<float> packed(info->nr, NAN);
+  Matrix a(m, 0, 1);
+  Matrix got(m, n, n);
+  entry(a.data.data(), a.stride, packed.data(), got.data.data(), got.stride,
+        m, n, 0);
+  for (float value : got.data)
+    EXPECT_EQ(value, 0.0f);
+}
+
 INSTANTIATE_TEST_SUITE_P(HostIsas, GemmTest,
                          ::testing::Values(Isa::X86_64, Isa::X86_64_AVX2,
                                            Isa::X86_64_AVX512),

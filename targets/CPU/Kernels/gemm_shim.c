@@ -64,7 +64,8 @@ void MOCC_SGEMM_ENTRY(const float *a, int64_t lda, const float *packed_b,
     call_kernel(a, lda, packed_b, c, ldc, m, n, k);
     return;
   }
-  int64_t panel_bytes = k * nr * (int64_t)sizeof(float);
+  /* k = 0, a product over nothing (zeros), has panels of no bytes. */
+  int64_t panel_bytes = k > 0 ? k * nr * (int64_t)sizeof(float) : 1;
   int64_t chunk_panels = MOCC_SGEMM_TAIL_PANEL_BYTES / panel_bytes;
   int64_t chunk_cols = (chunk_panels > 1 ? chunk_panels : 1) * nr;
   for (int64_t col = 0; col < n; col += chunk_cols) {
