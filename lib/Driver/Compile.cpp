@@ -2,6 +2,7 @@
 #include "mocc/Driver/Driver.h"
 
 #include "mocc/Dialect/Moc/IR/MocDialect.h"
+#include "mocc/Dialect/Moc/IR/MocOps.h"
 #include "mocc/Pipelines/Pipelines.h"
 #include "mocc/Tools/Registration.h"
 
@@ -82,6 +83,8 @@ int32_t dtypeOf(Type type) {
   if (isa<Float8E4M3FNUZType>(type)) return MOCC_DTYPE_FLOAT8E4M3FNUZ;
   if (isa<Float8E5M2Type>(type)) return MOCC_DTYPE_FLOAT8E5M2;
   if (isa<Float8E5M2FNUZType>(type)) return MOCC_DTYPE_FLOAT8E5M2FNUZ;
+  if (isa<moc::Float4E2M1FNType>(type)) return MOCC_DTYPE_FLOAT4E2M1;
+  if (isa<moc::Float8E8M0FNUType>(type)) return MOCC_DTYPE_FLOAT8E8M0;
   return MOCC_DTYPE_INVALID;
 }
 

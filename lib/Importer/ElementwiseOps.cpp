@@ -127,6 +127,8 @@ LogicalResult importBitCast(NodeContext &node) {
   RankedTensorType type = node.inputType(0);
   Type from = type.getElementType();
   auto byteWidth = [](Type t) {
+    if (moc::isByteCodedFloat(t))
+      return isa<moc::Float4E2M1FNType>(t) ? 4u : 8u;
     return t.isInteger(1) ? 8u : t.getIntOrFloatBitWidth();
   };
   if (byteWidth(from) != byteWidth(element))
@@ -382,6 +384,17 @@ FailureOr<Value> castSaturating(NodeContext &node, Value value, Type element,
   }
   if (type.getElementType() == element)
     return value;
+  if (isa<moc::Float8E8M0FNUType>(element)) {
+    std::string mode = node.stringAttr("round_mode", "up");
+    std::optional<moc::PowerRounding> rounding =
+        moc::symbolizePowerRounding(mode);
+    if (!rounding)
+      return node.emitError() << "rounds by unknown round_mode '" << mode
+                              << "'";
+    return node.create<moc::CastOp>(
+        type.clone(element), value,
+        moc::PowerRoundingAttr::get(node.context(), *rounding), saturate);
+  }
   return node.create<moc::CastOp>(type.clone(element), value);
 }
 

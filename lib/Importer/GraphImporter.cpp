@@ -1,5 +1,6 @@
 //===- GraphImporter.cpp - ONNX graph to a func of moc ops ----------------===//
 #include "NodeContext.h"
+#include "mocc/Dialect/Moc/IR/MocOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -7,6 +8,7 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -34,6 +36,35 @@ bool isDefaultDomain(llvm::StringRef domain) {
 std::string opKey(const onnx::NodeProto &node) {
   return isDefaultDomain(node.domain()) ? node.op_type()
                                         : node.domain() + "." + node.op_type();
+}
+
+/// Whether tensors of `element` hold codes that only conversions read: the
+/// float8 and float4 types and E8M0.
+bool isCodedFloat(Type element) {
+  return isFloat8(element) || moc::isByteCodedFloat(element);
+}
+
+/// The ops that take or give tensors of coded floats: the conversions, and
+/// ops that move elements without reading them (below moc, codes move as
+/// bytes). Any other op would compute on the codes.
+bool takesCodedFloats(llvm::StringRef opKey) {
+  static const llvm::StringSet<> ops = {
+      "Cast",       "CastLike",     "QuantizeLinear", "DequantizeLinear",
+      "BitCast",    "Constant",     "Identity",       "Reshape",
+      "Transpose",  "Squeeze",      "Unsqueeze",      "Flatten",
+      "Shape",      "Size",         "Concat",         "Split",
+      "Slice",      "Gather",       "GatherElements", "GatherND",
+      "Tile",       "Expand",       "Where",          "DepthToSpace",
+      "SpaceToDepth", "Compress",   "If"};
+  return ops.contains(opKey);
+}
+
+/// The ONNX name of a coded float type, for errors.
+std::string codedFloatName(Type element, MLIRContext *context) {
+  for (int32_t onnxType = 1; onnxType <= kOnnxInt2; ++onnxType)
+    if (importElementType(onnxType, context) == element)
+      return onnxTypeName(onnxType);
+  return "this type";
 }
 
 class GraphImporter : public SubgraphImporter {
@@ -73,6 +104,10 @@ private:
   FailureOr<GraphValue> lookup(const std::string &name, Location user);
   LogicalResult checkRequiredInputs(const onnx::NodeProto &node, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  /// Fails unless the node's op takes coded floats or `values` (its operands
+  /// or results) hold none.
+  LogicalResult checkCodedFloats(const onnx::NodeProto &node, Location loc,
+                                 ArrayRef<GraphValue> values);
   Location nodeLocation(const onnx::NodeProto &node, size_t index);
 
   OnnxModel &model;
@@ -319,12 +354,12 @@ FailureOr<GraphValue> GraphImporter::lookup(const std::string &name,
   auto init = initializers.find(name);
   if (init != initializers.end()) {
     std::string error;
-    ElementsAttr value = importTensor(*init->second, model, &context, error);
-    if (!value)
-      return emitError(user) << error;
-    Value constant = builder.create<moc::ConstantOp>(
+    Value constant = importConstantTensor(
+        builder,
         NameLoc::get(StringAttr::get(&context, "initializer '" + name + "'")),
-        value);
+        *init->second, model, error);
+    if (!constant)
+      return emitError(user) << error;
     values[name] = constant;
     return GraphValue(constant);
   }
@@ -365,6 +400,23 @@ LogicalResult GraphImporter::checkRequiredInputs(const onnx::NodeProto &node,
   return success();
 }
 
+LogicalResult GraphImporter::checkCodedFloats(const onnx::NodeProto &node,
+                                              Location loc,
+                                              ArrayRef<GraphValue> values) {
+  if (takesCodedFloats(opKey(node)))
+    return success();
+  for (const GraphValue &value : values)
+    for (Value tensor : value.tensors()) {
+      Type element = getElementTypeOrSelf(tensor.getType());
+      if (isCodedFloat(element))
+        return emitError(loc)
+               << "does not compute on " << codedFloatName(element, &context)
+               << " (mocc converts it with Cast, CastLike, QuantizeLinear and "
+                  "DequantizeLinear, and moves it with data movement ops only)";
+    }
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         size_t index) {
   Location loc = nodeLocation(node, index);
@@ -384,6 +436,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                             << value->describe();
     operands.push_back(*value);
   }
+  if (failed(checkCodedFloats(node, loc, operands)))
+    return failure();
   NodeContext node_context(model, node, opset, std::move(operands), builder,
                            loc, *this);
   std::optional<LogicalResult> imported = importShapeArithmetic(node_context);
@@ -392,6 +446,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (failed(*imported))
     return failure();
   ArrayRef<GraphValue> results = node_context.results();
+  if (failed(checkCodedFloats(node, loc, results)))
+    return failure();
   for (auto [i, name] : llvm::enumerate(node.output())) {
     if (name.empty())
       continue;

@@ -232,7 +232,9 @@ bool isFloat8(mlir::Type element);
 
 /// `value` cast to `element`; to a float8 type with `saturate` (ONNX's
 /// default), values beyond its finite range become its largest magnitude
-/// first (infinities included; NaN stays NaN).
+/// first (infinities included; NaN stays NaN). To FLOAT8E8M0, the node's
+/// `round_mode` rounds and `saturate` applies as ONNX's Cast says; FLOAT4E2M1
+/// always saturates.
 mlir::FailureOr<mlir::Value> castSaturating(NodeContext &node,
                                             mlir::Value value,
                                             mlir::Type element, bool saturate);

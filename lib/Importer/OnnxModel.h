@@ -4,6 +4,7 @@
 
 #include "mocc/Importer/OnnxImporter.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -31,7 +32,7 @@ public:
 std::string checkOnnxModel(const OnnxModel &model);
 
 /// The MLIR element type of an ONNX TensorProto.DataType, or null if mocc
-/// does not support it (strings, complex, float4, float8e8m0).
+/// does not support it (strings, complex).
 mlir::Type importElementType(int32_t onnxType, mlir::MLIRContext *context);
 
 /// TensorProto data types newer than the libonnx protobuf (1.12) knows.
@@ -42,6 +43,8 @@ enum OnnxNewerDataType : int32_t {
   kOnnxFloat8E5M2FNUZ = 20,
   kOnnxUInt4 = 21,
   kOnnxInt4 = 22,
+  kOnnxFloat4E2M1 = 23,
+  kOnnxFloat8E8M0 = 24,
   kOnnxUInt2 = 25,
   kOnnxInt2 = 26,
 };
@@ -51,10 +54,18 @@ std::string onnxTypeName(int32_t onnxType);
 
 /// Imports a tensor's value. Large raw data becomes a `dense_resource` blob
 /// that points into the model's memory rather than a copy. On failure
-/// returns null and sets `error`.
+/// returns null and sets `error`, as for a tensor of a byte-coded float type
+/// (FLOAT4E2M1, FLOAT8E8M0), which no attribute holds: importConstant
+/// makes those.
 mlir::ElementsAttr importTensor(const onnx::TensorProto &tensor,
                                 OnnxModel &model, mlir::MLIRContext *context,
                                 std::string &error);
+
+/// A moc.constant of a tensor's value at `loc`; a byte-coded float tensor is
+/// its codes as ui8, bitcast. On failure returns null and sets `error`.
+mlir::Value importConstantTensor(mlir::OpBuilder &builder, mlir::Location loc,
+                           const onnx::TensorProto &tensor, OnnxModel &model,
+                           std::string &error);
 
 /// Reads one TensorProto file; on failure returns null and sets `error`.
 std::unique_ptr<onnx::TensorProto> readTensorFile(llvm::StringRef path,

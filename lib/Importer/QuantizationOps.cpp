@@ -111,11 +111,11 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
     element = importElementType(int32_t(dtype), node.context());
   if (!element)
     return node.emitError() << "quantizes to an unsupported output_dtype";
-  // Float8 rounds to nearest even in the cast, saturating unless told not to
-  // (its zero point must be 0).
-  bool toFloat8 = isFloat8(element);
+  // Float8 and float4 round to nearest even in the cast, saturating unless
+  // told not to (their zero point must be 0).
+  bool toFloat = !isa<IntegerType>(element);
   FailureOr<std::pair<double, double>> range =
-      toFloat8 ? std::make_pair(0.0, 0.0) : integerRange(node, element);
+      toFloat ? std::make_pair(0.0, 0.0) : integerRange(node, element);
   if (failed(range))
     return failure();
   int64_t blockSize = node.intAttr("block_size", 0);
@@ -138,7 +138,7 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
     divisor = ops.castTo(divisor, computeType);
   }
   Value scaled = ops.create<moc::DivOp>(x, divisor);
-  if (toFloat8) {
+  if (toFloat) {
     if (failed(ops.status()))
       return failure();
     return node.setResult(castSaturating(node, scaled, element,

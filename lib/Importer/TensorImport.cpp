@@ -1,5 +1,6 @@
 //===- TensorImport.cpp - ONNX TensorProto values as MLIR attributes ------===//
 #include "OnnxModel.h"
+#include "mocc/Dialect/Moc/IR/MocOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -57,6 +58,10 @@ Type importElementType(int32_t onnxType, MLIRContext *context) {
     return integer(4, true);
   case kOnnxInt4:
     return integer(4, false);
+  case kOnnxFloat4E2M1:
+    return moc::Float4E2M1FNType::get(context);
+  case kOnnxFloat8E8M0:
+    return moc::Float8E8M0FNUType::get(context);
   case kOnnxUInt2:
     return integer(2, true);
   case kOnnxInt2:
@@ -189,24 +194,23 @@ static SmallVector<APInt> unpackSubByteIntegers(llvm::StringRef bytes,
 /// Weights at least this large become resource blobs instead of inline data.
 static constexpr size_t kResourceThresholdBytes = 1024;
 
-ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
-                          MLIRContext *context, std::string &error) {
-  Type element = importElementType(tensor.data_type(), context);
-  if (!element) {
-    error = llvm::formatv("tensor '{0}' has unsupported element type {1}",
-                          tensor.name(), onnxTypeName(tensor.data_type()));
-    return nullptr;
-  }
+/// The value of `tensor` as an attribute of `element` elements: its type's,
+/// or ui8 codes for a byte-coded float type.
+static ElementsAttr importTensorAs(const onnx::TensorProto &tensor,
+                                  Type element, OnnxModel &model,
+                                  std::string &error) {
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
     error = llvm::formatv("tensor '{0}' has a negative dimension", tensor.name());
     return nullptr;
   }
   auto type = RankedTensorType::get(shape, element);
-  unsigned bitWidth = type.getElementTypeBitWidth();
-  // 4- and 2-bit integers are packed; typed fields hold one packed byte per
-  // value too.
-  bool packed = isa<IntegerType>(element) && bitWidth > 1 && bitWidth < 8;
+  // 4- and 2-bit integers and FLOAT4E2M1 are packed; typed fields hold one
+  // packed byte per value too.
+  unsigned bitWidth = tensor.data_type() == kOnnxFloat4E2M1
+                          ? 4
+                          : type.getElementTypeBitWidth();
+  bool packed = bitWidth > 1 && bitWidth < 8;
   unsigned elementBytes = element.isInteger(1) ? 1 : llvm::divideCeil(bitWidth, 8);
   // Counted with overflow checks: the dimensions come from the file.
   int64_t count = 1, byteCount = 0;
@@ -247,9 +251,13 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
     return nullptr;
   }
 
-  if (packed)
-    return DenseElementsAttr::get(
-        type, unpackSubByteIntegers(bytes, bitWidth, count));
+  if (packed) {
+    SmallVector<APInt> values = unpackSubByteIntegers(bytes, bitWidth, count);
+    if (!isa<IntegerType>(element) || element.getIntOrFloatBitWidth() != bitWidth)
+      for (APInt &value : values) // Codes, one per byte.
+        value = value.zext(element.getIntOrFloatBitWidth());
+    return DenseElementsAttr::get(type, values);
+  }
   if (element.isInteger(1)) {
     SmallVector<bool> values;
     for (char byte : bytes)
@@ -266,6 +274,35 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
           : HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignment);
   std::string name = tensor.name().empty() ? "weight" : tensor.name();
   return DenseResourceElementsAttr::get(type, name, std::move(blob));
+}
+
+ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
+                          MLIRContext *context, std::string &error) {
+  Type element = importElementType(tensor.data_type(), context);
+  if (!element || moc::isByteCodedFloat(element)) {
+    error = llvm::formatv("tensor '{0}' has unsupported element type {1}",
+                          tensor.name(), onnxTypeName(tensor.data_type()));
+    return nullptr;
+  }
+  return importTensorAs(tensor, element, model, error);
+}
+
+Value importConstantTensor(OpBuilder &builder, Location loc,
+                     const onnx::TensorProto &tensor, OnnxModel &model,
+                     std::string &error) {
+  MLIRContext *context = builder.getContext();
+  Type element = importElementType(tensor.data_type(), context);
+  if (!element || !moc::isByteCodedFloat(element)) {
+    ElementsAttr value = importTensor(tensor, model, context, error);
+    return value ? builder.create<moc::ConstantOp>(loc, value) : Value();
+  }
+  Type codes = IntegerType::get(context, 8, IntegerType::Unsigned);
+  ElementsAttr value = importTensorAs(tensor, codes, model, error);
+  if (!value)
+    return {};
+  Value constant = builder.create<moc::ConstantOp>(loc, value);
+  return builder.create<moc::BitcastOp>(
+      loc, cast<RankedTensorType>(value.getType()).clone(element), constant);
 }
 
 } // namespace mocc

@@ -639,10 +639,13 @@ LogicalResult importConstant(NodeContext &node) {
   ElementsAttr value;
   if (attr->name() == "value") {
     std::string error;
-    value = importTensor(attr->t(), node.model, node.context(), error);
-    if (!value)
+    Value constant =
+        importConstantTensor(node.builder, node.loc, attr->t(), node.model, error);
+    if (!constant)
       return node.emitError() << error;
-  } else if (attr->name() == "value_float") {
+    return node.setResults({constant});
+  }
+  if (attr->name() == "value_float") {
     value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
                                    attr->f());
   } else if (attr->name() == "value_floats") {

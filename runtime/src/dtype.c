@@ -9,6 +9,8 @@ size_t mocc_dtype_size(mocc_dtype dtype) {
   case MOCC_DTYPE_FLOAT8E4M3FNUZ:
   case MOCC_DTYPE_FLOAT8E5M2:
   case MOCC_DTYPE_FLOAT8E5M2FNUZ:
+  case MOCC_DTYPE_FLOAT4E2M1:
+  case MOCC_DTYPE_FLOAT8E8M0:
   case MOCC_DTYPE_UINT4:
   case MOCC_DTYPE_INT4:
   case MOCC_DTYPE_UINT2:
@@ -73,6 +75,10 @@ const char *mocc_dtype_name(mocc_dtype dtype) {
     return "uint4";
   case MOCC_DTYPE_INT4:
     return "int4";
+  case MOCC_DTYPE_FLOAT4E2M1:
+    return "float4e2m1";
+  case MOCC_DTYPE_FLOAT8E8M0:
+    return "float8e8m0";
   case MOCC_DTYPE_UINT2:
     return "uint2";
   case MOCC_DTYPE_INT2:

@@ -75,19 +75,20 @@ size_t mr_tensor_num_elements(const mr_tensor *tensor) {
 int mr_dtype_is_float(mocc_dtype dtype) {
   return dtype == MOCC_DTYPE_FLOAT32 || dtype == MOCC_DTYPE_FLOAT64 ||
          dtype == MOCC_DTYPE_FLOAT16 || dtype == MOCC_DTYPE_BFLOAT16 ||
-         mr_dtype_is_float8(dtype);
+         dtype == MOCC_DTYPE_FLOAT4E2M1 || mr_dtype_is_float8(dtype);
 }
 
 int mr_dtype_is_float8(mocc_dtype dtype) {
   return dtype == MOCC_DTYPE_FLOAT8E4M3FN ||
          dtype == MOCC_DTYPE_FLOAT8E4M3FNUZ || dtype == MOCC_DTYPE_FLOAT8E5M2 ||
-         dtype == MOCC_DTYPE_FLOAT8E5M2FNUZ;
+         dtype == MOCC_DTYPE_FLOAT8E5M2FNUZ || dtype == MOCC_DTYPE_FLOAT8E8M0;
 }
 
 int mr_dtype_packed_bits(mocc_dtype dtype) {
   switch (dtype) {
   case MOCC_DTYPE_UINT4:
   case MOCC_DTYPE_INT4:
+  case MOCC_DTYPE_FLOAT4E2M1:
     return 4;
   case MOCC_DTYPE_UINT2:
   case MOCC_DTYPE_INT2:
@@ -119,6 +120,20 @@ static double float8_to_double(uint8_t code, mocc_dtype dtype) {
           ? ldexp(mantissa, 1 - bias - mantissa_bits)
           : ldexp(mantissa | (1 << mantissa_bits), exponent - bias - mantissa_bits);
   return code & 0x80 ? -value : value;
+}
+
+/* The value of a FLOAT4E2M1 code: bias 1, one mantissa bit, no infinity,
+ * no NaN. */
+static double float4_to_double(uint8_t code) {
+  int exponent = (code >> 1) & 3, mantissa = code & 1;
+  double value = exponent == 0 ? ldexp(mantissa, -1)
+                               : ldexp(mantissa | 2, exponent - 2);
+  return code & 8 ? -value : value;
+}
+
+/* The value of a FLOAT8E8M0 code: 2^(code - 127), 0xff the NaN. */
+static double e8m0_to_double(uint8_t code) {
+  return code == 0xff ? NAN : ldexp(1.0, code - 127);
 }
 
 static double half_to_double(uint16_t bits) {
@@ -175,6 +190,10 @@ double mr_tensor_get(const mr_tensor *tensor, size_t index) {
   case MOCC_DTYPE_FLOAT8E5M2:
   case MOCC_DTYPE_FLOAT8E5M2FNUZ:
     return float8_to_double(((const uint8_t *)data)[index], tensor->dtype);
+  case MOCC_DTYPE_FLOAT4E2M1:
+    return float4_to_double(((const uint8_t *)data)[index]);
+  case MOCC_DTYPE_FLOAT8E8M0:
+    return e8m0_to_double(((const uint8_t *)data)[index]);
   case MOCC_DTYPE_INT4:
   case MOCC_DTYPE_INT2:
     return ((const int8_t *)data)[index];

@@ -38,14 +38,15 @@ mr_tensor mr_tensor_view(const mocc_tensor *tensor);
 mocc_tensor mr_tensor_to_mocc(const mr_tensor *tensor);
 
 size_t mr_tensor_num_elements(const mr_tensor *tensor);
-/* Element `index` converted to double (float16/bfloat16/float8 decoded;
- * 64-bit integers beyond 2^53 rounded). */
+/* Element `index` converted to double (float16/bfloat16/float8/float4
+ * decoded; 64-bit integers beyond 2^53 rounded). */
 double mr_tensor_get(const mr_tensor *tensor, size_t index);
-/* float16, bfloat16, float32, float64 and the float8 types. */
+/* float16, bfloat16, float32, float64, float4 and the float8 types
+ * (E8M0 included). */
 int mr_dtype_is_float(mocc_dtype dtype);
 int mr_dtype_is_float8(mocc_dtype dtype);
-/* The bits per element of the 4- and 2-bit integers, which ONNX files pack
- * (low bits first); 0 for other types. */
+/* The bits per element of float4 and the 4- and 2-bit integers, which ONNX
+ * files pack (low bits first); 0 for other types. */
 int mr_dtype_packed_bits(mocc_dtype dtype);
 
 /* "float32[1x3x224x224]". */

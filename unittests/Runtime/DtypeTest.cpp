@@ -23,7 +23,9 @@ TEST(DtypeTest, SizesAndNames) {
       {MOCC_DTYPE_FLOAT8E4M3FNUZ, 1, "float8e4m3fnuz"},
       {MOCC_DTYPE_FLOAT8E5M2, 1, "float8e5m2"},
       {MOCC_DTYPE_FLOAT8E5M2FNUZ, 1, "float8e5m2fnuz"},
+      {MOCC_DTYPE_FLOAT8E8M0, 1, "float8e8m0"},
       // Stored one per byte, unpacked.
+      {MOCC_DTYPE_FLOAT4E2M1, 1, "float4e2m1"},
       {MOCC_DTYPE_UINT4, 1, "uint4"},       {MOCC_DTYPE_INT4, 1, "int4"},
       {MOCC_DTYPE_UINT2, 1, "uint2"},       {MOCC_DTYPE_INT2, 1, "int2"},
   };
@@ -34,9 +36,8 @@ TEST(DtypeTest, SizesAndNames) {
 }
 
 TEST(DtypeTest, UnknownDtypes) {
-  // 8 is ONNX's string, which has no fixed size; 23 and 24 are float4 and
-  // float8e8m0, which mocc does not support.
-  for (int value : {0, 8, 14, 23, 24, -1, 1000}) {
+  // 8 is ONNX's string, which has no fixed size; 14 and 15 are complex.
+  for (int value : {0, 8, 14, 15, -1, 1000}) {
     mocc_dtype dtype = static_cast<mocc_dtype>(value);
     EXPECT_EQ(mocc_dtype_size(dtype), 0u) << value;
     EXPECT_STREQ(mocc_dtype_name(dtype), "invalid") << value;

@@ -224,7 +224,7 @@ TEST(TensorProtoTest, ReadsTypedFieldsPackedAndUnpacked) {
   mr_tensor_free(&tensor);
 }
 
-TEST(TensorProtoTest, UnpacksFourAndTwoBitIntegers) {
+TEST(TensorProtoTest, UnpacksSubByteElements) {
   // ONNX packs them from the low bits up: int4 [1, -2, 3] is E1 03.
   mr_tensor tensor;
   Bytes int4 = Proto().field(1, 3).field(2, MOCC_DTYPE_INT4).bytesField(9, {0xe1, 0x03}).bytes;
@@ -240,6 +240,14 @@ TEST(TensorProtoTest, UnpacksFourAndTwoBitIntegers) {
   Bytes uint2 = Proto().field(1, 5).field(2, MOCC_DTYPE_UINT2).bytesField(9, {0x93, 0x01}).bytes;
   ASSERT_EQ(decodeProto(uint2, &tensor), "");
   EXPECT_EQ(values<uint8_t>(tensor), (std::vector<uint8_t>{3, 0, 1, 2, 1}));
+  mr_tensor_free(&tensor);
+  // float4e2m1 [1.5, -6, 0.5] (codes 3, 15, 1) is F3 01; read as values.
+  Bytes float4 = Proto().field(1, 3).field(2, MOCC_DTYPE_FLOAT4E2M1).bytesField(9, {0xf3, 0x01}).bytes;
+  ASSERT_EQ(decodeProto(float4, &tensor), "");
+  EXPECT_EQ(values<uint8_t>(tensor), (std::vector<uint8_t>{3, 15, 1}));
+  EXPECT_EQ(mr_tensor_get(&tensor, 0), 1.5);
+  EXPECT_EQ(mr_tensor_get(&tensor, 1), -6.0);
+  EXPECT_EQ(mr_tensor_get(&tensor, 2), 0.5);
   mr_tensor_free(&tensor);
   Bytes wrongSize = Proto().field(1, 5).field(2, MOCC_DTYPE_UINT2).bytesField(9, {0x93}).bytes;
   EXPECT_EQ(decodeProto(wrongSize, &tensor),

@@ -576,13 +576,19 @@ Value lowerSelect(OpBuilder &b, Location loc, ValueRange args,
 
 Value lowerCast(OpBuilder &b, Location loc, ValueRange args,
                 const ScalarContext &context) {
+  auto op = cast<moc::CastOp>(context.op);
+  PowerCast power;
+  if (std::optional<moc::PowerRounding> rounding = op.getPowerRounding())
+    power.rounding = *rounding;
+  power.saturate = op.getSaturate();
   return castScalar(b, loc, args[0], context.operandElement,
-                    context.resultElement, context.loweredResultElement);
+                    context.resultElement, context.loweredResultElement,
+                    power);
 }
 
 Value lowerBitcast(OpBuilder &b, Location loc, ValueRange args,
                    const ScalarContext &context) {
-  // Float8 is already its bits below moc.
+  // Float8 is already its bits below moc, a byte-coded float its code.
   if (args[0].getType() == context.loweredResultElement)
     return args[0];
   return b.create<arith::BitcastOp>(loc, context.loweredResultElement, args[0]);

@@ -43,6 +43,11 @@ MocToLinalgTypeConverter::MocToLinalgTypeConverter() {
       return IntegerType::get(type.getContext(), 8);
     return type;
   });
+  addConversion([](Type type) -> std::optional<Type> {
+    if (moc::isByteCodedFloat(type))
+      return IntegerType::get(type.getContext(), 8);
+    return std::nullopt;
+  });
   addConversion([this](RankedTensorType type) -> Type {
     Type element = convertType(type.getElementType());
     if (!element)

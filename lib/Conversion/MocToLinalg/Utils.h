@@ -8,6 +8,8 @@
 #ifndef MOCC_LIB_CONVERSION_MOCTOLINALG_UTILS_H
 #define MOCC_LIB_CONVERSION_MOCTOLINALG_UTILS_H
 
+#include "mocc/Dialect/Moc/IR/MocOps.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
@@ -128,23 +130,22 @@ getWindowResultSizes(mlir::OpBuilder &b, mlir::Location loc,
 bool isFloat8(mlir::Type mocElement);
 
 /// Whether a tensor of `mocElement` holds one byte per element below moc:
-/// float8 (its bits) and 4- or 2-bit integers (sign- or zero-extended).
+/// float8 and moc's byte-coded floats (their codes) and 4- or 2-bit integers
+/// (sign- or zero-extended).
 bool isStoredAsByte(mlir::Type mocElement);
 
-/// The f32 value of the float8 `code` (an i8) of `format`.
-mlir::Value decodeFloat8(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value code, mlir::Type format);
-
-/// The float8 code (an i8) of `format` nearest the f32 `value` (ties to
-/// even; no saturation).
-mlir::Value encodeFloat8(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value value, mlir::Type format);
+/// How a cast to f8E8M0FNU rounds (moc.cast's attributes).
+struct PowerCast {
+  moc::PowerRounding rounding = moc::PowerRounding::up;
+  bool saturate = false;
+};
 
 /// Casts the scalar `value`, of moc type `from` as it is stored below moc,
-/// to moc type `to`, stored as `loweredTo`.
+/// to moc type `to`, stored as `loweredTo`; `power` where `to` is
+/// f8E8M0FNU.
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value value, mlir::Type from, mlir::Type to,
-                       mlir::Type loweredTo);
+                       mlir::Type loweredTo, PowerCast power = {});
 
 /// `tensor.empty` of `sizes` x `element`.
 mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,

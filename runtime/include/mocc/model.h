@@ -43,10 +43,10 @@ extern "C" {
 #endif
 
 /* Element types. The values are those of ONNX's TensorProto.DataType.
- * Every element takes at least a byte: a float8 is its bit pattern, a 4- or
- * 2-bit integer one byte, sign-extended (INT4, INT2) or zero-extended (UINT4,
- * UINT2); ONNX's files pack those two or four to a byte, mocc's tensors do
- * not. */
+ * Every element takes at least a byte: a float8 is its bit pattern, a float4
+ * its 4-bit code in the low bits, a 4- or 2-bit integer one byte,
+ * sign-extended (INT4, INT2) or zero-extended (UINT4, UINT2); ONNX's files
+ * pack those two or four to a byte, mocc's tensors do not. */
 typedef enum mocc_dtype {
   MOCC_DTYPE_INVALID = 0,
   MOCC_DTYPE_FLOAT32 = 1,
@@ -68,6 +68,8 @@ typedef enum mocc_dtype {
   MOCC_DTYPE_FLOAT8E5M2FNUZ = 20,
   MOCC_DTYPE_UINT4 = 21,
   MOCC_DTYPE_INT4 = 22,
+  MOCC_DTYPE_FLOAT4E2M1 = 23,
+  MOCC_DTYPE_FLOAT8E8M0 = 24,
   MOCC_DTYPE_UINT2 = 25,
   MOCC_DTYPE_INT2 = 26,
 } mocc_dtype;

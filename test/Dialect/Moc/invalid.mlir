@@ -479,6 +479,22 @@ func.func @bitcast_width(%x: tensor<4xf32>) {
 
 // -----
 
+func.func @bitcast_codes_of_another_type(%x: tensor<4xi8>) {
+  // expected-error @+1 {{'moc.bitcast' op expects the codes of '!moc.f4E2M1FN' as ui8, got 'i8'}}
+  %0 = moc.bitcast %x : (tensor<4xi8>) -> tensor<4x!moc.f4E2M1FN>
+  return
+}
+
+// -----
+
+func.func @cast_rounding_to_another_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'moc.cast' op rounds to powers of two or saturates only to f8E8M0FNU}}
+  %0 = moc.cast %x {saturate} : (tensor<4xf32>) -> tensor<4xf8E4M3FN>
+  return
+}
+
+// -----
+
 func.func @non_max_suppression_scores(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>, %limit: tensor<i64>, %iou: tensor<f32>) {
   // expected-error @+1 {{'moc.non_max_suppression' op expects static f32 boxes [batch, boxes, 4] and scores [batch, classes, boxes]}}
   %0 = moc.non_max_suppression %b, %s, %limit, %iou {center_point_box = false}

@@ -156,6 +156,15 @@ func.func @select_and_cast(%c: tensor<2x1xi1>, %x: tensor<2x3xf32>, %y: tensor<f
   return %0, %1 : tensor<2x3xf32>, tensor<2x3xi64>
 }
 
+// CHECK-LABEL: func.func @coded_floats
+func.func @coded_floats(%x: tensor<4xf32>, %codes: tensor<4xui8>) -> (tensor<4x!moc.f4E2M1FN>, tensor<4x!moc.f8E8M0FNU>) {
+  // CHECK: moc.bitcast %{{.+}} : (tensor<4xui8>) -> tensor<4x!moc.f4E2M1FN>
+  %0 = moc.bitcast %codes : (tensor<4xui8>) -> tensor<4x!moc.f4E2M1FN>
+  // CHECK: moc.cast %{{.+}} {power_rounding = 2 : i32, saturate} : (tensor<4xf32>) -> tensor<4x!moc.f8E8M0FNU>
+  %1 = moc.cast %x {power_rounding = 2 : i32, saturate} : (tensor<4xf32>) -> tensor<4x!moc.f8E8M0FNU>
+  return %0, %1 : tensor<4x!moc.f4E2M1FN>, tensor<4x!moc.f8E8M0FNU>
+}
+
 // CHECK-LABEL: func.func @linear_algebra
 func.func @linear_algebra(%a: tensor<8x128x64xf32>, %b: tensor<64x32xf32>, %x: tensor<1x3x32x32xf32>,
                           %w: tensor<8x3x3x3xf32>, %bias: tensor<8xf32>) {

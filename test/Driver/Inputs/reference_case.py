@@ -5,7 +5,8 @@ Each graph input is given as NAME=2x3 (0, 1, 2, ... mod 7 in that shape, as
 float32; NAME=DTYPE[2x3] as another numpy dtype) or NAME=DTYPE:V,V,... (a
 1-D array; DTYPE[2x3]:V,... in that shape; DTYPE:=V for a 0-d one). DIR gets input_<i>.pb in the graph's input order and the
 reference's output_<i>.pb (a SequenceProto for a sequence), for mocc-run --inputs DIR
---compare DIR."""
+--compare DIR, and model.onnx, the model as this onnx parses it (Debian's parser
+lacks the newer types)."""
 import os
 import sys
 
@@ -47,6 +48,7 @@ if use_ort:
 else:
     outputs = ReferenceEvaluator(model).run(None, inputs)
 os.makedirs(out, exist_ok=True)
+onnx.save(model, os.path.join(out, "model.onnx"))
 for kind, values in (("input", [(i.name, inputs[i.name]) for i in model.graph.input]),
                      ("output", [(o.name, v) for o, v in zip(model.graph.output, outputs)])):
     for k, (name, value) in enumerate(values):

@@ -383,7 +383,7 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
   DenseElementsAttr input = smallDense(adaptor.getInput());
-  if (!input)
+  if (!input || isByteCodedFloat(getType().getElementType()))
     return {};
   Type from = input.getElementType(), to = getType().getElementType();
   return evaluateElementwise({input}, getType(), [&](ArrayRef<Attribute> v) -> Attribute {

@@ -325,9 +325,23 @@ LogicalResult UniqueOp::verify() {
 LogicalResult BitcastOp::verify() {
   Type from = tensorOf(getInput()).getElementType();
   Type to = tensorOf(getOutput()).getElementType();
+  if (isByteCodedFloat(from) || isByteCodedFloat(to)) {
+    if (from.isUnsignedInteger(8) || to.isUnsignedInteger(8))
+      return success();
+    return emitOpError() << "expects the codes of " << (isByteCodedFloat(from) ? from : to)
+                         << " as ui8, got " << (isByteCodedFloat(from) ? to : from);
+  }
   if (from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
     return emitOpError() << "expects element types of one width, got " << from
                          << " and " << to;
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if ((getPowerRounding() || getSaturate()) &&
+      !isa<Float8E8M0FNUType>(tensorOf(getOutput()).getElementType()))
+    return emitOpError()
+           << "rounds to powers of two or saturates only to f8E8M0FNU";
   return success();
 }
 

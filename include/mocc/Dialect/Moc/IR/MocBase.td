@@ -28,6 +28,7 @@ def Moc_Dialect : Dialect {
     ```
   }];
   let hasConstantMaterializer = 1;
+  let useDefaultTypePrinterParser = 1;
   let extraClassDeclaration = [{
     /// The largest constant, in elements, that folders evaluate element by
     /// element. Canonicalization keeps it small; moc-fold-constants lifts it.
@@ -53,8 +54,26 @@ class Moc_Op<string mnemonic, list<Trait> traits = []>
       "operands attr-dict `:` functional-type(operands, results)";
 }
 
+// ONNX's float types that MLIR 19 lacks (it has their APFloat semantics
+// only). Tensors of them hold one code per element; no attribute holds them:
+// a constant is its codes as ui8, bitcast (moc.bitcast). Below moc each code
+// is a byte, as float8's.
+class Moc_ByteCodedFloat<string name, string typeMnemonic, string doc>
+    : TypeDef<Moc_Dialect, name> {
+  let mnemonic = typeMnemonic;
+  let summary = doc;
+}
+
+def Moc_Float4E2M1FN : Moc_ByteCodedFloat<"Float4E2M1FN", "f4E2M1FN",
+    "ONNX's FLOAT4E2M1: sign, 2 exponent bits (bias 1), 1 mantissa bit; "
+    "no infinity, no NaN; its code in the low 4 bits of a byte">;
+def Moc_Float8E8M0FNU : Moc_ByteCodedFloat<"Float8E8M0FNU", "f8E8M0FNU",
+    "ONNX's FLOAT8E8M0: a power of two 2^(code - 127), 0xFF the NaN; "
+    "no sign, no zero">;
+
 // Element types a moc tensor may hold: the numeric types of ONNX.
-def Moc_ElementType : AnyTypeOf<[AnyFloat, AnyInteger]>;
+def Moc_ElementType
+    : AnyTypeOf<[AnyFloat, AnyInteger, Moc_Float4E2M1FN, Moc_Float8E8M0FNU]>;
 def Moc_Tensor : RankedTensorOf<[Moc_ElementType]>;
 def Moc_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Moc_IntegerTensor : RankedTensorOf<[AnyInteger]>;
@@ -104,6 +123,14 @@ def Moc_NearestModeAttr : I32EnumAttr<"NearestMode",
     I32EnumAttrCase<"round_prefer_ceil", 1>,
     I32EnumAttrCase<"floor", 2>,
     I32EnumAttrCase<"ceil", 3>]> {
+  let cppNamespace = "::mocc::moc";
+}
+
+def Moc_PowerRoundingAttr : I32EnumAttr<"PowerRounding",
+    "how a cast to a power of two (f8E8M0FNU) rounds", [
+    I32EnumAttrCase<"up", 0>,
+    I32EnumAttrCase<"down", 1>,
+    I32EnumAttrCase<"nearest", 2>]> {
   let cppNamespace = "::mocc::moc";
 }
 

@@ -12,12 +12,19 @@
 
 #include "mocc/Dialect/Moc/IR/MocEnums.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "mocc/Dialect/Moc/IR/MocTypes.h.inc"
+
 namespace mocc::moc {
 /// Marks ops whose result element depends only on the operand elements at the
 /// same (broadcast) position (ODS: Moc_Elementwise).
 template <typename ConcreteType>
 class Elementwise
     : public mlir::OpTrait::TraitBase<ConcreteType, Elementwise> {};
+
+/// Whether `element` is one of ONNX's float types that MLIR lacks (moc's
+/// f4E2M1FN and f8E8M0FNU): one code per element, no attribute of them.
+bool isByteCodedFloat(mlir::Type element);
 
 /// The shape of an N x D1 x ... x Dn x C tensor as N x C x D1 x ... x Dn.
 llvm::SmallVector<int64_t> channelsFirstShape(llvm::ArrayRef<int64_t> shape);

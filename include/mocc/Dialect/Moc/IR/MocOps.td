@@ -246,22 +246,40 @@ def Moc_CastOp : Moc_Op<"cast", [Pure, SameOperandsAndResultShape]> {
     Converts every element to the result's element type. Floats convert to
     integers by truncation toward zero; anything converts to `i1` as `x != 0`.
     Casts to 4- and 2-bit integers wrap; casts to float8 round to nearest
-    even and do not saturate (the importer clamps first where ONNX says so).
+    even and do not saturate (the importer clamps first where ONNX says so);
+    casts to f4E2M1FN round to nearest even and saturate.
+
+    A cast to f8E8M0FNU keeps the exponent of the value as f32 (its sign
+    dropped), rounded by `power_rounding` (`up` unless given); with
+    `saturate` a finite value rounds to at most 2^127. Infinity and NaN give
+    the NaN. Neither attribute applies to another result type.
 
     ```mlir
     %y = moc.cast %x : (tensor<4xf32>) -> tensor<4xi64>
+    %e = moc.cast %x {power_rounding = 2 : i32, saturate}
+        : (tensor<4xf32>) -> tensor<4x!moc.f8E8M0FNU>
     ```
   }];
-  let arguments = (ins Moc_Tensor:$input);
+  let arguments = (ins Moc_Tensor:$input,
+                       OptionalAttr<Moc_PowerRoundingAttr>:$power_rounding,
+                       UnitAttr:$saturate);
   let results = (outs Moc_Tensor:$output);
   let hasFolder = 1;
+  let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "mlir::Type":$output, "mlir::Value":$input), [{
+      build($_builder, $_state, output, input, nullptr, false);
+    }]>
+  ];
 }
 
 def Moc_BitcastOp : Moc_Op<"bitcast", [Pure, SameOperandsAndResultShape]> {
   let summary = "Elementwise reinterpretation of bits as another type";
   let description = [{
     Reads the bits of every element as the result's element type, which has
-    the same width.
+    the same width, or, between `ui8` and a byte-coded float (f4E2M1FN,
+    f8E8M0FNU), reads each byte as its code: how the importer makes
+    constants of those types, which no attribute can hold.
 
     ```mlir
     %y = moc.bitcast %x : (tensor<4xf32>) -> tensor<4xi32>
