@@ -12,6 +12,16 @@
 void mocc_kernel_sgemm(const float *a, int64_t lda, const float *packed_b,
                        float *c, int64_t ldc, int64_t m, int64_t n, int64_t k);
 
+/* out[i][f] = sum over y < kh, x < kw, c < channels of
+ * in[y * dh][i * sw + x * dw][c] * B((y * kw + x) * channels + c, f) for
+ * `pixels` output pixels of one row and n filters, B in the panels of
+ * mocc_kernel_sgemm; every tap inside the input; strides in floats. */
+void mocc_kernel_sconv(const float *in, int64_t row_stride,
+                       int64_t pixel_stride, int64_t channels,
+                       const float *packed_b, float *out, int64_t ldc,
+                       int64_t pixels, int64_t n, int64_t kh, int64_t kw,
+                       int64_t sw, int64_t dh, int64_t dw);
+
 /* out[oh][ow][c] = sum over y < kh, x < kw of
  * in[oh * sh + y * dh][ow * sw + x * dw][c] * w[y][x][c] for one image;
  * strides in floats, channels contiguous. */

@@ -87,6 +87,7 @@ protected:
 TEST_P(KernelBitcodeTest, LinksAndCompiles) {
   const std::pair<KernelOp, llvm::StringRef> ops[] = {
       {KernelOp::GemmF32, "mocc_kernel_sgemm"},
+      {KernelOp::ConvF32, "mocc_kernel_sconv"},
       {KernelOp::DepthwiseF32, "mocc_kernel_dwconv"}};
   std::vector<const KernelInfo *> infos;
   for (auto [op, entry] : ops) {

@@ -24,7 +24,7 @@
 // LLVM keeps in registers.
 //
 //===----------------------------------------------------------------------===//
-#include "Halide.h"
+#include "RegisterTiles.h"
 
 using namespace Halide;
 
@@ -58,32 +58,11 @@ public:
   }
 
   void schedule() {
-    Expr rows = c.dim(1).extent();
-    tile(c.specialize(rows >= mr), mr);
-    for (int tileRows : {4, 2}) {
-      if (tileRows < mr)
-        tile(c.specialize(rows >= tileRows), tileRows);
-    }
-    tile(c, 1);
-
-    // The accumulators: computed per tile, whole panel wide even at the
-    // ragged last panel, so that they are a fixed set of registers.
-    prod.compute_at(c, io).bound_extent(j, nr).vectorize(j).unroll(i);
-    prod.update().reorder(j, i, k).vectorize(j).unroll(i);
+    mocc::kernels::RegisterTiles(j, i, mr, nr).schedule(c, prod, {k});
   }
 
 private:
-  // Tiles c (a stage of it: one specialization) in tileRows x NR tiles,
-  // panels outermost.
-  void tile(Stage stage, int tileRows) {
-    stage.split(j, jo, ji, nr, TailStrategy::Predicate)
-        .split(i, io, ii, tileRows, TailStrategy::ShiftInwards)
-        .reorder(ji, ii, io, jo)
-        .vectorize(ji)
-        .unroll(ii);
-  }
-
-  Var j{"j"}, i{"i"}, jo{"jo"}, io{"io"}, ji{"ji"}, ii{"ii"};
+  Var j{"j"}, i{"i"};
   RDom k;
   Func prod{"prod"};
 };

@@ -12,6 +12,10 @@ themselves), with inputs and ONNX Runtime's outputs into DIR/<name>/
   conv3x3_asym     3x3, stride 2, pads top 0 left 1 bottom 2 right 1
   conv7x7_stem     7x7, stride 2, pads 3, three channels
   conv_dilated     3x3, dilation 2, pads 2, two images
+  conv3x3_direct   3x3, pads top 1 left 2 bottom 0 right 1, 16 channels, rows
+                   of 40: interior pixels in the direct kernel, two images
+  conv5x5_direct   5x5, stride 2, dilation 1x2, asymmetric pads, 24 channels,
+                   rows of 33
 """
 import os
 import sys
@@ -72,3 +76,7 @@ write("conv7x7_stem", [1, 3, 20, 18], [16, 3, 7, 7], 1, relu=True,
       pads=[3, 3, 3, 3], strides=[2, 2])
 write("conv_dilated", [2, 4, 8, 8], [8, 4, 3, 3], 1, pads=[2, 2, 2, 2],
       dilations=[2, 2])
+write("conv3x3_direct", [2, 16, 9, 40], [40, 16, 3, 3], 1, relu=True,
+      pads=[1, 2, 0, 1])
+write("conv5x5_direct", [1, 24, 12, 70], [36, 24, 5, 5], 1,
+      pads=[2, 3, 1, 2], strides=[2, 2], dilations=[1, 2])

@@ -42,6 +42,18 @@ enum class KernelOp {
   /// A call may cover a sub-block: rows (a and c offset by whole rows) or
   /// panels (packed_b offset by p * k * nr floats, c by p * nr).
   GemmF32,
+  /// A channels-last convolution of one output row segment whose windows
+  /// lie inside the input, f32, with the weight packed as GemmF32's b
+  /// (k ordered kh, kw, channels). The entry is
+  ///   void entry(const float *in, int64_t row_stride, int64_t pixel_stride,
+  ///              int64_t channels, const float *packed_b, float *out,
+  ///              int64_t ldc, int64_t pixels, int64_t n, int64_t kh,
+  ///              int64_t kw, int64_t sw, int64_t dh, int64_t dw);
+  /// out[i][j] = sum over y < kh, x < kw, c < channels of
+  ///   in[y * dh][i * sw + x * dw][c] * B((y * kw + x) * channels + c, j),
+  /// strides in floats, channels contiguous, in at the first tap of the
+  /// first pixel's window; out rows of stride ldc >= n; every size >= 1.
+  ConvF32,
   /// A channels-last depthwise convolution of one image, f32. The entry is
   ///   void entry(const float *in, int64_t in_row_stride,
   ///              int64_t in_pixel_stride, const float *w, float *out,
