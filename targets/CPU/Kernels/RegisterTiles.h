@@ -1,5 +1,4 @@
-//===- RegisterTiles.h - The schedule the GEMM-like generators share -*- C++
-//-*-===//
+//===- RegisterTiles.h - The GEMM-like generators' schedule -----*- C++ -*-===//
 //
 // GemmGenerator.cpp and ConvGenerator.cpp compute out(j, i) = prod(j, i), a
 // sum over a reduction, for j the columns (filters) of NR-wide panels and i
