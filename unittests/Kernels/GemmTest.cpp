@@ -112,7 +112,11 @@ protected:
 
 TEST_P(GemmTest, OddSizes) {
   const int64_t mr = info->mr, nr = info->nr;
-  std::set<int64_t> sizes = {1, 2, 7, 13, mr, mr + 1, nr, nr + 1, 64, 97};
+  // nr / 2 and nr + nr / 2: a last panel that the narrow variant takes
+  // whole (its width on x86-64); nr / 2 + 1: one column past it.
+  std::set<int64_t> sizes = {1,      2,      7,          13,          mr,
+                             mr + 1, nr / 2, nr / 2 + 1, nr + nr / 2, nr,
+                             nr + 1, 64,     97};
   std::mt19937 random(1);
   for (int64_t m : sizes) {
     for (int64_t n : sizes) {

@@ -15,9 +15,12 @@
 // a panel (K * NR floats) stays in L2 while a streams past it.
 //
 // Edges: the last panel is computed whole (its zero padding is readable) and
-// stored with masked stores; ragged rows shift the last tile up over rows
-// already computed (recomputing at most MR - 1 rows). Fewer than MR rows in
-// all, common in inference (M = batch), get tiles of 4, 2 and 1 rows.
+// stored with masked stores; a narrow variant (the `panel` parameter: tiles
+// narrower than the panels) computes a last panel whose columns fit it, so
+// that 16 filters on 32-wide panels do not compute 16 more (gemm_shim.c
+// calls it). Ragged rows shift the last tile up over rows already computed
+// (recomputing at most MR - 1 rows); the entry calls tiles of 4, 2 and 1
+// rows exactly instead.
 //
 // Built with no_runtime, no_asserts and no_bounds_query: the functions call
 // nothing, check nothing and allocate only their accumulator tile, which
@@ -33,16 +36,21 @@ namespace {
 class SgemmGenerator : public Generator<SgemmGenerator> {
 public:
   GeneratorParam<int> mr{"mr", 8};  // Rows of c per register tile.
-  GeneratorParam<int> nr{"nr", 32}; // Columns per tile: the panel width.
+  GeneratorParam<int> nr{"nr", 32}; // Columns per tile.
+  // The width of packed_b's panels: nr, or a multiple of it for a narrow
+  // variant that computes the first nr columns of a panel (a call covers at
+  // most nr columns then).
+  GeneratorParam<int> panel{"panel", 0};
 
   Input<Buffer<float, 2>> a{"a"};               // a(k, i)
   Input<Buffer<float, 3>> packed_b{"packed_b"}; // packed_b(j, k, panel)
   Output<Buffer<float, 2>> c{"c"};              // c(j, i)
 
   void generate() {
+    const int width = panel > 0 ? int(panel) : int(nr);
     k = RDom(0, a.dim(0).extent(), "k");
     prod(j, i) = 0.0f;
-    prod(j, i) += a(k, i) * packed_b(j % nr, k, j / nr);
+    prod(j, i) += a(k, i) * packed_b(j % width, k, j / width);
     c(j, i) = prod(j, i);
 
     // The layout contract. Halide compiles these in as facts (no_asserts):
@@ -50,9 +58,9 @@ public:
     // are one contiguous vector of its panel.
     a.dim(0).set_min(0).set_stride(1);
     a.dim(1).set_min(0);
-    packed_b.dim(0).set_min(0).set_extent(nr).set_stride(1);
-    packed_b.dim(1).set_min(0).set_stride(nr);
-    packed_b.dim(2).set_min(0).set_stride(nr * packed_b.dim(1).extent());
+    packed_b.dim(0).set_min(0).set_extent(width).set_stride(1);
+    packed_b.dim(1).set_min(0).set_stride(width);
+    packed_b.dim(2).set_min(0).set_stride(width * packed_b.dim(1).extent());
     c.dim(0).set_min(0).set_stride(1);
     c.dim(1).set_min(0);
   }
