@@ -8,9 +8,9 @@
 // a panel), strides, dilations and padded pixel and row strides.
 //
 //===----------------------------------------------------------------------===//
+#include "HostKernelTest.h"
 #include "gemm_pack.h"
 #include "gemm_reference.h"
-#include "mocc/Target/CPU/KernelTable.h"
 
 #include <gtest/gtest.h>
 
@@ -46,19 +46,11 @@ struct Case {
   int64_t pixelPad = 0, rowPad = 0;
 };
 
-class ConvTest : public ::testing::TestWithParam<Isa> {
+class ConvTest : public HostKernelTest<Entry, KernelOp::ConvF32> {
 protected:
-  void SetUp() override {
-    Isa isa = GetParam();
-    if ((isa == Isa::X86_64_AVX2 && !__builtin_cpu_supports("x86-64-v3")) ||
-        (isa == Isa::X86_64_AVX512 && !__builtin_cpu_supports("x86-64-v4")))
-      GTEST_SKIP() << "the CPU does not run " << isaName(isa).str();
-    info = lookupKernel(KernelOp::ConvF32, isa);
-    ASSERT_NE(info, nullptr);
-    entry = isa == Isa::X86_64_AVX512 ? mocc_kernel_sconv_avx512
-            : isa == Isa::X86_64_AVX2 ? mocc_kernel_sconv_avx2
-                                      : mocc_kernel_sconv_sse2;
-  }
+  ConvTest()
+      : HostKernelTest(mocc_kernel_sconv_sse2, mocc_kernel_sconv_avx2,
+                       mocc_kernel_sconv_avx512) {}
 
   /// Runs the kernel on random data and checks every output against the
   /// gathered windows times the GEMM reference, and that the padding
@@ -111,9 +103,6 @@ protected:
                         << ", expected " << w;
       }
   }
-
-  const KernelInfo *info = nullptr;
-  Entry entry = nullptr;
 };
 
 TEST_P(ConvTest, SegmentsAroundTheTile) {
@@ -134,11 +123,6 @@ TEST_P(ConvTest, StridesDilationsAndPaddedStrides) {
   check({6, 40, 20, 3, 2, 3, 3, 1, /*pixelPad=*/1, /*rowPad=*/0}, random);
 }
 
-INSTANTIATE_TEST_SUITE_P(HostIsas, ConvTest,
-                         ::testing::Values(Isa::X86_64, Isa::X86_64_AVX2,
-                                           Isa::X86_64_AVX512),
-                         [](const auto &info) {
-                           return isaName(info.param).str();
-                         });
+MOCC_INSTANTIATE_HOST_ISAS(ConvTest);
 
 } // namespace

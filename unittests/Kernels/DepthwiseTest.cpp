@@ -8,8 +8,8 @@
 // them.
 //
 //===----------------------------------------------------------------------===//
+#include "HostKernelTest.h"
 #include "depthwise_reference.h"
-#include "mocc/Target/CPU/KernelTable.h"
 
 #include <gtest/gtest.h>
 
@@ -75,20 +75,11 @@ struct Shape {
   int64_t inW() const { return (outW - 1) * sw + (kw - 1) * dw + 1; }
 };
 
-class DepthwiseTest : public ::testing::TestWithParam<Isa> {
+class DepthwiseTest : public HostKernelTest<Entry, KernelOp::DepthwiseF32> {
 protected:
-  void SetUp() override {
-    // The host objects are compiled for these x86-64 levels.
-    Isa isa = GetParam();
-    if ((isa == Isa::X86_64_AVX2 && !__builtin_cpu_supports("x86-64-v3")) ||
-        (isa == Isa::X86_64_AVX512 && !__builtin_cpu_supports("x86-64-v4")))
-      GTEST_SKIP() << "the CPU does not run " << isaName(isa).str();
-    info = lookupKernel(KernelOp::DepthwiseF32, isa);
-    ASSERT_NE(info, nullptr);
-    entry = isa == Isa::X86_64_AVX512 ? mocc_kernel_dwconv_avx512
-            : isa == Isa::X86_64_AVX2 ? mocc_kernel_dwconv_avx2
-                                      : mocc_kernel_dwconv_sse2;
-  }
+  DepthwiseTest()
+      : HostKernelTest(mocc_kernel_dwconv_sse2, mocc_kernel_dwconv_avx2,
+                       mocc_kernel_dwconv_avx512) {}
 
   /// Runs the kernel and the reference on one shape, rows [0, outH) in
   /// calls of `rowsPerCall` rows, and compares.
@@ -135,9 +126,6 @@ protected:
       }
     }
   }
-
-  const KernelInfo *info = nullptr;
-  Entry entry = nullptr;
 };
 
 TEST_P(DepthwiseTest, OddSizes) {
@@ -187,11 +175,6 @@ TEST_P(DepthwiseTest, RowBlocks) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(HostIsas, DepthwiseTest,
-                         ::testing::Values(Isa::X86_64, Isa::X86_64_AVX2,
-                                           Isa::X86_64_AVX512),
-                         [](const ::testing::TestParamInfo<Isa> &param) {
-                           return isaName(param.param).str();
-                         });
+MOCC_INSTANTIATE_HOST_ISAS(DepthwiseTest);
 
 } // namespace

@@ -6,9 +6,9 @@
 // caller issues them. The AArch64 variants are checked by KernelTableTest.
 //
 //===----------------------------------------------------------------------===//
+#include "HostKernelTest.h"
 #include "gemm_pack.h"
 #include "gemm_reference.h"
-#include "mocc/Target/CPU/KernelTable.h"
 
 #include <gtest/gtest.h>
 
@@ -55,20 +55,11 @@ struct Matrix {
   }
 };
 
-class GemmTest : public ::testing::TestWithParam<Isa> {
+class GemmTest : public HostKernelTest<Entry, KernelOp::GemmF32> {
 protected:
-  void SetUp() override {
-    // The host objects are compiled for these x86-64 levels.
-    Isa isa = GetParam();
-    if ((isa == Isa::X86_64_AVX2 && !__builtin_cpu_supports("x86-64-v3")) ||
-        (isa == Isa::X86_64_AVX512 && !__builtin_cpu_supports("x86-64-v4")))
-      GTEST_SKIP() << "the CPU does not run " << isaName(isa).str();
-    info = lookupKernel(KernelOp::GemmF32, isa);
-    ASSERT_NE(info, nullptr);
-    entry = isa == Isa::X86_64_AVX512 ? mocc_kernel_sgemm_avx512
-            : isa == Isa::X86_64_AVX2 ? mocc_kernel_sgemm_avx2
-                                      : mocc_kernel_sgemm_sse2;
-  }
+  GemmTest()
+      : HostKernelTest(mocc_kernel_sgemm_sse2, mocc_kernel_sgemm_avx2,
+                       mocc_kernel_sgemm_avx512) {}
 
   std::vector<float> pack(const Matrix &b) const {
     std::vector<float> packed(
@@ -105,9 +96,6 @@ protected:
       }
     }
   }
-
-  const KernelInfo *info = nullptr;
-  Entry entry = nullptr;
 };
 
 TEST_P(GemmTest, OddSizes) {
@@ -195,12 +183,7 @@ TEST_P(GemmTest, EmptyProductIsZeros) {
     EXPECT_EQ(value, 0.0f);
 }
 
-INSTANTIATE_TEST_SUITE_P(HostIsas, GemmTest,
-                         ::testing::Values(Isa::X86_64, Isa::X86_64_AVX2,
-                                           Isa::X86_64_AVX512),
-                         [](const ::testing::TestParamInfo<Isa> &param) {
-                           return isaName(param.param).str();
-                         });
+MOCC_INSTANTIATE_HOST_ISAS(GemmTest);
 
 TEST(GemmPackTest, PanelsAreZeroPadded) {
   const int64_t k = 3, n = 5, ldb = 7, nr = 4;

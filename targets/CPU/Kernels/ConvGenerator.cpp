@@ -51,9 +51,7 @@ public:
     in.dim(0).set_min(0).set_stride(1);
     in.dim(1).set_min(0);
     in.dim(2).set_min(0);
-    packed_b.dim(0).set_min(0).set_extent(nr).set_stride(1);
-    packed_b.dim(1).set_min(0).set_stride(nr);
-    packed_b.dim(2).set_min(0).set_stride(nr * packed_b.dim(1).extent());
+    mocc::kernels::requirePanels(packed_b, nr);
     out.dim(0).set_min(0).set_stride(1);
     out.dim(1).set_min(0);
   }

@@ -58,9 +58,7 @@ public:
     // are one contiguous vector of its panel.
     a.dim(0).set_min(0).set_stride(1);
     a.dim(1).set_min(0);
-    packed_b.dim(0).set_min(0).set_extent(width).set_stride(1);
-    packed_b.dim(1).set_min(0).set_stride(width);
-    packed_b.dim(2).set_min(0).set_stride(width * packed_b.dim(1).extent());
+    mocc::kernels::requirePanels(packed_b, width);
     c.dim(0).set_min(0).set_stride(1);
     c.dim(1).set_min(0);
   }

@@ -19,6 +19,16 @@
 
 namespace mocc::kernels {
 
+/// States the layout of `packed_b`, panels of `width` columns (gemm_pack.h):
+/// packed_b(j, k, panel) dense. Halide compiles these in as facts
+/// (no_asserts): zero mins and unit inner strides let it prove that a tile's
+/// columns are one contiguous vector of its panel.
+template <typename Panels> void requirePanels(Panels &packed_b, int width) {
+  packed_b.dim(0).set_min(0).set_extent(width).set_stride(1);
+  packed_b.dim(1).set_min(0).set_stride(width);
+  packed_b.dim(2).set_min(0).set_stride(width * packed_b.dim(1).extent());
+}
+
 class RegisterTiles {
 public:
   RegisterTiles(Halide::Var j, Halide::Var i, int mr, int nr)
