@@ -3,11 +3,11 @@
  * the weight, which the compiler packed as the GEMM kernel's panels of the
  * [filters][kh * kw * channels] matrix. The output pixels whose windows lie
  * inside the input go to the direct convolution kernel, which reads the
- * windows where they are; the others (the border, where the windows reach
- * into the zero padding, and every pixel of a convolution of few input
- * channels, whose direct kernel would spend its time between taps) gather
- * their windows into rows (im2col) in a buffer on the stack, small enough
- * to stay in L2, padded with zeros, for the GEMM kernel. The epilogue
+ * windows where they are, even an RGB stem's 3 channels (one memcpy per row
+ * of taps cost more); the others (the border, where the windows reach into
+ * the zero padding, and every pixel of narrow maps) gather their windows
+ * into rows (im2col) in a buffer on the stack, small enough to stay in L2,
+ * padded with zeros, for the GEMM kernel. The epilogue
  * (epilogue.h) runs on each run of outputs while they are in cache. Runs of
  * pixels are spread over the instance's threads. */
 #include "epilogue.h"
@@ -24,8 +24,6 @@
  * include/mocc/Transforms/KernelCalls.h), so a block holds at least 4. */
 #define MOCC_SCONV_SCRATCH_FLOATS (64 * 1024)
 #define MOCC_SCONV_MAX_ROWS 256
-/* Input channels the direct kernel needs: its inner loop runs over them. */
-#define MOCC_SCONV_DIRECT_MIN_CHANNELS 16
 /* Output columns the direct kernel needs. It computes one row segment per
  * call, so a narrow row ends in tiles of 4, 2 and 1 pixels and its border
  * in runs of a few gathered pixels, where the gathered GEMM keeps 8-pixel
@@ -171,8 +169,8 @@ static void run_pixels(void *closure, int64_t begin, int64_t end) {
   }
 }
 
-/* Whether the direct kernel takes this convolution: enough channels, wide
- * enough rows, and offsets of its reads within Halide's 32-bit indices. */
+/* Whether the direct kernel takes this convolution: wide enough rows, and
+ * offsets of its reads within Halide's 32-bit indices. */
 static int takes_direct(const sconv_job *job) {
   const int64_t *s = job->input_strides;
   int64_t reach =
@@ -180,8 +178,7 @@ static int takes_direct(const sconv_job *job) {
       ((job->out_w - 1) * job->win.sw + (job->win.kw - 1) * job->win.dw) *
           s[2] +
       job->channels;
-  return job->channels >= MOCC_SCONV_DIRECT_MIN_CHANNELS &&
-         job->out_w >= MOCC_SCONV_DIRECT_MIN_WIDTH && reach < INT32_MAX &&
+  return job->out_w >= MOCC_SCONV_DIRECT_MIN_WIDTH && reach < INT32_MAX &&
          job->window < INT32_MAX / 64 && job->ldc * job->out_w < INT32_MAX;
 }
 

@@ -12,8 +12,9 @@
 // The schedule is the GEMM kernel's (RegisterTiles.h): a tile of MR output
 // pixels by NR filters in vector registers across the whole reduction. The
 // channel loop is innermost, so each step loads NR floats of
-// the panel and broadcasts MR input channels, one per pixel; C of at least
-// a vector's width keeps the loops over the taps off the critical path.
+// the panel and broadcasts MR input channels, one per pixel. With few
+// channels (an RGB stem's 3) the loops over the taps cost a few
+// instructions per step, still less than gathering the windows.
 //
 // Built with no_runtime, no_asserts and no_bounds_query, like the GEMM.
 //

@@ -16,6 +16,8 @@ themselves), with inputs and ONNX Runtime's outputs into DIR/<name>/
                    of 40: interior pixels in the direct kernel, two images
   conv5x5_direct   5x5, stride 2, dilation 1x2, asymmetric pads, 24 channels,
                    rows of 33
+  conv_rgb_direct  3x3, stride 2, pads 1, three channels, rows of 35 (an RGB
+                   stem on the direct kernel)
 """
 import os
 import sys
@@ -80,3 +82,5 @@ write("conv3x3_direct", [2, 16, 9, 40], [40, 16, 3, 3], 1, relu=True,
       pads=[1, 2, 0, 1])
 write("conv5x5_direct", [1, 24, 12, 70], [36, 24, 5, 5], 1,
       pads=[2, 3, 1, 2], strides=[2, 2], dilations=[1, 2])
+write("conv_rgb_direct", [1, 3, 10, 70], [32, 3, 3, 3], 1, relu=True,
+      pads=[1, 1, 1, 1], strides=[2, 2])
