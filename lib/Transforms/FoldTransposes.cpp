@@ -8,8 +8,8 @@
 // padded convolution does) permutes their indices. Attention heads ([seq,
 // heads, dim] <-> [heads, seq, dim]) and a CNN's input in channels-last
 // layout are the common cases; no kernel is left for the transpose itself.
-// A named convolution keeps its transposed input: the convolution kernel
-// takes it only channels-last.
+// A named convolution keeps its transposed input and output: the
+// convolution kernels read and write only channels-last.
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Transforms/Passes.h"
@@ -125,6 +125,10 @@ struct FoldTransposeIntoProducer : OpRewritePattern<linalg::TransposeOp> {
     if (!producer || !input.hasOneUse() || producer->getNumResults() != 1 ||
         !producer.hasPureTensorSemantics() || isa<linalg::TransposeOp>(producer))
       return rewriter.notifyMatchFailure(transpose, "expects a sole producer");
+    // Likewise the convolution kernels write channels-last: a model's last
+    // convolution, transposed to its NCHW output, keeps its kernel.
+    if (isa<linalg::Conv2DNhwcFhwcOp>(producer))
+      return rewriter.notifyMatchFailure(transpose, "keeps a kernel's output");
     Value init = producer.getDpsInits()[0];
     auto resultType = cast<RankedTensorType>(transpose->getResult(0).getType());
     Location loc = transpose.getLoc();

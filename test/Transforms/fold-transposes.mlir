@@ -95,3 +95,21 @@ func.func @into_extracts(%x: tensor<1x3x4x5xf32>, %h: index, %w: index, %c: inde
   %v = tensor.extract %t[%c0, %h, %w, %c] : tensor<1x4x5x3xf32>
   return %v : f32
 }
+
+// -----
+
+// A named convolution's output stays channels-last for the convolution
+// kernel; its transpose to NCHW stays.
+// CHECK-LABEL: func.func @kept_convolution_output
+// CHECK: linalg.conv_2d_nhwc_fhwc
+// CHECK: linalg.transpose
+func.func @kept_convolution_output(%x: tensor<1x8x8x4xf32>, %w: tensor<16x1x1x4xf32>) -> tensor<1x16x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x16xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x8x8x4xf32>, tensor<16x1x1x4xf32>) outs(%z : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  %e2 = tensor.empty() : tensor<1x16x8x8xf32>
+  %t = linalg.transpose ins(%c : tensor<1x8x8x16xf32>) outs(%e2 : tensor<1x16x8x8xf32>) permutation = [0, 3, 1, 2]
+  return %t : tensor<1x16x8x8xf32>
+}
