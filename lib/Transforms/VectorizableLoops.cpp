@@ -58,14 +58,16 @@ std::optional<unsigned> innermostLoopOf(linalg::LinalgOp op,
   return loop.getPosition();
 }
 
-/// The input with the most elements (a dynamic size counts as the most):
-/// the one whose reads decide which loop should be innermost.
+/// The input with the most elements (a dynamic size counts as the most)
+/// that the body reads: the one whose reads decide which loop should be
+/// innermost. A padded window's input is read by loads in the body, and its
+/// window operand only gives the loops' ranges.
 OpOperand *largestInput(linalg::LinalgOp op) {
   OpOperand *largest = nullptr;
   int64_t largestCount = -1;
   for (OpOperand *input : op.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(input->get().getType());
-    if (!type)
+    if (!type || op.getMatchingBlockArgument(input).use_empty())
       continue;
     int64_t count = type.hasStaticShape() ? type.getNumElements()
                                           : std::numeric_limits<int64_t>::max();
@@ -78,8 +80,9 @@ OpOperand *largestInput(linalg::LinalgOp op) {
 }
 
 /// The loop order that puts the contiguous parallel dimension of `op`'s
-/// largest input and its output innermost, if its innermost loop is a
-/// reduction; empty if the order should stay.
+/// largest input (or, if the body reads none, of its output) and its output
+/// innermost, if its innermost loop is a reduction; empty if the order
+/// should stay.
 SmallVector<unsigned> vectorizableOrder(linalg::LinalgOp op) {
   unsigned numLoops = op.getNumLoops();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -87,9 +90,8 @@ SmallVector<unsigned> vectorizableOrder(linalg::LinalgOp op) {
       iterators.back() != utils::IteratorType::reduction)
     return {};
   OpOperand *input = largestInput(op);
-  if (!input)
-    return {};
-  std::optional<unsigned> loop = innermostLoopOf(op, input);
+  std::optional<unsigned> loop =
+      innermostLoopOf(op, input ? input : op.getDpsInitOperand(0));
   if (!loop || iterators[*loop] != utils::IteratorType::parallel ||
       innermostLoopOf(op, op.getDpsInitOperand(0)) != loop)
     return {};

@@ -27,6 +27,52 @@ func.func @row_sum(%x: memref<4x64xf32>, %y: memref<4xf32>) {
 
 // -----
 
+#out = affine_map<(h, w, c, kh, kw) -> (h, w, c)>
+#win = affine_map<(h, w, c, kh, kw) -> (kh, kw)>
+
+// A padded pooling reads its input by loads in the body (zero outside), and
+// its window operand only gives the window's loops: the output's contiguous
+// channels become the innermost loop.
+// CHECK-LABEL: func.func @padded_max_pool
+// CHECK: scf.for %[[H:[a-z0-9]+]] =
+// CHECK: scf.for %[[W:[a-z0-9]+]] =
+// CHECK: scf.for %[[KH:[a-z0-9]+]] =
+// CHECK: scf.for %[[KW:[a-z0-9]+]] =
+// CHECK: scf.for %[[C:[a-z0-9]+]] =
+// CHECK-NOT: iter_args
+// CHECK:   memref.load %{{.+}}[%{{.+}}, %{{.+}}, %[[C]]] : memref<6x6x16xf32>
+// CHECK:   arith.maximumf {{.*}} fastmath<reassoc>
+// CHECK:   memref.store %{{.+}}, %{{.+}}[%[[H]], %[[W]], %[[C]]]
+func.func @padded_max_pool(%x: memref<6x6x16xf32>, %window: memref<3x3xf32>, %y: memref<3x3x16xf32>) {
+  %c6 = arith.constant 6 : index
+  %low = arith.constant 0xFF800000 : f32
+  linalg.generic {indexing_maps = [#win, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%window : memref<3x3xf32>) outs(%y : memref<3x3x16xf32>) {
+  ^bb0(%unused: f32, %acc: f32):
+    %h = linalg.index 0 : index
+    %w = linalg.index 1 : index
+    %c = linalg.index 2 : index
+    %kh = linalg.index 3 : index
+    %kw = linalg.index 4 : index
+    %iy = affine.apply affine_map<(a, b) -> (a * 2 + b - 1)>(%h, %kh)
+    %ix = affine.apply affine_map<(a, b) -> (a * 2 + b - 1)>(%w, %kw)
+    %iny = arith.cmpi ult, %iy, %c6 : index
+    %inx = arith.cmpi ult, %ix, %c6 : index
+    %in = arith.andi %iny, %inx : i1
+    %v = scf.if %in -> f32 {
+      %l = memref.load %x[%iy, %ix, %c] : memref<6x6x16xf32>
+      scf.yield %l : f32
+    } else {
+      scf.yield %low : f32
+    }
+    %m = arith.maximumf %acc, %v : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 
