@@ -389,8 +389,8 @@ FailureOr<Value> castSaturating(NodeContext &node, Value value, Type element,
     std::optional<moc::PowerRounding> rounding =
         moc::symbolizePowerRounding(mode);
     if (!rounding)
-      return node.emitError() << "rounds by unknown round_mode '" << mode
-                              << "'";
+      return node.emitError()
+             << "rounds by unknown round_mode '" << mode << "'";
     return node.create<moc::CastOp>(
         type.clone(element), value,
         moc::PowerRoundingAttr::get(node.context(), *rounding), saturate);

@@ -64,8 +64,8 @@ mlir::ElementsAttr importTensor(const onnx::TensorProto &tensor,
 /// A moc.constant of a tensor's value at `loc`; a byte-coded float tensor is
 /// its codes as ui8, bitcast. On failure returns null and sets `error`.
 mlir::Value importConstantTensor(mlir::OpBuilder &builder, mlir::Location loc,
-                           const onnx::TensorProto &tensor, OnnxModel &model,
-                           std::string &error);
+                                 const onnx::TensorProto &tensor,
+                                 OnnxModel &model, std::string &error);
 
 /// Reads one TensorProto file; on failure returns null and sets `error`.
 std::unique_ptr<onnx::TensorProto> readTensorFile(llvm::StringRef path,

@@ -197,8 +197,8 @@ static constexpr size_t kResourceThresholdBytes = 1024;
 /// The value of `tensor` as an attribute of `element` elements: its type's,
 /// or ui8 codes for a byte-coded float type.
 static ElementsAttr importTensorAs(const onnx::TensorProto &tensor,
-                                  Type element, OnnxModel &model,
-                                  std::string &error) {
+                                   Type element, OnnxModel &model,
+                                   std::string &error) {
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
     error = llvm::formatv("tensor '{0}' has a negative dimension", tensor.name());
@@ -207,9 +207,8 @@ static ElementsAttr importTensorAs(const onnx::TensorProto &tensor,
   auto type = RankedTensorType::get(shape, element);
   // 4- and 2-bit integers and FLOAT4E2M1 are packed; typed fields hold one
   // packed byte per value too.
-  unsigned bitWidth = tensor.data_type() == kOnnxFloat4E2M1
-                          ? 4
-                          : type.getElementTypeBitWidth();
+  unsigned bitWidth =
+      tensor.data_type() == kOnnxFloat4E2M1 ? 4 : type.getElementTypeBitWidth();
   bool packed = bitWidth > 1 && bitWidth < 8;
   unsigned elementBytes = element.isInteger(1) ? 1 : llvm::divideCeil(bitWidth, 8);
   // Counted with overflow checks: the dimensions come from the file.
@@ -253,7 +252,8 @@ static ElementsAttr importTensorAs(const onnx::TensorProto &tensor,
 
   if (packed) {
     SmallVector<APInt> values = unpackSubByteIntegers(bytes, bitWidth, count);
-    if (!isa<IntegerType>(element) || element.getIntOrFloatBitWidth() != bitWidth)
+    if (!isa<IntegerType>(element) ||
+        element.getIntOrFloatBitWidth() != bitWidth)
       for (APInt &value : values) // Codes, one per byte.
         value = value.zext(element.getIntOrFloatBitWidth());
     return DenseElementsAttr::get(type, values);
@@ -288,8 +288,8 @@ ElementsAttr importTensor(const onnx::TensorProto &tensor, OnnxModel &model,
 }
 
 Value importConstantTensor(OpBuilder &builder, Location loc,
-                     const onnx::TensorProto &tensor, OnnxModel &model,
-                     std::string &error) {
+                           const onnx::TensorProto &tensor, OnnxModel &model,
+                           std::string &error) {
   MLIRContext *context = builder.getContext();
   Type element = importElementType(tensor.data_type(), context);
   if (!element || !moc::isByteCodedFloat(element)) {

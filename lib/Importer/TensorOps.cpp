@@ -639,8 +639,8 @@ LogicalResult importConstant(NodeContext &node) {
   ElementsAttr value;
   if (attr->name() == "value") {
     std::string error;
-    Value constant =
-        importConstantTensor(node.builder, node.loc, attr->t(), node.model, error);
+    Value constant = importConstantTensor(node.builder, node.loc, attr->t(),
+                                          node.model, error);
     if (!constant)
       return node.emitError() << error;
     return node.setResults({constant});

@@ -126,8 +126,8 @@ static double float8_to_double(uint8_t code, mocc_dtype dtype) {
  * no NaN. */
 static double float4_to_double(uint8_t code) {
   int exponent = (code >> 1) & 3, mantissa = code & 1;
-  double value = exponent == 0 ? ldexp(mantissa, -1)
-                               : ldexp(mantissa | 2, exponent - 2);
+  double value =
+      exponent == 0 ? ldexp(mantissa, -1) : ldexp(mantissa | 2, exponent - 2);
   return code & 8 ? -value : value;
 }
 

@@ -177,8 +177,8 @@ TEST_P(GemmTest, EmptyProductIsZeros) {
   std::vector<float> packed(info->nr, NAN);
   Matrix a(m, 0, 1);
   Matrix got(m, n, n);
-  entry(a.data.data(), a.stride, packed.data(), got.data.data(), got.stride,
-        m, n, 0);
+  entry(a.data.data(), a.stride, packed.data(), got.data.data(), got.stride, m,
+        n, 0);
   for (float value : got.data)
     EXPECT_EQ(value, 0.0f);
 }

@@ -242,7 +242,11 @@ TEST(TensorProtoTest, UnpacksSubByteElements) {
   EXPECT_EQ(values<uint8_t>(tensor), (std::vector<uint8_t>{3, 0, 1, 2, 1}));
   mr_tensor_free(&tensor);
   // float4e2m1 [1.5, -6, 0.5] (codes 3, 15, 1) is F3 01; read as values.
-  Bytes float4 = Proto().field(1, 3).field(2, MOCC_DTYPE_FLOAT4E2M1).bytesField(9, {0xf3, 0x01}).bytes;
+  Bytes float4 = Proto()
+                     .field(1, 3)
+                     .field(2, MOCC_DTYPE_FLOAT4E2M1)
+                     .bytesField(9, {0xf3, 0x01})
+                     .bytes;
   ASSERT_EQ(decodeProto(float4, &tensor), "");
   EXPECT_EQ(values<uint8_t>(tensor), (std::vector<uint8_t>{3, 15, 1}));
   EXPECT_EQ(mr_tensor_get(&tensor, 0), 1.5);

@@ -582,8 +582,7 @@ Value lowerCast(OpBuilder &b, Location loc, ValueRange args,
     power.rounding = *rounding;
   power.saturate = op.getSaturate();
   return castScalar(b, loc, args[0], context.operandElement,
-                    context.resultElement, context.loweredResultElement,
-                    power);
+                    context.resultElement, context.loweredResultElement, power);
 }
 
 Value lowerBitcast(OpBuilder &b, Location loc, ValueRange args,

@@ -48,7 +48,8 @@ SmallFloatFormat formatOf(Type type) {
     return {7, 2, 15, 0x7b, false, true, false};
   if (isa<moc::Float4E2M1FNType>(type))
     return {3, 1, 1, 0x7, false, false, true};
-  assert(isa<Float8E5M2FNUZType>(type) && "not a small float type mocc imports");
+  assert(isa<Float8E5M2FNUZType>(type) &&
+         "not a small float type mocc imports");
   return {7, 2, 16, 0x7f, true, false, false};
 }
 
@@ -113,8 +114,8 @@ Value decodeSmallFloat(OpBuilder &b, Location loc, Value code, Type format) {
                                 c.i32(f.maxFinite)),
         c.f32(NAN), value);
   }
-  Value negative = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge,
-                                           bits, c.i32(signMask));
+  Value negative = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, bits,
+                                           c.i32(signMask));
   value = b.create<arith::SelectOp>(
       loc, negative, b.create<arith::NegFOp>(loc, value), value);
   if (f.fnuz) // 0x80, "negative zero", is the NaN.
@@ -268,8 +269,8 @@ Value encodeE8M0(OpBuilder &b, Location loc, Value value,
                                 c.i32(0xfe)));
   Value increment = b.create<arith::AndIOp>(
       loc, roundUp,
-      b.create<arith::XOrIOp>(
-          loc, blocked, b.create<arith::ConstantIntOp>(loc, 1, 1)));
+      b.create<arith::XOrIOp>(loc, blocked,
+                              b.create<arith::ConstantIntOp>(loc, 1, 1)));
   Value code = b.create<arith::AddIOp>(
       loc, exponent, b.create<arith::ExtUIOp>(loc, b.getI32Type(), increment));
   return b.create<arith::TruncIOp>(loc, b.getI8Type(), code);

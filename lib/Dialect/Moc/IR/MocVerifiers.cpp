@@ -328,8 +328,10 @@ LogicalResult BitcastOp::verify() {
   if (isByteCodedFloat(from) || isByteCodedFloat(to)) {
     if (from.isUnsignedInteger(8) || to.isUnsignedInteger(8))
       return success();
-    return emitOpError() << "expects the codes of " << (isByteCodedFloat(from) ? from : to)
-                         << " as ui8, got " << (isByteCodedFloat(from) ? to : from);
+    return emitOpError() << "expects the codes of "
+                         << (isByteCodedFloat(from) ? from : to)
+                         << " as ui8, got "
+                         << (isByteCodedFloat(from) ? to : from);
   }
   if (from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
     return emitOpError() << "expects element types of one width, got " << from
