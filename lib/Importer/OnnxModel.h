@@ -55,7 +55,7 @@ std::string onnxTypeName(int32_t onnxType);
 /// Imports a tensor's value. Large raw data becomes a `dense_resource` blob
 /// that points into the model's memory rather than a copy. On failure
 /// returns null and sets `error`, as for a tensor of a byte-coded float type
-/// (FLOAT4E2M1, FLOAT8E8M0), which no attribute holds: importConstant
+/// (FLOAT4E2M1, FLOAT8E8M0), which no attribute holds: importConstantTensor
 /// makes those.
 mlir::ElementsAttr importTensor(const onnx::TensorProto &tensor,
                                 OnnxModel &model, mlir::MLIRContext *context,

@@ -7,9 +7,9 @@
  * of taps cost more); the others (the border, where the windows reach into
  * the zero padding, and every pixel of narrow maps) gather their windows
  * into rows (im2col) in a buffer on the stack, small enough to stay in L2,
- * padded with zeros, for the GEMM kernel. The epilogue
- * (epilogue.h) runs on each run of outputs while they are in cache. Runs of
- * pixels are spread over the instance's threads. */
+ * padded with zeros, for the GEMM kernel. The epilogue (epilogue.h) runs on
+ * each run of outputs while they are in cache. Runs of pixels are spread
+ * over the instance's threads. */
 #include "epilogue.h"
 #include "gemm_kernel.h"
 #include "memref.h"
@@ -220,14 +220,14 @@ void _mlir_ciface_mocc_sconv2d_nhwc_f32(
                    .ldr = residual->sizes_and_strides[2]};
   if (job.pixels <= 0 || job.filters <= 0)
     return;
-  int64_t threads = mocc_thread_pool_num_threads(pool);
-  job.block_rows = mocc_min64(
-      MOCC_SCONV_SCRATCH_FLOATS / job.window,
-      mocc_min64(MOCC_SCONV_MAX_ROWS, mocc_ceil_div(job.pixels, threads)));
+  /* mocc_parallel_for splits the pixels between the threads; each thread
+   * gathers its pixels in blocks of this many. */
+  job.block_rows =
+      mocc_min64(MOCC_SCONV_SCRATCH_FLOATS / job.window, MOCC_SCONV_MAX_ROWS);
   if (takes_direct(&job)) {
     /* The first and last columns whose windows start and end inside. */
     job.interior_lo = mocc_ceil_div(pad_left, sw);
-    int64_t last = (in_w - 1 - (kw - 1) * dw + pad_left);
+    int64_t last = in_w - 1 - (kw - 1) * dw + pad_left;
     job.interior_hi = last < 0 ? 0 : mocc_min64(job.out_w, last / sw + 1);
   }
   mocc_parallel_for(pool, job.pixels, run_pixels, &job);

@@ -577,10 +577,8 @@ Value lowerSelect(OpBuilder &b, Location loc, ValueRange args,
 Value lowerCast(OpBuilder &b, Location loc, ValueRange args,
                 const ScalarContext &context) {
   auto op = cast<moc::CastOp>(context.op);
-  PowerCast power;
-  if (std::optional<moc::PowerRounding> rounding = op.getPowerRounding())
-    power.rounding = *rounding;
-  power.saturate = op.getSaturate();
+  PowerCast power{op.getPowerRounding().value_or(moc::PowerRounding::up),
+                  op.getSaturate()};
   return castScalar(b, loc, args[0], context.operandElement,
                     context.resultElement, context.loweredResultElement, power);
 }
