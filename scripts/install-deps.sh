@@ -14,6 +14,9 @@ DEBIAN_PACKAGES=(
   libzstd-dev zlib1g-dev libedit-dev libcurl4-openssl-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
   libhalide14-0-dev  # the CPU microkernels (targets/CPU/Kernels)
+  # Vulkan: headers for the runtime's loader (it opens libvulkan with dlopen),
+  # Mesa's lavapipe CPU device to run -target=vulkan in the tests, spirv-as.
+  libvulkan-dev libvulkan1 mesa-vulkan-drivers spirv-tools
   # AArch64 cross runtime and emulation.
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   # Test oracles and data.

@@ -2,6 +2,7 @@
 #include "mocc/Target/TargetBackend.h"
 
 #include "CPU/CPUTarget.h"
+#include "GPU/GPUTarget.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/TargetParser/Host.h"
@@ -13,6 +14,8 @@ TargetBackend::~TargetBackend() = default;
 
 std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
                                                    std::string &error) {
+  if (name == "vulkan")
+    return gpu::createVulkanTarget();
   if (name == "host") {
     llvm::Triple host(llvm::sys::getProcessTriple());
     name = host.getArch() == llvm::Triple::aarch64 ? "aarch64" : "x86_64";
@@ -24,7 +27,7 @@ std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
           .Default(std::nullopt);
   if (!arch) {
     error = "unknown target '" + name.str() +
-            "' (known targets: x86_64, aarch64, host)";
+            "' (known targets: x86_64, aarch64, host, vulkan)";
     return nullptr;
   }
   return cpu::createCPUTarget(*arch);

@@ -98,7 +98,7 @@ int moccMain(int argc, char **argv) {
   static cl::opt<std::string> output("o", cl::desc("Output file"),
                                      cl::value_desc("path"), cl::cat(category));
   static cl::opt<std::string> target(
-      "target", cl::desc("Target: x86_64, aarch64 or host (default)"),
+      "target", cl::desc("Target: x86_64, aarch64, host (default) or vulkan"),
       cl::init("host"), cl::cat(category));
   // -mcpu is LLVM's own codegen flag: lld registers the same flags, so mocc
   // must share them rather than define its own.
@@ -114,6 +114,11 @@ int moccMain(int argc, char **argv) {
       "profile",
       cl::desc("Time each kernel at run time (mocc-run --profile reads the "
                "timers); off, the library carries none"),
+      cl::cat(category));
+  static cl::opt<bool> gpuStrict(
+      "gpu-strict",
+      cl::desc("GPU targets: fail, naming the node, on a kernel that would "
+               "run on the CPU"),
       cl::cat(category));
   static cl::list<std::string> bindings(
       "bind-input",
@@ -170,6 +175,7 @@ int moccMain(int argc, char **argv) {
   invocation.codegen.cpu = llvm::codegen::getMCPU();
   invocation.codegen.optLevel = optLevel;
   invocation.codegen.profile = profile;
+  invocation.codegen.gpuStrict = gpuStrict;
   invocation.outputPath =
       output.empty() ? defaultOutputPath(input, emit) : output.getValue();
   std::string error;

@@ -185,6 +185,8 @@ bool compileModel(const CompilerInvocation &invocation, std::string &error,
   PipelineOptions pipeline = invocation.codegen;
   pipeline.channelsLast = target->prefersChannelsLast();
   pipeline.gemmPanelWidth = target->gemmPanelWidth(invocation.codegen);
+  if (!target->tilesForThreads())
+    pipeline.disabledPasses.push_back("mocc-fuse-kernels");
   PassManager graph(&context);
   graph.enableTiming(timingScope);
   if (stats)

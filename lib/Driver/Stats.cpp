@@ -1,6 +1,7 @@
 //===- Stats.cpp - What mocc --stats reports about a compilation ----------===//
 #include "mocc/Driver/Stats.h"
 
+#include "mocc/Target/GPU/Passes.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Pass/Pass.h"
@@ -21,6 +22,9 @@ void CompileStats::readModuleAttributes(ModuleOp module) {
   read(kArenaLowerBoundBytesAttr, arenaLowerBoundBytes);
   read(kNaiveBytesAttr, naiveBytes);
   read(kWeightsBytesAttr, weightsBytes);
+  read(gpu::kGPUKernelsAttr, gpuKernels);
+  read(gpu::kCPUFallbackKernelsAttr, cpuFallbackKernels);
+  read(gpu::kTransfersAttr, gpuTransfers);
 }
 
 void CompileStats::addSeconds(llvm::StringRef step, double value) {
@@ -48,6 +52,11 @@ void CompileStats::printJSON(llvm::raw_ostream &os) const {
       {"compile_seconds", total},
       {"pass_seconds", std::move(times)},
   };
+  if (gpuKernels >= 0) {
+    root["gpu_kernels"] = gpuKernels;
+    root["cpu_fallback_kernels"] = cpuFallbackKernels;
+    root["gpu_transfers"] = gpuTransfers;
+  }
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
 }
 

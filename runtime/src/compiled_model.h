@@ -7,7 +7,8 @@
  * every output, then the activation arena (a rank-1 i8 memref of
  * `arena_bytes`), then the instance's mocc_thread_pool (thread_pool.h) itself,
  * not a descriptor: NULL when the model runs on one thread, which
- * mocc_parallel_for accepts. A rank-r descriptor is laid out as
+ * mocc_parallel_for accepts. The entry of a GPU model (`gpu` not NULL) takes
+ * one more slot: the instance's mocc_gpu (gpu/gpu.h). A rank-r descriptor is laid out as
  *   { void *allocated; void *aligned; int64_t offset;
  *     int64_t sizes[r]; int64_t strides[r]; }
  * An output of static shape is written in place into the buffer its
@@ -48,6 +49,26 @@ typedef struct mocc_compiled_profile {
   const int64_t *flops;     /* per call; 0 where unknown */
 } mocc_compiled_profile;
 
+/* A compute kernel of a GPU model: its buffers are bound at 0 .. num_buffers-1
+ * of descriptor set 0 (Vulkan) or passed as pointers in that order (CUDA). */
+typedef struct mocc_compiled_gpu_kernel {
+  const char *name;   /* the entry point */
+  const void *code;   /* SPIR-V words (Vulkan) or NUL-terminated PTX (CUDA) */
+  uint64_t code_bytes;
+  uint32_t num_buffers;
+  uint32_t reserved;
+} mocc_compiled_gpu_kernel;
+
+enum { MOCC_GPU_API_VULKAN = 1, MOCC_GPU_API_CUDA = 2 };
+
+/* The kernels of a model compiled for a GPU target, in the order generated
+ * code names them in mocc_gpu_dispatch. */
+typedef struct mocc_compiled_gpu {
+  uint32_t api; /* MOCC_GPU_API_* */
+  uint32_t num_kernels;
+  const mocc_compiled_gpu_kernel *kernels;
+} mocc_compiled_gpu;
+
 typedef struct mocc_compiled_model_desc {
   uint32_t abi_version; /* MOCC_ABI_VERSION */
   uint32_t num_inputs;
@@ -62,6 +83,7 @@ typedef struct mocc_compiled_model_desc {
   const mocc_compiled_value *input_values;
   const mocc_compiled_value *output_values;
   const mocc_compiled_profile *profile; /* NULL without --profile */
+  const mocc_compiled_gpu *gpu;         /* NULL for a CPU target */
 } mocc_compiled_model_desc;
 
 /* Defined by the generated code. */

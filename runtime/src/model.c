@@ -56,12 +56,26 @@ static mocc_status check_desc(const mocc_compiled_model_desc *desc) {
   return mocc_check_value_tables(desc);
 }
 
-static mocc_status allocate_buffers(mocc_model *model) {
+/* The arena of a GPU model is in memory the device addresses too. */
+static mocc_status allocate_arena(mocc_model *model) {
   const mocc_compiled_model_desc *desc = model->desc;
-  if ((size_t)desc->arena_bytes != desc->arena_bytes ||
-      mocc_buffer_alloc(&model->arena, (size_t)desc->arena_bytes))
+  if ((size_t)desc->arena_bytes != desc->arena_bytes)
     return mocc_status_format("cannot allocate the %llu-byte activation arena",
                               (unsigned long long)desc->arena_bytes);
+  if (model->gpu)
+    return mocc_gpu_alloc_arena(model->gpu, (size_t)desc->arena_bytes,
+                                &model->arena);
+  if (mocc_buffer_alloc(&model->arena, (size_t)desc->arena_bytes))
+    return mocc_status_format("cannot allocate the %llu-byte activation arena",
+                              (unsigned long long)desc->arena_bytes);
+  return NULL;
+}
+
+static mocc_status allocate_buffers(mocc_model *model) {
+  const mocc_compiled_model_desc *desc = model->desc;
+  mocc_status status = allocate_arena(model);
+  if (status)
+    return status;
 
   model->outputs =
       calloc(desc->num_outputs ? desc->num_outputs : 1, sizeof(mocc_buffer));
@@ -85,11 +99,12 @@ static mocc_status allocate_buffers(mocc_model *model) {
 }
 
 /* Lays out all descriptors in one block and fills those that never change:
- * outputs and the arena. The thread pool's slot stays NULL until
+ * outputs, the arena and the GPU. The thread pool's slot stays NULL until
  * mocc_model_start_threads. */
 static mocc_status allocate_descriptors(mocc_model *model) {
   const mocc_compiled_model_desc *desc = model->desc;
-  size_t count = (size_t)desc->num_inputs + desc->num_outputs + 2;
+  size_t count =
+      (size_t)desc->num_inputs + desc->num_outputs + 2 + (desc->gpu != NULL);
   size_t bytes = mocc_memref_bytes(1);
   for (uint32_t i = 0; i < desc->num_inputs; ++i)
     bytes += mocc_memref_bytes(desc->inputs[i].rank);
@@ -118,6 +133,8 @@ static mocc_status allocate_descriptors(mocc_model *model) {
                   model->arena.aligned, 1, &arena_size);
   model->descriptors[slot] = next;
   model->descriptors[slot + 1] = NULL;
+  if (desc->gpu)
+    model->descriptors[slot + 2] = model->gpu;
   return NULL;
 }
 
@@ -165,21 +182,31 @@ int32_t mocc_model_num_threads(const mocc_model *model) {
   return model ? model->num_threads : 0;
 }
 
-mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
-                                        mocc_model **out_model) {
+mocc_status
+mocc_model_create_from_desc_on_device(const mocc_compiled_model_desc *desc,
+                                      int32_t device, mocc_model **out_model) {
   if (!out_model)
     return mocc_status_format("out_model is NULL");
   *out_model = NULL;
   mocc_status status = check_desc(desc);
   if (status)
     return status;
+  if (!desc->gpu && device != 0)
+    return mocc_status_format("device %d does not exist: a CPU model runs on "
+                              "device 0 only",
+                              (int)device);
 
   mocc_model *model = calloc(1, sizeof(*model));
   if (!model)
     return mocc_status_format("out of memory");
   model->desc = desc;
   model->num_threads = default_num_threads();
-  status = allocate_buffers(model);
+  if (desc->gpu) {
+    status = mocc_gpu_open(desc->gpu, device, &model->gpu);
+    model->close_gpu = mocc_gpu_close;
+  }
+  if (!status)
+    status = allocate_buffers(model);
   if (!status)
     status = allocate_descriptors(model);
   if (!status && desc->profile &&
@@ -195,8 +222,23 @@ mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
   return NULL;
 }
 
+mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
+                                        mocc_model **out_model) {
+  return mocc_model_create_from_desc_on_device(desc, 0, out_model);
+}
+
 mocc_status mocc_model_create(mocc_model **out_model) {
   return mocc_model_create_from_desc(&mocc_compiled_model, out_model);
+}
+
+mocc_status mocc_model_create_on_device(mocc_model **out_model,
+                                        int32_t device) {
+  return mocc_model_create_from_desc_on_device(&mocc_compiled_model, device,
+                                               out_model);
+}
+
+const char *mocc_model_device_name(const mocc_model *model) {
+  return model && model->gpu ? mocc_gpu_device_name(model->gpu) : "cpu";
 }
 
 void mocc_model_release_output(mocc_model *model, size_t index) {
@@ -219,9 +261,12 @@ void mocc_model_destroy(mocc_model *model) {
       mocc_model_release_output(model, i);
   free(model->outputs);
   mocc_run_memory_destroy(model->memory);
-  mocc_buffer_free(&model->arena);
+  if (!model->gpu)
+    mocc_buffer_free(&model->arena);
   free(model->descriptors);
   free(model->descriptor_storage);
+  if (model->gpu)
+    model->close_gpu(model->gpu); /* frees the arena */
   free(model);
 }
 

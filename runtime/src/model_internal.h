@@ -4,6 +4,7 @@
 
 #include "buffer.h"
 #include "compiled_model.h"
+#include "gpu/gpu.h"
 #include "memref.h"
 #include "mocc/model.h"
 #include "profile.h"
@@ -12,13 +13,13 @@
 
 struct mocc_model {
   const mocc_compiled_model_desc *desc;
-  mocc_buffer arena;
+  mocc_buffer arena; /* the GPU's when `gpu`, freed by mocc_gpu_close */
   /* desc->num_outputs: allocated at create for a static shape; for a
    * dynamic one, the buffer of the last run (adopted from the entry). */
   mocc_buffer *outputs;
-  /* The entry's argument: inputs, outputs, arena, then the thread pool.
-   * Output and arena descriptors are filled once at create, inputs on every
-   * run. */
+  /* The entry's argument: inputs, outputs, arena, the thread pool, then
+   * for a GPU model `gpu`. Output and arena descriptors are filled once at
+   * create, inputs on every run. */
   void **descriptors;
   void *descriptor_storage;
   int has_outputs; /* a run has succeeded */
@@ -26,12 +27,20 @@ struct mocc_model {
   mocc_thread_pool *pool; /* started by the first run that needs it */
   mocc_profile *profile;  /* NULL unless compiled with --profile */
   mocc_run_memory *memory; /* buffers of dynamic size, planned per shape */
+  mocc_gpu *gpu;           /* NULL unless desc->gpu */
+  /* mocc_gpu_close, set only where the GPU is opened: the library of a CPU
+   * model, whose description LLVM sees has no GPU, then keeps no call of
+   * the GPU code (nor of dlclose, in libdl before glibc 2.34). */
+  void (*close_gpu)(mocc_gpu *gpu);
 };
 
-/* mocc_model_create for an explicit description; tests use it to try
- * descriptions other than the linked `mocc_compiled_model`. */
+/* mocc_model_create(_on_device) for an explicit description; tests use it
+ * to try descriptions other than the linked `mocc_compiled_model`. */
 mocc_status mocc_model_create_from_desc(const mocc_compiled_model_desc *desc,
                                         mocc_model **out_model);
+mocc_status
+mocc_model_create_from_desc_on_device(const mocc_compiled_model_desc *desc,
+                                      int32_t device, mocc_model **out_model);
 
 /* Starts the pool when num_threads > 1 and none runs yet, and puts it in the
  * entry's argument. */

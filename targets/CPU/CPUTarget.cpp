@@ -2,6 +2,7 @@
 #include "CPUTarget.h"
 
 #include "mocc/Target/CPU/KernelTable.h"
+#include "mocc/Target/GPU/Passes.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -77,6 +78,14 @@ private:
 
 void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
                                       const CodegenOptions &options) const {
+  buildBufferPipeline(pm, options, gemmPanelWidth(options));
+  buildHostPipeline(pm, options);
+}
+
+} // namespace
+
+void buildBufferPipeline(OpPassManager &pm, const CodegenOptions &options,
+                         int64_t panelWidth) {
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
   bufferization.setFunctionBoundaryTypeConversion(
@@ -105,7 +114,7 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   // its padded input copied, which must then live until the call.
   CallKernelsPassOptions kernels;
   kernels.entryName = options.entryName;
-  kernels.panelWidth = gemmPanelWidth(options);
+  kernels.panelWidth = panelWidth;
   pm.addPass(createCallKernelsPass(kernels));
   PlanArenaPassOptions arena;
   arena.entryName = options.entryName;
@@ -119,11 +128,13 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
     profile.entryName = options.entryName;
     pm.addPass(createProfileKernelsPass(profile));
   }
+}
+
+void buildHostPipeline(OpPassManager &pm, const CodegenOptions &options) {
   // After the profile's timers: they time each loop's call.
   ParallelLoopsPassOptions parallel;
   parallel.entryName = options.entryName;
   pm.addPass(createParallelLoopsPass(parallel));
-
   OpPassManager &func = pm.nest<func::FuncOp>();
   if (options.runs("mocc-vectorizable-loops"))
     func.addPass(createVectorizableLoopsPass());
@@ -147,6 +158,8 @@ void CPUTarget::buildLoweringPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createLowerParallelCallsPass());
 }
+
+namespace {
 
 std::optional<Isa> CPUTarget::kernelIsa(const CodegenOptions &options) const {
   std::string error;
@@ -277,6 +290,21 @@ bool CPUTarget::generateObject(llvm::Module &module,
   return true;
 }
 
+/// The kernels of a model compiled for a GPU (mocc-gpu-lower-launches), none
+/// for a CPU target.
+GPUKernelTable readGPUKernelTable(ModuleOp module) {
+  GPUKernelTable table;
+  auto attr = module->getAttrOfType<DictionaryAttr>(gpu::kKernelTableAttr);
+  if (!attr)
+    return table;
+  table.api = attr.getAs<IntegerAttr>("api").getInt();
+  for (auto kernel : attr.getAs<ArrayAttr>("kernels").getAsRange<DictionaryAttr>())
+    table.kernels.push_back({kernel.getAs<StringAttr>("name").str(),
+                             kernel.getAs<StringAttr>("binary").str(),
+                             kernel.getAs<IntegerAttr>("buffers").getInt()});
+  return table;
+}
+
 bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
                      const CodegenOptions &options, ArtifactKind kind,
                      llvm::StringRef path, std::string &error) const {
@@ -309,8 +337,9 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
         profiled.flops,
         module->getAttrOfType<DenseI64ArrayAttr>(kProfileFlopsAttr).asArrayRef());
   }
+  GPUKernelTable gpuKernels = readGPUKernelTable(module);
   if (!addModelDescriptor(*llvmModule, signature, options.entryName,
-                          arenaBytes, profiled, error) ||
+                          arenaBytes, profiled, gpuKernels, error) ||
       !linkRuntime(*llvmModule, arch, error))
     return false;
   // The runtime's GEMM driver calls the microkernel of the selected ISA.

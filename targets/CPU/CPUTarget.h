@@ -20,13 +20,35 @@ struct ProfiledKernels {
   llvm::SmallVector<int64_t> flops;
 };
 
+/// The kernels of a model compiled for a GPU target: per kernel its entry
+/// point, the LLVM global holding its binary and its buffer count.
+struct GPUKernelTable {
+  int32_t api = 0; // MOCC_GPU_API_*; 0 for a CPU target
+  struct Kernel {
+    std::string name, binary;
+    int64_t buffers;
+  };
+  llvm::SmallVector<Kernel> kernels;
+};
+
 /// Adds `mocc_compiled_model` (the runtime's view of the model: names, dtypes,
-/// shapes, arena size, the profiled kernels if any) and its entry, which
-/// unpacks an array of memref descriptors into a call of the entry
-/// function's C interface.
+/// shapes, arena size, the profiled kernels and GPU kernels if any) and its
+/// entry, which unpacks an array of memref descriptors into a call of the
+/// entry function's C interface.
 bool addModelDescriptor(llvm::Module &module, const ModelSignature &signature,
                         llvm::StringRef entryName, uint64_t arenaBytes,
-                        const ProfiledKernels &profiled, std::string &error);
+                        const ProfiledKernels &profiled,
+                        const GPUKernelTable &gpu, std::string &error);
+
+/// The CPU lowering up to the planned arena: bufferization, out-parameters,
+/// kernel calls (with the GEMM panels of `panelWidth`, 0 for none), the
+/// arena, statistics and profile timers. GPU targets share it for the host.
+void buildBufferPipeline(mlir::OpPassManager &pm, const CodegenOptions &options,
+                         int64_t panelWidth);
+
+/// The rest of the CPU lowering: loops on the thread pool, then the LLVM
+/// dialect.
+void buildHostPipeline(mlir::OpPassManager &pm, const CodegenOptions &options);
 
 /// Links the runtime's bitcode for `arch` into `module`.
 bool linkRuntime(llvm::Module &module, Arch arch, std::string &error);

@@ -98,9 +98,11 @@ static StructType *descriptorType(LLVMContext &context, size_t rank) {
 /// outputs and the arena, then the thread pool (the slot after the arena's
 /// holds the pool itself); the outputs of dynamic shape are its results
 /// (returned through a pointer first argument), copied into their slots.
-/// Returns null after setting `error`.
+/// A GPU model's entry takes the instance's mocc_gpu from the slot after the
+/// pool's. Returns null after setting `error`.
 static Function *defineEntry(Module &module, const ModelSignature &signature,
-                             StringRef entryName, std::string &error) {
+                             StringRef entryName, bool gpu,
+                             std::string &error) {
   LLVMContext &context = module.getContext();
   std::string cInterface = ("_mlir_ciface_" + entryName).str();
   Function *callee = module.getFunction(cInterface);
@@ -110,12 +112,14 @@ static Function *defineEntry(Module &module, const ModelSignature &signature,
       dynamicTypes.push_back(descriptorType(context, output.dims.size()));
   size_t numDescriptors = signature.inputs.size() + signature.outputs.size() + 1;
   size_t numArguments = numDescriptors - dynamicTypes.size() +
-                        (dynamicTypes.empty() ? 0 : 1) + /*pool*/ 1;
+                        (dynamicTypes.empty() ? 0 : 1) + /*pool*/ 1 +
+                        (gpu ? 1 : 0);
   if (!callee || callee->arg_size() != numArguments) {
     error = "internal error: the lowered module has no C interface '" +
             cInterface +
             "' taking its results, then one descriptor per "
-            "input, static output and arena, then the thread pool";
+            "input, static output and arena, then the thread pool" +
+            (gpu ? " and the GPU" : "");
     return nullptr;
   }
 
@@ -145,6 +149,8 @@ static Function *defineEntry(Module &module, const ModelSignature &signature,
       arguments.push_back(slot(i));
   }
   arguments.push_back(slot(numDescriptors));
+  if (gpu)
+    arguments.push_back(slot(numDescriptors + 1));
   builder.CreateCall(callee, arguments);
   size_t result = 0;
   for (auto [i, output] : llvm::enumerate(signature.outputs)) {
@@ -187,10 +193,49 @@ static Constant *profileTable(Module &module, const ProfiledKernels &profiled) {
       "mocc.profile");
 }
 
+/// The `mocc_compiled_gpu` of `table`, or null for a CPU target.
+static Constant *gpuTable(Module &module, const GPUKernelTable &table,
+                          std::string &error) {
+  if (table.api == 0)
+    return ConstantPointerNull::get(PointerType::getUnqual(module.getContext()));
+  LLVMContext &context = module.getContext();
+  auto *ptrType = PointerType::getUnqual(context);
+  auto *i32 = Type::getInt32Ty(context);
+  auto *i64 = Type::getInt64Ty(context);
+  auto *kernelType = StructType::create(
+      context, {ptrType, ptrType, i64, i32, i32}, "mocc_compiled_gpu_kernel");
+  SmallVector<Constant *> kernels;
+  for (auto [i, kernel] : llvm::enumerate(table.kernels)) {
+    GlobalVariable *binary = module.getNamedGlobal(kernel.binary);
+    if (!binary) {
+      error = "internal error: no binary for GPU kernel '" + kernel.name + "'";
+      return nullptr;
+    }
+    uint64_t bytes =
+        module.getDataLayout().getTypeAllocSize(binary->getValueType());
+    kernels.push_back(ConstantStruct::get(
+        kernelType, {nameString(module, kernel.name, "gpu_kernel", i), binary,
+                     ConstantInt::get(i64, bytes),
+                     ConstantInt::get(i32, kernel.buffers),
+                     ConstantInt::get(i32, 0)}));
+  }
+  auto *gpuType = StructType::create(context, {i32, i32, ptrType},
+                                     "mocc_compiled_gpu");
+  return new GlobalVariable(
+      module, gpuType, /*isConstant=*/true, GlobalValue::PrivateLinkage,
+      ConstantStruct::get(gpuType, {ConstantInt::get(i32, table.api),
+                                    ConstantInt::get(i32, kernels.size()),
+                                    privateArray(module, kernelType, kernels,
+                                                 "mocc.gpu_kernels")}),
+      "mocc.gpu");
+}
+
 bool addModelDescriptor(Module &module, const ModelSignature &signature,
                         StringRef entryName, uint64_t arenaBytes,
-                        const ProfiledKernels &profiled, std::string &error) {
-  Function *entry = defineEntry(module, signature, entryName, error);
+                        const ProfiledKernels &profiled,
+                        const GPUKernelTable &gpu, std::string &error) {
+  Function *entry =
+      defineEntry(module, signature, entryName, gpu.api != 0, error);
   if (!entry)
     return false;
   LLVMContext &context = module.getContext();
@@ -201,10 +246,13 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
       context, {ptrType, i32, i32, ptrType}, "mocc_compiled_tensor");
   auto *valueType = StructType::create(context, {ptrType, i32, i32, i32},
                                        "mocc_compiled_value");
+  Constant *gpuKernels = gpuTable(module, gpu, error);
+  if (!gpuKernels)
+    return false;
   auto *modelType = StructType::create(context,
                                        {i32, i32, i32, i32, ptrType, ptrType,
                                         i64, ptrType, i32, i32, ptrType,
-                                        ptrType, ptrType},
+                                        ptrType, ptrType, ptrType},
                                        "mocc_compiled_model_desc");
   Constant *model = ConstantStruct::get(
       modelType,
@@ -218,7 +266,7 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
        ConstantInt::get(i32, signature.outputValues.size()),
        valueArray(module, valueType, signature.inputValues, "input_values"),
        valueArray(module, valueType, signature.outputValues, "output_values"),
-       profileTable(module, profiled)});
+       profileTable(module, profiled), gpuKernels});
   new GlobalVariable(module, modelType, /*isConstant=*/true,
                      GlobalValue::ExternalLinkage, model, "mocc_compiled_model");
   return true;

@@ -144,12 +144,28 @@ static int set_threads(session *s, const char *model_path, long threads,
       api, api->set_num_threads(s->model, (int32_t)threads), error);
 }
 
+/* Creates the instance, on --device N when given. */
+static int create_model(session *s, const char *model_path, long device,
+                        mr_error *error) {
+  const mr_model_api *api = &s->api;
+  if (device < 0 || (device == 0 && !api->create_on_device))
+    return mr_check_status(api, api->create(&s->model), error);
+  if (!api->create_on_device)
+    return mr_fail(error,
+                   "--device %ld: '%s' does not export "
+                   "mocc_model_create_on_device (built by an older mocc, it "
+                   "runs on the CPU: use --device 0)",
+                   device, model_path);
+  return mr_check_status(api, api->create_on_device(&s->model, (int32_t)device),
+                         error);
+}
+
 static int open_session(session *s, const mr_options *options,
                         mr_error *error) {
   if (mr_model_api_open(&s->api, options->model_path, error))
     return -1;
   const mr_model_api *api = &s->api;
-  if (mr_check_status(api, api->create(&s->model), error) ||
+  if (create_model(s, options->model_path, options->device, error) ||
       set_threads(s, options->model_path, options->threads, error))
     return -1;
   s->num_inputs = api->num_inputs(s->model);
@@ -321,6 +337,8 @@ static int run_session(session *s, const mr_options *options, mr_error *error) {
     if (mr_bench(&s->api, s->model, s->run_inputs, s->num_inputs,
                  options->bench_runs, &timing, error))
       return -1;
+    if (s->api.device_name)
+      printf("device=%s\n", s->api.device_name(s->model));
     printf("median_ms=%.6g min_ms=%.6g\n", timing.median_ms, timing.min_ms);
   }
   if (options->profile &&

@@ -52,6 +52,8 @@ int mr_model_api_open(mr_model_api *api, const char *path, mr_error *error) {
     void *address = dlsym(api->library, #symbol);                              \
     memcpy(&api->field, &address, sizeof(address));                           \
   }
+  RESOLVE_OPTIONAL(create_on_device, mocc_model_create_on_device)
+  RESOLVE_OPTIONAL(device_name, mocc_model_device_name)
   RESOLVE_OPTIONAL(set_num_threads, mocc_model_set_num_threads)
   RESOLVE_OPTIONAL(num_profiled_kernels, mocc_model_num_profiled_kernels)
   RESOLVE_OPTIONAL(kernel_profile, mocc_model_kernel_profile)

@@ -23,6 +23,9 @@ typedef struct mr_model_api {
                                    mocc_value_info *);
   mocc_status (*run)(mocc_model *, const mocc_tensor *, size_t);
   mocc_status (*get_output)(const mocc_model *, size_t, mocc_tensor *);
+  /* NULL in libraries older than them, which run on the CPU. */
+  mocc_status (*create_on_device)(mocc_model **, int32_t);
+  const char *(*device_name)(const mocc_model *);
   /* NULL in libraries older than it, which run on one thread. */
   mocc_status (*set_num_threads)(mocc_model *, int32_t);
   /* Profiling; NULL in libraries older than it. */

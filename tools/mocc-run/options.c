@@ -18,9 +18,12 @@ void mr_print_usage(FILE *stream) {
         "                       mismatch\n"
         "  --rtol R, --atol A   tolerances: |a-b| <= A + R*|b| (1e-3, 1e-4)\n"
         "  --bench N            time N runs after one warm-up; prints\n"
-        "                       median_ms=X min_ms=Y\n"
+        "                       device=NAME, then median_ms=X min_ms=Y\n"
         "  --threads T          run on T threads (0: one per core, the\n"
         "                       default)\n"
+        "  --device N           run on device N of the model's GPU API (0,\n"
+        "                       the default, is the first; a CPU model has\n"
+        "                       only 0)\n"
         "  --profile            print each kernel's time over the runs (a\n"
         "                       library compiled with mocc --profile)\n"
         "  --profile-json FILE  write the last run's kernels as a Chrome\n"
@@ -67,6 +70,17 @@ static int parse_threads(const char *text, long *out, mr_error *error) {
   return 0;
 }
 
+static int parse_device(const char *text, long *out, mr_error *error) {
+  char *end;
+  errno = 0;
+  long value = strtol(text, &end, 10);
+  if (end == text || *end || errno || value < 0 || value > INT32_MAX)
+    return mr_fail(error, "--device expects a non-negative index, got '%s'",
+                   text);
+  *out = value;
+  return 0;
+}
+
 static int parse_named_input(char *text, mr_options *options, mr_error *error) {
   char *equals = strchr(text, '=');
   if (!equals || equals == text || !equals[1])
@@ -88,6 +102,7 @@ typedef enum option_id {
   kAtol,
   kBench,
   kThreads,
+  kDevice,
   kProfile,
   kProfileJson,
   kPrint,
@@ -108,6 +123,7 @@ static const struct {
     {"--atol", kAtol, 1},
     {"--bench", kBench, 1},
     {"--threads", kThreads, 1},
+    {"--device", kDevice, 1},
     {"--profile", kProfile, 0},
     {"--profile-json", kProfileJson, 1},
     {"--print", kPrint, 0},
@@ -143,6 +159,8 @@ static int apply_option(option_id id, const char *name, char *value,
     return parse_runs(value, &options->bench_runs, error);
   case kThreads:
     return parse_threads(value, &options->threads, error);
+  case kDevice:
+    return parse_device(value, &options->device, error);
   case kProfile:
     options->profile = 1;
     return 0;
@@ -166,6 +184,7 @@ int mr_options_parse(int argc, char **argv, mr_options *options,
   options->rtol = 1e-3;
   options->atol = 1e-4;
   options->threads = -1;
+  options->device = -1;
   options->named_inputs = calloc((size_t)argc, sizeof(mr_named_input));
   if (!options->named_inputs)
     return mr_fail(error, "out of memory");

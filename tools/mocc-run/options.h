@@ -28,6 +28,7 @@ typedef struct mr_options {
   double rtol, atol;
   long bench_runs; /* 0: no benchmark */
   long threads;    /* -1: the library's default */
+  long device;     /* -1: not given (mocc_model_create) */
   int profile;
   const char *profile_json; /* NULL: no trace */
   int print;

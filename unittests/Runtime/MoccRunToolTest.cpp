@@ -178,6 +178,21 @@ TEST_F(MoccRunToolTest, RunsOnTheGivenThreads) {
                             "use --threads 1)\n");
 }
 
+TEST_F(MoccRunToolTest, RunsOnTheGivenDevice) {
+  Result result = run(model + " --inputs " + dir + " --compare " + dir +
+                      " --device 0 --bench 1");
+  EXPECT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_NE(result.out.find("\ndevice=cpu\nmedian_ms="), std::string::npos)
+      << result.out;
+  result = run(model + " --inputs " + dir + " --device=1");
+  EXPECT_EQ(result.exitCode, 2);
+  EXPECT_EQ(result.err, "mocc-run: error: device 1 does not exist: a CPU "
+                        "model runs on device 0 only\n");
+  result = run(model + " --inputs " + dir + " --device x");
+  EXPECT_EQ(result.err, "mocc-run: error: --device expects a non-negative "
+                        "index, got 'x'\n");
+}
+
 TEST_F(MoccRunToolTest, ReportsErrorsOnOneLine) {
   writeTensor("wrong.pb", {1, 2, 3, 4, 5, 6}, {3, 2});
   struct Case {

@@ -272,6 +272,28 @@ TEST(CreateTest, RejectsOtherAbiVersions) {
             "version 2");
 }
 
+TEST(CreateTest, RunsACpuModelOnDevice0Only) {
+  mocc_model *model = nullptr;
+  ASSERT_EQ(message(mocc_model_create_on_device(&model, 0)), "");
+  EXPECT_STREQ(mocc_model_device_name(model), "cpu");
+  EXPECT_STREQ(mocc_model_device_name(nullptr), "cpu");
+  mocc_model_destroy(model);
+  model = nullptr;
+  EXPECT_EQ(message(mocc_model_create_on_device(&model, 1)),
+            "device 1 does not exist: a CPU model runs on device 0 only");
+  EXPECT_EQ(model, nullptr);
+}
+
+TEST(CreateTest, RejectsCudaModelsForNow) {
+  mocc_compiled_gpu cuda = {MOCC_GPU_API_CUDA, 0, nullptr};
+  mocc_compiled_model_desc desc = mocc_compiled_model;
+  desc.gpu = &cuda;
+  mocc_model *model = nullptr;
+  EXPECT_EQ(message(mocc_model_create_from_desc(&desc, &model)),
+            "CUDA models are not supported by this runtime yet");
+  EXPECT_EQ(model, nullptr);
+}
+
 TEST(CreateTest, RejectsMalformedDescriptions) {
   const int64_t dims[] = {2, -7};
   mocc_compiled_tensor bad[] = {{"a", MOCC_DTYPE_FLOAT32, 2, dims},

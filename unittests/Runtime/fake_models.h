@@ -34,6 +34,21 @@ extern const mocc_compiled_model_desc fake_sequence_model;
 #define FAKE_PARALLEL_SIZE 1000
 extern const mocc_compiled_model_desc fake_parallel_model;
 
+/* Two Vulkan kernels, both add_one.spvasm: out = in + 1 on float32 over
+ * min(length(in), length(out)), in at binding 0, out at 1, 64 invocations a
+ * group (fake_gpu_model.c, built with spirv-as). */
+extern const mocc_compiled_gpu fake_add_one_kernels;
+
+/* One Vulkan kernel, widen_int8.spvasm: out = 3 * in from int8 to int64
+ * through int16, float16 and float64, declaring every optional SPIR-V
+ * capability mocc may use. */
+extern const mocc_compiled_gpu fake_widen_int8_kernels;
+
+/* y = 2 * (x + 1) + 1 on float32[FAKE_GPU_SIZE]: kernel 0 into the arena,
+ * the doubling on the host, kernel 1 into y. */
+#define FAKE_GPU_SIZE 100
+extern const mocc_compiled_model_desc fake_gpu_model;
+
 #ifdef __cplusplus
 }
 #endif

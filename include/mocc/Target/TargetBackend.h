@@ -2,8 +2,8 @@
 //
 // A target turns the optimized, target-independent module into an artifact:
 // it chooses its lowering pipeline below linalg, generates code, serializes
-// and links. The CPU targets (x86-64, AArch64) live in targets/CPU; GPU
-// targets add their own implementations of this interface.
+// and links. The CPU targets (x86-64, AArch64) live in targets/CPU, the GPU
+// targets (Vulkan) in targets/GPU.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MOCC_TARGET_TARGETBACKEND_H
@@ -52,6 +52,8 @@ struct CodegenOptions : OptimizationOptions {
   std::string entryName = "main_graph";
   /// Time each kernel at run time (mocc --profile).
   bool profile = false;
+  /// GPU targets: fail on a kernel left to the CPU (mocc --gpu-strict).
+  bool gpuStrict = false;
 };
 
 class TargetBackend {
@@ -64,6 +66,10 @@ public:
   /// Whether convolutions run faster channels-last (NHWC) on this target; the
   /// graph pipeline then converts convolution regions to that layout.
   virtual bool prefersChannelsLast() const { return false; }
+
+  /// Whether kernels are cut into tiles for the thread pool
+  /// (mocc-fuse-kernels); GPU targets map whole kernels onto their threads.
+  virtual bool tilesForThreads() const { return true; }
 
   /// The columns of a weight panel of this target's GEMM microkernel (for
   /// the CPU it depends on -mcpu), so that weights are packed at compile
@@ -84,7 +90,8 @@ public:
                     llvm::StringRef path, std::string &error) const = 0;
 };
 
-/// The backend for `-target=name` ("x86_64", "aarch64", or "host"), or null
+/// The backend for `-target=name` ("x86_64", "aarch64", "host" or
+/// "vulkan"), or null
 /// with `error` naming the known targets.
 std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
                                                    std::string &error);

@@ -124,9 +124,19 @@ typedef struct mocc_value_info {
 
 typedef struct mocc_model mocc_model;
 
-/* Creates an instance with its own activation arena and output buffers. */
+/* Creates an instance with its own activation arena and output buffers, on
+ * device 0 (mocc_model_create_on_device). */
 MOCC_EXPORT mocc_status mocc_model_create(mocc_model **out_model);
+/* Creates an instance on `device`: the index among the devices of the
+ * model's target API (Vulkan's physical devices for `mocc -target=vulkan`),
+ * which the instance opens and owns. A CPU model accepts only 0. */
+MOCC_EXPORT mocc_status mocc_model_create_on_device(mocc_model **out_model,
+                                                    int32_t device);
 MOCC_EXPORT void mocc_model_destroy(mocc_model *model);
+
+/* The name of the instance's device as its driver reports it ("cpu" for a
+ * CPU model or NULL), valid until destroy. */
+MOCC_EXPORT const char *mocc_model_device_name(const mocc_model *model);
 
 MOCC_EXPORT size_t mocc_model_num_inputs(const mocc_model *model);
 MOCC_EXPORT size_t mocc_model_num_outputs(const mocc_model *model);

@@ -641,6 +641,26 @@ def host_is_aarch64() -> bool:
     return platform.machine().lower() in ("aarch64", "arm64")
 
 
+def vulkan_unavailable(mocc: Path, mocc_run: Path) -> str | None:
+    """Why models compiled for Vulkan cannot run here (no loader, no device), or None."""
+    from onnx import TensorProto, helper
+    with tempfile.TemporaryDirectory(prefix="mocc-vulkan-probe.") as tmp:
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])
+        graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "probe", [x], [y])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        path = Path(tmp)
+        (path / "model.onnx").write_bytes(model.SerializeToString())
+        (path / "input_0.pb").write_bytes(
+            helper.make_tensor("x", TensorProto.FLOAT, [4], [1, -1, 2, -2]).SerializeToString())
+        subprocess.run([str(mocc), str(path / "model.onnx"), "-target=vulkan", "-o", str(path / "m.so")],
+                       check=True, capture_output=True)
+        run = subprocess.run([str(mocc_run), str(path / "m.so"), "--inputs", str(path)],
+                             capture_output=True, text=True)
+        return None if run.returncode == 0 else (run.stderr.strip() or "mocc-run failed")
+
+
 def default_target() -> str:
     return "aarch64" if host_is_aarch64() else "x86_64"
 
@@ -649,7 +669,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--suite", choices=("debian", "onnx"), required=True)
-    p.add_argument("--target", choices=("x86_64", "aarch64"), default=default_target())
+    p.add_argument("--target", choices=("x86_64", "aarch64", "vulkan"), default=default_target())
     p.add_argument("--mocc", help="mocc executable (default: build/bin/mocc)")
     p.add_argument("--mocc-run", help="mocc-run for the target (default: build/bin/mocc-run, "
                    "build/bin/aarch64/mocc-run for aarch64)")
@@ -733,6 +753,11 @@ def main(argv=None) -> int:
     elif args.target == "x86_64" and host_is_aarch64():
         print("SKIP: x86_64 libraries cannot run on this AArch64 host")
         return SKIP
+    elif args.target == "vulkan":
+        missing = vulkan_unavailable(mocc, mocc_run)
+        if missing:
+            print(f"SKIP: {missing}")
+            return SKIP
 
     expectations: dict[str, str] = {}
     if args.expectations:

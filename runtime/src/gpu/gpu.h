@@ -1,0 +1,72 @@
+/* The device side of a GPU model: the instance's device, its kernels and the
+ * buffers they run on.
+ *
+ * A model compiled for a GPU target (mocc -target=vulkan) describes its
+ * kernels in mocc_compiled_model.gpu (compiled_model.h). mocc_model_create
+ * opens the device with mocc_gpu_open, which loads the driver with dlopen (a
+ * model library never links against it), and allocates the activation arena
+ * with mocc_gpu_alloc_arena, in memory both the host and the device see, so
+ * that the ops that run on the CPU (those without a GPU lowering) and the
+ * kernels share it in place.
+ *
+ * Generated code runs a kernel by binding its buffers, then dispatching it:
+ *
+ *   mocc_gpu_bind(gpu, 0, input, 4096, MOCC_GPU_READ);
+ *   mocc_gpu_bind(gpu, 1, output, 4096, MOCC_GPU_WRITE);
+ *   mocc_gpu_dispatch(gpu, kernel, groups_x, groups_y, groups_z);
+ *
+ * A buffer in the arena, at an offset the device can bind (Vulkan's
+ * minStorageBufferOffsetAlignment), is bound in place; any other (an input,
+ * an output, a weight, an unaligned view of the arena) goes through a device
+ * copy of its own per kernel and slot, filled before every dispatch (a
+ * MOCC_GPU_CONSTANT one only the first time, or when its pointer or size
+ * changes) and copied back after it, all `bytes` of it, when the flags have
+ * MOCC_GPU_WRITE. Slots of one dispatch bound to the same pointer and size
+ * share one copy; partial overlaps outside the arena are not supported. The
+ * dispatch returns once the kernel's results are visible to the host. A
+ * dispatch consumes the bindings: the next one binds all its slots again.
+ */
+#ifndef MOCC_RUNTIME_GPU_GPU_H
+#define MOCC_RUNTIME_GPU_GPU_H
+
+#include "../buffer.h"
+#include "../compiled_model.h"
+#include "mocc/model.h"
+
+#include <stdint.h>
+
+typedef struct mocc_gpu mocc_gpu;
+
+/* The flags of mocc_gpu_bind. */
+enum {
+  MOCC_GPU_READ = 1,
+  MOCC_GPU_WRITE = 2,
+  MOCC_GPU_CONSTANT = 4, /* never changes: uploaded once */
+};
+
+/* Opens device `device` (0 is the first) of `kernels->api` and prepares every
+ * kernel. Fails with a one-line status when the driver cannot be loaded,
+ * there is no such device, or a kernel does not build on it. */
+mocc_status mocc_gpu_open(const mocc_compiled_gpu *kernels, int32_t device,
+                          mocc_gpu **out_gpu);
+void mocc_gpu_close(mocc_gpu *gpu);
+
+/* Allocates `bytes` that the host and the device both address, for the
+ * activation arena (once per mocc_gpu; 0 bytes still gives a pointer):
+ * freed by mocc_gpu_close, never by mocc_buffer_free. */
+mocc_status mocc_gpu_alloc_arena(mocc_gpu *gpu, size_t bytes,
+                                 mocc_buffer *out_arena);
+
+/* The device's name, for messages and mocc-run. */
+const char *mocc_gpu_device_name(const mocc_gpu *gpu);
+
+/* Called by generated code (see above). A device error, group counts beyond
+ * the device's limits, a slot the kernel takes left unbound or a slot no
+ * kernel has fail the run (mocc_run_fail); zero groups in any dimension
+ * dispatch nothing. */
+void mocc_gpu_bind(mocc_gpu *gpu, int64_t slot, void *data, int64_t bytes,
+                   int64_t flags);
+void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t kernel, int64_t groups_x,
+                       int64_t groups_y, int64_t groups_z);
+
+#endif /* MOCC_RUNTIME_GPU_GPU_H */

@@ -1,0 +1,294 @@
+//===- MapKernels.cpp - The entry's kernels onto GPU threads --------------===//
+//
+// One thread per point of a kernel's parallel dimensions, the reduction
+// dimensions a loop in each thread: every kernel maps the same way, so any
+// linalg op whose buffers are static runs on the GPU. Workgroup reductions
+// and shared-memory tiles of products are the next step.
+//
+//===----------------------------------------------------------------------===//
+#include "mocc/Target/GPU/Passes.h"
+#include "mocc/Transforms/EntryKernels.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace mocc::gpu {
+#define GEN_PASS_DEF_MAPKERNELSTOGPUPASS
+#include "mocc/Target/GPU/Passes.h.inc"
+} // namespace mocc::gpu
+
+using namespace mlir;
+
+namespace mocc::gpu {
+namespace {
+
+/// Vulkan guarantees 65535 workgroups per grid dimension, CUDA more.
+constexpr int64_t kMaxGroupsPerDim = 65535;
+
+/// Element types that shaders load and store natively (bf16 has no SPIR-V
+/// type; i1 is stored as a byte on both sides).
+bool isShaderElementType(Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return floatType.isF16() || floatType.isF32() || floatType.isF64();
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return llvm::is_contained({1u, 8u, 16u, 32u, 64u}, integer.getWidth());
+  return false;
+}
+
+/// A buffer the kernel can address at a fixed layout: static sizes, strides
+/// and offset, in the default memory space.
+bool isStaticBuffer(Value value) {
+  auto type = dyn_cast<MemRefType>(value.getType());
+  if (!type || !type.hasStaticShape() || type.getMemorySpace() ||
+      !isShaderElementType(type.getElementType()))
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(getStridesAndOffset(type, strides, offset)) &&
+         !ShapedType::isDynamic(offset) &&
+         llvm::none_of(strides, ShapedType::isDynamic);
+}
+
+bool isConstant(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// The math functions the SPIR-V and NVVM lowerings have (mocc-expand-math
+/// has already rewritten erf and the other functions without one).
+bool isShaderMathOp(Operation *op) {
+  return isa<math::AbsFOp, math::AbsIOp, math::CeilOp, math::CopySignOp,
+             math::CosOp, math::ExpOp, math::Exp2Op, math::ExpM1Op,
+             math::FloorOp, math::FmaOp, math::LogOp, math::Log1pOp,
+             math::Log2Op, math::PowFOp, math::RoundOp, math::RoundEvenOp,
+             math::RsqrtOp, math::SinOp, math::SqrtOp, math::TanhOp>(op);
+}
+
+/// Whether a thread can compute `op`'s body: arithmetic, structured control
+/// flow, reads of static buffers, and no value from outside but constants
+/// and static buffers.
+bool hasShaderBody(linalg::LinalgOp op) {
+  WalkResult walk = op->getRegion(0).walk([](Operation *inner) {
+    bool supported =
+        isa<arith::ArithDialect>(inner->getDialect()) ||
+        isa<linalg::YieldOp, linalg::IndexOp, scf::IfOp, scf::YieldOp,
+            scf::ForOp>(inner) ||
+        isShaderMathOp(inner) ||
+        (isa<memref::LoadOp>(inner) &&
+         isStaticBuffer(cast<memref::LoadOp>(inner).getMemRef()));
+    return supported ? WalkResult::advance() : WalkResult::interrupt();
+  });
+  if (walk.wasInterrupted())
+    return false;
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(op->getRegion(0), captured);
+  return llvm::all_of(captured, [](Value value) {
+    return isConstant(value) || isStaticBuffer(value);
+  });
+}
+
+/// The grid of `points` threads in workgroups of `workgroupSize`, or
+/// nothing if it exceeds two full grid dimensions.
+std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
+                                                   int64_t workgroupSize) {
+  int64_t groups = llvm::divideCeil(points, workgroupSize);
+  int64_t x = std::min(groups, kMaxGroupsPerDim);
+  int64_t y = llvm::divideCeil(groups, x);
+  if (y > kMaxGroupsPerDim)
+    return std::nullopt;
+  return std::make_pair(x, y);
+}
+
+/// The number of points of `op`'s parallel dimensions, if a thread per point
+/// can compute it.
+std::optional<int64_t> parallelPoints(linalg::LinalgOp op,
+                                      int64_t workgroupSize) {
+  if (!op.hasPureBufferSemantics() || !hasShaderBody(op))
+    return std::nullopt;
+  for (Value operand : op->getOperands())
+    if (!isStaticBuffer(operand) && !isConstant(operand))
+      return std::nullopt;
+  int64_t points = 1;
+  for (auto [range, iterator] :
+       llvm::zip(op.getStaticLoopRanges(), op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::parallel)
+      points *= range;
+  if (points == 0 || !gridFor(points, workgroupSize))
+    return std::nullopt;
+  return points;
+}
+
+/// `op` as a generic whose parallel dimensions come first, so that a
+/// thread's loops are the reduction dimensions inside its point.
+FailureOr<linalg::GenericOp> parallelDimsFirst(RewriterBase &rewriter,
+                                               linalg::LinalgOp op) {
+  FailureOr<linalg::GenericOp> generic =
+      isa<linalg::GenericOp>(op) ? cast<linalg::GenericOp>(op)
+                                 : linalg::generalizeNamedOp(rewriter, op);
+  if (failed(generic))
+    return failure();
+  SmallVector<unsigned> order;
+  SmallVector<utils::IteratorType> iterators =
+      generic->getIteratorTypesArray();
+  for (bool parallel : {true, false})
+    for (auto [dim, iterator] : llvm::enumerate(iterators))
+      if ((iterator == utils::IteratorType::parallel) == parallel)
+        order.push_back(dim);
+  // MLIR's interchange rejects the empty permutation of an op with no loop.
+  if (llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
+    return generic;
+  return linalg::interchangeGenericOp(rewriter, *generic, order);
+}
+
+/// Replaces `op` by a gpu.launch of one thread per parallel point.
+LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
+                             int64_t points, int64_t workgroupSize) {
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::GenericOp> generic = parallelDimsFirst(rewriter, op);
+  if (failed(generic))
+    return failure();
+  // Generalization replaced `op`, where the rewriter pointed.
+  rewriter.setInsertionPoint(*generic);
+  auto [groupsX, groupsY] = *gridFor(points, workgroupSize);
+  auto index = [&](int64_t value) -> Value {
+    return rewriter.create<arith::ConstantIndexOp>(loc, value);
+  };
+  auto launch = rewriter.create<mlir::gpu::LaunchOp>(
+      loc, index(groupsX), index(groupsY), index(1), index(workgroupSize),
+      index(1), index(1));
+  Block &body = launch.getBody().front();
+  rewriter.setInsertionPointToStart(&body);
+  rewriter.create<mlir::gpu::TerminatorOp>(loc);
+  rewriter.setInsertionPointToStart(&body);
+
+  // The thread's point, numbered row-major over the parallel dimensions.
+  mlir::gpu::KernelDim3 block = launch.getBlockIds();
+  Value group = rewriter.create<arith::AddIOp>(
+      loc, rewriter.create<arith::MulIOp>(loc, block.y, index(groupsX)),
+      block.x);
+  Value point = rewriter.create<arith::AddIOp>(
+      loc, rewriter.create<arith::MulIOp>(loc, group, index(workgroupSize)),
+      launch.getThreadIds().x);
+  Value inside = rewriter.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
+                                                point, index(points));
+  auto guard = rewriter.create<scf::IfOp>(loc, inside, /*withElse=*/false);
+  rewriter.setInsertionPointToStart(&guard.getThenRegion().front());
+
+  SmallVector<int64_t> ranges = generic->getStaticLoopRanges();
+  unsigned numParallel = generic->getNumParallelLoops();
+  SmallVector<Value> coordinates(numParallel);
+  for (unsigned dim = numParallel; dim-- > 0;) {
+    coordinates[dim] =
+        rewriter.create<arith::RemUIOp>(loc, point, index(ranges[dim]));
+    point = rewriter.create<arith::DivUIOp>(loc, point, index(ranges[dim]));
+  }
+
+  // The op's loops, the parallel ones run once at the thread's point.
+  auto inner = cast<linalg::LinalgOp>(rewriter.clone(*generic->getOperation()));
+  FailureOr<linalg::LinalgLoops> loops = linalg::linalgOpToLoops(rewriter, inner);
+  if (failed(loops))
+    return failure();
+  rewriter.eraseOp(inner);
+  for (unsigned dim = 0; dim < numParallel; ++dim) {
+    auto loop = cast<scf::ForOp>((*loops)[dim]);
+    Block *loopBody = loop.getBody();
+    rewriter.eraseOp(loopBody->getTerminator());
+    rewriter.inlineBlockBefore(loopBody, loop, {coordinates[dim]});
+    rewriter.eraseOp(loop);
+  }
+  rewriter.eraseOp(*generic);
+
+  // Constants move into the kernel (MLIR's outliner would pass all but
+  // index constants as arguments).
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(launch.getBody(), captured);
+  rewriter.setInsertionPointToStart(&body);
+  for (Value value : captured) {
+    if (!isConstant(value))
+      continue;
+    Value copy = rewriter.clone(*value.getDefiningOp())->getResult(0);
+    rewriter.replaceUsesWithIf(value, copy, [&](OpOperand &use) {
+      return launch->isProperAncestor(use.getOwner());
+    });
+  }
+  return success();
+}
+
+/// The ONNX node an op computes, for messages: the importer names locations
+/// "node 'conv1' (Conv)".
+std::string describeNode(Operation *op) {
+  std::string name;
+  LocationAttr(op->getLoc()).walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc); named && name.empty())
+      name = named.getName().str();
+    return WalkResult::advance();
+  });
+  if (name.empty())
+    return "op '" + op->getName().getStringRef().str() + "'";
+  return name;
+}
+
+struct MapKernelsToGPUPass
+    : impl::MapKernelsToGPUPassBase<MapKernelsToGPUPass> {
+  using MapKernelsToGPUPassBase::MapKernelsToGPUPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!entry || entry.isExternal())
+      return;
+    IRRewriter rewriter(&getContext());
+    int64_t gpuKernels = 0, cpuKernels = 0;
+    for (Operation &op : llvm::make_early_inc_range(entry.getBody().front())) {
+      if (!isEntryKernel(op))
+        continue;
+      Operation *kernel = &op;
+      // A copy between static buffers is a kernel like any other.
+      if (auto copy = dyn_cast<memref::CopyOp>(op);
+          copy && isStaticBuffer(copy.getSource()) &&
+          isStaticBuffer(copy.getTarget())) {
+        rewriter.setInsertionPoint(copy);
+        kernel = rewriter.replaceOpWithNewOp<linalg::CopyOp>(
+            copy, copy.getSource(), copy.getTarget());
+      }
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(kernel);
+      std::optional<int64_t> points =
+          linalgOp ? parallelPoints(linalgOp, workgroupSize) : std::nullopt;
+      if (points) {
+        // The kernel may be rewritten before a failure: describe it first.
+        Location loc = kernel->getLoc();
+        std::string node = describeNode(kernel);
+        if (failed(launchPerPoint(rewriter, linalgOp, *points, workgroupSize))) {
+          emitError(loc) << "internal error: cannot map " << node
+                         << " onto GPU threads";
+          return signalPassFailure();
+        }
+        ++gpuKernels;
+        continue;
+      }
+      if (strict) {
+        kernel->emitError() << describeNode(kernel)
+                            << " has no GPU lowering (--gpu-strict)";
+        return signalPassFailure();
+      }
+      ++cpuKernels;
+    }
+    Builder builder(&getContext());
+    module->setAttr(kGPUKernelsAttr, builder.getI64IntegerAttr(gpuKernels));
+    module->setAttr(kCPUFallbackKernelsAttr,
+                    builder.getI64IntegerAttr(cpuKernels));
+  }
+};
+
+} // namespace
+} // namespace mocc::gpu
