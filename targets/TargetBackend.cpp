@@ -16,6 +16,8 @@ std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
                                                    std::string &error) {
   if (name == "vulkan")
     return gpu::createVulkanTarget();
+  if (name == "cuda")
+    return gpu::createCUDATarget();
   if (name == "host") {
     llvm::Triple host(llvm::sys::getProcessTriple());
     name = host.getArch() == llvm::Triple::aarch64 ? "aarch64" : "x86_64";
@@ -27,7 +29,7 @@ std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
           .Default(std::nullopt);
   if (!arch) {
     error = "unknown target '" + name.str() +
-            "' (known targets: x86_64, aarch64, host, vulkan)";
+            "' (known targets: x86_64, aarch64, host, vulkan, cuda)";
     return nullptr;
   }
   return cpu::createCPUTarget(*arch);

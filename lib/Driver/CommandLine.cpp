@@ -98,7 +98,8 @@ int moccMain(int argc, char **argv) {
   static cl::opt<std::string> output("o", cl::desc("Output file"),
                                      cl::value_desc("path"), cl::cat(category));
   static cl::opt<std::string> target(
-      "target", cl::desc("Target: x86_64, aarch64, host (default) or vulkan"),
+      "target",
+      cl::desc("Target: x86_64, aarch64, host (default), vulkan or cuda"),
       cl::init("host"), cl::cat(category));
   // -mcpu is LLVM's own codegen flag: lld registers the same flags, so mocc
   // must share them rather than define its own.
@@ -120,6 +121,11 @@ int moccMain(int argc, char **argv) {
       cl::desc("GPU targets: fail, naming the node, on a kernel that would "
                "run on the CPU"),
       cl::cat(category));
+  static cl::opt<std::string> gpuKernelsDir(
+      "gpu-kernels-dir",
+      cl::desc("GPU targets: also write each kernel's SPIR-V (.spv) or PTX "
+               "(.ptx) into this directory"),
+      cl::value_desc("dir"), cl::cat(category));
   static cl::list<std::string> bindings(
       "bind-input",
       cl::desc("Specialize the model on an input's value: NAME=TENSOR.pb"),
@@ -176,6 +182,7 @@ int moccMain(int argc, char **argv) {
   invocation.codegen.optLevel = optLevel;
   invocation.codegen.profile = profile;
   invocation.codegen.gpuStrict = gpuStrict;
+  invocation.codegen.gpuKernelsDir = gpuKernelsDir;
   invocation.outputPath =
       output.empty() ? defaultOutputPath(input, emit) : output.getValue();
   std::string error;

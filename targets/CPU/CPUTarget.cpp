@@ -301,7 +301,8 @@ GPUKernelTable readGPUKernelTable(ModuleOp module) {
   for (auto kernel : attr.getAs<ArrayAttr>("kernels").getAsRange<DictionaryAttr>())
     table.kernels.push_back({kernel.getAs<StringAttr>("name").str(),
                              kernel.getAs<StringAttr>("binary").str(),
-                             kernel.getAs<IntegerAttr>("buffers").getInt()});
+                             kernel.getAs<IntegerAttr>("buffers").getInt(),
+                             kernel.getAs<IntegerAttr>("block_size").getInt()});
   return table;
 }
 

@@ -21,12 +21,13 @@ struct ProfiledKernels {
 };
 
 /// The kernels of a model compiled for a GPU target: per kernel its entry
-/// point, the LLVM global holding its binary and its buffer count.
+/// point, the LLVM global holding its binary, its buffer count and its
+/// threads per workgroup.
 struct GPUKernelTable {
   int32_t api = 0; // MOCC_GPU_API_*; 0 for a CPU target
   struct Kernel {
     std::string name, binary;
-    int64_t buffers;
+    int64_t buffers, blockSize;
   };
   llvm::SmallVector<Kernel> kernels;
 };

@@ -217,7 +217,7 @@ static Constant *gpuTable(Module &module, const GPUKernelTable &table,
         kernelType, {nameString(module, kernel.name, "gpu_kernel", i), binary,
                      ConstantInt::get(i64, bytes),
                      ConstantInt::get(i32, kernel.buffers),
-                     ConstantInt::get(i32, 0)}));
+                     ConstantInt::get(i32, kernel.blockSize)}));
   }
   auto *gpuType = StructType::create(context, {i32, i32, ptrType},
                                      "mocc_compiled_gpu");

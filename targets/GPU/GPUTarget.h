@@ -10,6 +10,10 @@ namespace mocc::gpu {
 /// CPU fallback for the machine mocc runs on.
 std::unique_ptr<TargetBackend> createVulkanTarget();
 
+/// -target=cuda: kernels as PTX for -mcpu=sm_XX (default sm_80), loaded by
+/// the CUDA driver at run time.
+std::unique_ptr<TargetBackend> createCUDATarget();
+
 } // namespace mocc::gpu
 
 #endif // MOCC_TARGETS_GPU_GPUTARGET_H

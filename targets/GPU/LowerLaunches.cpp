@@ -134,6 +134,10 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
             builder.getNamedAttr("binary", builder.getStringAttr(global)),
             builder.getNamedAttr(
                 "buffers", builder.getI64IntegerAttr(func.getNumArguments())),
+            builder.getNamedAttr(
+                "block_size",
+                builder.getI64IntegerAttr(
+                    func.getKnownBlockSize().value_or(ArrayRef<int32_t>{1})[0])),
         }));
       }
     }

@@ -3,7 +3,7 @@
 // A target turns the optimized, target-independent module into an artifact:
 // it chooses its lowering pipeline below linalg, generates code, serializes
 // and links. The CPU targets (x86-64, AArch64) live in targets/CPU, the GPU
-// targets (Vulkan) in targets/GPU.
+// targets (Vulkan, CUDA) in targets/GPU.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MOCC_TARGET_TARGETBACKEND_H
@@ -54,6 +54,9 @@ struct CodegenOptions : OptimizationOptions {
   bool profile = false;
   /// GPU targets: fail on a kernel left to the CPU (mocc --gpu-strict).
   bool gpuStrict = false;
+  /// GPU targets: also write each kernel's SPIR-V or PTX into this
+  /// directory (mocc --gpu-kernels-dir), if not empty.
+  std::string gpuKernelsDir;
 };
 
 class TargetBackend {
@@ -90,8 +93,8 @@ public:
                     llvm::StringRef path, std::string &error) const = 0;
 };
 
-/// The backend for `-target=name` ("x86_64", "aarch64", "host" or
-/// "vulkan"), or null
+/// The backend for `-target=name` ("x86_64", "aarch64", "host", "vulkan" or
+/// "cuda"), or null
 /// with `error` naming the known targets.
 std::unique_ptr<TargetBackend> createTargetBackend(llvm::StringRef name,
                                                    std::string &error);

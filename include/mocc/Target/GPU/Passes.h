@@ -35,6 +35,9 @@ class LLVMDialect;
 namespace mlir::memref {
 class MemRefDialect;
 }
+namespace mlir::NVVM {
+class NVVMDialect;
+}
 namespace mlir::scf {
 class SCFDialect;
 }
@@ -61,7 +64,7 @@ inline constexpr llvm::StringLiteral kTransfersAttr = "mocc.gpu_transfers";
 inline constexpr llvm::StringLiteral kBinaryAttr = "mocc.binary";
 /// The kernel table mocc-gpu-lower-launches leaves for the target: a
 /// dictionary {api, kernels}, kernels an array of dictionaries {name, binary
-/// (the LLVM global's symbol), buffers}.
+/// (the LLVM global's symbol), buffers, block_size}.
 inline constexpr llvm::StringLiteral kKernelTableAttr = "mocc.gpu_kernel_table";
 
 } // namespace mocc::gpu

@@ -58,6 +58,25 @@ def SerializeSPIRVPass : Pass<"mocc-gpu-serialize-spirv", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::spirv::SPIRVDialect"];
 }
 
+def SerializePTXPass : Pass<"mocc-gpu-serialize-ptx", "mlir::ModuleOp"> {
+  let summary = "Compiles each gpu.module to PTX for CUDA";
+  let description = [{
+    Converts a copy of each `gpu.module` to the LLVM and NVVM dialects (its
+    kernels taking one bare pointer per buffer, math as LLVM intrinsics),
+    translates it to LLVM IR and has LLVM's NVPTX back end write PTX for
+    `chip`, all in process (no CUDA toolkit). The NUL-terminated PTX text is
+    attached to the `gpu.module` as the string attribute `mocc.binary` for
+    mocc-gpu-lower-launches.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", "\"sm_80\"",
+           "The GPU architecture the PTX targets (sm_XX)">,
+    Option<"optLevel", "opt-level", "unsigned", "2",
+           "LLVM optimization level of the kernels">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect"];
+}
+
 def LowerLaunchesPass : Pass<"mocc-gpu-lower-launches", "mlir::ModuleOp"> {
   let summary = "Turns gpu.launch_func into calls of the runtime's GPU module";
   let description = [{
