@@ -56,7 +56,7 @@ typedef struct mocc_compiled_gpu_kernel {
   const void *code;   /* SPIR-V words (Vulkan) or NUL-terminated PTX (CUDA) */
   uint64_t code_bytes;
   uint32_t num_buffers;
-  uint32_t reserved;
+  uint32_t block_size; /* threads per workgroup (x; y and z are 1) */
 } mocc_compiled_gpu_kernel;
 
 enum { MOCC_GPU_API_VULKAN = 1, MOCC_GPU_API_CUDA = 2 };

@@ -72,14 +72,16 @@ bool isConstantBuffer(Value buffer) {
   return symbol && symbol.getConstant();
 }
 
-/// How kernel `func` uses its buffer argument `index`.
-int64_t accessFlags(mlir::gpu::GPUFuncOp func, unsigned index) {
+/// How a kernel uses `buffer`: loads, stores, through views of it too.
+int64_t accessFlags(Value buffer) {
   int64_t flags = 0;
-  for (Operation *user : func.getArgument(index).getUsers()) {
+  for (Operation *user : buffer.getUsers()) {
     if (isa<memref::LoadOp>(user))
       flags |= kRead;
     else if (isa<memref::StoreOp>(user))
       flags |= kWrite;
+    else if (isa<ViewLikeOpInterface>(user))
+      flags |= accessFlags(user->getResult(0));
     else
       flags |= kRead | kWrite; // conservatively both
   }
@@ -177,7 +179,7 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
             builder.create<arith::IndexCastUIOp>(at, i64, alignedAddress(builder, at, operand));
         if (viewSource(operand) != arena)
           ++transfers;
-        int64_t flags = accessFlags(func, slot) |
+        int64_t flags = accessFlags(func.getArgument(slot)) |
                         (isConstantBuffer(operand) ? kConstant : 0);
         builder.create<func::CallOp>(
             at, bind,

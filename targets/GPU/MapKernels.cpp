@@ -63,6 +63,25 @@ bool isConstant(Value value) {
   return def && def->hasTrait<OpTrait::ConstantLike>();
 }
 
+/// A view whose layout is all static (a slice, a reshape): it moves into the
+/// kernel, which then indexes the buffer it views.
+bool isStaticView(Operation *op) {
+  return op && isa<memref::SubViewOp, memref::ExpandShapeOp,
+                   memref::CollapseShapeOp>(op) &&
+         op->getNumOperands() == 1;
+}
+
+/// The buffer a kernel binds for `value`: what its static views view.
+Value boundBuffer(Value value) {
+  while (isStaticView(value.getDefiningOp()))
+    value = value.getDefiningOp()->getOperand(0);
+  return value;
+}
+
+/// The most buffers a kernel binds: Vulkan devices guarantee few storage
+/// buffers per shader (4); desktop and mobile drivers give at least 16.
+constexpr size_t kMaxBuffers = 16;
+
 /// The math that SPIR-V and PTX have as instructions. mocc-expand-math has
 /// rewritten exp, tanh, erf and the like of f32 as arithmetic; what is left
 /// of them (on f64) would need a math library on the device.
@@ -90,9 +109,17 @@ bool hasShaderBody(linalg::LinalgOp op) {
     return false;
   SetVector<Value> captured;
   getUsedValuesDefinedAbove(op->getRegion(0), captured);
-  return llvm::all_of(captured, [](Value value) {
-    return isConstant(value) || isStaticBuffer(value);
-  });
+  if (!llvm::all_of(captured, [](Value value) {
+        return isConstant(value) || isStaticBuffer(value);
+      }))
+    return false;
+  llvm::SmallPtrSet<Value, 8> buffers;
+  SmallVector<Value> used(op->getOperands());
+  llvm::append_range(used, captured);
+  for (Value value : used)
+    if (isa<MemRefType>(value.getType()))
+      buffers.insert(boundBuffer(value));
+  return buffers.size() <= kMaxBuffers;
 }
 
 /// The grid of `points` threads in workgroups of `workgroupSize`, or
@@ -126,38 +153,60 @@ std::optional<int64_t> parallelPoints(linalg::LinalgOp op,
   return points;
 }
 
-/// `op` as a generic whose parallel dimensions come first, so that a
-/// thread's loops are the reduction dimensions inside its point.
-FailureOr<linalg::GenericOp> parallelDimsFirst(RewriterBase &rewriter,
-                                               linalg::LinalgOp op) {
+/// `op` with its parallel dimensions first, so that a thread's loops are
+/// the reduction dimensions inside its point: itself if they are, else a
+/// generic with its dimensions interchanged.
+FailureOr<linalg::LinalgOp> parallelDimsFirst(RewriterBase &rewriter,
+                                              linalg::LinalgOp op) {
+  SmallVector<unsigned> order;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (bool parallel : {true, false})
+    for (auto [dim, iterator] : llvm::enumerate(iterators))
+      if ((iterator == utils::IteratorType::parallel) == parallel)
+        order.push_back(dim);
+  if (llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
+    return op;
   FailureOr<linalg::GenericOp> generic =
       isa<linalg::GenericOp>(op) ? cast<linalg::GenericOp>(op)
                                  : linalg::generalizeNamedOp(rewriter, op);
   if (failed(generic))
     return failure();
-  SmallVector<unsigned> order;
-  SmallVector<utils::IteratorType> iterators =
-      generic->getIteratorTypesArray();
-  for (bool parallel : {true, false})
-    for (auto [dim, iterator] : llvm::enumerate(iterators))
-      if ((iterator == utils::IteratorType::parallel) == parallel)
-        order.push_back(dim);
-  // MLIR's interchange rejects the empty permutation of an op with no loop.
-  if (llvm::equal(order, llvm::seq<unsigned>(0, order.size())))
-    return generic;
-  return linalg::interchangeGenericOp(rewriter, *generic, order);
+  FailureOr<linalg::GenericOp> interchanged =
+      linalg::interchangeGenericOp(rewriter, *generic, order);
+  if (failed(interchanged))
+    return failure();
+  return cast<linalg::LinalgOp>(interchanged->getOperation());
 }
 
-/// Replaces `op` by a gpu.launch of one thread per parallel point.
+/// Moves into `launch` the constants it uses (MLIR's outliner would pass all
+/// but index constants as arguments) and the static views, so that the
+/// kernel binds the buffers they view, each once.
+void sinkIntoKernel(RewriterBase &rewriter, mlir::gpu::LaunchOp launch) {
+  Block &body = launch.getBody().front();
+  for (bool sunk = true; sunk;) {
+    sunk = false;
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(launch.getBody(), captured);
+    for (Value value : captured) {
+      Operation *def = value.getDefiningOp();
+      if (!isConstant(value) && !isStaticView(def))
+        continue;
+      rewriter.setInsertionPointToStart(&body);
+      Operation *copy = rewriter.clone(*def);
+      rewriter.replaceUsesWithIf(value, copy->getResult(0), [&](OpOperand &use) {
+        return launch->isProperAncestor(use.getOwner());
+      });
+      sunk = true;
+    }
+  }
+}
+
+/// Replaces `op`, whose parallel dimensions come first, by a gpu.launch of
+/// one thread per parallel point.
 LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
                              int64_t points, int64_t workgroupSize) {
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  FailureOr<linalg::GenericOp> generic = parallelDimsFirst(rewriter, op);
-  if (failed(generic))
-    return failure();
-  // Generalization replaced `op`, where the rewriter pointed.
-  rewriter.setInsertionPoint(*generic);
   auto [groupsX, groupsY] = *gridFor(points, workgroupSize);
   auto index = [&](int64_t value) -> Value {
     return rewriter.create<arith::ConstantIndexOp>(loc, value);
@@ -183,8 +232,8 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
   auto guard = rewriter.create<scf::IfOp>(loc, inside, /*withElse=*/false);
   rewriter.setInsertionPointToStart(&guard.getThenRegion().front());
 
-  SmallVector<int64_t> ranges = generic->getStaticLoopRanges();
-  unsigned numParallel = generic->getNumParallelLoops();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned numParallel = op.getNumParallelLoops();
   SmallVector<Value> coordinates(numParallel);
   for (unsigned dim = numParallel; dim-- > 0;) {
     coordinates[dim] =
@@ -193,7 +242,7 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
   }
 
   // The op's loops, the parallel ones run once at the thread's point.
-  auto inner = cast<linalg::LinalgOp>(rewriter.clone(*generic->getOperation()));
+  auto inner = cast<linalg::LinalgOp>(rewriter.clone(*op));
   FailureOr<linalg::LinalgLoops> loops = linalg::linalgOpToLoops(rewriter, inner);
   if (failed(loops))
     return failure();
@@ -205,21 +254,9 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
     rewriter.inlineBlockBefore(loopBody, loop, {coordinates[dim]});
     rewriter.eraseOp(loop);
   }
-  rewriter.eraseOp(*generic);
+  rewriter.eraseOp(op);
 
-  // Constants move into the kernel (MLIR's outliner would pass all but
-  // index constants as arguments).
-  SetVector<Value> captured;
-  getUsedValuesDefinedAbove(launch.getBody(), captured);
-  rewriter.setInsertionPointToStart(&body);
-  for (Value value : captured) {
-    if (!isConstant(value))
-      continue;
-    Value copy = rewriter.clone(*value.getDefiningOp())->getResult(0);
-    rewriter.replaceUsesWithIf(value, copy, [&](OpOperand &use) {
-      return launch->isProperAncestor(use.getOwner());
-    });
-  }
+  sinkIntoKernel(rewriter, launch);
   return success();
 }
 
@@ -260,14 +297,20 @@ struct MapKernelsToGPUPass
         kernel = rewriter.replaceOpWithNewOp<linalg::CopyOp>(
             copy, copy.getSource(), copy.getTarget());
       }
+      // Described first: the kernel may be rewritten before a failure.
+      Location loc = kernel->getLoc();
+      std::string node = describeNode(kernel);
       auto linalgOp = dyn_cast<linalg::LinalgOp>(kernel);
       std::optional<int64_t> points =
           linalgOp ? parallelPoints(linalgOp, workgroupSize) : std::nullopt;
+      // Interchanged or generalized, the op computes the same on the CPU.
+      FailureOr<linalg::LinalgOp> ordered = failure();
       if (points) {
-        // The kernel may be rewritten before a failure: describe it first.
-        Location loc = kernel->getLoc();
-        std::string node = describeNode(kernel);
-        if (failed(launchPerPoint(rewriter, linalgOp, *points, workgroupSize))) {
+        rewriter.setInsertionPoint(kernel);
+        ordered = parallelDimsFirst(rewriter, linalgOp);
+      }
+      if (succeeded(ordered)) {
+        if (failed(launchPerPoint(rewriter, *ordered, *points, workgroupSize))) {
           emitError(loc) << "internal error: cannot map " << node
                          << " onto GPU threads";
           return signalPassFailure();
@@ -276,8 +319,7 @@ struct MapKernelsToGPUPass
         continue;
       }
       if (strict) {
-        kernel->emitError() << describeNode(kernel)
-                            << " has no GPU lowering (--gpu-strict)";
+        emitError(loc) << node << " has no GPU lowering (--gpu-strict)";
         return signalPassFailure();
       }
       ++cpuKernels;

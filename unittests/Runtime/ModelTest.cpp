@@ -2,6 +2,7 @@
 
 #include "mocc/model.h"
 #include "fake_models.h"
+#include "gpu_test.h"
 
 extern "C" {
 #include "model_internal.h"
@@ -284,13 +285,20 @@ TEST(CreateTest, RunsACpuModelOnDevice0Only) {
   EXPECT_EQ(model, nullptr);
 }
 
-TEST(CreateTest, RejectsCudaModelsForNow) {
+// A CUDA model where the driver cannot be loaded (MOCC_CUDA_DRIVER names a
+// file that does not exist, as a machine without CUDA would).
+TEST(CreateTest, FailsWithoutTheCudaDriver) {
+  mocc_test::ScopedEnv driver("MOCC_CUDA_DRIVER", "/nonexistent/libcuda.so.1");
   mocc_compiled_gpu cuda = {MOCC_GPU_API_CUDA, 0, nullptr};
   mocc_compiled_model_desc desc = mocc_compiled_model;
   desc.gpu = &cuda;
   mocc_model *model = nullptr;
-  EXPECT_EQ(message(mocc_model_create_from_desc(&desc, &model)),
-            "CUDA models are not supported by this runtime yet");
+  std::string error = message(mocc_model_create_from_desc(&desc, &model));
+  EXPECT_EQ(error.rfind("cannot load the CUDA driver "
+                        "/nonexistent/libcuda.so.1: ",
+                        0),
+            0u)
+      << error;
   EXPECT_EQ(model, nullptr);
 }
 

@@ -1,41 +1,12 @@
-/* The Vulkan kernels of fake_models.h and the fake GPU model, which
- * dispatches add_one.spvasm (out = in + 1 on float32) as generated code
- * does, on the arena and on the model's own buffers. */
+/* The fake GPU model of fake_models.h, which dispatches its two kernels as
+ * generated code does, on the arena and on the model's own buffers, whatever
+ * the API. */
 #include "fake_models.h"
 
 #include "gpu/gpu.h"
 #include "mocc/model.h"
 
 #include <stdint.h>
-
-/* SPIR-V words are 4-byte aligned, as generated code emits them. */
-static _Alignas(4) const unsigned char kAddOneSpirv[] = {
-#include "add_one.spv.inc"
-};
-
-static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
-    {"add_one", kAddOneSpirv, sizeof(kAddOneSpirv), 2, 0},
-    {"add_one", kAddOneSpirv, sizeof(kAddOneSpirv), 2, 0},
-};
-
-const mocc_compiled_gpu fake_add_one_kernels = {
-    .api = MOCC_GPU_API_VULKAN,
-    .num_kernels = 2,
-    .kernels = kAddOneKernels,
-};
-
-static _Alignas(4) const unsigned char kWidenInt8Spirv[] = {
-#include "widen_int8.spv.inc"
-};
-
-static const mocc_compiled_gpu_kernel kWidenInt8Kernel = {
-    "widen_int8", kWidenInt8Spirv, sizeof(kWidenInt8Spirv), 2, 0};
-
-const mocc_compiled_gpu fake_widen_int8_kernels = {
-    .api = MOCC_GPU_API_VULKAN,
-    .num_kernels = 1,
-    .kernels = &kWidenInt8Kernel,
-};
 
 typedef struct memref_1d_f32 {
   float *allocated, *aligned;
@@ -77,17 +48,20 @@ static const mocc_compiled_value kGpuOutputValues[] = {
     {"y", MOCC_VALUE_TENSOR, 0, 1},
 };
 
-const mocc_compiled_model_desc fake_gpu_model = {
-    .abi_version = MOCC_ABI_VERSION,
-    .num_inputs = 1,
-    .num_outputs = 1,
-    .inputs = kGpuInputs,
-    .outputs = kGpuOutputs,
-    .arena_bytes = FAKE_GPU_SIZE * sizeof(float),
-    .entry = gpu_entry,
-    .num_input_values = 1,
-    .num_output_values = 1,
-    .input_values = kGpuInputValues,
-    .output_values = kGpuOutputValues,
-    .gpu = &fake_add_one_kernels,
-};
+mocc_compiled_model_desc fake_gpu_model(const mocc_compiled_gpu *kernels) {
+  mocc_compiled_model_desc desc = {
+      .abi_version = MOCC_ABI_VERSION,
+      .num_inputs = 1,
+      .num_outputs = 1,
+      .inputs = kGpuInputs,
+      .outputs = kGpuOutputs,
+      .arena_bytes = FAKE_GPU_SIZE * sizeof(float),
+      .entry = gpu_entry,
+      .num_input_values = 1,
+      .num_output_values = 1,
+      .input_values = kGpuInputValues,
+      .output_values = kGpuOutputValues,
+      .gpu = kernels,
+  };
+  return desc;
+}

@@ -36,7 +36,7 @@ extern const mocc_compiled_model_desc fake_parallel_model;
 
 /* Two Vulkan kernels, both add_one.spvasm: out = in + 1 on float32 over
  * min(length(in), length(out)), in at binding 0, out at 1, 64 invocations a
- * group (fake_gpu_model.c, built with spirv-as). */
+ * group (fake_vulkan_kernels.c, built with spirv-as). */
 extern const mocc_compiled_gpu fake_add_one_kernels;
 
 /* One Vulkan kernel, widen_int8.spvasm: out = 3 * in from int8 to int64
@@ -44,10 +44,22 @@ extern const mocc_compiled_gpu fake_add_one_kernels;
  * capability mocc may use. */
 extern const mocc_compiled_gpu fake_widen_int8_kernels;
 
-/* y = 2 * (x + 1) + 1 on float32[FAKE_GPU_SIZE]: kernel 0 into the arena,
- * the doubling on the host, kernel 1 into y. */
+/* Two CUDA kernels, both add_one of add_one.ptx: out[i] = in[i] + 1 on
+ * float32 for every thread i of the grid, in and out its two pointers, one
+ * thread a block: a dispatch of n groups covers n elements
+ * (fake_cuda_kernels.c). */
+extern const mocc_compiled_gpu fake_cuda_add_one_kernels;
+
+/* y = 2 * (x + 1) + 1 on float32[FAKE_GPU_SIZE] with `kernels`, out = in + 1
+ * on buffers (in, out) in groups of 64 threads (fake_gpu_model.c): kernel 0
+ * into the arena, the doubling on the host, kernel 1 into y. On Vulkan,
+ * fake_add_one_kernels; on CUDA, fake_cuda_model_kernels. */
 #define FAKE_GPU_SIZE 100
-extern const mocc_compiled_model_desc fake_gpu_model;
+mocc_compiled_model_desc fake_gpu_model(const mocc_compiled_gpu *kernels);
+
+/* Two CUDA kernels, both add_one_100 of add_one.ptx: add_one's threads below
+ * FAKE_GPU_SIZE only, 64 threads a block (fake_cuda_kernels.c). */
+extern const mocc_compiled_gpu fake_cuda_model_kernels;
 
 #ifdef __cplusplus
 }

@@ -2,12 +2,13 @@
  * buffers they run on.
  *
  * A model compiled for a GPU target (mocc -target=vulkan) describes its
- * kernels in mocc_compiled_model.gpu (compiled_model.h). mocc_model_create
- * opens the device with mocc_gpu_open, which loads the driver with dlopen (a
- * model library never links against it), and allocates the activation arena
- * with mocc_gpu_alloc_arena, in memory both the host and the device see, so
- * that the ops that run on the CPU (those without a GPU lowering) and the
- * kernels share it in place.
+ * kernels in mocc_compiled_model.gpu (compiled_model.h), whose `api` picks
+ * the implementation, vulkan.c or cuda.c: gpu.c forwards each call below to
+ * the instance's. mocc_model_create opens the device with mocc_gpu_open,
+ * which loads the driver with dlopen (a model library never links against
+ * it), and allocates the activation arena with mocc_gpu_alloc_arena, in
+ * memory both the host and the device see, so that the ops that run on the
+ * CPU (those without a GPU lowering) and the kernels share it in place.
  *
  * Generated code runs a kernel by binding its buffers, then dispatching it:
  *
@@ -15,9 +16,10 @@
  *   mocc_gpu_bind(gpu, 1, output, 4096, MOCC_GPU_WRITE);
  *   mocc_gpu_dispatch(gpu, kernel, groups_x, groups_y, groups_z);
  *
- * A buffer in the arena, at an offset the device can bind (Vulkan's
- * minStorageBufferOffsetAlignment), is bound in place; any other (an input,
- * an output, a weight, an unaligned view of the arena) goes through a device
+ * A buffer in the arena is bound in place: on Vulkan at an offset the device
+ * can bind (minStorageBufferOffsetAlignment), on CUDA at any offset (the
+ * kernel takes the pointer itself). Any other (an input, an output, a
+ * weight, an unaligned view of the arena on Vulkan) goes through a device
  * copy of its own per kernel and slot, filled before every dispatch (a
  * MOCC_GPU_CONSTANT one only the first time, or when its pointer or size
  * changes) and copied back after it, all `bytes` of it, when the flags have
@@ -25,6 +27,17 @@
  * share one copy; partial overlaps outside the arena are not supported. The
  * dispatch returns once the kernel's results are visible to the host. A
  * dispatch consumes the bindings: the next one binds all its slots again.
+ *
+ * The kernels: on Vulkan, SPIR-V compute shaders taking their buffers at
+ * bindings 0 .. num_buffers-1 of descriptor set 0; on CUDA, PTX entries
+ * taking one device pointer per buffer in slot order (an empty buffer
+ * outside the arena is a null pointer), run `block_size` threads a block,
+ * groups_x x groups_y x groups_z blocks.
+ *
+ * The CUDA driver is libcuda.so.1, or the file the environment variable
+ * MOCC_CUDA_DRIVER names (read by each mocc_gpu_open): a driver elsewhere,
+ * or, for tests, one that does not exist, to see the failure of a machine
+ * without CUDA on any machine.
  */
 #ifndef MOCC_RUNTIME_GPU_GPU_H
 #define MOCC_RUNTIME_GPU_GPU_H
@@ -45,8 +58,10 @@ enum {
 };
 
 /* Opens device `device` (0 is the first) of `kernels->api` and prepares every
- * kernel. Fails with a one-line status when the driver cannot be loaded,
- * there is no such device, or a kernel does not build on it. */
+ * kernel. Fails with a one-line status when the driver cannot be loaded
+ * ("cannot load the Vulkan loader ...", "cannot load the CUDA driver ..."),
+ * there is no device ("no Vulkan device", "no CUDA device") or no such
+ * device, or a kernel does not build on it. */
 mocc_status mocc_gpu_open(const mocc_compiled_gpu *kernels, int32_t device,
                           mocc_gpu **out_gpu);
 void mocc_gpu_close(mocc_gpu *gpu);

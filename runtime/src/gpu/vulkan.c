@@ -16,9 +16,8 @@
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
 
-#include "gpu.h"
+#include "backend.h"
 
-#include "../run_failure.h"
 #include "../status.h"
 
 #include <dlfcn.h>
@@ -113,10 +112,7 @@ typedef struct binding {
 /* The device copy of a kernel's buffer that is not in the arena. */
 typedef struct staging {
   host_buffer copy;
-  /* The data a MOCC_GPU_CONSTANT upload came from, so that later dispatches
-   * skip it; NULL when the copy holds no constant. */
-  const void *constant_source;
-  int64_t constant_bytes;
+  mocc_gpu_constant constant;
 } staging;
 
 typedef struct kernel {
@@ -135,13 +131,6 @@ typedef struct kernel {
   staging *staging; /* num_buffers */
 } kernel;
 
-/* A mocc_gpu_bind waiting for the next dispatch. */
-typedef struct pending {
-  void *data;
-  int64_t bytes;
-  int64_t flags; /* 0: not bound */
-} pending;
-
 /* The optional features mocc's SPIR-V may use, as the device reports them. */
 typedef struct device_features {
   VkPhysicalDeviceFeatures2 core;
@@ -150,7 +139,8 @@ typedef struct device_features {
   VkPhysicalDeviceShaderFloat16Int8Features float16_int8;
 } device_features;
 
-struct mocc_gpu {
+typedef struct vulkan_gpu {
+  mocc_gpu base;
   void *loader; /* dlopen's handle of libvulkan.so.1 */
   vk_functions vk;
   int32_t index;             /* the device index asked for, for messages */
@@ -168,18 +158,13 @@ struct mocc_gpu {
   VkCommandPool command_pool;
   VkDescriptorPool descriptor_pool;
   VkFence fence;
-  uint32_t num_kernels;
-  kernel *kernels;
-  /* The most buffers a kernel takes: the slots mocc_gpu_bind accepts. */
-  uint32_t max_buffers;
-  pending *pending; /* max_buffers */
-  /* Scratch of mocc_gpu_dispatch, max_buffers each. */
+  kernel *kernels; /* base.num_kernels */
+  /* Scratch of mocc_gpu_dispatch, base.num_slots each. */
   binding *resolved;
   VkDescriptorBufferInfo *buffer_infos;
   VkWriteDescriptorSet *writes;
-  host_buffer arena;
-  size_t arena_bytes; /* as asked for; arena.size may be larger */
-};
+  host_buffer arena; /* base.arena_bytes as asked for; its size may be larger */
+} vulkan_gpu;
 
 /* The API version mocc asks for: 1.1 has 16-bit storage, the storage buffer
  * class and vkGetPhysicalDeviceFeatures2 in core; 1.2 adds 8-bit storage and
@@ -226,7 +211,7 @@ static const char *result_name(VkResult result) {
 
 /* A status about the opened device: "Vulkan device 0 (NAME): MESSAGE". */
 __attribute__((format(printf, 2, 3))) static mocc_status
-device_status(const mocc_gpu *gpu, const char *format, ...) {
+device_status(const vulkan_gpu *gpu, const char *format, ...) {
   char message[512];
   va_list args;
   va_start(args, format);
@@ -236,14 +221,14 @@ device_status(const mocc_gpu *gpu, const char *format, ...) {
                             gpu->properties.deviceName, message);
 }
 
-static mocc_status call_status(const mocc_gpu *gpu, const char *call,
+static mocc_status call_status(const vulkan_gpu *gpu, const char *call,
                                VkResult result) {
   return device_status(gpu, "%s returned %s", call, result_name(result));
 }
 
 /* --- Loader, instance and device -------------------------------------- */
 
-static mocc_status open_loader(mocc_gpu *gpu) {
+static mocc_status open_loader(vulkan_gpu *gpu) {
   gpu->loader = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!gpu->loader)
     return mocc_status_format("cannot load the Vulkan loader "
@@ -277,7 +262,7 @@ static uint32_t min_version(uint32_t a, uint32_t b) {
   return a < b ? a : b;
 }
 
-static mocc_status create_instance(mocc_gpu *gpu) {
+static mocc_status create_instance(vulkan_gpu *gpu) {
   /* A 1.0 loader has no vkEnumerateInstanceVersion and rejects any
    * apiVersion above 1.0. */
   uint32_t loader_version = VK_API_VERSION_1_0;
@@ -319,7 +304,7 @@ static mocc_status create_instance(mocc_gpu *gpu) {
   return NULL;
 }
 
-static mocc_status pick_physical_device(mocc_gpu *gpu, int32_t index) {
+static mocc_status pick_physical_device(vulkan_gpu *gpu, int32_t index) {
   uint32_t count = 0;
   VkResult result =
       gpu->vk.vkEnumeratePhysicalDevices(gpu->instance, &count, NULL);
@@ -357,7 +342,7 @@ static mocc_status pick_physical_device(mocc_gpu *gpu, int32_t index) {
   return NULL;
 }
 
-static mocc_status pick_queue_family(mocc_gpu *gpu) {
+static mocc_status pick_queue_family(vulkan_gpu *gpu) {
   uint32_t count = 0;
   gpu->vk.vkGetPhysicalDeviceQueueFamilyProperties(gpu->physical_device, &count,
                                                    NULL);
@@ -385,7 +370,7 @@ typedef struct device_extensions {
   int float16_int8; /* VK_KHR_shader_float16_int8 */
 } device_extensions;
 
-static mocc_status find_extensions(mocc_gpu *gpu, device_extensions *out) {
+static mocc_status find_extensions(vulkan_gpu *gpu, device_extensions *out) {
   memset(out, 0, sizeof(*out));
   /* Core from 1.2 on: no extension to ask for. */
   if (gpu->api_version >= VK_API_VERSION_1_2) {
@@ -458,7 +443,7 @@ static void select_features(const device_features *supported,
   enabled->float16_int8.shaderInt8 = supported->float16_int8.shaderInt8;
 }
 
-static mocc_status create_device(mocc_gpu *gpu) {
+static mocc_status create_device(vulkan_gpu *gpu) {
   device_extensions extensions;
   mocc_status status = pick_queue_family(gpu);
   if (!status)
@@ -518,7 +503,7 @@ static mocc_status create_device(mocc_gpu *gpu) {
 /* A memory type among `type_bits` that the host maps coherently, cached if
  * possible: the host reads what kernels write (outputs, the arena under ops
  * that run on the CPU). UINT32_MAX when there is none. */
-static uint32_t find_memory_type(const mocc_gpu *gpu, uint32_t type_bits) {
+static uint32_t find_memory_type(const vulkan_gpu *gpu, uint32_t type_bits) {
   const VkMemoryPropertyFlags required = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
   uint32_t found = UINT32_MAX;
@@ -535,7 +520,7 @@ static uint32_t find_memory_type(const mocc_gpu *gpu, uint32_t type_bits) {
   return found;
 }
 
-static void destroy_host_buffer(mocc_gpu *gpu, host_buffer *buffer) {
+static void destroy_host_buffer(vulkan_gpu *gpu, host_buffer *buffer) {
   if (buffer->buffer)
     gpu->vk.vkDestroyBuffer(gpu->device, buffer->buffer, NULL);
   if (buffer->memory)
@@ -545,7 +530,7 @@ static void destroy_host_buffer(mocc_gpu *gpu, host_buffer *buffer) {
 
 /* Creates a storage buffer of at least `bytes` and maps it. On failure,
  * nothing is left to destroy. */
-static VkResult create_host_buffer(mocc_gpu *gpu, VkDeviceSize bytes,
+static VkResult create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
                                    host_buffer *out) {
   memset(out, 0, sizeof(*out));
   VkBufferCreateInfo info = {
@@ -595,7 +580,7 @@ static VkResult create_host_buffer(mocc_gpu *gpu, VkDeviceSize bytes,
 /* The SPIR-V capabilities mocc's kernels may declare that depend on an
  * optional feature. Checked before the driver sees the module: some drivers
  * crash on a module that uses what the device lacks. */
-static const char *missing_capability(const mocc_gpu *gpu, uint32_t id) {
+static const char *missing_capability(const vulkan_gpu *gpu, uint32_t id) {
   const device_features *f = &gpu->enabled;
   switch (id) {
   case 9:
@@ -625,7 +610,7 @@ static const char *missing_capability(const mocc_gpu *gpu, uint32_t id) {
 
 /* Checks the module's header and its OpCapability instructions, which come
  * first, against the device. */
-static mocc_status check_spirv(const mocc_gpu *gpu, const char *name,
+static mocc_status check_spirv(const vulkan_gpu *gpu, const char *name,
                                const uint32_t *words, size_t num_words) {
   const uint32_t kMagic = 0x07230203, kOpCapability = 17;
   if (num_words < 5 || words[0] != kMagic)
@@ -648,7 +633,7 @@ static mocc_status check_spirv(const mocc_gpu *gpu, const char *name,
   return NULL;
 }
 
-static mocc_status create_shader_module(mocc_gpu *gpu, kernel *k,
+static mocc_status create_shader_module(vulkan_gpu *gpu, kernel *k,
                                         const mocc_compiled_gpu_kernel *code) {
   if (!code->code || code->code_bytes % 4 || code->code_bytes > SIZE_MAX / 2)
     return device_status(gpu,
@@ -688,7 +673,7 @@ static mocc_status create_shader_module(mocc_gpu *gpu, kernel *k,
 
 /* Set 0, bindings 0 .. num_buffers - 1, storage buffers; no push
  * constants. */
-static mocc_status create_layouts(mocc_gpu *gpu, kernel *k) {
+static mocc_status create_layouts(vulkan_gpu *gpu, kernel *k) {
   VkDescriptorSetLayoutBinding *bindings =
       calloc(k->num_buffers ? k->num_buffers : 1, sizeof(*bindings));
   if (!bindings)
@@ -731,7 +716,7 @@ static mocc_status create_layouts(mocc_gpu *gpu, kernel *k) {
   return NULL;
 }
 
-static mocc_status create_pipeline(mocc_gpu *gpu, kernel *k) {
+static mocc_status create_pipeline(vulkan_gpu *gpu, kernel *k) {
   VkComputePipelineCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
       .stage =
@@ -755,7 +740,7 @@ static mocc_status create_pipeline(mocc_gpu *gpu, kernel *k) {
   return NULL;
 }
 
-static mocc_status allocate_kernel_commands(mocc_gpu *gpu, kernel *k) {
+static mocc_status allocate_kernel_commands(vulkan_gpu *gpu, kernel *k) {
   VkDescriptorSetAllocateInfo set_info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
       .descriptorPool = gpu->descriptor_pool,
@@ -785,7 +770,7 @@ static mocc_status allocate_kernel_commands(mocc_gpu *gpu, kernel *k) {
   return NULL;
 }
 
-static mocc_status create_kernel(mocc_gpu *gpu, kernel *k,
+static mocc_status create_kernel(vulkan_gpu *gpu, kernel *k,
                                  const mocc_compiled_gpu_kernel *code) {
   k->name = code->name ? code->name : "";
   k->num_buffers = code->num_buffers;
@@ -811,15 +796,14 @@ static mocc_status create_kernel(mocc_gpu *gpu, kernel *k,
 }
 
 /* The pools every kernel allocates from, and the fence of dispatches. */
-static mocc_status create_pools(mocc_gpu *gpu, const mocc_compiled_gpu *table) {
+static mocc_status create_pools(vulkan_gpu *gpu,
+                                const mocc_compiled_gpu *table) {
   uint32_t descriptors = 0;
   for (uint32_t i = 0; i < table->num_kernels; ++i) {
     uint32_t n = table->kernels[i].num_buffers;
     if (n > UINT32_MAX - descriptors)
       return mocc_status_format("malformed GPU kernel table");
     descriptors += n;
-    if (n > gpu->max_buffers)
-      gpu->max_buffers = n;
   }
   VkDescriptorPoolSize size = {
       .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
@@ -859,27 +843,22 @@ static mocc_status create_pools(mocc_gpu *gpu, const mocc_compiled_gpu *table) {
   return NULL;
 }
 
-static mocc_status create_kernels(mocc_gpu *gpu,
+static mocc_status create_kernels(vulkan_gpu *gpu,
                                   const mocc_compiled_gpu *table) {
   mocc_status status = create_pools(gpu, table);
   if (status)
     return status;
-  gpu->pending =
-      calloc(gpu->max_buffers ? gpu->max_buffers : 1, sizeof(*gpu->pending));
-  gpu->resolved =
-      calloc(gpu->max_buffers ? gpu->max_buffers : 1, sizeof(*gpu->resolved));
-  gpu->buffer_infos = calloc(gpu->max_buffers ? gpu->max_buffers : 1,
-                             sizeof(*gpu->buffer_infos));
-  gpu->writes =
-      calloc(gpu->max_buffers ? gpu->max_buffers : 1, sizeof(*gpu->writes));
+  size_t slots = gpu->base.num_slots ? gpu->base.num_slots : 1;
+  gpu->resolved = calloc(slots, sizeof(*gpu->resolved));
+  gpu->buffer_infos = calloc(slots, sizeof(*gpu->buffer_infos));
+  gpu->writes = calloc(slots, sizeof(*gpu->writes));
   gpu->kernels = calloc(table->num_kernels ? table->num_kernels : 1,
                         sizeof(*gpu->kernels));
-  if (!gpu->pending || !gpu->resolved || !gpu->buffer_infos || !gpu->writes ||
-      !gpu->kernels)
+  if (!gpu->resolved || !gpu->buffer_infos || !gpu->writes || !gpu->kernels)
     return mocc_status_format("out of memory");
   for (uint32_t i = 0; i < table->num_kernels; ++i) {
     /* Counted as created so that close destroys what it holds. */
-    gpu->num_kernels = i + 1;
+    gpu->base.num_kernels = i + 1;
     status = create_kernel(gpu, &gpu->kernels[i], &table->kernels[i]);
     if (status)
       return status;
@@ -889,27 +868,21 @@ static mocc_status create_kernels(mocc_gpu *gpu,
 
 /* --- Open and close ----------------------------------------------------- */
 
-mocc_status mocc_gpu_open(const mocc_compiled_gpu *table, int32_t device,
-                          mocc_gpu **out_gpu) {
-  if (!out_gpu)
-    return mocc_status_format("out_gpu is NULL");
-  *out_gpu = NULL;
-  if (!table || (table->num_kernels && !table->kernels))
-    return mocc_status_format("malformed GPU kernel table");
-  if (table->api == MOCC_GPU_API_CUDA)
-    return mocc_status_format("CUDA models are not supported by this "
-                              "runtime yet");
-  if (table->api != MOCC_GPU_API_VULKAN)
-    return mocc_status_format("unknown GPU API %u in the compiled model",
-                              (unsigned)table->api);
+static const mocc_gpu_backend kVulkanBackend;
+static void vulkan_close(mocc_gpu *base);
+
+mocc_status mocc_vulkan_open(const mocc_compiled_gpu *table, int32_t device,
+                             mocc_gpu **out_gpu) {
   if (device < 0)
     return mocc_status_format("Vulkan device %d does not exist", (int)device);
 
-  mocc_gpu *gpu = calloc(1, sizeof(*gpu));
+  vulkan_gpu *gpu = calloc(1, sizeof(*gpu));
   if (!gpu)
     return mocc_status_format("out of memory");
   gpu->index = device;
-  mocc_status status = open_loader(gpu);
+  mocc_status status = mocc_gpu_init(&gpu->base, &kVulkanBackend, table);
+  if (!status)
+    status = open_loader(gpu);
   if (!status)
     status = create_instance(gpu);
   if (!status)
@@ -919,14 +892,14 @@ mocc_status mocc_gpu_open(const mocc_compiled_gpu *table, int32_t device,
   if (!status)
     status = create_kernels(gpu, table);
   if (status) {
-    mocc_gpu_close(gpu);
+    vulkan_close(&gpu->base);
     return status;
   }
-  *out_gpu = gpu;
+  *out_gpu = &gpu->base;
   return NULL;
 }
 
-static void destroy_kernel(mocc_gpu *gpu, kernel *k) {
+static void destroy_kernel(vulkan_gpu *gpu, kernel *k) {
   for (uint32_t i = 0; k->staging && i < k->num_buffers; ++i)
     destroy_host_buffer(gpu, &k->staging[i].copy);
   /* The set and the command buffer go with their pools. */
@@ -943,16 +916,15 @@ static void destroy_kernel(mocc_gpu *gpu, kernel *k) {
 }
 
 /* In the reverse order of creation; handles never created are NULL. */
-void mocc_gpu_close(mocc_gpu *gpu) {
-  if (!gpu)
-    return;
+static void vulkan_close(mocc_gpu *base) {
+  vulkan_gpu *gpu = (vulkan_gpu *)base;
   /* vkDestroyDevice and vkDeviceWaitIdle are loaded first: a device whose
    * other functions are missing has no other objects. */
   if (gpu->device && gpu->vk.vkDestroyDevice) {
     if (gpu->vk.vkDeviceWaitIdle)
       gpu->vk.vkDeviceWaitIdle(gpu->device);
     destroy_host_buffer(gpu, &gpu->arena);
-    for (uint32_t i = gpu->num_kernels; i-- > 0;)
+    for (uint32_t i = gpu->base.num_kernels; i-- > 0;)
       destroy_kernel(gpu, &gpu->kernels[i]);
     if (gpu->fence)
       gpu->vk.vkDestroyFence(gpu->device, gpu->fence, NULL);
@@ -967,15 +939,16 @@ void mocc_gpu_close(mocc_gpu *gpu) {
   if (gpu->loader)
     dlclose(gpu->loader);
   free(gpu->kernels);
-  free(gpu->pending);
+  mocc_gpu_release(&gpu->base);
   free(gpu->resolved);
   free(gpu->buffer_infos);
   free(gpu->writes);
   free(gpu);
 }
 
-mocc_status mocc_gpu_alloc_arena(mocc_gpu *gpu, size_t bytes,
-                                 mocc_buffer *out_arena) {
+static mocc_status vulkan_alloc_arena(mocc_gpu *base, size_t bytes,
+                                      mocc_buffer *out_arena) {
+  vulkan_gpu *gpu = (vulkan_gpu *)base;
   if (gpu->arena.buffer)
     return device_status(gpu, "the activation arena is already allocated");
   VkResult result = create_host_buffer(gpu, bytes, &gpu->arena);
@@ -984,7 +957,11 @@ mocc_status mocc_gpu_alloc_arena(mocc_gpu *gpu, size_t bytes,
                          "cannot allocate the %zu-byte activation "
                          "arena: %s",
                          bytes, result_name(result));
-  gpu->arena_bytes = bytes;
+  gpu->base.arena = gpu->arena.mapped;
+  gpu->base.arena_bytes = bytes;
+  VkDeviceSize alignment =
+      gpu->properties.limits.minStorageBufferOffsetAlignment;
+  gpu->base.arena_alignment = alignment ? (size_t)alignment : 1;
   /* Vulkan maps at minMemoryMapAlignment, at least 64 bytes: as aligned as
    * mocc_buffer_alloc's. */
   out_arena->allocated = gpu->arena.mapped;
@@ -993,110 +970,62 @@ mocc_status mocc_gpu_alloc_arena(mocc_gpu *gpu, size_t bytes,
   return NULL;
 }
 
-const char *mocc_gpu_device_name(const mocc_gpu *gpu) {
-  return gpu ? gpu->properties.deviceName : "";
+static const char *vulkan_device_name(const mocc_gpu *base) {
+  return ((const vulkan_gpu *)base)->properties.deviceName;
 }
 
-/* --- Bind and dispatch -------------------------------------------------- */
-
-/* Forgets the bindings: each dispatch takes those made since the last. */
-static void clear_pending(mocc_gpu *gpu) {
-  memset(gpu->pending, 0, gpu->max_buffers * sizeof(*gpu->pending));
-}
-
-/* Fails the run, leaving the instance ready for the next one. */
-__attribute__((format(printf, 2, 3))) static _Noreturn void
-fail(mocc_gpu *gpu, const char *format, ...) {
-  char message[512];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(message, sizeof(message), format, args);
-  va_end(args);
-  clear_pending(gpu);
-  mocc_run_fail("%s", message);
-}
-
-void mocc_gpu_bind(mocc_gpu *gpu, int64_t slot, void *data, int64_t bytes,
-                   int64_t flags) {
-  if (slot < 0 || slot >= (int64_t)gpu->max_buffers)
-    fail(gpu,
-         "GPU buffer slot %lld does not exist (the kernels take at most "
-         "%u buffers)",
-         (long long)slot, (unsigned)gpu->max_buffers);
-  if (bytes < 0 || (bytes > 0 && !data))
-    fail(gpu, "GPU buffer slot %lld: %lld bytes at %p", (long long)slot,
-         (long long)bytes, data);
-  /* No flag still binds it (as read). */
-  gpu->pending[slot] = (pending){data, bytes, flags ? flags : MOCC_GPU_READ};
-}
-
-/* Whether `p` lies within the arena, at an offset the device can bind. */
-static int binds_in_arena(const mocc_gpu *gpu, const pending *p) {
-  uintptr_t base = (uintptr_t)gpu->arena.mapped, data = (uintptr_t)p->data;
-  if (!base || p->bytes == 0 || data < base ||
-      data - base >= gpu->arena_bytes ||
-      (uint64_t)p->bytes > gpu->arena_bytes - (data - base))
-    return 0;
-  VkDeviceSize alignment =
-      gpu->properties.limits.minStorageBufferOffsetAlignment;
-  return (data - base) % (alignment ? alignment : 1) == 0;
-}
-
-/* The slot before `slot` of the same dispatch bound to the same host
- * buffer, which `slot` shares the device copy of; `slot` itself if none. */
-static uint32_t first_alias(const mocc_gpu *gpu, uint32_t slot) {
-  for (uint32_t i = 0; i < slot; ++i)
-    if (gpu->pending[i].data == gpu->pending[slot].data &&
-        gpu->pending[i].bytes == gpu->pending[slot].bytes)
-      return i;
-  return slot;
-}
+/* --- Dispatch ----------------------------------------------------------- */
 
 /* Makes sure the staging copy of (k, slot) holds `bytes`. A new VkBuffer
  * may reuse the handle of the one it replaces, so the kernel is marked for
  * re-recording rather than relying on the comparison of bindings. */
-static void ensure_staging(mocc_gpu *gpu, kernel *k, uint32_t slot,
+static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
                            int64_t bytes) {
   staging *s = &k->staging[slot];
   if (s->copy.buffer && s->copy.size >= (VkDeviceSize)bytes)
     return;
   destroy_host_buffer(gpu, &s->copy);
-  s->constant_source = NULL;
+  s->constant = (mocc_gpu_constant){NULL, 0};
   k->recorded = 0;
   VkResult result = create_host_buffer(gpu, (VkDeviceSize)bytes, &s->copy);
   if (result != VK_SUCCESS)
-    fail(gpu, "GPU kernel '%s': cannot allocate %lld bytes for buffer %u: %s",
-         k->name, (long long)bytes, (unsigned)slot, result_name(result));
+    mocc_gpu_fail(&gpu->base,
+                  "GPU kernel '%s': cannot allocate %lld bytes for buffer %u: "
+                  "%s",
+                  k->name, (long long)bytes, (unsigned)slot,
+                  result_name(result));
 }
 
 /* Where each pending buffer of `k` is bound: in place in the arena, or its
  * staging copy (shared with an earlier slot bound to the same buffer). */
-static void resolve_bindings(mocc_gpu *gpu, kernel *k, binding *out) {
+static void resolve_bindings(vulkan_gpu *gpu, kernel *k, binding *out) {
   VkDeviceSize limit = gpu->properties.limits.maxStorageBufferRange;
+  mocc_gpu_check_bound(&gpu->base, k->name, k->num_buffers);
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
-    const pending *p = &gpu->pending[slot];
-    if (!p->flags)
-      fail(gpu, "GPU kernel '%s': buffer %u is not bound", k->name,
-           (unsigned)slot);
+    const mocc_gpu_binding *p = &gpu->base.pending[slot];
     if ((uint64_t)p->bytes > limit)
-      fail(gpu,
-           "GPU kernel '%s': buffer %u of %lld bytes exceeds the "
-           "device's storage buffer range of %llu",
-           k->name, (unsigned)slot, (long long)p->bytes,
-           (unsigned long long)limit);
-    uint32_t alias = first_alias(gpu, slot);
-    if (binds_in_arena(gpu, p)) {
+      mocc_gpu_fail(&gpu->base,
+                    "GPU kernel '%s': buffer %u of %lld bytes exceeds the "
+                    "device's storage buffer range of %llu",
+                    k->name, (unsigned)slot, (long long)p->bytes,
+                    (unsigned long long)limit);
+    uint32_t owner;
+    switch (mocc_gpu_place_slot(&gpu->base, slot, &owner)) {
+    case MOCC_GPU_IN_ARENA:
       out[slot] =
           (binding){gpu->arena.buffer,
                     (VkDeviceSize)((char *)p->data - (char *)gpu->arena.mapped),
                     (VkDeviceSize)p->bytes};
-    } else if (alias < slot) {
-      out[slot] = out[alias];
-    } else {
+      break;
+    case MOCC_GPU_SHARED_COPY:
+      out[slot] = out[owner];
+      break;
+    case MOCC_GPU_OWN_COPY:
       ensure_staging(gpu, k, slot, p->bytes);
       /* An empty buffer is bound whole: a range cannot be 0. */
       out[slot] = (binding){k->staging[slot].copy.buffer, 0,
                             p->bytes ? (VkDeviceSize)p->bytes : VK_WHOLE_SIZE};
+      break;
     }
   }
 }
@@ -1113,7 +1042,7 @@ static int same_bindings(const kernel *k, const binding *resolved,
   return 1;
 }
 
-static void write_descriptor_set(mocc_gpu *gpu, kernel *k,
+static void write_descriptor_set(vulkan_gpu *gpu, kernel *k,
                                  const binding *resolved) {
   VkDescriptorBufferInfo *buffers = gpu->buffer_infos;
   VkWriteDescriptorSet *writes = gpu->writes;
@@ -1135,7 +1064,7 @@ static void write_descriptor_set(mocc_gpu *gpu, kernel *k,
 /* Records: bind, dispatch, then a barrier that makes the kernel's writes
  * visible to the host (which reads them after the fence) and to the
  * kernels of later submissions. */
-static VkResult record_commands(mocc_gpu *gpu, kernel *k,
+static VkResult record_commands(vulkan_gpu *gpu, kernel *k,
                                 const uint32_t groups[3]) {
   VkCommandBufferBeginInfo begin = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -1162,57 +1091,25 @@ static VkResult record_commands(mocc_gpu *gpu, kernel *k,
   return gpu->vk.vkEndCommandBuffer(k->commands);
 }
 
-/* The flags of every slot that shares the staging copy of `slot`. */
-static int64_t shared_flags(const mocc_gpu *gpu, const kernel *k,
-                            uint32_t slot) {
-  int64_t flags = 0;
-  for (uint32_t i = slot; i < k->num_buffers; ++i)
-    if (first_alias(gpu, i) == slot)
-      flags |= gpu->pending[i].flags;
-  return flags;
-}
-
-/* Whether pending `slot` is the first binding of a staging copy. */
-static int owns_staging(const mocc_gpu *gpu, uint32_t slot) {
-  const pending *p = &gpu->pending[slot];
-  return p->bytes > 0 && !binds_in_arena(gpu, p) &&
-         first_alias(gpu, slot) == slot;
-}
-
-/* Fills the staging copies, also of buffers the kernel only writes: it
- * copies all of `bytes` back, so what it leaves unwritten must be the
- * host's. A constant is uploaded once per copy (again only if its source
- * changes). Host writes before the submit are visible to the device
- * without a barrier (coherent memory). */
-static void upload(mocc_gpu *gpu, kernel *k) {
-  for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
-    const pending *p = &gpu->pending[slot];
-    staging *s = &k->staging[slot];
-    if (!owns_staging(gpu, slot))
-      continue;
-    int64_t flags = shared_flags(gpu, k, slot);
-    if ((flags & MOCC_GPU_CONSTANT) && !(flags & MOCC_GPU_WRITE)) {
-      if (s->constant_source == p->data && s->constant_bytes == p->bytes)
-        continue;
-      s->constant_source = p->data;
-      s->constant_bytes = p->bytes;
-    } else {
-      s->constant_source = NULL;
-    }
-    memcpy(s->copy.mapped, p->data, (size_t)p->bytes);
-  }
+/* Fills the staging copies (mocc_gpu_needs_upload). Host writes before the
+ * submit are visible to the device without a barrier (coherent memory). */
+static void upload(vulkan_gpu *gpu, kernel *k) {
+  for (uint32_t slot = 0; slot < k->num_buffers; ++slot)
+    if (mocc_gpu_needs_upload(&gpu->base, k->num_buffers, slot,
+                              &k->staging[slot].constant))
+      memcpy(k->staging[slot].copy.mapped, gpu->base.pending[slot].data,
+             (size_t)gpu->base.pending[slot].bytes);
 }
 
 /* Copies back the staging copies the kernel wrote. */
-static void download(mocc_gpu *gpu, kernel *k) {
+static void download(vulkan_gpu *gpu, kernel *k) {
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot)
-    if (owns_staging(gpu, slot) &&
-        (shared_flags(gpu, k, slot) & MOCC_GPU_WRITE))
-      memcpy(gpu->pending[slot].data, k->staging[slot].copy.mapped,
-             (size_t)gpu->pending[slot].bytes);
+    if (mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
+      memcpy(gpu->base.pending[slot].data, k->staging[slot].copy.mapped,
+             (size_t)gpu->base.pending[slot].bytes);
 }
 
-static void submit_and_wait(mocc_gpu *gpu, kernel *k) {
+static void submit_and_wait(vulkan_gpu *gpu, kernel *k) {
   VkSubmitInfo submit = {
       .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
       .commandBufferCount = 1,
@@ -1220,46 +1117,29 @@ static void submit_and_wait(mocc_gpu *gpu, kernel *k) {
   };
   VkResult result = gpu->vk.vkQueueSubmit(gpu->queue, 1, &submit, gpu->fence);
   if (result != VK_SUCCESS)
-    fail(gpu, "GPU kernel '%s': vkQueueSubmit returned %s", k->name,
-         result_name(result));
+    mocc_gpu_fail(&gpu->base, "GPU kernel '%s': vkQueueSubmit returned %s",
+                  k->name, result_name(result));
   result =
       gpu->vk.vkWaitForFences(gpu->device, 1, &gpu->fence, VK_TRUE, UINT64_MAX);
   /* Reset even after a failed wait, for the next run to try again. */
   VkResult reset = gpu->vk.vkResetFences(gpu->device, 1, &gpu->fence);
   if (result != VK_SUCCESS)
-    fail(gpu, "GPU kernel '%s': vkWaitForFences returned %s", k->name,
-         result_name(result));
+    mocc_gpu_fail(&gpu->base, "GPU kernel '%s': vkWaitForFences returned %s",
+                  k->name, result_name(result));
   if (reset != VK_SUCCESS)
-    fail(gpu, "GPU kernel '%s': vkResetFences returned %s", k->name,
-         result_name(reset));
+    mocc_gpu_fail(&gpu->base, "GPU kernel '%s': vkResetFences returned %s",
+                  k->name, result_name(reset));
 }
 
-/* The group counts as the device takes them; fails beyond its limits. */
-static void check_groups(mocc_gpu *gpu, const kernel *k, const int64_t in[3],
-                         uint32_t out[3]) {
-  const uint32_t *limit = gpu->properties.limits.maxComputeWorkGroupCount;
-  for (int i = 0; i < 3; ++i) {
-    if (in[i] < 0 || in[i] > (int64_t)limit[i])
-      fail(gpu,
-           "GPU kernel '%s': %lld x %lld x %lld groups exceed the "
-           "device's limit of %u x %u x %u",
-           k->name, (long long)in[0], (long long)in[1], (long long)in[2],
-           limit[0], limit[1], limit[2]);
-    out[i] = (uint32_t)in[i];
-  }
-}
-
-void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t index, int64_t groups_x,
-                       int64_t groups_y, int64_t groups_z) {
-  if (index < 0 || index >= (int64_t)gpu->num_kernels)
-    fail(gpu, "GPU kernel %lld does not exist (the model has %u)",
-         (long long)index, (unsigned)gpu->num_kernels);
+static void vulkan_dispatch(mocc_gpu *base, uint32_t index,
+                            const int64_t requested[3]) {
+  vulkan_gpu *gpu = (vulkan_gpu *)base;
   kernel *k = &gpu->kernels[index];
-  const int64_t requested[3] = {groups_x, groups_y, groups_z};
   uint32_t groups[3];
-  check_groups(gpu, k, requested, groups);
-  if (!groups[0] || !groups[1] || !groups[2]) {
-    clear_pending(gpu);
+  if (!mocc_gpu_check_groups(base, k->name, requested,
+                             gpu->properties.limits.maxComputeWorkGroupCount,
+                             groups)) {
+    mocc_gpu_clear_bindings(base);
     return;
   }
 
@@ -1270,8 +1150,10 @@ void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t index, int64_t groups_x,
     write_descriptor_set(gpu, k, resolved);
     VkResult result = record_commands(gpu, k, groups);
     if (result != VK_SUCCESS)
-      fail(gpu, "GPU kernel '%s': recording its commands failed with %s",
-           k->name, result_name(result));
+      mocc_gpu_fail(base,
+                    "GPU kernel '%s': recording its commands failed "
+                    "with %s",
+                    k->name, result_name(result));
     memcpy(k->bound, resolved, k->num_buffers * sizeof(*resolved));
     memcpy(k->groups, groups, sizeof(k->groups));
     k->recorded = 1;
@@ -1279,5 +1161,12 @@ void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t index, int64_t groups_x,
   upload(gpu, k);
   submit_and_wait(gpu, k);
   download(gpu, k);
-  clear_pending(gpu);
+  mocc_gpu_clear_bindings(base);
 }
+
+static const mocc_gpu_backend kVulkanBackend = {
+    .close = vulkan_close,
+    .alloc_arena = vulkan_alloc_arena,
+    .device_name = vulkan_device_name,
+    .dispatch = vulkan_dispatch,
+};

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -53,6 +54,9 @@ constexpr llvm::StringLiteral kTriple = "nvptx64-nvidia-cuda";
 LogicalResult convertToNVVM(ModuleOp scratch) {
   MLIRContext *context = scratch.getContext();
   PassManager prepare(context);
+  // Loads and stores through the views moved into the kernel index the
+  // buffers it binds.
+  prepare.addPass(memref::createFoldMemRefAliasOpsPass());
   prepare.addPass(createLowerAffinePass());
   prepare.addPass(createConvertSCFToCFPass());
   prepare.addPass(createCanonicalizerPass());

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 #include "mlir/Dialect/SPIRV/Transforms/Passes.h"
 #include "mlir/Dialect/SPIRV/Transforms/SPIRVConversion.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/SPIRV/Serialization.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -80,6 +81,9 @@ LogicalResult setABI(mlir::gpu::GPUModuleOp module) {
 LogicalResult convertToSPIRV(ModuleOp scratch) {
   MLIRContext *context = scratch.getContext();
   PassManager prepare(context);
+  // Loads and stores through the views moved into the kernel index the
+  // buffers it binds.
+  prepare.addPass(memref::createFoldMemRefAliasOpsPass());
   prepare.addPass(createLowerAffinePass());
   prepare.addPass(createCanonicalizerPass());
   prepare.addPass(createCSEPass());

@@ -1,0 +1,100 @@
+// What the tests of the GPU runtime share: GpuTest.cpp's tests, which run on
+// every API that instantiates them (VulkanTest.cpp, CudaTest.cpp), and their
+// helpers.
+#ifndef MOCC_UNITTESTS_RUNTIME_GPU_TEST_H
+#define MOCC_UNITTESTS_RUNTIME_GPU_TEST_H
+
+#include "mocc/model.h"
+
+extern "C" {
+#include "buffer.h"
+#include "compiled_model.h"
+#include "gpu/gpu.h"
+}
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace mocc_test {
+
+// The message of `status` ("" for success), releasing it.
+inline std::string message(mocc_status status) {
+  std::string text = status ? mocc_status_message(status) : "";
+  mocc_status_release(status);
+  return text;
+}
+
+// An API as GpuTest runs it.
+struct GpuApi {
+  // How mocc_gpu_open's messages name it: "Vulkan", "CUDA".
+  const char *name;
+  // Two kernels, out = in + 1 on float32 buffers (in, out).
+  const mocc_compiled_gpu *addOne;
+  // The elements a group of addOne's kernels covers.
+  int64_t groupSize;
+  // fake_gpu_model's kernels (fake_models.h).
+  const mocc_compiled_gpu *modelKernels;
+};
+
+inline void PrintTo(const GpuApi &api, std::ostream *out) { *out << api.name; }
+
+// What mocc_gpu_open says where `api` has no device or no driver.
+inline bool noDevice(const std::string &text, const char *api) {
+  return text.rfind(std::string("no ") + api + " device", 0) == 0 ||
+         text.rfind(std::string("cannot load the ") + api + " ", 0) == 0;
+}
+
+// Sets an environment variable (unsets it for nullptr) for its lifetime.
+class ScopedEnv {
+public:
+  ScopedEnv(const char *name, const char *value) : name(name) {
+    if (const char *old = std::getenv(name))
+      previous = old;
+    if (value)
+      setenv(name, value, 1);
+    else
+      unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (previous)
+      setenv(name, previous->c_str(), 1);
+    else
+      unsetenv(name);
+  }
+  ScopedEnv(const ScopedEnv &) = delete;
+  ScopedEnv &operator=(const ScopedEnv &) = delete;
+
+private:
+  const char *name;
+  std::optional<std::string> previous;
+};
+
+} // namespace mocc_test
+
+// An instance of the API, on device 0, with an arena of kArenaBytes;
+// skipped where the API has no device. The APIs instantiate it
+// (INSTANTIATE_TEST_SUITE_P) with their GpuApi.
+class GpuTest : public testing::TestWithParam<mocc_test::GpuApi> {
+protected:
+  static constexpr size_t kArenaBytes = 4096;
+
+  void SetUp() override;
+  void TearDown() override;
+
+  float *inArena(size_t byteOffset);
+  // The groups of a dispatch over n elements.
+  int64_t groupsFor(size_t n);
+  // out[0, n) = in[0, n) + 1 with kernel `kernel`.
+  void addOne(int64_t kernel, float *in, float *out, size_t n,
+              int64_t inFlags = MOCC_GPU_READ);
+
+  mocc_gpu *gpu = nullptr;
+  mocc_buffer arena = {};
+};
+
+#endif // MOCC_UNITTESTS_RUNTIME_GPU_TEST_H
