@@ -55,3 +55,25 @@ if shutil.which("qemu-aarch64") and os.path.exists(aarch64_mocc_run):
     config.available_features.add("qemu-aarch64")
 config.substitutions.append(
     ("%run_aarch64", "qemu-aarch64 -L /usr/aarch64-linux-gnu " + aarch64_mocc_run))
+
+# GPU targets. Vulkan models run where a Vulkan driver is installed (Mesa's
+# lavapipe on the CPU in CI); CUDA models are only compiled, and their PTX
+# checked with the CUDA toolkit's ptxas where there is one.
+def vulkan_driver_installed():
+    import ctypes
+    import glob
+    if not glob.glob("/usr/share/vulkan/icd.d/*.json") and not os.environ.get("VK_ICD_FILENAMES"):
+        return False
+    try:
+        ctypes.CDLL("libvulkan.so.1")
+    except OSError:
+        return False
+    return True
+
+
+if vulkan_driver_installed():
+    config.available_features.add("vulkan")
+ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

@@ -196,6 +196,8 @@ void sinkIntoKernel(RewriterBase &rewriter, mlir::gpu::LaunchOp launch) {
       rewriter.replaceUsesWithIf(value, copy->getResult(0), [&](OpOperand &use) {
         return launch->isProperAncestor(use.getOwner());
       });
+      if (def->use_empty())
+        rewriter.eraseOp(def);
       sunk = true;
     }
   }
@@ -260,18 +262,12 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
-/// The ONNX node an op computes, for messages: the importer names locations
-/// "node 'conv1' (Conv)".
-std::string describeNode(Operation *op) {
-  std::string name;
-  LocationAttr(op->getLoc()).walk([&](Location loc) {
-    if (auto named = dyn_cast<NameLoc>(loc); named && name.empty())
-      name = named.getName().str();
-    return WalkResult::advance();
-  });
-  if (name.empty())
-    return "op '" + op->getName().getStringRef().str() + "'";
-  return name;
+/// What a kernel is, for messages; the driver prefixes them with the ONNX
+/// node its location names.
+std::string describeKernel(Operation *op) {
+  if (auto call = dyn_cast<func::CallOp>(op))
+    return "runtime call '" + call.getCallee().str() + "'";
+  return "'" + op->getName().getStringRef().str() + "'";
 }
 
 struct MapKernelsToGPUPass
@@ -299,7 +295,7 @@ struct MapKernelsToGPUPass
       }
       // Described first: the kernel may be rewritten before a failure.
       Location loc = kernel->getLoc();
-      std::string node = describeNode(kernel);
+      std::string what = describeKernel(kernel);
       auto linalgOp = dyn_cast<linalg::LinalgOp>(kernel);
       std::optional<int64_t> points =
           linalgOp ? parallelPoints(linalgOp, workgroupSize) : std::nullopt;
@@ -311,7 +307,7 @@ struct MapKernelsToGPUPass
       }
       if (succeeded(ordered)) {
         if (failed(launchPerPoint(rewriter, *ordered, *points, workgroupSize))) {
-          emitError(loc) << "internal error: cannot map " << node
+          emitError(loc) << "internal error: cannot map " << what
                          << " onto GPU threads";
           return signalPassFailure();
         }
@@ -319,7 +315,7 @@ struct MapKernelsToGPUPass
         continue;
       }
       if (strict) {
-        emitError(loc) << node << " has no GPU lowering (--gpu-strict)";
+        emitError(loc) << what << " has no GPU lowering (--gpu-strict)";
         return signalPassFailure();
       }
       ++cpuKernels;

@@ -80,6 +80,9 @@ if TYPE_CHECKING:
     from undefined_elements import UndefinedRule
 
 SKIP = 77
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gpu_probe import vulkan_unavailable  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[3]
 DEBIAN_NODE_DIR = Path("/usr/share/libonnx-testdata/data/node")
 TRAINING_DOMAIN = "ai.onnx.preview.training"
@@ -120,8 +123,11 @@ class Result:
     # Output elements not compared because the ONNX spec leaves them undefined, of all.
     undefined_elements: int = 0
     all_elements: int = 0
-    # Kernels of the (first) compiled library, from `mocc --stats`.
+    # Kernels of the (first) compiled library, from `mocc --stats`; for GPU targets, how many of
+    # them run on the GPU and how many on the CPU.
     kernels: int | None = None
+    gpu_kernels: int | None = None
+    cpu_fallback_kernels: int | None = None
 
 
 def load_suite(root: Path, pattern: re.Pattern | None):
@@ -320,6 +326,9 @@ class Config:
     timeout: float
     work: Path
     keep: bool
+    # Target cuda: the libraries are compiled, not run, and ptxas checks their PTX for each arch.
+    ptxas: str | None = None
+    ptx_archs: tuple[str, ...] = ("sm_80", "sm_90")
 
 
 def constant_inputs(err: str, test: NodeTest) -> list[str]:
@@ -392,10 +401,25 @@ def run_test(test: NodeTest, cfg: Config) -> Result:
 def _compile(test: NodeTest, cfg: Config, so: Path, binds: list[tuple[str, Path]], ds: Path):
     cmd = [*cfg.mocc, str(test.dir / "model.onnx"), f"-target={cfg.target}", "-o", str(so), "--stats",
            *cfg.mocc_flags]
+    if cfg.target == "cuda":
+        cmd.append(f"--gpu-kernels-dir={so}.kernels")
     cmd += value_shapes(ds, test)
     for name, path in binds:
         cmd.append(f"--bind-input={name}={path}")
     return run_tool(cmd, cfg.timeout)
+
+
+def _check_ptx(res: Result, cfg: Config, kernels: Path) -> Result:
+    """Target cuda: ptxas assembles every kernel's PTX for each architecture, or the test fails."""
+    for ptx in sorted(kernels.glob("*.ptx")):
+        for arch in cfg.ptx_archs:
+            rc, out, err, secs = run_tool([cfg.ptxas, f"-arch={arch}", str(ptx), "-o", os.devnull], cfg.timeout)
+            res.compile_s += secs
+            if rc != 0:
+                res.status = "compile-fail"
+                res.reason = f"ptxas -arch={arch} {ptx.name}: " + first_error_line(out, err, rc)
+                return res
+    return res
 
 
 def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
@@ -432,7 +456,12 @@ def _run_test(test: NodeTest, cfg: Config, tdir: Path) -> Result:
     if rc != 0 or not so.is_file():
         compile_failure(rc, out, err)
         return res
-    res.kernels = json.loads(out)["kernels"]
+    stats = json.loads(out)
+    res.kernels = stats["kernels"]
+    res.gpu_kernels = stats.get("gpu_kernels")
+    res.cpu_fallback_kernels = stats.get("cpu_fallback_kernels")
+    if cfg.target == "cuda":
+        return _check_ptx(res, cfg, Path(f"{so}.kernels"))
 
     # Data sets whose bound inputs hold other values than the first one's, or whose sequences
     # have other shapes, need their own library.
@@ -641,26 +670,6 @@ def host_is_aarch64() -> bool:
     return platform.machine().lower() in ("aarch64", "arm64")
 
 
-def vulkan_unavailable(mocc: Path, mocc_run: Path) -> str | None:
-    """Why models compiled for Vulkan cannot run here (no loader, no device), or None."""
-    from onnx import TensorProto, helper
-    with tempfile.TemporaryDirectory(prefix="mocc-vulkan-probe.") as tmp:
-        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])
-        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])
-        graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "probe", [x], [y])
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-        model.ir_version = 8
-        path = Path(tmp)
-        (path / "model.onnx").write_bytes(model.SerializeToString())
-        (path / "input_0.pb").write_bytes(
-            helper.make_tensor("x", TensorProto.FLOAT, [4], [1, -1, 2, -2]).SerializeToString())
-        subprocess.run([str(mocc), str(path / "model.onnx"), "-target=vulkan", "-o", str(path / "m.so")],
-                       check=True, capture_output=True)
-        run = subprocess.run([str(mocc_run), str(path / "m.so"), "--inputs", str(path)],
-                             capture_output=True, text=True)
-        return None if run.returncode == 0 else (run.stderr.strip() or "mocc-run failed")
-
-
 def default_target() -> str:
     return "aarch64" if host_is_aarch64() else "x86_64"
 
@@ -669,7 +678,9 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--suite", choices=("debian", "onnx"), required=True)
-    p.add_argument("--target", choices=("x86_64", "aarch64", "vulkan"), default=default_target())
+    p.add_argument("--target", choices=("x86_64", "aarch64", "vulkan", "cuda"), default=default_target(),
+                   help="cuda compiles only, and checks the PTX with --ptxas for sm_80 and sm_90")
+    p.add_argument("--ptxas", default="/usr/local/cuda/bin/ptxas", help="default: %(default)s")
     p.add_argument("--mocc", help="mocc executable (default: build/bin/mocc)")
     p.add_argument("--mocc-run", help="mocc-run for the target (default: build/bin/mocc-run, "
                    "build/bin/aarch64/mocc-run for aarch64)")
@@ -754,10 +765,13 @@ def main(argv=None) -> int:
         print("SKIP: x86_64 libraries cannot run on this AArch64 host")
         return SKIP
     elif args.target == "vulkan":
-        missing = vulkan_unavailable(mocc, mocc_run)
+        missing = vulkan_unavailable(mocc, [str(mocc_run)])
         if missing:
             print(f"SKIP: {missing}")
             return SKIP
+    elif args.target == "cuda" and not os.access(args.ptxas, os.X_OK):
+        print(f"SKIP: {args.ptxas} not found (the CUDA toolkit)")
+        return SKIP
 
     expectations: dict[str, str] = {}
     if args.expectations:
@@ -771,7 +785,7 @@ def main(argv=None) -> int:
         work_parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"mocc-conformance-{args.suite}-{args.target}.", dir=work_parent))
     cfg = Config(args.target, [str(mocc)], [*run_prefix, str(mocc_run)], args.mocc_flag,
-                 args.rtol, args.atol, args.timeout, work, args.keep_work)
+                 args.rtol, args.atol, args.timeout, work, args.keep_work, ptxas=args.ptxas)
 
     print(f"conformance {args.suite} {args.target}: {len(tests)} tests from {root}, "
           f"{args.jobs} jobs, rtol={args.rtol:g} atol={args.atol:g}", flush=True)
@@ -885,6 +899,13 @@ def main(argv=None) -> int:
                    f"{sum(r.undefined_elements for r in passed)} undefined elements not compared")
     print(f"conformance {args.suite} {args.target}: {len(passed)} passed ({counts}), {len(failed)} failed "
           f"({len(tests)} applicable, {len(training)} training excluded)", flush=True)
+    if any(r.gpu_kernels is not None for r in passed):
+        # A pass whose kernels all ran on the CPU tests the fallback, not the GPU lowering.
+        free = classes[FREE]
+        on_gpu = sum(1 for r in free if r.gpu_kernels and not r.cpu_fallback_kernels)
+        mixed = sum(1 for r in free if r.gpu_kernels and r.cpu_fallback_kernels)
+        print(f"  of the {len(free)} passes with no bound input: {on_gpu} ran every kernel on the GPU, "
+              f"{mixed} some, {len(free) - on_gpu - mixed} none", flush=True)
 
     if args.update_expectations:
         new = {n: r for n, r in expectations.items()
@@ -928,7 +949,9 @@ def main(argv=None) -> int:
             "stale_expectations": stale,
             "tests": [
                 {"name": r.name, "status": r.status, "reason": r.reason, "bound_inputs": r.bound_inputs,
-                 "kernels": r.kernels, "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3),
+                 "kernels": r.kernels, "gpu_kernels": r.gpu_kernels,
+                 "cpu_fallback_kernels": r.cpu_fallback_kernels,
+                 "compile_s": round(r.compile_s, 3), "run_s": round(r.run_s, 3),
                  "undefined_elements": r.undefined_elements}
                 for r in ordered
             ],

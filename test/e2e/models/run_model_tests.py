@@ -31,6 +31,8 @@ from pathlib import Path
 
 SKIP = 77
 REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "test" / "e2e"))
+from gpu_probe import vulkan_unavailable  # noqa: E402
 DEFAULT_MODELS = ("resnet50", "mobilenet_v2", "squeezenet1_1", "bert_encoder", "resnet18_bn",
                   "resnet18_opset9", "mobilenet_v2_opset11", "squeezenet1_1_dynamic_batch",
                   "resnet18_dynamic_hw", "encoder_dynamic_sequence", "gpt_block_dynamic_sequence")
@@ -81,7 +83,8 @@ def main() -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models-dir", type=Path, default=REPO / "build" / "test" / "e2e" / "models")
     p.add_argument("--models", default=",".join(DEFAULT_MODELS), help="comma-separated (default: %(default)s)")
-    p.add_argument("--target", choices=("x86_64", "aarch64"), default="aarch64" if host_is_aarch64() else "x86_64")
+    p.add_argument("--target", choices=("x86_64", "aarch64", "vulkan"),
+                   default="aarch64" if host_is_aarch64() else "x86_64")
     p.add_argument("--mocc", type=Path, default=REPO / "build" / "bin" / "mocc")
     p.add_argument("--mocc-run", type=Path, help="default: build/bin/mocc-run (build/bin/aarch64/mocc-run for aarch64)")
     p.add_argument("--mocc-flag", action="append", default=[], help="extra mocc option, repeatable")
@@ -118,6 +121,11 @@ def main() -> int:
     elif args.target == "x86_64" and host_is_aarch64():
         print("SKIP: x86_64 libraries cannot run on this AArch64 host")
         return SKIP
+    elif args.target == "vulkan":
+        missing = vulkan_unavailable(args.mocc, [str(mocc_run)])
+        if missing:
+            print(f"SKIP: {missing}")
+            return SKIP
 
     work = Path(tempfile.mkdtemp(prefix=f"mocc-models-{args.target}."))
     results = []

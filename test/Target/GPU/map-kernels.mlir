@@ -1,0 +1,88 @@
+// RUN: mocc-opt %s --mocc-gpu-map-kernels --split-input-file | FileCheck %s
+// RUN: mocc-opt %s --mocc-gpu-map-kernels="strict=true" --split-input-file --verify-diagnostics -o /dev/null
+
+// One thread per output element: 1000 points in workgroups of 256, the
+// last one guarded.
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64}
+// CHECK-LABEL: func.func @main_graph
+// CHECK-DAG: %[[GROUPS:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[GROUPS]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS]],
+// CHECK:   arith.cmpi ult, %{{.*}}, %c1000
+// CHECK:   scf.if
+// CHECK:     memref.load
+// CHECK:     arith.maximumf
+// CHECK:     memref.store
+// CHECK:   gpu.terminator
+// CHECK-NOT: linalg.generic
+#id = affine_map<(d0) -> (d0)>
+func.func @main_graph(%x: memref<1000xf32>, %y: memref<1000xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<1000xf32>) outs(%y : memref<1000xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A row reduction: each thread loops over its row; the reduction dimension
+// first in the op moves inside.
+// CHECK-LABEL: func.func @main_graph
+// CHECK: gpu.launch
+// CHECK:   arith.remui %{{.*}}, %c3
+// CHECK:   scf.for %{{.*}} = %c0{{.*}} to %c5
+// CHECK:     arith.addf
+#in = affine_map<(d0, d1) -> (d1, d0)>
+#out = affine_map<(d0, d1) -> (d1)>
+func.func @main_graph(%x: memref<3x5xf32>, %y: memref<3xf32>) {
+  linalg.generic {indexing_maps = [#in, #out], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<3x5xf32>) outs(%y : memref<3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The views of a slice move into the kernel, which binds the sliced buffer.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-NOT: memref.subview
+// CHECK: gpu.launch
+// CHECK:   memref.subview %{{.*}}[2] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1], offset: 2>>
+func.func @main_graph(%x: memref<8xf32>, %y: memref<4xf32>) {
+  %slice = memref.subview %x[2] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1], offset: 2>>
+  memref.copy %slice, %y : memref<4xf32, strided<[1], offset: 2>> to memref<4xf32>
+  return
+}
+
+// -----
+
+// What a GPU cannot run stays on the CPU, counted: a runtime call, a
+// dynamic shape, a function the devices lack (exp of f64).
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 3 : i64, mocc.gpu_kernels = 0 : i64}
+// CHECK: call @nonMaxSuppression
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+// CHECK-NOT: gpu.launch
+#id = affine_map<(d0) -> (d0)>
+func.func private @nonMaxSuppression(memref<4xf32>)
+func.func @main_graph(%x: memref<4xf32>, %d: memref<?xf32>, %e: memref<4xf64>) {
+  // expected-error @below {{runtime call 'nonMaxSuppression' has no GPU lowering (--gpu-strict)}}
+  call @nonMaxSuppression(%x) : (memref<4xf32>) -> ()
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel"]} outs(%d : memref<?xf32>) {
+  ^bb0(%out: f32):
+    linalg.yield %out : f32
+  }
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel"]} outs(%e : memref<4xf64>) {
+  ^bb0(%out: f64):
+    %r = math.exp %out : f64
+    linalg.yield %r : f64
+  }
+  return
+}
