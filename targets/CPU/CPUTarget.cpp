@@ -3,6 +3,7 @@
 
 #include "mocc/Target/CPU/KernelTable.h"
 #include "mocc/Target/GPU/Passes.h"
+#include "mocc/Target/OptimizeLLVM.h"
 #include "mocc/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -247,28 +248,6 @@ void internalizeAllButABI(llvm::Module &module) {
   });
 }
 
-void optimize(llvm::Module &module, llvm::TargetMachine &machine,
-              unsigned optLevel) {
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager cgscc;
-  llvm::ModuleAnalysisManager modules;
-  llvm::PassBuilder builder(&machine);
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(cgscc);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, cgscc, modules);
-  llvm::OptimizationLevel level =
-      optLevel == 0   ? llvm::OptimizationLevel::O0
-      : optLevel == 1 ? llvm::OptimizationLevel::O1
-      : optLevel == 2 ? llvm::OptimizationLevel::O2
-                      : llvm::OptimizationLevel::O3;
-  llvm::ModulePassManager passes =
-      optLevel == 0 ? builder.buildO0DefaultPipeline(level)
-                    : builder.buildPerModuleDefaultPipeline(level);
-  passes.run(module, modules);
-}
 
 bool CPUTarget::generateObject(llvm::Module &module,
                                llvm::TargetMachine &machine,
@@ -348,7 +327,7 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
   if (isa && !linkKernels(*llvmModule, *isa, error))
     return false;
   internalizeAllButABI(*llvmModule);
-  optimize(*llvmModule, *machine, options.optLevel);
+  optimizeLLVMModule(*llvmModule, *machine, options.optLevel);
 
   if (kind == ArtifactKind::LLVMIR) {
     std::error_code ec;

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mocc::gpu {
@@ -97,6 +98,28 @@ func::FuncOp declareRuntimeFunction(ModuleOp module, StringRef name,
       module.getLoc(), name, builder.getFunctionType(arguments, {}));
   function.setPrivate();
   return function;
+}
+
+/// Dispatches return before their kernels run: the host waits for them
+/// (`mocc_gpu_sync`) before its next access to memory (a CPU kernel, a
+/// load, a timer, the return), so the kernels between two accesses run as
+/// one batch.
+void insertSyncs(func::FuncOp entry, func::FuncOp dispatch, func::FuncOp sync,
+                 Value gpu) {
+  bool pending = false;
+  for (Operation &op : llvm::make_early_inc_range(entry.getBody().front())) {
+    auto call = dyn_cast<func::CallOp>(op);
+    if (call && call.getCallee() == dispatch.getSymName()) {
+      pending = true;
+      continue;
+    }
+    bool touchesMemory = !isMemoryEffectFree(&op) &&
+                         !(call && call.getCallee() == "mocc_gpu_bind");
+    if (pending && (touchesMemory || op.hasTrait<OpTrait::IsTerminator>())) {
+      OpBuilder(&op).create<func::CallOp>(op.getLoc(), sync, ValueRange{gpu});
+      pending = false;
+    }
+  }
 }
 
 struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
@@ -205,6 +228,8 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
     if (walk.wasInterrupted())
       return signalPassFailure();
     module->setAttr(kTransfersAttr, builder.getI64IntegerAttr(transfers));
+    insertSyncs(entry, dispatch,
+                declareRuntimeFunction(module, "mocc_gpu_sync", {ptr}), gpu);
     for (auto kernels :
          llvm::make_early_inc_range(module.getOps<mlir::gpu::GPUModuleOp>()))
       kernels.erase();

@@ -94,8 +94,25 @@ bool isShaderMathOp(Operation *op) {
 /// Whether a thread can compute `op`'s body: arithmetic, structured control
 /// flow, reads of static buffers, and no value from outside but constants
 /// and static buffers.
-bool hasShaderBody(linalg::LinalgOp op) {
-  WalkResult walk = op->getRegion(0).walk([](Operation *inner) {
+bool hasShaderBody(linalg::LinalgOp op, bool floatRemainder) {
+  WalkResult walk = op->getRegion(0).walk([&](Operation *inner) {
+    // bf16 arithmetic (on bf16 constants) has no SPIR-V type.
+    if (!llvm::all_of(inner->getResultTypes(), [](Type type) {
+          return type.isIndex() || isShaderElementType(type) ||
+                 isa<MemRefType>(type);
+        }))
+      return WalkResult::interrupt();
+    // Booleans are only compared, combined and selected (SPIR-V has no
+    // integer arithmetic on them, e.g. a max of i1).
+    if (llvm::is_contained(inner->getResultTypes(),
+                           IntegerType::get(inner->getContext(), 1)) &&
+        isa<arith::ArithDialect>(inner->getDialect()) &&
+        !isa<arith::CmpIOp, arith::CmpFOp, arith::AndIOp, arith::OrIOp,
+             arith::XOrIOp, arith::SelectOp, arith::ConstantOp,
+             arith::TruncIOp>(inner))
+      return WalkResult::interrupt();
+    if (isa<arith::RemFOp>(inner) && !floatRemainder)
+      return WalkResult::interrupt();
     bool supported =
         isa<arith::ArithDialect>(inner->getDialect()) ||
         isa<linalg::YieldOp, linalg::IndexOp, scf::IfOp, scf::YieldOp,
@@ -137,8 +154,9 @@ std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
 /// The number of points of `op`'s parallel dimensions, if a thread per point
 /// can compute it.
 std::optional<int64_t> parallelPoints(linalg::LinalgOp op,
-                                      int64_t workgroupSize) {
-  if (!op.hasPureBufferSemantics() || !hasShaderBody(op))
+                                      int64_t workgroupSize,
+                                      bool floatRemainder) {
+  if (!op.hasPureBufferSemantics() || !hasShaderBody(op, floatRemainder))
     return std::nullopt;
   for (Value operand : op->getOperands())
     if (!isStaticBuffer(operand) && !isConstant(operand))
@@ -298,7 +316,8 @@ struct MapKernelsToGPUPass
       std::string what = describeKernel(kernel);
       auto linalgOp = dyn_cast<linalg::LinalgOp>(kernel);
       std::optional<int64_t> points =
-          linalgOp ? parallelPoints(linalgOp, workgroupSize) : std::nullopt;
+          linalgOp ? parallelPoints(linalgOp, workgroupSize, floatRemainder)
+                   : std::nullopt;
       // Interchanged or generalized, the op computes the same on the CPU.
       FailureOr<linalg::LinalgOp> ordered = failure();
       if (points) {

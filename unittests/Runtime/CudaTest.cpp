@@ -26,9 +26,9 @@ using namespace mocc_test;
 
 // add_one runs one thread a block: n groups cover n elements.
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuTest,
-                         testing::Values(GpuApi{"CUDA",
-                                                &fake_cuda_add_one_kernels, 1,
-                                                &fake_cuda_model_kernels}));
+                         testing::Values(GpuApi{
+                             "CUDA", &fake_cuda_add_one_kernels, 1,
+                             &fake_cuda_model_kernels, false}));
 
 // A device copy the device cannot allocate fails the run, which leaves the
 // instance usable (and the context no longer current: the fake driver
@@ -43,6 +43,7 @@ TEST_P(GpuTest, RecoversFromAFailedAllocation) {
         mocc_gpu_bind(gpu, 0, d[1], int64_t(1) << 40, MOCC_GPU_READ);
         mocc_gpu_bind(gpu, 1, d[1], 256, MOCC_GPU_WRITE);
         mocc_gpu_dispatch(gpu, 0, 64, 1, 1);
+        mocc_gpu_sync(gpu);
       },
       descriptors));
   EXPECT_EQ(error, "GPU kernel 'add_one': cannot allocate 1099511627776 "
@@ -177,6 +178,7 @@ TEST(CudaOpenTest, DispatchesFromAnotherThread) {
     mocc_gpu_bind(gpu, 0, in, 256, MOCC_GPU_READ);
     mocc_gpu_bind(gpu, 1, out.data(), 256, MOCC_GPU_WRITE);
     mocc_gpu_dispatch(gpu, 0, 64, 1, 1);
+    mocc_gpu_sync(gpu);
   }).join();
   for (int i = 0; i < 64; ++i)
     ASSERT_EQ(out[i], i + 1) << "element " << i;

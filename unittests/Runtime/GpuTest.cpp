@@ -55,6 +55,7 @@ void dispatchEntry(void **descriptors) {
     mocc_gpu_bind(d->gpu, 1, d->out, 256, MOCC_GPU_WRITE);
   }
   mocc_gpu_dispatch(d->gpu, d->kernel, d->groups, 1, 1);
+  mocc_gpu_sync(d->gpu);
 }
 
 std::string runDispatch(Dispatch d) {
@@ -87,12 +88,18 @@ int64_t GpuTest::groupsFor(size_t n) {
   return (static_cast<int64_t>(n) + size - 1) / size;
 }
 
-void GpuTest::addOne(int64_t kernel, float *in, float *out, size_t n,
-                     int64_t inFlags) {
+void GpuTest::dispatchAddOne(int64_t kernel, float *in, float *out, size_t n,
+                             int64_t inFlags) {
   int64_t bytes = static_cast<int64_t>(n * sizeof(float));
   mocc_gpu_bind(gpu, 0, in, bytes, inFlags);
   mocc_gpu_bind(gpu, 1, out, bytes, MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, kernel, groupsFor(n), 1, 1);
+}
+
+void GpuTest::addOne(int64_t kernel, float *in, float *out, size_t n,
+                     int64_t inFlags) {
+  dispatchAddOne(kernel, in, out, n, inFlags);
+  mocc_gpu_sync(gpu);
 }
 
 TEST_P(GpuTest, NamesItsDevice) { EXPECT_STRNE(mocc_gpu_device_name(gpu), ""); }
@@ -179,14 +186,16 @@ TEST_P(GpuTest, DispatchesNothingForZeroGroups) {
   mocc_gpu_bind(gpu, 0, in.data(), 256, MOCC_GPU_READ);
   mocc_gpu_bind(gpu, 1, out.data(), 256, MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, 0, 1, 0, 1);
+  mocc_gpu_sync(gpu);
   EXPECT_EQ(out[0], -7);
+  EXPECT_EQ(mocc_gpu_batches_synced(gpu), 0u);
 }
 
 TEST_P(GpuTest, FailsTheRunOnABadDispatch) {
   std::vector<float> in(64, 1), out(64);
   const int64_t groups = groupsFor(64);
   EXPECT_EQ(runDispatch({gpu, 7, groups, true, in.data(), out.data()}),
-            "GPU kernel 7 does not exist (the model has 2)");
+            "GPU kernel 7 does not exist (the model has 3)");
   std::string error =
       runDispatch({gpu, 1, int64_t(1) << 40, true, in.data(), out.data()});
   EXPECT_EQ(error.rfind("GPU kernel 'add_one': 1099511627776 x 1 x 1 groups "
@@ -260,4 +269,139 @@ TEST_P(GpuTest, RunsAModelThroughTheAbi) {
       ASSERT_EQ(values[i], 2 * (x[i] + 1) + 1) << "element " << i;
   }
   mocc_model_destroy(model);
+}
+
+// --- Batches: the dispatches between two syncs (gpu.h) ----------------------
+
+// x (staged) -> A (arena) -> B (arena) -> out (staged), each kernel reading
+// what the one before it wrote, in one batch: one submission, and the
+// staged output is written back only at the sync.
+TEST_P(GpuTest, RunsDependentDispatchesAsOneBatch) {
+  const size_t n = 100;
+  std::vector<float> x = iota(n, -20), out(n, -7);
+  float *a = inArena(0), *b = inArena(1024);
+  uint64_t synced = mocc_gpu_batches_synced(gpu);
+  dispatchAddOne(0, x.data(), a, n);
+  dispatchAddOne(1, a, b, n);
+  dispatchAddOne(2, b, out.data(), n);
+  EXPECT_EQ(out[0], -7) << "copied back before the sync";
+  mocc_gpu_sync(gpu);
+  EXPECT_EQ(mocc_gpu_batches_synced(gpu), synced + 1);
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_EQ(out[i], x[i] + 3) << "element " << i;
+  // Nothing left to wait for.
+  mocc_gpu_sync(gpu);
+  EXPECT_EQ(mocc_gpu_batches_synced(gpu), synced + 1);
+}
+
+// The same batch again replays what the first recorded (Vulkan), on new
+// data; another batch is recorded anew.
+TEST_P(GpuTest, ReplaysARecordedBatch) {
+  const size_t n = 80;
+  std::vector<float> out(n);
+  float *a = inArena(0), *b = inArena(1024);
+  uint64_t recorded = mocc_gpu_batches_recorded(gpu);
+  for (float first : {0.0f, 100.0f, -3.5f}) {
+    std::vector<float> x = iota(n, first);
+    dispatchAddOne(0, x.data(), a, n);
+    dispatchAddOne(1, a, b, n);
+    dispatchAddOne(2, b, out.data(), n);
+    mocc_gpu_sync(gpu);
+    for (size_t i = 0; i < n; ++i)
+      ASSERT_EQ(out[i], x[i] + 3) << "from " << first << ", element " << i;
+    EXPECT_EQ(mocc_gpu_batches_recorded(gpu),
+              recorded + (GetParam().recordsBatches ? 1 : 0))
+        << "from " << first;
+  }
+  // Other group counts: recorded again, and run right.
+  std::vector<float> x = iota(n, 7);
+  dispatchAddOne(0, x.data(), a, n / 2);
+  dispatchAddOne(1, a, out.data(), n / 2);
+  mocc_gpu_sync(gpu);
+  expectPlusOne(a, out.data(), n / 2, "another batch");
+  EXPECT_EQ(out[0], x[0] + 2);
+  EXPECT_EQ(mocc_gpu_batches_recorded(gpu),
+            recorded + (GetParam().recordsBatches ? 2 : 0));
+}
+
+// A staged buffer written by one kernel and read by the next in the same
+// batch: the second sees the first's result.
+TEST_P(GpuTest, ReadsAStagedBufferWrittenEarlierInTheBatch) {
+  const size_t n = 90;
+  std::vector<float> x = iota(n, 1), y(n), z(n);
+  dispatchAddOne(0, x.data(), y.data(), n);
+  dispatchAddOne(1, y.data(), z.data(), n);
+  mocc_gpu_sync(gpu);
+  expectPlusOne(x.data(), y.data(), n, "the first output");
+  expectPlusOne(y.data(), z.data(), n, "the second output");
+
+  // An arena view 4 bytes in (staged on Vulkan, in place on CUDA), written
+  // then read; and an in-place write read through that view.
+  float *view = inArena(4);
+  dispatchAddOne(0, x.data(), view, n);
+  dispatchAddOne(1, view, z.data(), n);
+  mocc_gpu_sync(gpu);
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_EQ(z[i], x[i] + 2) << "through the view, element " << i;
+  dispatchAddOne(0, x.data(), inArena(0), n);
+  dispatchAddOne(1, view, z.data(), n - 1);
+  mocc_gpu_sync(gpu);
+  for (size_t i = 0; i + 1 < n; ++i)
+    ASSERT_EQ(z[i], x[i + 1] + 2) << "in place then the view, element " << i;
+
+  // A kernel twice in one batch, on staged buffers.
+  dispatchAddOne(0, x.data(), y.data(), n);
+  dispatchAddOne(0, y.data(), z.data(), n);
+  mocc_gpu_sync(gpu);
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_EQ(z[i], x[i] + 2) << "one kernel twice, element " << i;
+}
+
+// A run that fails in the middle of a batch leaves the instance usable:
+// the next batch runs and gives the right results.
+TEST_P(GpuTest, RecoversFromAFailureMidBatch) {
+  const size_t n = 64;
+  std::vector<float> x = iota(n, 3), out(n, -7), other(n, -7);
+  struct Run {
+    GpuTest *test;
+    float *x, *out;
+  } run = {this, x.data(), out.data()};
+  void *descriptors[] = {&run};
+  std::string error = message(mocc_run_guarded(
+      [](void **d) {
+        Run *r = static_cast<Run *>(d[0]);
+        r->test->dispatchAddOne(0, r->x, r->test->inArena(0), 64);
+        r->test->dispatchAddOne(1, r->test->inArena(0), r->out, 64);
+        mocc_gpu_dispatch(r->test->gpu, 2, 1, 1, 1); // nothing bound
+        mocc_gpu_sync(r->test->gpu);
+      },
+      descriptors));
+  EXPECT_EQ(error, "GPU kernel 'add_one': buffer 0 is not bound");
+  dispatchAddOne(2, x.data(), other.data(), n);
+  mocc_gpu_sync(gpu);
+  expectPlusOne(x.data(), other.data(), n, "after the failure");
+  // And the batch that failed again, whole.
+  dispatchAddOne(0, x.data(), inArena(0), n);
+  dispatchAddOne(1, inArena(0), out.data(), n);
+  mocc_gpu_sync(gpu);
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_EQ(out[i], x[i] + 2) << "element " << i;
+}
+
+// Dispatches never synced: closing the instance neither hangs nor writes to
+// the buffers.
+TEST_P(GpuTest, ClosesWithABatchNeverSynced) {
+  mocc_gpu *other = nullptr;
+  ASSERT_EQ(message(mocc_gpu_open(GetParam().addOne, 0, &other)), "");
+  mocc_buffer otherArena = {};
+  ASSERT_EQ(message(mocc_gpu_alloc_arena(other, 1024, &otherArena)), "");
+  std::vector<float> x = iota(64, 0), out(64, -7);
+  mocc_gpu_bind(other, 0, x.data(), 256, MOCC_GPU_READ);
+  mocc_gpu_bind(other, 1, otherArena.aligned, 256, MOCC_GPU_WRITE);
+  mocc_gpu_dispatch(other, 0, groupsFor(64), 1, 1);
+  mocc_gpu_bind(other, 0, otherArena.aligned, 256, MOCC_GPU_READ);
+  mocc_gpu_bind(other, 1, out.data(), 256, MOCC_GPU_WRITE);
+  mocc_gpu_dispatch(other, 1, groupsFor(64), 1, 1);
+  mocc_gpu_close(other);
+  EXPECT_EQ(out[0], -7);
 }

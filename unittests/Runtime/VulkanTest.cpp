@@ -22,7 +22,8 @@ using namespace mocc_test;
 // add_one.spvasm runs 64 invocations a group.
 INSTANTIATE_TEST_SUITE_P(Vulkan, GpuTest,
                          testing::Values(GpuApi{"Vulkan", &fake_add_one_kernels,
-                                                64, &fake_add_one_kernels}));
+                                                64, &fake_add_one_kernels,
+                                                true}));
 
 namespace {
 
@@ -45,6 +46,7 @@ TEST(VulkanOpenTest, EnablesTheOptionalFeatures) {
                 static_cast<int64_t>(out.size() * sizeof(int64_t)),
                 MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, 0, 1, 1, 1);
+  mocc_gpu_sync(gpu);
   for (size_t i = 0; i < in.size(); ++i)
     EXPECT_EQ(out[i], 3 * in[i]) << "element " << i;
   mocc_gpu_close(gpu);

@@ -6,7 +6,13 @@
  * One device. "Device" memory is host memory the driver allocated, and a
  * kernel may touch nothing else: a pointer outside every allocation (a host
  * pointer passed as is, a copy too small) fails the launch with
- * CUDA_ERROR_ILLEGAL_ADDRESS at cuCtxSynchronize, sticky as on a GPU. Calls
+ * CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky as on a
+ * GPU. Work on a stream (launches, cuMemcpyHtoDAsync, whose host data is
+ * copied at the call) is queued and runs only when the stream is
+ * synchronized (cuStreamSynchronize, cuCtxSynchronize, cuMemFree, the
+ * stream's or the context's destruction): a caller that reads results
+ * before synchronizing sees stale memory, as it may on a GPU. The
+ * synchronous copies do not wait for streams (all are non-blocking). Calls
  * that need a context fail without a current one, and pushing a context
  * already on the thread's stack fails, which a push left unpopped causes.
  * Modules are PTX text that must have a .version directive; functions are
@@ -34,8 +40,25 @@ MOCC_CUDA_FUNCTIONS(FAKE_DECLARE)
 #define ERROR_NOT_FOUND ((CUresult)500)
 #define ERROR_ILLEGAL_ADDRESS ((CUresult)700)
 
+/* Work queued on a stream. */
+typedef struct operation {
+  struct operation *next;
+  CUfunction function; /* a launch, or a copy where NULL */
+  uint64_t threads;
+  CUdeviceptr in, out; /* the launch's buffers, or the copy's destination */
+  char *data;          /* the copy's bytes */
+  size_t bytes;
+} operation;
+
+struct CUstream_st {
+  CUcontext context;
+  operation *first, *last;
+  struct CUstream_st *next; /* the context's streams */
+};
+
 struct CUctx_st {
   CUresult sticky; /* the error of a launch, for every later call */
+  CUstream streams;
 };
 
 struct CUmod_st {
@@ -65,6 +88,8 @@ static _Thread_local CUcontext stack[8];
 static _Thread_local int depth;
 
 static CUcontext current(void) { return depth ? stack[depth - 1] : NULL; }
+
+static void run_streams(CUcontext context);
 
 /* What a call that needs a current context, with no launch failed in it,
  * returns first. */
@@ -244,12 +269,22 @@ CUresult cuCtxDestroy_v2(CUcontext context) {
       --depth;
       break;
     }
+  run_streams(context);
+  while (context->streams) {
+    CUstream next = context->streams->next;
+    free(context->streams);
+    context->streams = next;
+  }
   release(0, context);
   free(context);
   return CUDA_SUCCESS;
 }
 
-CUresult cuCtxSynchronize(void) { return check_context(); }
+CUresult cuCtxSynchronize(void) {
+  if (current())
+    run_streams(current());
+  return check_context();
+}
 
 /* --- Modules and kernels ------------------------------------------------ */
 
@@ -318,6 +353,86 @@ CUresult cuFuncGetAttribute(int *value, CUfunction_attribute attribute,
   return CUDA_SUCCESS;
 }
 
+/* Runs and frees what `stream` queued. */
+static void run_stream(CUstream stream) {
+  operation *op = stream->first;
+  stream->first = stream->last = NULL;
+  while (op) {
+    operation *next = op->next;
+    if (stream->context->sticky == CUDA_SUCCESS) {
+      if (!op->function) {
+        if (addressable(op->out, op->bytes))
+          memcpy((void *)(uintptr_t)op->out, op->data, op->bytes);
+        else
+          stream->context->sticky = ERROR_ILLEGAL_ADDRESS;
+      }
+      for (uint64_t i = 0; op->function && i < op->threads; ++i) {
+        if (!addressable(op->in + 4 * i, 4) ||
+            !addressable(op->out + 4 * i, 4)) {
+          stream->context->sticky = ERROR_ILLEGAL_ADDRESS;
+          break;
+        }
+        op->function->run(op->in, op->out, (uint32_t)i);
+      }
+    }
+    free(op->data);
+    free(op);
+    op = next;
+  }
+}
+
+static void run_streams(CUcontext context) {
+  for (CUstream s = context->streams; s; s = s->next)
+    run_stream(s);
+}
+
+static CUresult enqueue(CUstream stream, operation *op) {
+  if (!stream || stream->context != current())
+    return ERROR_INVALID_HANDLE;
+  if (stream->last)
+    stream->last->next = op;
+  else
+    stream->first = op;
+  stream->last = op;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuStreamCreate(CUstream *stream, unsigned int flags) {
+  if (check_context() != CUDA_SUCCESS)
+    return check_context();
+  if (flags != CU_STREAM_NON_BLOCKING)
+    return CUDA_ERROR_INVALID_VALUE;
+  CUstream created = calloc(1, sizeof(*created));
+  if (!created)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  created->context = current();
+  created->next = current()->streams;
+  current()->streams = created;
+  *stream = created;
+  return CUDA_SUCCESS;
+}
+
+CUresult cuStreamSynchronize(CUstream stream) {
+  if (!stream || stream->context != current())
+    return stream ? ERROR_INVALID_CONTEXT : ERROR_INVALID_HANDLE;
+  run_stream(stream);
+  return check_context();
+}
+
+/* Runs what it queued first. */
+CUresult cuStreamDestroy_v2(CUstream stream) {
+  if (!stream || stream->context != current())
+    return ERROR_INVALID_HANDLE;
+  run_stream(stream);
+  for (CUstream *s = &current()->streams; *s; s = &(*s)->next)
+    if (*s == stream) {
+      *s = stream->next;
+      break;
+    }
+  free(stream);
+  return CUDA_SUCCESS;
+}
+
 CUresult cuLaunchKernel(CUfunction function, unsigned int grid_x,
                         unsigned int grid_y, unsigned int grid_z,
                         unsigned int block_x, unsigned int block_y,
@@ -325,25 +440,27 @@ CUresult cuLaunchKernel(CUfunction function, unsigned int grid_x,
                         CUstream stream, void **parameters, void **extra) {
   if (check_context() != CUDA_SUCCESS)
     return check_context();
-  if (!function || stream || extra)
+  if (!function || extra)
     return ERROR_INVALID_HANDLE;
   if (!grid_x || !grid_y || !grid_z || !block_x || block_x > 1024 ||
       block_y != 1 || block_z != 1 || shared_bytes)
     return CUDA_ERROR_INVALID_VALUE;
-  CUdeviceptr in = *(CUdeviceptr *)parameters[0];
-  CUdeviceptr out = *(CUdeviceptr *)parameters[1];
+  operation *op = calloc(1, sizeof(*op));
+  if (!op)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  op->function = function;
+  /* The arguments are read at the call, as the driver does. */
+  op->in = *(CUdeviceptr *)parameters[0];
+  op->out = *(CUdeviceptr *)parameters[1];
   /* add_one.ptx's entries run along x only; add_one_100 below 100. */
-  uint64_t threads = (uint64_t)grid_x * block_x;
-  if (!strcmp(function->name, "add_one_100") && threads > 100)
-    threads = 100;
-  for (uint64_t i = 0; i < threads; ++i) {
-    if (!addressable(in + 4 * i, 4) || !addressable(out + 4 * i, 4)) {
-      current()->sticky = ERROR_ILLEGAL_ADDRESS;
-      break;
-    }
-    function->run(in, out, (uint32_t)i);
-  }
-  return CUDA_SUCCESS;
+  op->threads = (uint64_t)grid_x * block_x;
+  if (!strcmp(function->name, "add_one_100") && op->threads > 100)
+    op->threads = 100;
+  /* Only the instance's own stream: the default one would serialize. */
+  CUresult result = enqueue(stream, op);
+  if (result != CUDA_SUCCESS)
+    free(op);
+  return result;
 }
 
 /* --- Memory ------------------------------------------------------------- */
@@ -359,9 +476,11 @@ CUresult cuMemAllocManaged(CUdeviceptr *pointer, size_t bytes,
   return allocate(pointer, bytes);
 }
 
+/* Waits for the context's streams first, as the driver does. */
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
   if (!current())
     return ERROR_INVALID_CONTEXT;
+  run_streams(current());
   return release(pointer, NULL);
 }
 
@@ -382,4 +501,27 @@ CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
 
 CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   return copy(to, (const void *)(uintptr_t)from, from, bytes);
+}
+
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
+                              CUstream stream) {
+  CUresult result = check_context();
+  if (result == CUDA_SUCCESS && !addressable(to, bytes))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result != CUDA_SUCCESS)
+    return result;
+  operation *op = calloc(1, sizeof(*op));
+  if (!op || !(op->data = malloc(bytes ? bytes : 1))) {
+    free(op);
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  memcpy(op->data, from, bytes);
+  op->out = to;
+  op->bytes = bytes;
+  result = enqueue(stream, op);
+  if (result != CUDA_SUCCESS) {
+    free(op->data);
+    free(op);
+  }
+  return result;
 }

@@ -9,11 +9,12 @@ static const char kAddOnePtx[] = {
 static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
     {"add_one", kAddOnePtx, sizeof(kAddOnePtx), 2, 1},
     {"add_one", kAddOnePtx, sizeof(kAddOnePtx), 2, 1},
+    {"add_one", kAddOnePtx, sizeof(kAddOnePtx), 2, 1},
 };
 
 const mocc_compiled_gpu fake_cuda_add_one_kernels = {
     .api = MOCC_GPU_API_CUDA,
-    .num_kernels = 2,
+    .num_kernels = 3,
     .kernels = kAddOneKernels,
 };
 

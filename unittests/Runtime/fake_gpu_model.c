@@ -1,6 +1,6 @@
 /* The fake GPU model of fake_models.h, which dispatches its two kernels as
  * generated code does, on the arena and on the model's own buffers, whatever
- * the API. */
+ * the API, syncing before the host touches memory and before it returns. */
 #include "fake_models.h"
 
 #include "gpu/gpu.h"
@@ -27,11 +27,13 @@ static void gpu_entry(void **descriptors) {
   mocc_gpu_bind(gpu, 0, x->aligned + x->offset, bytes, MOCC_GPU_READ);
   mocc_gpu_bind(gpu, 1, t, bytes, MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, 0, groups, 1, 1);
+  mocc_gpu_sync(gpu);
   for (int i = 0; i < FAKE_GPU_SIZE; ++i)
     t[i] *= 2;
   mocc_gpu_bind(gpu, 0, t, bytes, MOCC_GPU_READ);
   mocc_gpu_bind(gpu, 1, y->aligned + y->offset, bytes, MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, 1, groups, 1, 1);
+  mocc_gpu_sync(gpu);
 }
 
 static const int64_t kSize[] = {FAKE_GPU_SIZE};

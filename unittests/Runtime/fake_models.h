@@ -34,7 +34,7 @@ extern const mocc_compiled_model_desc fake_sequence_model;
 #define FAKE_PARALLEL_SIZE 1000
 extern const mocc_compiled_model_desc fake_parallel_model;
 
-/* Two Vulkan kernels, both add_one.spvasm: out = in + 1 on float32 over
+/* Three Vulkan kernels, all add_one.spvasm: out = in + 1 on float32 over
  * min(length(in), length(out)), in at binding 0, out at 1, 64 invocations a
  * group (fake_vulkan_kernels.c, built with spirv-as). */
 extern const mocc_compiled_gpu fake_add_one_kernels;
@@ -44,7 +44,7 @@ extern const mocc_compiled_gpu fake_add_one_kernels;
  * capability mocc may use. */
 extern const mocc_compiled_gpu fake_widen_int8_kernels;
 
-/* Two CUDA kernels, both add_one of add_one.ptx: out[i] = in[i] + 1 on
+/* Three CUDA kernels, all add_one of add_one.ptx: out[i] = in[i] + 1 on
  * float32 for every thread i of the grid, in and out its two pointers, one
  * thread a block: a dispatch of n groups covers n elements
  * (fake_cuda_kernels.c). */

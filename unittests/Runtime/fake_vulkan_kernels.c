@@ -10,11 +10,12 @@ static _Alignas(4) const unsigned char kAddOneSpirv[] = {
 static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
     {"add_one", kAddOneSpirv, sizeof(kAddOneSpirv), 2, 0},
     {"add_one", kAddOneSpirv, sizeof(kAddOneSpirv), 2, 0},
+    {"add_one", kAddOneSpirv, sizeof(kAddOneSpirv), 2, 0},
 };
 
 const mocc_compiled_gpu fake_add_one_kernels = {
     .api = MOCC_GPU_API_VULKAN,
-    .num_kernels = 2,
+    .num_kernels = 3,
     .kernels = kAddOneKernels,
 };
 

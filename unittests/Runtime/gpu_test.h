@@ -10,6 +10,11 @@ extern "C" {
 #include "buffer.h"
 #include "compiled_model.h"
 #include "gpu/gpu.h"
+
+// For tests (runtime/src/gpu/backend.h): the batches recorded (Vulkan) and
+// synced (submitted and waited for) since the instance was opened.
+uint64_t mocc_gpu_batches_recorded(const mocc_gpu *gpu);
+uint64_t mocc_gpu_batches_synced(const mocc_gpu *gpu);
 }
 
 #include <gtest/gtest.h>
@@ -39,6 +44,9 @@ struct GpuApi {
   int64_t groupSize;
   // fake_gpu_model's kernels (fake_models.h).
   const mocc_compiled_gpu *modelKernels;
+  // Whether a sync records its batch (Vulkan's command buffers), counted by
+  // mocc_gpu_batches_recorded.
+  bool recordsBatches;
 };
 
 inline void PrintTo(const GpuApi &api, std::ostream *out) { *out << api.name; }
@@ -80,7 +88,7 @@ private:
 // skipped where the API has no device. The APIs instantiate it
 // (INSTANTIATE_TEST_SUITE_P) with their GpuApi.
 class GpuTest : public testing::TestWithParam<mocc_test::GpuApi> {
-protected:
+public: // for the runs of mocc_run_guarded too
   static constexpr size_t kArenaBytes = 4096;
 
   void SetUp() override;
@@ -89,9 +97,12 @@ protected:
   float *inArena(size_t byteOffset);
   // The groups of a dispatch over n elements.
   int64_t groupsFor(size_t n);
-  // out[0, n) = in[0, n) + 1 with kernel `kernel`.
+  // out[0, n) = in[0, n) + 1 with kernel `kernel`, then a sync.
   void addOne(int64_t kernel, float *in, float *out, size_t n,
               int64_t inFlags = MOCC_GPU_READ);
+  // The same, without the sync: the dispatch joins the batch.
+  void dispatchAddOne(int64_t kernel, float *in, float *out, size_t n,
+                      int64_t inFlags = MOCC_GPU_READ);
 
   mocc_gpu *gpu = nullptr;
   mocc_buffer arena = {};

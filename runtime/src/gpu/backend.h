@@ -11,7 +11,12 @@
  * in the arena, or a device copy of the API's own per (kernel, slot),
  * possibly shared with an earlier slot bound to the same buffer. Around the
  * kernel it fills and reads back the copies that mocc_gpu_needs_upload and
- * mocc_gpu_needs_download name.
+ * mocc_gpu_needs_download name: filled at the dispatch, read back at the
+ * sync that ends its batch.
+ *
+ * The batch (gpu.h): each dispatch asks mocc_gpu_batch_conflicts whether it
+ * must sync the batch first, then adds itself with mocc_gpu_batch_add; the
+ * API's sync ends it with mocc_gpu_batch_end.
  */
 #ifndef MOCC_RUNTIME_GPU_BACKEND_H
 #define MOCC_RUNTIME_GPU_BACKEND_H
@@ -40,7 +45,19 @@ typedef struct mocc_gpu_backend {
   const char *(*device_name)(const mocc_gpu *gpu);
   /* `kernel` exists; the group counts are as generated code passed them. */
   void (*dispatch)(mocc_gpu *gpu, uint32_t kernel, const int64_t groups[3]);
+  /* mocc_gpu_sync. */
+  void (*sync)(mocc_gpu *gpu);
+  /* A run fails (mocc_gpu_fail): waits for the work in flight and forgets
+   * the batch without copying anything back. Never fails itself. */
+  void (*abandon)(mocc_gpu *gpu);
 } mocc_gpu_backend;
+
+/* Host memory that a kernel of the batch writes. */
+typedef struct mocc_gpu_range {
+  const char *data;
+  int64_t bytes;
+  int staged; /* through a device copy, read back at the sync */
+} mocc_gpu_range;
 
 struct mocc_gpu {
   const mocc_gpu_backend *backend;
@@ -54,6 +71,16 @@ struct mocc_gpu {
   const char *arena;
   size_t arena_bytes;
   size_t arena_alignment; /* at least 1 */
+  /* The batch: its dispatches, which kernels they ran (num_kernels flags)
+   * and what they write (at most num_slots per kernel). */
+  uint32_t batch_size;
+  uint8_t *in_batch;
+  mocc_gpu_range *written;
+  uint32_t num_written;
+  int written_overflow; /* more than `written` holds: sync before the next */
+  /* For tests (mocc_gpu_batches_recorded): the batches recorded (Vulkan's
+   * command buffers) and submitted or waited for. */
+  uint64_t batches_recorded, batches_synced;
 };
 
 /* mocc_gpu_open for each API, after gpu.c checked `table` and out_gpu. */
@@ -69,11 +96,27 @@ mocc_status mocc_gpu_init(mocc_gpu *gpu, const mocc_gpu_backend *backend,
                           const mocc_compiled_gpu *table);
 void mocc_gpu_release(mocc_gpu *gpu);
 
+/* Whether the dispatch of `kernel`, taking num_buffers of the pending
+ * bindings, must sync the batch before it (gpu.h): it would not see an
+ * earlier kernel's writes through a staged copy, or it repeats a kernel of
+ * the batch with a staged buffer (any kernel where repeat_conflicts). */
+int mocc_gpu_batch_conflicts(const mocc_gpu *gpu, uint32_t kernel,
+                             uint32_t num_buffers, int repeat_conflicts);
+/* Adds the dispatch of `kernel` with the pending bindings to the batch. */
+void mocc_gpu_batch_add(mocc_gpu *gpu, uint32_t kernel, uint32_t num_buffers);
+/* Forgets the batch (after a sync, or abandoned). */
+void mocc_gpu_batch_end(mocc_gpu *gpu);
+
+/* For tests: the counters above. */
+uint64_t mocc_gpu_batches_recorded(const mocc_gpu *gpu);
+uint64_t mocc_gpu_batches_synced(const mocc_gpu *gpu);
+
 /* Forgets the bindings: each dispatch takes those made since the last. */
 void mocc_gpu_clear_bindings(mocc_gpu *gpu);
 
 /* Fail the run (mocc_run_fail) with a printf-formatted message, forgetting
- * the bindings, which leaves the instance ready for the next run. */
+ * the bindings and abandoning the batch (the backend's abandon), which
+ * leaves the instance ready for the next run. */
 __attribute__((format(printf, 2, 3))) _Noreturn void
 mocc_gpu_fail(mocc_gpu *gpu, const char *format, ...);
 __attribute__((format(printf, 2, 0))) _Noreturn void

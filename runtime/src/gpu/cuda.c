@@ -13,12 +13,15 @@
  * module loaded from the kernel's PTX (the driver compiles it for the device)
  * and its function. The arena is managed memory, which the host code (the
  * ops that run on the CPU) and the kernels address at the same pointer; a
- * buffer outside it has a device copy per (kernel, slot), filled and read
- * back with cuMemcpy around the launch. A kernel takes one device pointer
- * per buffer, in slot order (`kernel(float *a, float *b, ...)`), and runs
- * `block_size` threads a block on the default stream; the dispatch waits
- * for it with cuCtxSynchronize. Destroying the context frees its modules,
- * the arena and the device copies.
+ * buffer outside it has a device copy per (kernel, slot), filled at the
+ * dispatch with cuMemcpyHtoDAsync on the instance's stream and read back at
+ * the sync. A kernel takes one device pointer per buffer, in slot order
+ * (`kernel(float *a, float *b, ...)`), and runs `block_size` threads a
+ * block on the instance's stream (non-blocking: the legacy default stream
+ * does not wait for it), which orders the kernels of a batch (gpu.h); the
+ * dispatch returns without waiting, the sync waits with
+ * cuStreamSynchronize. Destroying the context frees its modules, the arena
+ * and the device copies.
  */
 #include "backend.h"
 #include "cuda_driver.h"
@@ -56,6 +59,13 @@ typedef struct kernel {
   device_copy *copies; /* num_buffers */
 } kernel;
 
+/* A device copy that the sync reads back. */
+typedef struct cuda_download {
+  void *to;
+  CUdeviceptr from;
+  size_t bytes;
+} cuda_download;
+
 typedef struct cuda_gpu {
   mocc_gpu base;
   void *driver; /* dlopen's handle of libcuda.so.1 */
@@ -65,6 +75,12 @@ typedef struct cuda_gpu {
   char name[256];
   uint32_t max_groups[3];
   CUcontext context;
+  CUstream stream; /* of every launch and upload */
+  /* The batch (gpu.h): the copies to read back at its sync (base.num_slots
+   * a kernel of the batch), and its first and last kernels, for messages. */
+  struct cuda_download *downloads;
+  uint32_t num_downloads;
+  const char *first_name, *last_name;
   /* Whether this thread has pushed `context`, for a failed dispatch to pop
    * it before it leaves. */
   int entered;
@@ -195,7 +211,12 @@ static mocc_status create_context(cuda_gpu *gpu) {
   }
   /* cuCtxCreate made it current: each use pushes it again. */
   gpu->entered = 1;
+  result = gpu->cu.cuStreamCreate(&gpu->stream, CU_STREAM_NON_BLOCKING);
   leave(gpu);
+  if (result != CUDA_SUCCESS) {
+    gpu->stream = NULL;
+    return call_status(gpu, "cuStreamCreate", result);
+  }
   return NULL;
 }
 
@@ -284,9 +305,10 @@ static mocc_status create_kernels(cuda_gpu *gpu,
   size_t slots = gpu->base.num_slots ? gpu->base.num_slots : 1;
   gpu->arguments = calloc(slots, sizeof(*gpu->arguments));
   gpu->parameters = calloc(slots, sizeof(*gpu->parameters));
-  gpu->kernels = calloc(table->num_kernels ? table->num_kernels : 1,
-                        sizeof(*gpu->kernels));
-  if (!gpu->arguments || !gpu->parameters || !gpu->kernels)
+  size_t kernels = table->num_kernels ? table->num_kernels : 1;
+  gpu->kernels = calloc(kernels, sizeof(*gpu->kernels));
+  gpu->downloads = calloc(kernels * slots, sizeof(*gpu->downloads));
+  if (!gpu->arguments || !gpu->parameters || !gpu->kernels || !gpu->downloads)
     return mocc_status_format("out of memory");
   CUresult result = enter(gpu);
   if (result != CUDA_SUCCESS)
@@ -307,6 +329,12 @@ static const mocc_gpu_backend kCudaBackend;
 
 static void cuda_close(mocc_gpu *base) {
   cuda_gpu *gpu = (cuda_gpu *)base;
+  /* Waits for the launches in flight, dropping a batch never synced. */
+  if (gpu->stream && enter(gpu) == CUDA_SUCCESS) {
+    gpu->cu.cuStreamSynchronize(gpu->stream);
+    gpu->cu.cuStreamDestroy_v2(gpu->stream);
+    leave(gpu);
+  }
   /* Frees the modules, the arena and the device copies with it. */
   if (gpu->context)
     gpu->cu.cuCtxDestroy_v2(gpu->context);
@@ -315,6 +343,7 @@ static void cuda_close(mocc_gpu *base) {
   for (uint32_t i = 0; gpu->kernels && i < gpu->base.num_kernels; ++i)
     free(gpu->kernels[i].copies);
   free(gpu->kernels);
+  free(gpu->downloads);
   free(gpu->arguments);
   free(gpu->parameters);
   mocc_gpu_release(&gpu->base);
@@ -354,8 +383,8 @@ mocc_status mocc_cuda_open(const mocc_compiled_gpu *table, int32_t device,
 
 /* Managed memory: the host and the kernels address it at the same pointer,
  * and the driver migrates its pages to whichever touches them. Host code
- * touches it only between dispatches, each of which waits for its kernel:
- * so even devices without concurrent managed access allow it. */
+ * touches it only after a sync, which waits for every kernel: so even
+ * devices without concurrent managed access allow it. */
 static mocc_status cuda_alloc_arena(mocc_gpu *base, size_t bytes,
                                     mocc_buffer *out_arena) {
   cuda_gpu *gpu = (cuda_gpu *)base;
@@ -447,50 +476,86 @@ static void resolve_arguments(cuda_gpu *gpu, kernel *k) {
   }
 }
 
-static void upload(cuda_gpu *gpu, kernel *k) {
+/* Fills the device copies on the stream (pageable host memory is copied
+ * out before the call returns), and notes those to read back at the
+ * sync. */
+static void stage(cuda_gpu *gpu, kernel *k) {
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
     device_copy *copy = &k->copies[slot];
-    if (!mocc_gpu_needs_upload(&gpu->base, k->num_buffers, slot,
-                               &copy->constant))
-      continue;
     const mocc_gpu_binding *b = &gpu->base.pending[slot];
-    CUresult result =
-        gpu->cu.cuMemcpyHtoD_v2(copy->pointer, b->data, (size_t)b->bytes);
-    if (result != CUDA_SUCCESS) {
-      copy->constant = (mocc_gpu_constant){NULL, 0};
-      fail(gpu, "GPU kernel '%s': cuMemcpyHtoD of buffer %u returned %s",
-           k->name, (unsigned)slot, error_name(gpu, result));
+    if (mocc_gpu_needs_upload(&gpu->base, k->num_buffers, slot,
+                              &copy->constant)) {
+      CUresult result = gpu->cu.cuMemcpyHtoDAsync_v2(
+          copy->pointer, b->data, (size_t)b->bytes, gpu->stream);
+      if (result != CUDA_SUCCESS) {
+        copy->constant = (mocc_gpu_constant){NULL, 0};
+        fail(gpu, "GPU kernel '%s': cuMemcpyHtoDAsync of buffer %u returned %s",
+             k->name, (unsigned)slot, error_name(gpu, result));
+      }
     }
+    if (mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
+      gpu->downloads[gpu->num_downloads++] =
+          (cuda_download){b->data, copy->pointer, (size_t)b->bytes};
   }
 }
 
-static void download(cuda_gpu *gpu, kernel *k) {
-  for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
-    if (!mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
-      continue;
-    const mocc_gpu_binding *b = &gpu->base.pending[slot];
-    CUresult result = gpu->cu.cuMemcpyDtoH_v2(b->data, k->copies[slot].pointer,
-                                              (size_t)b->bytes);
-    if (result != CUDA_SUCCESS)
-      fail(gpu, "GPU kernel '%s': cuMemcpyDtoH of buffer %u returned %s",
-           k->name, (unsigned)slot, error_name(gpu, result));
-  }
-}
-
-/* Launches the kernel and waits for it: an error it runs into (an address
- * out of bounds) shows in cuCtxSynchronize, and leaves the context unusable
- * (the driver's errors of this kind are sticky). */
+/* Launches the kernel on the stream, without waiting: an error it runs into
+ * (an address out of bounds) shows at the sync, and leaves the context
+ * unusable (the driver's errors of this kind are sticky). */
 static void launch(cuda_gpu *gpu, kernel *k, const uint32_t groups[3]) {
   CUresult result = gpu->cu.cuLaunchKernel(k->function, groups[0], groups[1],
                                            groups[2], k->block_size, 1, 1, 0,
-                                           NULL, gpu->parameters, NULL);
+                                           gpu->stream, gpu->parameters, NULL);
   if (result != CUDA_SUCCESS)
     fail(gpu, "GPU kernel '%s': cuLaunchKernel returned %s", k->name,
          error_name(gpu, result));
-  result = gpu->cu.cuCtxSynchronize();
+}
+
+static void cuda_abandon(mocc_gpu *base) {
+  cuda_gpu *gpu = (cuda_gpu *)base;
+  if (base->batch_size && enter(gpu) == CUDA_SUCCESS) {
+    gpu->cu.cuStreamSynchronize(gpu->stream);
+    leave(gpu);
+  }
+  gpu->num_downloads = 0;
+}
+
+/* Waits for the batch and reads back its copies; the context is current. */
+static void sync_entered(cuda_gpu *gpu) {
+  mocc_gpu *base = &gpu->base;
+  if (!base->batch_size)
+    return;
+  ++base->batches_synced;
+  char label[300];
+  if (base->batch_size == 1)
+    snprintf(label, sizeof(label), "GPU kernel '%s'", gpu->first_name);
+  else
+    snprintf(label, sizeof(label), "GPU kernels '%s' .. '%s' (a batch of %u)",
+             gpu->first_name, gpu->last_name, (unsigned)base->batch_size);
+  CUresult result = gpu->cu.cuStreamSynchronize(gpu->stream);
   if (result != CUDA_SUCCESS)
-    fail(gpu, "GPU kernel '%s': cuCtxSynchronize returned %s", k->name,
+    fail(gpu, "%s: cuStreamSynchronize returned %s", label,
          error_name(gpu, result));
+  for (uint32_t i = 0; i < gpu->num_downloads; ++i) {
+    const cuda_download *d = &gpu->downloads[i];
+    result = gpu->cu.cuMemcpyDtoH_v2(d->to, d->from, d->bytes);
+    if (result != CUDA_SUCCESS)
+      fail(gpu, "%s: cuMemcpyDtoH returned %s", label, error_name(gpu, result));
+  }
+  gpu->num_downloads = 0;
+  mocc_gpu_batch_end(base);
+}
+
+static void cuda_sync(mocc_gpu *base) {
+  cuda_gpu *gpu = (cuda_gpu *)base;
+  if (!base->batch_size)
+    return;
+  CUresult result = enter(gpu);
+  if (result != CUDA_SUCCESS)
+    fail(gpu, "GPU kernel '%s': cuCtxPushCurrent returned %s", gpu->first_name,
+         error_name(gpu, result));
+  sync_entered(gpu);
+  leave(gpu);
 }
 
 static void cuda_dispatch(mocc_gpu *base, uint32_t index,
@@ -508,10 +573,17 @@ static void cuda_dispatch(mocc_gpu *base, uint32_t index,
   if (result != CUDA_SUCCESS)
     fail(gpu, "GPU kernel '%s': cuCtxPushCurrent returned %s", k->name,
          error_name(gpu, result));
+  /* The kernel's device copies are its own: once a batch (they may be
+   * reallocated by resolve_arguments). */
+  if (mocc_gpu_batch_conflicts(base, index, k->num_buffers, 0))
+    sync_entered(gpu);
   resolve_arguments(gpu, k);
-  upload(gpu, k);
+  stage(gpu, k);
   launch(gpu, k, groups);
-  download(gpu, k);
+  if (!base->batch_size)
+    gpu->first_name = k->name;
+  gpu->last_name = k->name;
+  mocc_gpu_batch_add(base, index, k->num_buffers);
   leave(gpu);
   mocc_gpu_clear_bindings(base);
 }
@@ -521,4 +593,6 @@ static const mocc_gpu_backend kCudaBackend = {
     .alloc_arena = cuda_alloc_arena,
     .device_name = cuda_device_name,
     .dispatch = cuda_dispatch,
+    .sync = cuda_sync,
+    .abandon = cuda_abandon,
 };

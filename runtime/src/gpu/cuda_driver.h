@@ -49,6 +49,9 @@ typedef enum CUjit_option_enum {
 /* cuMemAllocManaged's flags (CUmemAttach_flags). */
 enum { CU_MEM_ATTACH_GLOBAL = 0x1 };
 
+/* cuStreamCreate's flags (CUstream_flags). */
+enum { CU_STREAM_NON_BLOCKING = 0x1 };
+
 /* The functions cuda.c looks up, as X(name, parameters); all return
  * CUresult. */
 #define MOCC_CUDA_FUNCTIONS(X)                                                 \
@@ -65,6 +68,9 @@ enum { CU_MEM_ATTACH_GLOBAL = 0x1 };
   X(cuCtxPushCurrent_v2, (CUcontext context))                                  \
   X(cuCtxPopCurrent_v2, (CUcontext * context))                                 \
   X(cuCtxSynchronize, (void))                                                  \
+  X(cuStreamCreate, (CUstream * stream, unsigned int flags))                   \
+  X(cuStreamDestroy_v2, (CUstream stream))                                     \
+  X(cuStreamSynchronize, (CUstream stream))                                    \
   X(cuModuleLoadDataEx,                                                        \
     (CUmodule * module, const void *image, unsigned int num_options,           \
      CUjit_option *options, void **option_values))                             \
@@ -78,6 +84,8 @@ enum { CU_MEM_ATTACH_GLOBAL = 0x1 };
   X(cuMemFree_v2, (CUdeviceptr pointer))                                       \
   X(cuMemcpyHtoD_v2, (CUdeviceptr to, const void *from, size_t bytes))         \
   X(cuMemcpyDtoH_v2, (void *to, CUdeviceptr from, size_t bytes))               \
+  X(cuMemcpyHtoDAsync_v2,                                                      \
+    (CUdeviceptr to, const void *from, size_t bytes, CUstream stream))         \
   X(cuLaunchKernel,                                                            \
     (CUfunction function, unsigned int grid_x, unsigned int grid_y,            \
      unsigned int grid_z, unsigned int block_x, unsigned int block_y,          \

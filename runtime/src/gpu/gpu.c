@@ -69,6 +69,8 @@ void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t kernel, int64_t groups_x,
   gpu->backend->dispatch(gpu, (uint32_t)kernel, groups);
 }
 
+void mocc_gpu_sync(mocc_gpu *gpu) { gpu->backend->sync(gpu); }
+
 /* --- backend.h ---------------------------------------------------------- */
 
 mocc_status mocc_gpu_init(mocc_gpu *gpu, const mocc_gpu_backend *backend,
@@ -79,11 +81,21 @@ mocc_status mocc_gpu_init(mocc_gpu *gpu, const mocc_gpu_backend *backend,
       gpu->num_slots = table->kernels[i].num_buffers;
   gpu->pending =
       calloc(gpu->num_slots ? gpu->num_slots : 1, sizeof(*gpu->pending));
+  gpu->in_batch = calloc(table->num_kernels ? table->num_kernels : 1, 1);
+  size_t ranges = (size_t)(table->num_kernels ? table->num_kernels : 1) *
+                  (gpu->num_slots ? gpu->num_slots : 1);
+  gpu->written = calloc(ranges, sizeof(*gpu->written));
   gpu->arena_alignment = 1;
-  return gpu->pending ? NULL : mocc_status_format("out of memory");
+  return gpu->pending && gpu->in_batch && gpu->written
+             ? NULL
+             : mocc_status_format("out of memory");
 }
 
-void mocc_gpu_release(mocc_gpu *gpu) { free(gpu->pending); }
+void mocc_gpu_release(mocc_gpu *gpu) {
+  free(gpu->pending);
+  free(gpu->in_batch);
+  free(gpu->written);
+}
 
 void mocc_gpu_clear_bindings(mocc_gpu *gpu) {
   memset(gpu->pending, 0, gpu->num_slots * sizeof(*gpu->pending));
@@ -93,6 +105,9 @@ _Noreturn void mocc_gpu_vfail(mocc_gpu *gpu, const char *format, va_list args) {
   char message[512];
   vsnprintf(message, sizeof(message), format, args);
   mocc_gpu_clear_bindings(gpu);
+  if (gpu->backend->abandon)
+    gpu->backend->abandon(gpu);
+  mocc_gpu_batch_end(gpu);
   mocc_run_fail("%s", message);
 }
 
@@ -191,4 +206,68 @@ int mocc_gpu_needs_download(const mocc_gpu *gpu, uint32_t num_buffers,
                             uint32_t slot) {
   return owns_copy(gpu, slot) &&
          (shared_flags(gpu, num_buffers, slot) & MOCC_GPU_WRITE);
+}
+
+/* --- Batches ------------------------------------------------------------ */
+
+static int overlaps(const char *a, int64_t a_bytes, const char *b,
+                    int64_t b_bytes) {
+  return a < b + b_bytes && b < a + a_bytes;
+}
+
+int mocc_gpu_batch_conflicts(const mocc_gpu *gpu, uint32_t kernel,
+                             uint32_t num_buffers, int repeat_conflicts) {
+  if (!gpu->batch_size)
+    return 0;
+  if ((gpu->in_batch[kernel] && repeat_conflicts) || gpu->written_overflow)
+    return 1;
+  int any_staged = 0;
+  for (uint32_t slot = 0; slot < num_buffers; ++slot) {
+    const mocc_gpu_binding *b = &gpu->pending[slot];
+    if (!b->bytes)
+      continue;
+    int staged = !in_arena(gpu, b);
+    any_staged |= staged;
+    /* In place over in place is ordered by the batch itself. */
+    for (uint32_t i = 0; i < gpu->num_written; ++i) {
+      const mocc_gpu_range *w = &gpu->written[i];
+      if ((staged || w->staged) &&
+          overlaps(b->data, b->bytes, w->data, w->bytes))
+        return 1;
+    }
+  }
+  return gpu->in_batch[kernel] && any_staged;
+}
+
+void mocc_gpu_batch_add(mocc_gpu *gpu, uint32_t kernel, uint32_t num_buffers) {
+  gpu->in_batch[kernel] = 1;
+  ++gpu->batch_size;
+  for (uint32_t slot = 0; slot < num_buffers; ++slot) {
+    const mocc_gpu_binding *b = &gpu->pending[slot];
+    if (!b->bytes || !(b->flags & MOCC_GPU_WRITE))
+      continue;
+    /* Room for num_slots a kernel: a kernel repeated in the batch (on CUDA,
+     * in place) may need more. */
+    if (gpu->num_written < gpu->num_kernels * gpu->num_slots)
+      gpu->written[gpu->num_written++] =
+          (mocc_gpu_range){b->data, b->bytes, !in_arena(gpu, b)};
+    else
+      gpu->written_overflow = 1;
+  }
+}
+
+void mocc_gpu_batch_end(mocc_gpu *gpu) {
+  if (gpu->batch_size)
+    memset(gpu->in_batch, 0, gpu->num_kernels);
+  gpu->batch_size = 0;
+  gpu->num_written = 0;
+  gpu->written_overflow = 0;
+}
+
+uint64_t mocc_gpu_batches_recorded(const mocc_gpu *gpu) {
+  return gpu->batches_recorded;
+}
+
+uint64_t mocc_gpu_batches_synced(const mocc_gpu *gpu) {
+  return gpu->batches_synced;
 }

@@ -10,23 +10,46 @@
  * memory both the host and the device see, so that the ops that run on the
  * CPU (those without a GPU lowering) and the kernels share it in place.
  *
- * Generated code runs a kernel by binding its buffers, then dispatching it:
+ * Generated code runs a kernel by binding its buffers, then dispatching it,
+ * and waits for the kernels with mocc_gpu_sync before the host touches
+ * memory again (a CPU op, a load, a call, the entry's return):
  *
  *   mocc_gpu_bind(gpu, 0, input, 4096, MOCC_GPU_READ);
  *   mocc_gpu_bind(gpu, 1, output, 4096, MOCC_GPU_WRITE);
  *   mocc_gpu_dispatch(gpu, kernel, groups_x, groups_y, groups_z);
+ *   ...                            (more binds and dispatches)
+ *   mocc_gpu_sync(gpu);
+ *
+ * A dispatch may return before its kernel has run. The dispatches between
+ * two syncs form a batch: they run in issue order, each seeing the writes
+ * of the earlier ones (a compute-to-compute barrier between them on Vulkan,
+ * one stream on CUDA). On Vulkan the batch is recorded into one command
+ * buffer at the sync and submitted there; a batch of the same kernels,
+ * bindings and group counts as one recorded before replays its command
+ * buffer. On CUDA each dispatch launches on the instance's stream at once.
+ * The sync waits for the batch and copies back the buffers it staged (see
+ * below); after it the host sees every result. Generated code guarantees
+ * that between a dispatch and the next sync the host neither reads nor
+ * writes any buffer a kernel of the batch binds, and that the entry calls
+ * mocc_gpu_sync before it returns: a batch left without a sync may never
+ * run, and its staged results are never copied back.
  *
  * A buffer in the arena is bound in place: on Vulkan at an offset the device
  * can bind (minStorageBufferOffsetAlignment), on CUDA at any offset (the
  * kernel takes the pointer itself). Any other (an input, an output, a
  * weight, an unaligned view of the arena on Vulkan) goes through a device
- * copy of its own per kernel and slot, filled before every dispatch (a
+ * copy of its own per kernel and slot, filled at the dispatch (a
  * MOCC_GPU_CONSTANT one only the first time, or when its pointer or size
- * changes) and copied back after it, all `bytes` of it, when the flags have
- * MOCC_GPU_WRITE. Slots of one dispatch bound to the same pointer and size
- * share one copy; partial overlaps outside the arena are not supported. The
- * dispatch returns once the kernel's results are visible to the host. A
- * dispatch consumes the bindings: the next one binds all its slots again.
+ * changes) and copied back at the sync, all `bytes` of it, when the flags
+ * have MOCC_GPU_WRITE. Slots of one dispatch bound to the same pointer and
+ * size share one copy; partial overlaps outside the arena are not
+ * supported. Where a dispatch would not see the batch's earlier writes
+ * through its copies (it binds, outside the arena's in-place bindings,
+ * memory an earlier kernel of the batch writes, or memory staged and
+ * written earlier in the batch; or it runs a kernel already in the batch
+ * with a staged buffer, or on Vulkan at all), the dispatch first syncs the
+ * batch and starts a new one. A dispatch consumes the bindings: the next
+ * one binds all its slots again.
  *
  * The kernels: on Vulkan, SPIR-V compute shaders taking their buffers at
  * bindings 0 .. num_buffers-1 of descriptor set 0; on CUDA, PTX entries
@@ -83,5 +106,13 @@ void mocc_gpu_bind(mocc_gpu *gpu, int64_t slot, void *data, int64_t bytes,
                    int64_t flags);
 void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t kernel, int64_t groups_x,
                        int64_t groups_y, int64_t groups_z);
+
+/* Waits for every dispatch since the last sync and copies back the staged
+ * buffers they wrote (see above); nothing to do without one. A device error
+ * fails the run (mocc_run_fail), naming the batch's kernels. A run that
+ * fails between a dispatch and a sync waits for what it had issued and
+ * drops the rest of its batch: the instance is ready for the next run.
+ * mocc_gpu_close waits for work in flight and drops a batch never synced. */
+void mocc_gpu_sync(mocc_gpu *gpu);
 
 #endif /* MOCC_RUNTIME_GPU_GPU_H */

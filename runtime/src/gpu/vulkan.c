@@ -6,12 +6,18 @@
  * Vulkan is installed. Each mocc_gpu holds its own loader handle, instance,
  * device and function pointers: instances share nothing.
  *
- * Per kernel: a shader module, a pipeline, a descriptor set and a recorded
- * command buffer, all made once; a dispatch re-writes the set and re-records
- * the commands only when a buffer or the group counts differ from the last
- * dispatch, then submits and waits. Memory is host-visible and coherent
- * throughout (the arena and the staging copies), so there are no transfers
- * on the queue: the host reads and writes the mappings directly.
+ * Per kernel: a shader module, a pipeline, a descriptor set and a command
+ * buffer, all made once; a dispatch re-writes the set only when a buffer
+ * differs from the last dispatch's, fills the staging copies and adds
+ * itself to the batch (gpu.h). The sync records the batch into the command
+ * buffer of its first kernel, unless that holds the same batch already
+ * (the same kernels, group counts and descriptor sets: each write of a set
+ * gives it a new version), submits it and waits; so a run that dispatches
+ * the same batches as the last replays their command buffers. Nothing is in
+ * flight outside a sync, so sets and staging copies change freely between.
+ * Memory is host-visible and coherent throughout (the arena and the staging
+ * copies), so there are no transfers on the queue: the host reads and
+ * writes the mappings directly.
  */
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
@@ -115,6 +121,20 @@ typedef struct staging {
   mocc_gpu_constant constant;
 } staging;
 
+/* A dispatch of a batch. */
+typedef struct batch_entry {
+  uint32_t kernel;
+  uint32_t groups[3];
+  uint64_t version; /* of the kernel's descriptor set */
+} batch_entry;
+
+/* A staging copy that the sync copies back. */
+typedef struct download {
+  void *to;
+  const void *from;
+  size_t bytes;
+} download;
+
 typedef struct kernel {
   const char *name;
   uint32_t num_buffers;
@@ -123,11 +143,14 @@ typedef struct kernel {
   VkPipelineLayout pipeline_layout;
   VkPipeline pipeline;
   VkDescriptorSet set;
-  VkCommandBuffer commands;
-  /* What `set` and `commands` hold; valid when `recorded`. */
-  int recorded;
+  /* What `set` holds, when set_version is not 0. */
+  uint64_t set_version;
   binding *bound; /* num_buffers */
-  uint32_t groups[3];
+  /* The batch starting with this kernel last recorded into `commands`:
+   * num_recorded entries (0: none). */
+  VkCommandBuffer commands;
+  batch_entry *recorded; /* base.num_kernels, allocated when first used */
+  uint32_t num_recorded;
   staging *staging; /* num_buffers */
 } kernel;
 
@@ -159,6 +182,15 @@ typedef struct vulkan_gpu {
   VkDescriptorPool descriptor_pool;
   VkFence fence;
   kernel *kernels; /* base.num_kernels */
+  /* The batch: base.batch_size dispatches (each kernel at most once), and
+   * the copies to read back at its sync (base.num_slots a kernel). */
+  batch_entry *batch;
+  download *downloads;
+  uint32_t num_downloads;
+  uint64_t last_version; /* of any descriptor set */
+  /* Whether a submission is in flight (between vkQueueSubmit and the end of
+   * its wait), for a failed sync to wait for it. */
+  int submitted;
   /* Scratch of mocc_gpu_dispatch, base.num_slots each. */
   binding *resolved;
   VkDescriptorBufferInfo *buffer_infos;
@@ -795,7 +827,7 @@ static mocc_status create_kernel(vulkan_gpu *gpu, kernel *k,
   return status;
 }
 
-/* The pools every kernel allocates from, and the fence of dispatches. */
+/* The pools every kernel allocates from, and the fence of syncs. */
 static mocc_status create_pools(vulkan_gpu *gpu,
                                 const mocc_compiled_gpu *table) {
   uint32_t descriptors = 0;
@@ -821,8 +853,8 @@ static mocc_status create_pools(vulkan_gpu *gpu,
     gpu->descriptor_pool = VK_NULL_HANDLE;
     return call_status(gpu, "vkCreateDescriptorPool", result);
   }
-  /* Each kernel's command buffer is re-recorded on its own when its
-   * bindings change. */
+  /* Each kernel's command buffer is re-recorded on its own when the batch
+   * starting with it changes. */
   VkCommandPoolCreateInfo command_info = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
       .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
@@ -852,9 +884,12 @@ static mocc_status create_kernels(vulkan_gpu *gpu,
   gpu->resolved = calloc(slots, sizeof(*gpu->resolved));
   gpu->buffer_infos = calloc(slots, sizeof(*gpu->buffer_infos));
   gpu->writes = calloc(slots, sizeof(*gpu->writes));
-  gpu->kernels = calloc(table->num_kernels ? table->num_kernels : 1,
-                        sizeof(*gpu->kernels));
-  if (!gpu->resolved || !gpu->buffer_infos || !gpu->writes || !gpu->kernels)
+  size_t kernels = table->num_kernels ? table->num_kernels : 1;
+  gpu->kernels = calloc(kernels, sizeof(*gpu->kernels));
+  gpu->batch = calloc(kernels, sizeof(*gpu->batch));
+  gpu->downloads = calloc(kernels * slots, sizeof(*gpu->downloads));
+  if (!gpu->resolved || !gpu->buffer_infos || !gpu->writes || !gpu->kernels ||
+      !gpu->batch || !gpu->downloads)
     return mocc_status_format("out of memory");
   for (uint32_t i = 0; i < table->num_kernels; ++i) {
     /* Counted as created so that close destroys what it holds. */
@@ -913,6 +948,7 @@ static void destroy_kernel(vulkan_gpu *gpu, kernel *k) {
     gpu->vk.vkDestroyShaderModule(gpu->device, k->module, NULL);
   free(k->staging);
   free(k->bound);
+  free(k->recorded);
 }
 
 /* In the reverse order of creation; handles never created are NULL. */
@@ -939,6 +975,8 @@ static void vulkan_close(mocc_gpu *base) {
   if (gpu->loader)
     dlclose(gpu->loader);
   free(gpu->kernels);
+  free(gpu->batch);
+  free(gpu->downloads);
   mocc_gpu_release(&gpu->base);
   free(gpu->resolved);
   free(gpu->buffer_infos);
@@ -977,8 +1015,8 @@ static const char *vulkan_device_name(const mocc_gpu *base) {
 /* --- Dispatch ----------------------------------------------------------- */
 
 /* Makes sure the staging copy of (k, slot) holds `bytes`. A new VkBuffer
- * may reuse the handle of the one it replaces, so the kernel is marked for
- * re-recording rather than relying on the comparison of bindings. */
+ * may reuse the handle of the one it replaces, so the set is marked for
+ * re-writing rather than relying on the comparison of bindings. */
 static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
                            int64_t bytes) {
   staging *s = &k->staging[slot];
@@ -986,7 +1024,7 @@ static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
     return;
   destroy_host_buffer(gpu, &s->copy);
   s->constant = (mocc_gpu_constant){NULL, 0};
-  k->recorded = 0;
+  k->set_version = 0;
   VkResult result = create_host_buffer(gpu, (VkDeviceSize)bytes, &s->copy);
   if (result != VK_SUCCESS)
     mocc_gpu_fail(&gpu->base,
@@ -999,16 +1037,8 @@ static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
 /* Where each pending buffer of `k` is bound: in place in the arena, or its
  * staging copy (shared with an earlier slot bound to the same buffer). */
 static void resolve_bindings(vulkan_gpu *gpu, kernel *k, binding *out) {
-  VkDeviceSize limit = gpu->properties.limits.maxStorageBufferRange;
-  mocc_gpu_check_bound(&gpu->base, k->name, k->num_buffers);
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
     const mocc_gpu_binding *p = &gpu->base.pending[slot];
-    if ((uint64_t)p->bytes > limit)
-      mocc_gpu_fail(&gpu->base,
-                    "GPU kernel '%s': buffer %u of %lld bytes exceeds the "
-                    "device's storage buffer range of %llu",
-                    k->name, (unsigned)slot, (long long)p->bytes,
-                    (unsigned long long)limit);
     uint32_t owner;
     switch (mocc_gpu_place_slot(&gpu->base, slot, &owner)) {
     case MOCC_GPU_IN_ARENA:
@@ -1030,9 +1060,23 @@ static void resolve_bindings(vulkan_gpu *gpu, kernel *k, binding *out) {
   }
 }
 
-static int same_bindings(const kernel *k, const binding *resolved,
-                         const uint32_t groups[3]) {
-  if (!k->recorded || memcmp(k->groups, groups, sizeof(k->groups)))
+/* Fails the run where a pending buffer of `k` is larger than the device
+ * binds. */
+static void check_ranges(vulkan_gpu *gpu, const kernel *k) {
+  VkDeviceSize limit = gpu->properties.limits.maxStorageBufferRange;
+  for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
+    const mocc_gpu_binding *p = &gpu->base.pending[slot];
+    if ((uint64_t)p->bytes > limit)
+      mocc_gpu_fail(&gpu->base,
+                    "GPU kernel '%s': buffer %u of %lld bytes exceeds the "
+                    "device's storage buffer range of %llu",
+                    k->name, (unsigned)slot, (long long)p->bytes,
+                    (unsigned long long)limit);
+  }
+}
+
+static int same_bindings(const kernel *k, const binding *resolved) {
+  if (!k->set_version)
     return 0;
   for (uint32_t i = 0; i < k->num_buffers; ++i)
     if (k->bound[i].buffer != resolved[i].buffer ||
@@ -1042,6 +1086,9 @@ static int same_bindings(const kernel *k, const binding *resolved,
   return 1;
 }
 
+/* Points `k`'s set at `resolved`, as a new version. Nothing is in flight:
+ * command buffers recorded with the old version are never submitted again
+ * (their batches no longer match). */
 static void write_descriptor_set(vulkan_gpu *gpu, kernel *k,
                                  const binding *resolved) {
   VkDescriptorBufferInfo *buffers = gpu->buffer_infos;
@@ -1059,76 +1106,136 @@ static void write_descriptor_set(vulkan_gpu *gpu, kernel *k,
     };
   }
   gpu->vk.vkUpdateDescriptorSets(gpu->device, k->num_buffers, writes, 0, NULL);
+  memcpy(k->bound, resolved, k->num_buffers * sizeof(*resolved));
+  k->set_version = ++gpu->last_version;
 }
 
-/* Records: bind, dispatch, then a barrier that makes the kernel's writes
- * visible to the host (which reads them after the fence) and to the
- * kernels of later submissions. */
-static VkResult record_commands(vulkan_gpu *gpu, kernel *k,
-                                const uint32_t groups[3]) {
+/* Records the batch into `commands`: per dispatch, bind, dispatch, then a
+ * barrier that makes the kernel's writes visible to the later kernels of
+ * the batch and to the host (which reads them after the fence). */
+static VkResult record_batch(vulkan_gpu *gpu, VkCommandBuffer commands,
+                             const batch_entry *batch, uint32_t count) {
   VkCommandBufferBeginInfo begin = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
   };
   /* Begin resets the buffer (the pool allows it). */
-  VkResult result = gpu->vk.vkBeginCommandBuffer(k->commands, &begin);
+  VkResult result = gpu->vk.vkBeginCommandBuffer(commands, &begin);
   if (result != VK_SUCCESS)
     return result;
-  gpu->vk.vkCmdBindPipeline(k->commands, VK_PIPELINE_BIND_POINT_COMPUTE,
-                            k->pipeline);
-  gpu->vk.vkCmdBindDescriptorSets(k->commands, VK_PIPELINE_BIND_POINT_COMPUTE,
-                                  k->pipeline_layout, 0, 1, &k->set, 0, NULL);
-  gpu->vk.vkCmdDispatch(k->commands, groups[0], groups[1], groups[2]);
   VkMemoryBarrier barrier = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
       .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_SHADER_READ_BIT |
                        VK_ACCESS_SHADER_WRITE_BIT,
   };
-  gpu->vk.vkCmdPipelineBarrier(
-      k->commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-      VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
-      &barrier, 0, NULL, 0, NULL);
-  return gpu->vk.vkEndCommandBuffer(k->commands);
+  for (uint32_t i = 0; i < count; ++i) {
+    const kernel *k = &gpu->kernels[batch[i].kernel];
+    gpu->vk.vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                              k->pipeline);
+    gpu->vk.vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
+                                    k->pipeline_layout, 0, 1, &k->set, 0, NULL);
+    gpu->vk.vkCmdDispatch(commands, batch[i].groups[0], batch[i].groups[1],
+                          batch[i].groups[2]);
+    gpu->vk.vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                                 VK_PIPELINE_STAGE_HOST_BIT |
+                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                                 0, 1, &barrier, 0, NULL, 0, NULL);
+  }
+  return gpu->vk.vkEndCommandBuffer(commands);
 }
 
-/* Fills the staging copies (mocc_gpu_needs_upload). Host writes before the
- * submit are visible to the device without a barrier (coherent memory). */
-static void upload(vulkan_gpu *gpu, kernel *k) {
-  for (uint32_t slot = 0; slot < k->num_buffers; ++slot)
+/* Fills the staging copies (mocc_gpu_needs_upload) and notes those to read
+ * back at the sync. Host writes before the submit are visible to the device
+ * without a barrier (coherent memory). */
+static void stage(vulkan_gpu *gpu, kernel *k) {
+  for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
+    const mocc_gpu_binding *p = &gpu->base.pending[slot];
     if (mocc_gpu_needs_upload(&gpu->base, k->num_buffers, slot,
                               &k->staging[slot].constant))
-      memcpy(k->staging[slot].copy.mapped, gpu->base.pending[slot].data,
-             (size_t)gpu->base.pending[slot].bytes);
-}
-
-/* Copies back the staging copies the kernel wrote. */
-static void download(vulkan_gpu *gpu, kernel *k) {
-  for (uint32_t slot = 0; slot < k->num_buffers; ++slot)
+      memcpy(k->staging[slot].copy.mapped, p->data, (size_t)p->bytes);
     if (mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
-      memcpy(gpu->base.pending[slot].data, k->staging[slot].copy.mapped,
-             (size_t)gpu->base.pending[slot].bytes);
+      gpu->downloads[gpu->num_downloads++] =
+          (download){p->data, k->staging[slot].copy.mapped, (size_t)p->bytes};
+  }
 }
 
-static void submit_and_wait(vulkan_gpu *gpu, kernel *k) {
+/* The batch's kernels, for messages: "'a'" or "'a' .. 'c' (3 kernels)". */
+static void batch_label(const vulkan_gpu *gpu, char *out, size_t size) {
+  uint32_t n = gpu->base.batch_size;
+  const char *first = gpu->kernels[gpu->batch[0].kernel].name;
+  if (n == 1)
+    snprintf(out, size, "GPU kernel '%s'", first);
+  else
+    snprintf(out, size, "GPU kernels '%s' .. '%s' (a batch of %u)", first,
+             gpu->kernels[gpu->batch[n - 1].kernel].name, (unsigned)n);
+}
+
+static void vulkan_abandon(mocc_gpu *base) {
+  vulkan_gpu *gpu = (vulkan_gpu *)base;
+  if (gpu->submitted) {
+    gpu->vk.vkDeviceWaitIdle(gpu->device);
+    gpu->vk.vkResetFences(gpu->device, 1, &gpu->fence);
+    gpu->submitted = 0;
+  }
+  gpu->num_downloads = 0;
+}
+
+/* The command buffer that runs the batch: that of its first kernel,
+ * recorded unless it holds this batch already. */
+static VkCommandBuffer batch_commands(vulkan_gpu *gpu, const char *label) {
+  uint32_t n = gpu->base.batch_size;
+  kernel *first = &gpu->kernels[gpu->batch[0].kernel];
+  if (first->num_recorded == n &&
+      !memcmp(first->recorded, gpu->batch, n * sizeof(*gpu->batch)))
+    return first->commands;
+  if (!first->recorded && !(first->recorded = calloc(gpu->base.num_kernels,
+                                                     sizeof(*first->recorded))))
+    mocc_gpu_fail(&gpu->base, "out of memory");
+  first->num_recorded = 0;
+  VkResult result = record_batch(gpu, first->commands, gpu->batch, n);
+  if (result != VK_SUCCESS)
+    mocc_gpu_fail(&gpu->base, "%s: recording the commands failed with %s",
+                  label, result_name(result));
+  memcpy(first->recorded, gpu->batch, n * sizeof(*gpu->batch));
+  first->num_recorded = n;
+  ++gpu->base.batches_recorded;
+  return first->commands;
+}
+
+static void vulkan_sync(mocc_gpu *base) {
+  vulkan_gpu *gpu = (vulkan_gpu *)base;
+  if (!base->batch_size)
+    return;
+  char label[300];
+  batch_label(gpu, label, sizeof(label));
+  VkCommandBuffer commands = batch_commands(gpu, label);
   VkSubmitInfo submit = {
       .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
       .commandBufferCount = 1,
-      .pCommandBuffers = &k->commands,
+      .pCommandBuffers = &commands,
   };
   VkResult result = gpu->vk.vkQueueSubmit(gpu->queue, 1, &submit, gpu->fence);
   if (result != VK_SUCCESS)
-    mocc_gpu_fail(&gpu->base, "GPU kernel '%s': vkQueueSubmit returned %s",
-                  k->name, result_name(result));
+    mocc_gpu_fail(base, "%s: vkQueueSubmit returned %s", label,
+                  result_name(result));
+  gpu->submitted = 1;
+  ++base->batches_synced;
   result =
       gpu->vk.vkWaitForFences(gpu->device, 1, &gpu->fence, VK_TRUE, UINT64_MAX);
-  /* Reset even after a failed wait, for the next run to try again. */
-  VkResult reset = gpu->vk.vkResetFences(gpu->device, 1, &gpu->fence);
   if (result != VK_SUCCESS)
-    mocc_gpu_fail(&gpu->base, "GPU kernel '%s': vkWaitForFences returned %s",
-                  k->name, result_name(result));
-  if (reset != VK_SUCCESS)
-    mocc_gpu_fail(&gpu->base, "GPU kernel '%s': vkResetFences returned %s",
-                  k->name, result_name(reset));
+    /* abandon waits for the device and resets the fence. */
+    mocc_gpu_fail(base, "%s: vkWaitForFences returned %s", label,
+                  result_name(result));
+  gpu->submitted = 0;
+  result = gpu->vk.vkResetFences(gpu->device, 1, &gpu->fence);
+  if (result != VK_SUCCESS)
+    mocc_gpu_fail(base, "%s: vkResetFences returned %s", label,
+                  result_name(result));
+  for (uint32_t i = 0; i < gpu->num_downloads; ++i)
+    memcpy(gpu->downloads[i].to, gpu->downloads[i].from,
+           gpu->downloads[i].bytes);
+  gpu->num_downloads = 0;
+  mocc_gpu_batch_end(base);
 }
 
 static void vulkan_dispatch(mocc_gpu *base, uint32_t index,
@@ -1142,25 +1249,20 @@ static void vulkan_dispatch(mocc_gpu *base, uint32_t index,
     mocc_gpu_clear_bindings(base);
     return;
   }
+  mocc_gpu_check_bound(base, k->name, k->num_buffers);
+  check_ranges(gpu, k);
+  /* A kernel has one descriptor set: once a batch. */
+  if (mocc_gpu_batch_conflicts(base, index, k->num_buffers, 1))
+    vulkan_sync(base);
 
   binding *resolved = gpu->resolved;
   resolve_bindings(gpu, k, resolved);
-  if (!same_bindings(k, resolved, groups)) {
-    k->recorded = 0;
+  if (!same_bindings(k, resolved))
     write_descriptor_set(gpu, k, resolved);
-    VkResult result = record_commands(gpu, k, groups);
-    if (result != VK_SUCCESS)
-      mocc_gpu_fail(base,
-                    "GPU kernel '%s': recording its commands failed "
-                    "with %s",
-                    k->name, result_name(result));
-    memcpy(k->bound, resolved, k->num_buffers * sizeof(*resolved));
-    memcpy(k->groups, groups, sizeof(k->groups));
-    k->recorded = 1;
-  }
-  upload(gpu, k);
-  submit_and_wait(gpu, k);
-  download(gpu, k);
+  stage(gpu, k);
+  gpu->batch[base->batch_size] =
+      (batch_entry){index, {groups[0], groups[1], groups[2]}, k->set_version};
+  mocc_gpu_batch_add(base, index, k->num_buffers);
   mocc_gpu_clear_bindings(base);
 }
 
@@ -1169,4 +1271,6 @@ static const mocc_gpu_backend kVulkanBackend = {
     .alloc_arena = vulkan_alloc_arena,
     .device_name = vulkan_device_name,
     .dispatch = vulkan_dispatch,
+    .sync = vulkan_sync,
+    .abandon = vulkan_abandon,
 };

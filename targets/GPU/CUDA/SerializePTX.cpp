@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "mocc/Target/GPU/Passes.h"
+#include "mocc/Target/OptimizeLLVM.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -34,7 +35,6 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -128,28 +128,6 @@ std::unique_ptr<llvm::TargetMachine> createNVPTXMachine(StringRef chip,
                     : llvm::CodeGenOptLevel::None));
 }
 
-void optimize(llvm::Module &module, llvm::TargetMachine &machine,
-              unsigned optLevel) {
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager cgscc;
-  llvm::ModuleAnalysisManager modules;
-  llvm::PassBuilder builder(&machine);
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(cgscc);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, cgscc, modules);
-  if (optLevel > 0)
-    builder
-        .buildPerModuleDefaultPipeline(optLevel == 1
-                                           ? llvm::OptimizationLevel::O1
-                                       : optLevel == 2
-                                           ? llvm::OptimizationLevel::O2
-                                           : llvm::OptimizationLevel::O3)
-        .run(module, modules);
-}
-
 /// PTX for the LLVM-dialect kernels of `kernels`, or nothing after an error.
 std::optional<std::string> writePTX(mlir::gpu::GPUModuleOp kernels,
                                     llvm::TargetMachine &machine,
@@ -165,7 +143,7 @@ std::optional<std::string> writePTX(mlir::gpu::GPUModuleOp kernels,
     return std::nullopt;
   module->setTargetTriple(kTriple);
   module->setDataLayout(machine.createDataLayout());
-  optimize(*module, machine, optLevel);
+  optimizeLLVMModule(*module, machine, optLevel);
   llvm::SmallString<0> ptx;
   llvm::raw_svector_ostream stream(ptx);
   llvm::legacy::PassManager codegen;

@@ -37,6 +37,9 @@ def MapKernelsToGPUPass : Pass<"mocc-gpu-map-kernels", "mlir::ModuleOp"> {
            "Threads per workgroup">,
     Option<"strict", "strict", "bool", "false",
            "Fail on a kernel that must run on the CPU">,
+    Option<"floatRemainder", "float-remainder", "bool", "true",
+           "Whether kernels compute floating-point remainders (fmod): "
+           "Vulkan's OpFRem leaves those by zero and infinity undefined">,
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
@@ -85,7 +88,10 @@ def LowerLaunchesPass : Pass<"mocc-gpu-lower-launches", "mlir::ModuleOp"> {
     thread pool), and replaces each `gpu.launch_func` by a call
     `mocc_gpu_bind(gpu, slot, pointer, bytes, flags)` per buffer and one
     `mocc_gpu_dispatch(gpu, kernel, groups_x, groups_y, groups_z)`
-    (runtime/src/gpu/gpu.h). A buffer's flags say whether the kernel reads
+    (runtime/src/gpu/gpu.h). A dispatch may return before its kernel runs:
+    a `mocc_gpu_sync(gpu)` precedes the host's next access to memory (a CPU
+    kernel, a load, a call, the return), so the dispatches between two
+    accesses run as one batch. A buffer's flags say whether the kernel reads
     or writes it and whether it is a constant (a global). The binaries
     become LLVM globals, listed with their entry points and buffer counts in
     the module attribute `mocc.gpu_kernel_table`, which the target puts in
