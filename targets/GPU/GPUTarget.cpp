@@ -54,7 +54,6 @@ public:
     MapKernelsToGPUPassOptions map;
     map.entryName = options.entryName;
     map.strict = options.gpuStrict;
-    map.floatRemainder = api == API::CUDA;
     pm.addPass(createMapKernelsToGPUPass(map));
     pm.addPass(createGpuKernelOutliningPass());
     if (api == API::Vulkan) {

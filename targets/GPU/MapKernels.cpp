@@ -94,8 +94,8 @@ bool isShaderMathOp(Operation *op) {
 /// Whether a thread can compute `op`'s body: arithmetic, structured control
 /// flow, reads of static buffers, and no value from outside but constants
 /// and static buffers.
-bool hasShaderBody(linalg::LinalgOp op, bool floatRemainder) {
-  WalkResult walk = op->getRegion(0).walk([&](Operation *inner) {
+bool hasShaderBody(linalg::LinalgOp op) {
+  WalkResult walk = op->getRegion(0).walk([](Operation *inner) {
     // bf16 arithmetic (on bf16 constants) has no SPIR-V type.
     if (!llvm::all_of(inner->getResultTypes(), [](Type type) {
           return type.isIndex() || isShaderElementType(type) ||
@@ -111,7 +111,9 @@ bool hasShaderBody(linalg::LinalgOp op, bool floatRemainder) {
              arith::XOrIOp, arith::SelectOp, arith::ConstantOp,
              arith::TruncIOp>(inner))
       return WalkResult::interrupt();
-    if (isa<arith::RemFOp>(inner) && !floatRemainder)
+    // fmod: Vulkan's OpFRem is undefined by zero and infinity, and MLIR's
+    // NVVM lowering calls libdevice, which is not linked.
+    if (isa<arith::RemFOp>(inner))
       return WalkResult::interrupt();
     bool supported =
         isa<arith::ArithDialect>(inner->getDialect()) ||
@@ -154,9 +156,8 @@ std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
 /// The number of points of `op`'s parallel dimensions, if a thread per point
 /// can compute it.
 std::optional<int64_t> parallelPoints(linalg::LinalgOp op,
-                                      int64_t workgroupSize,
-                                      bool floatRemainder) {
-  if (!op.hasPureBufferSemantics() || !hasShaderBody(op, floatRemainder))
+                                      int64_t workgroupSize) {
+  if (!op.hasPureBufferSemantics() || !hasShaderBody(op))
     return std::nullopt;
   for (Value operand : op->getOperands())
     if (!isStaticBuffer(operand) && !isConstant(operand))
@@ -316,8 +317,7 @@ struct MapKernelsToGPUPass
       std::string what = describeKernel(kernel);
       auto linalgOp = dyn_cast<linalg::LinalgOp>(kernel);
       std::optional<int64_t> points =
-          linalgOp ? parallelPoints(linalgOp, workgroupSize, floatRemainder)
-                   : std::nullopt;
+          linalgOp ? parallelPoints(linalgOp, workgroupSize) : std::nullopt;
       // Interchanged or generalized, the op computes the same on the CPU.
       FailureOr<linalg::LinalgOp> ordered = failure();
       if (points) {

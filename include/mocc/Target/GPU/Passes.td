@@ -37,9 +37,6 @@ def MapKernelsToGPUPass : Pass<"mocc-gpu-map-kernels", "mlir::ModuleOp"> {
            "Threads per workgroup">,
     Option<"strict", "strict", "bool", "false",
            "Fail on a kernel that must run on the CPU">,
-    Option<"floatRemainder", "float-remainder", "bool", "true",
-           "Whether kernels compute floating-point remainders (fmod): "
-           "Vulkan's OpFRem leaves those by zero and infinity undefined">,
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
