@@ -8,14 +8,13 @@
  * `arena_bytes`), then the instance's mocc_thread_pool (thread_pool.h) itself,
  * not a descriptor: NULL when the model runs on one thread, which
  * mocc_parallel_for accepts. The entry of a GPU model (`gpu` not NULL) takes
- * one more slot: the instance's mocc_gpu (gpu/gpu.h). A rank-r descriptor is laid out as
- *   { void *allocated; void *aligned; int64_t offset;
- *     int64_t sizes[r]; int64_t strides[r]; }
- * An output of static shape is written in place into the buffer its
- * descriptor points to, which the runtime allocated. An output with a dynamic
- * dimension (-1 in its `dims`) has a size known only when the model runs: the
- * entry writes its descriptor, pointing to a buffer the entry allocated with
- * malloc, which the runtime then owns and frees.
+ * one more slot: the instance's mocc_gpu (gpu/gpu.h). A rank-r descriptor is
+ * laid out as { void *allocated; void *aligned; int64_t offset; int64_t
+ * sizes[r]; int64_t strides[r]; } An output of static shape is written in place
+ * into the buffer its descriptor points to, which the runtime allocated. An
+ * output with a dynamic dimension (-1 in its `dims`) has a size known only when
+ * the model runs: the entry writes its descriptor, pointing to a buffer the
+ * entry allocated with malloc, which the runtime then owns and frees.
  *
  * The value tables group the tensors into ONNX graph inputs and outputs (see
  * mocc_value_info in mocc/model.h): in order, contiguous, covering all.
@@ -52,8 +51,8 @@ typedef struct mocc_compiled_profile {
 /* A compute kernel of a GPU model: its buffers are bound at 0 .. num_buffers-1
  * of descriptor set 0 (Vulkan) or passed as pointers in that order (CUDA). */
 typedef struct mocc_compiled_gpu_kernel {
-  const char *name;   /* the entry point */
-  const void *code;   /* SPIR-V words (Vulkan) or NUL-terminated PTX (CUDA) */
+  const char *name; /* the entry point */
+  const void *code; /* SPIR-V words (Vulkan) or NUL-terminated PTX (CUDA) */
   uint64_t code_bytes;
   uint32_t num_buffers;
   uint32_t block_size; /* threads per workgroup (x; y and z are 1) */

@@ -248,7 +248,6 @@ void internalizeAllButABI(llvm::Module &module) {
   });
 }
 
-
 bool CPUTarget::generateObject(llvm::Module &module,
                                llvm::TargetMachine &machine,
                                llvm::StringRef path, std::string &error) const {
@@ -277,7 +276,8 @@ GPUKernelTable readGPUKernelTable(ModuleOp module) {
   if (!attr)
     return table;
   table.api = attr.getAs<IntegerAttr>("api").getInt();
-  for (auto kernel : attr.getAs<ArrayAttr>("kernels").getAsRange<DictionaryAttr>())
+  for (auto kernel :
+       attr.getAs<ArrayAttr>("kernels").getAsRange<DictionaryAttr>())
     table.kernels.push_back({kernel.getAs<StringAttr>("name").str(),
                              kernel.getAs<StringAttr>("binary").str(),
                              kernel.getAs<IntegerAttr>("buffers").getInt(),
@@ -318,8 +318,8 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
         module->getAttrOfType<DenseI64ArrayAttr>(kProfileFlopsAttr).asArrayRef());
   }
   GPUKernelTable gpuKernels = readGPUKernelTable(module);
-  if (!addModelDescriptor(*llvmModule, signature, options.entryName,
-                          arenaBytes, profiled, gpuKernels, error) ||
+  if (!addModelDescriptor(*llvmModule, signature, options.entryName, arenaBytes,
+                          profiled, gpuKernels, error) ||
       !linkRuntime(*llvmModule, arch, error))
     return false;
   // The runtime's GEMM driver calls the microkernel of the selected ISA.

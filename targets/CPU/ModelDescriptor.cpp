@@ -197,7 +197,8 @@ static Constant *profileTable(Module &module, const ProfiledKernels &profiled) {
 static Constant *gpuTable(Module &module, const GPUKernelTable &table,
                           std::string &error) {
   if (table.api == 0)
-    return ConstantPointerNull::get(PointerType::getUnqual(module.getContext()));
+    return ConstantPointerNull::get(
+        PointerType::getUnqual(module.getContext()));
   LLVMContext &context = module.getContext();
   auto *ptrType = PointerType::getUnqual(context);
   auto *i32 = Type::getInt32Ty(context);
@@ -214,13 +215,13 @@ static Constant *gpuTable(Module &module, const GPUKernelTable &table,
     uint64_t bytes =
         module.getDataLayout().getTypeAllocSize(binary->getValueType());
     kernels.push_back(ConstantStruct::get(
-        kernelType, {nameString(module, kernel.name, "gpu_kernel", i), binary,
-                     ConstantInt::get(i64, bytes),
-                     ConstantInt::get(i32, kernel.buffers),
-                     ConstantInt::get(i32, kernel.blockSize)}));
+        kernelType,
+        {nameString(module, kernel.name, "gpu_kernel", i), binary,
+         ConstantInt::get(i64, bytes), ConstantInt::get(i32, kernel.buffers),
+         ConstantInt::get(i32, kernel.blockSize)}));
   }
-  auto *gpuType = StructType::create(context, {i32, i32, ptrType},
-                                     "mocc_compiled_gpu");
+  auto *gpuType =
+      StructType::create(context, {i32, i32, ptrType}, "mocc_compiled_gpu");
   return new GlobalVariable(
       module, gpuType, /*isConstant=*/true, GlobalValue::PrivateLinkage,
       ConstantStruct::get(gpuType, {ConstantInt::get(i32, table.api),
@@ -249,16 +250,17 @@ bool addModelDescriptor(Module &module, const ModelSignature &signature,
   Constant *gpuKernels = gpuTable(module, gpu, error);
   if (!gpuKernels)
     return false;
-  auto *modelType = StructType::create(context,
-                                       {i32, i32, i32, i32, ptrType, ptrType,
-                                        i64, ptrType, i32, i32, ptrType,
-                                        ptrType, ptrType, ptrType},
-                                       "mocc_compiled_model_desc");
+  auto *modelType =
+      StructType::create(context,
+                         {i32, i32, i32, i32, ptrType, ptrType, i64, ptrType,
+                          i32, i32, ptrType, ptrType, ptrType, ptrType},
+                         "mocc_compiled_model_desc");
   Constant *model = ConstantStruct::get(
       modelType,
       {ConstantInt::get(i32, MOCC_ABI_VERSION),
        ConstantInt::get(i32, signature.inputs.size()),
-       ConstantInt::get(i32, signature.outputs.size()), ConstantInt::get(i32, 0),
+       ConstantInt::get(i32, signature.outputs.size()),
+       ConstantInt::get(i32, 0),
        tensorArray(module, tensorType, signature.inputs, "inputs"),
        tensorArray(module, tensorType, signature.outputs, "outputs"),
        ConstantInt::get(i64, arenaBytes), entry,

@@ -32,12 +32,11 @@ enum class API : int32_t { Vulkan = 1, CUDA = 2 };
 class GPUTarget final : public TargetBackend {
 public:
   explicit GPUTarget(API api)
-      : api(api),
-        host(cpu::createCPUTarget(
-            llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
-                    llvm::Triple::aarch64
-                ? cpu::Arch::AArch64
-                : cpu::Arch::X86_64)) {}
+      : api(api), host(cpu::createCPUTarget(
+                      llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
+                              llvm::Triple::aarch64
+                          ? cpu::Arch::AArch64
+                          : cpu::Arch::X86_64)) {}
 
   llvm::StringRef name() const override {
     return api == API::Vulkan ? "vulkan" : "cuda";

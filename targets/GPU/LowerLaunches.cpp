@@ -32,8 +32,7 @@ int64_t spannedBytes(MemRefType type) {
   int64_t last = offset;
   for (auto [size, stride] : llvm::zip(type.getShape(), strides))
     last += (size - 1) * stride;
-  int64_t elementBytes =
-      llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
   return type.getNumElements() == 0 ? 0 : (last + 1) * elementBytes;
 }
 
@@ -161,16 +160,17 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
                 "buffers", builder.getI64IntegerAttr(func.getNumArguments())),
             builder.getNamedAttr(
                 "block_size",
-                builder.getI64IntegerAttr(
-                    func.getKnownBlockSize().value_or(ArrayRef<int32_t>{1})[0])),
+                builder.getI64IntegerAttr(func.getKnownBlockSize().value_or(
+                    ArrayRef<int32_t>{1})[0])),
         }));
       }
     }
-    module->setAttr(kKernelTableAttr,
-                    builder.getDictionaryAttr({
-                        builder.getNamedAttr("api", builder.getI32IntegerAttr(api)),
-                        builder.getNamedAttr("kernels", builder.getArrayAttr(table)),
-                    }));
+    module->setAttr(
+        kKernelTableAttr,
+        builder.getDictionaryAttr({
+            builder.getNamedAttr("api", builder.getI32IntegerAttr(api)),
+            builder.getNamedAttr("kernels", builder.getArrayAttr(table)),
+        }));
 
     // The instance's mocc_gpu, after the thread pool.
     Location loc = entry.getLoc();
@@ -179,10 +179,10 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
     // mocc-plan-arena put the arena argument before the thread pool's.
     Value arena = entry.getArgument(entry.getNumArguments() - 3);
     int64_t transfers = 0;
-    func::FuncOp bind =
-        declareRuntimeFunction(module, "mocc_gpu_bind", {ptr, i64, ptr, i64, i64});
-    func::FuncOp dispatch = declareRuntimeFunction(
-        module, "mocc_gpu_dispatch", {ptr, i64, i64, i64, i64});
+    func::FuncOp bind = declareRuntimeFunction(module, "mocc_gpu_bind",
+                                               {ptr, i64, ptr, i64, i64});
+    func::FuncOp dispatch = declareRuntimeFunction(module, "mocc_gpu_dispatch",
+                                                   {ptr, i64, i64, i64, i64});
 
     WalkResult walk = entry.walk([&](mlir::gpu::LaunchFuncOp launch) {
       auto func = SymbolTable::lookupNearestSymbolFrom<mlir::gpu::GPUFuncOp>(
@@ -198,8 +198,8 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
           launch.emitError("internal error: a GPU kernel takes a non-buffer");
           return WalkResult::interrupt();
         }
-        Value address =
-            builder.create<arith::IndexCastUIOp>(at, i64, alignedAddress(builder, at, operand));
+        Value address = builder.create<arith::IndexCastUIOp>(
+            at, i64, alignedAddress(builder, at, operand));
         if (viewSource(operand) != arena)
           ++transfers;
         int64_t flags = accessFlags(func.getArgument(slot)) |
@@ -214,14 +214,14 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
       auto asI64 = [&](Value value) -> Value {
         return builder.create<arith::IndexCastUIOp>(at, i64, value);
       };
-      int64_t index = kernelIndex.lookup(
-          (launch.getKernelModuleName().getValue() + "::" +
-           launch.getKernelName().getValue())
-              .str());
-      builder.create<func::CallOp>(
-          at, dispatch,
-          ValueRange{gpu, constant(index), asI64(grid.x), asI64(grid.y),
-                     asI64(grid.z)});
+      int64_t index =
+          kernelIndex.lookup((launch.getKernelModuleName().getValue() +
+                              "::" + launch.getKernelName().getValue())
+                                 .str());
+      builder.create<func::CallOp>(at, dispatch,
+                                   ValueRange{gpu, constant(index),
+                                              asI64(grid.x), asI64(grid.y),
+                                              asI64(grid.z)});
       launch.erase();
       return WalkResult::advance();
     });

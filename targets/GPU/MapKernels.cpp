@@ -66,8 +66,9 @@ bool isConstant(Value value) {
 /// A view whose layout is all static (a slice, a reshape): it moves into the
 /// kernel, which then indexes the buffer it views.
 bool isStaticView(Operation *op) {
-  return op && isa<memref::SubViewOp, memref::ExpandShapeOp,
-                   memref::CollapseShapeOp>(op) &&
+  return op &&
+         isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp>(
+             op) &&
          op->getNumOperands() == 1;
 }
 
@@ -115,13 +116,12 @@ bool hasShaderBody(linalg::LinalgOp op) {
     // NVVM lowering calls libdevice, which is not linked.
     if (isa<arith::RemFOp>(inner))
       return WalkResult::interrupt();
-    bool supported =
-        isa<arith::ArithDialect>(inner->getDialect()) ||
-        isa<linalg::YieldOp, linalg::IndexOp, scf::IfOp, scf::YieldOp,
-            scf::ForOp>(inner) ||
-        isShaderMathOp(inner) ||
-        (isa<memref::LoadOp>(inner) &&
-         isStaticBuffer(cast<memref::LoadOp>(inner).getMemRef()));
+    bool supported = isa<arith::ArithDialect>(inner->getDialect()) ||
+                     isa<linalg::YieldOp, linalg::IndexOp, scf::IfOp,
+                         scf::YieldOp, scf::ForOp>(inner) ||
+                     isShaderMathOp(inner) ||
+                     (isa<memref::LoadOp>(inner) &&
+                      isStaticBuffer(cast<memref::LoadOp>(inner).getMemRef()));
     return supported ? WalkResult::advance() : WalkResult::interrupt();
   });
   if (walk.wasInterrupted())
@@ -212,9 +212,10 @@ void sinkIntoKernel(RewriterBase &rewriter, mlir::gpu::LaunchOp launch) {
         continue;
       rewriter.setInsertionPointToStart(&body);
       Operation *copy = rewriter.clone(*def);
-      rewriter.replaceUsesWithIf(value, copy->getResult(0), [&](OpOperand &use) {
-        return launch->isProperAncestor(use.getOwner());
-      });
+      rewriter.replaceUsesWithIf(
+          value, copy->getResult(0), [&](OpOperand &use) {
+            return launch->isProperAncestor(use.getOwner());
+          });
       if (def->use_empty())
         rewriter.eraseOp(def);
       sunk = true;
@@ -264,7 +265,8 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
 
   // The op's loops, the parallel ones run once at the thread's point.
   auto inner = cast<linalg::LinalgOp>(rewriter.clone(*op));
-  FailureOr<linalg::LinalgLoops> loops = linalg::linalgOpToLoops(rewriter, inner);
+  FailureOr<linalg::LinalgLoops> loops =
+      linalg::linalgOpToLoops(rewriter, inner);
   if (failed(loops))
     return failure();
   rewriter.eraseOp(inner);
@@ -325,7 +327,8 @@ struct MapKernelsToGPUPass
         ordered = parallelDimsFirst(rewriter, linalgOp);
       }
       if (succeeded(ordered)) {
-        if (failed(launchPerPoint(rewriter, *ordered, *points, workgroupSize))) {
+        if (failed(
+                launchPerPoint(rewriter, *ordered, *points, workgroupSize))) {
           emitError(loc) << "internal error: cannot map " << what
                          << " onto GPU threads";
           return signalPassFailure();

@@ -1,4 +1,5 @@
-//===- OptimizeLLVM.h - LLVM's optimization pipeline for a target -*- C++ -*-===//
+//===- OptimizeLLVM.h - LLVM's optimization pipeline for a target -*- C++
+//-*-===//
 #ifndef MOCC_TARGET_OPTIMIZELLVM_H
 #define MOCC_TARGET_OPTIMIZELLVM_H
 

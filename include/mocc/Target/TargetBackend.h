@@ -1,4 +1,5 @@
-//===- TargetBackend.h - What every code generation target provides -*- C++ -*-===//
+//===- TargetBackend.h - What every code generation target provides -*- C++
+//-*-===//
 //
 // A target turns the optimized, target-independent module into an artifact:
 // it chooses its lowering pipeline below linalg, generates code, serializes

@@ -70,7 +70,8 @@ LogicalResult convertToNVVM(ModuleOp scratch) {
   options.useBarePtrCallConv = true;
   LLVMTypeConverter types(context, options);
   SmallVector<Operation *> modules;
-  scratch.walk([&](mlir::gpu::GPUModuleOp module) { modules.push_back(module); });
+  scratch.walk(
+      [&](mlir::gpu::GPUModuleOp module) { modules.push_back(module); });
 
   // Math first, as LLVM intrinsics: the GPU patterns would call libdevice,
   // which is not linked (what mocc-expand-math leaves is native to PTX).
@@ -101,9 +102,8 @@ LogicalResult convertToNVVM(ModuleOp scratch) {
   return finish.run(scratch);
 }
 
-std::unique_ptr<llvm::TargetMachine> createNVPTXMachine(StringRef chip,
-                                                        unsigned optLevel,
-                                                        std::string &error) {
+std::unique_ptr<llvm::TargetMachine>
+createNVPTXMachine(StringRef chip, unsigned optLevel, std::string &error) {
   static const bool initialized = [] {
     LLVMInitializeNVPTXTargetInfo();
     LLVMInitializeNVPTXTarget();
@@ -119,7 +119,8 @@ std::unique_ptr<llvm::TargetMachine> createNVPTXMachine(StringRef chip,
   std::unique_ptr<llvm::MCSubtargetInfo> info(
       target->createMCSubtargetInfo(kTriple, chip, ""));
   if (!info || !info->isCPUStringValid(chip)) {
-    error = "unknown CUDA architecture '" + chip.str() + "' (e.g. sm_80, sm_90)";
+    error =
+        "unknown CUDA architecture '" + chip.str() + "' (e.g. sm_80, sm_90)";
     return nullptr;
   }
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
@@ -133,7 +134,8 @@ std::optional<std::string> writePTX(mlir::gpu::GPUModuleOp kernels,
                                     llvm::TargetMachine &machine,
                                     unsigned optLevel) {
   OwningOpRef<ModuleOp> body = ModuleOp::create(kernels.getLoc());
-  for (Operation &op : llvm::make_early_inc_range(kernels.getBody()->getOperations()))
+  for (Operation &op :
+       llvm::make_early_inc_range(kernels.getBody()->getOperations()))
     if (!op.hasTrait<OpTrait::IsTerminator>())
       op.moveBefore(body->getBody(), body->getBody()->end());
   llvm::LLVMContext context;

@@ -17,12 +17,12 @@
 #include "mlir/Conversion/MemRefToSPIRV/MemRefToSPIRV.h"
 #include "mlir/Conversion/SCFToSPIRV/SCFToSPIRV.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 #include "mlir/Dialect/SPIRV/Transforms/Passes.h"
 #include "mlir/Dialect/SPIRV/Transforms/SPIRVConversion.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/SPIRV/Serialization.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -66,13 +66,14 @@ LogicalResult setABI(mlir::gpu::GPUModuleOp module) {
   for (auto func : module.getOps<mlir::gpu::GPUFuncOp>()) {
     std::optional<ArrayRef<int32_t>> block = func.getKnownBlockSize();
     if (!block)
-      return func.emitError("internal error: kernel without a known block size");
+      return func.emitError(
+          "internal error: kernel without a known block size");
     func->setAttr(spirv::getEntryPointABIAttrName(),
                   spirv::getEntryPointABIAttr(context, *block));
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      func.setArgAttr(i, spirv::getInterfaceVarABIAttrName(),
-                      spirv::getInterfaceVarABIAttr(0, i, std::nullopt,
-                                                    context));
+      func.setArgAttr(
+          i, spirv::getInterfaceVarABIAttrName(),
+          spirv::getInterfaceVarABIAttr(0, i, std::nullopt, context));
   }
   return success();
 }
@@ -125,15 +126,15 @@ LogicalResult convertToSPIRV(ModuleOp scratch) {
   return finish.run(scratch);
 }
 
-struct SerializeSPIRVPass
-    : impl::SerializeSPIRVPassBase<SerializeSPIRVPass> {
+struct SerializeSPIRVPass : impl::SerializeSPIRVPassBase<SerializeSPIRVPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (auto kernels : module.getOps<mlir::gpu::GPUModuleOp>()) {
       OwningOpRef<ModuleOp> scratch = ModuleOp::create(kernels.getLoc());
       OpBuilder::atBlockBegin(scratch->getBody()).clone(*kernels);
       spirv::ModuleOp binaryModule;
-      if (succeeded(setABI(*scratch->getOps<mlir::gpu::GPUModuleOp>().begin())) &&
+      if (succeeded(
+              setABI(*scratch->getOps<mlir::gpu::GPUModuleOp>().begin())) &&
           succeeded(convertToSPIRV(*scratch)))
         scratch->walk([&](spirv::ModuleOp op) { binaryModule = op; });
       SmallVector<uint32_t> words;
@@ -144,9 +145,10 @@ struct SerializeSPIRVPass
       }
       kernels->setAttr(
           kBinaryAttr,
-          StringAttr::get(&getContext(),
-                          StringRef(reinterpret_cast<const char *>(words.data()),
-                                    words.size() * sizeof(uint32_t))));
+          StringAttr::get(
+              &getContext(),
+              StringRef(reinterpret_cast<const char *>(words.data()),
+                        words.size() * sizeof(uint32_t))));
     }
   }
 };
