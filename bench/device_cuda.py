@@ -84,46 +84,9 @@ CPU_LEVEL_FLAGS = {
 
 # --------------------------------------------------------------------------- shared helpers
 
-_children_lock = threading.Lock()
-_children: set = set()
-
-
 def run_tool(cmd, timeout, env=None):
-    """Runs cmd in its own process group; returns (rc or None on timeout, stdout, stderr, seconds).
-    (run_node_tests.run_tool, which the run side cannot assume importable.)"""
-    t0 = time.monotonic()
-    try:
-        proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, text=True, errors="replace",
-                                start_new_session=True, env=env)
-    except OSError as e:
-        return 127, "", f"error: cannot run {cmd[0]}: {e}", 0.0
-    with _children_lock:
-        _children.add(proc)
-    try:
-        out, err = proc.communicate(timeout=max(0.1, timeout))
-        rc = proc.returncode
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        out, err = proc.communicate()
-        rc = None
-    finally:
-        with _children_lock:
-            _children.discard(proc)
-    return rc, out, err, time.monotonic() - t0
-
-
-def _kill(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def kill_children():
-    with _children_lock:
-        for proc in list(_children):
-            _kill(proc)
+    """run_node_tests.run_tool: cmd in its own process group, killed at the timeout."""
+    return _runner().run_tool(cmd, max(0.1, timeout), env)
 
 
 def _runner():
@@ -682,7 +645,6 @@ def prepare(args) -> int:
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         R.kill_children()
-        kill_children()
         print("interrupted", file=sys.stderr)
         return 130
     finally:
@@ -966,7 +928,7 @@ def run(args) -> int:
                         print(f"  [{n}/{len(cases)}] {time.monotonic() - t0:.0f} s", flush=True)
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
-                kill_children()
+                _runner().kill_children()
                 raise
         results["node_tests_s"] = round(time.monotonic() - t0, 1)
         for c in cases:
@@ -981,13 +943,13 @@ def run(args) -> int:
         for r in results["cases"]:
             r.setdefault("prepare", False)
     except KeyboardInterrupt:
-        kill_children()
+        _runner().kill_children()
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - a bug or a broken OUT: still write what was found
         import traceback
         traceback.print_exc()
-        kill_children()
+        _runner().kill_children()
         results["setup"].append(f"the run stopped early: {type(e).__name__}: {e}")
     finally:
         if not args.keep_work:

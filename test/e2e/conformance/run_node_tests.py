@@ -249,13 +249,17 @@ _children_lock = threading.Lock()
 _children: set[subprocess.Popen] = set()
 
 
-def run_tool(cmd: list[str], timeout: float) -> tuple[int | None, str, str, float]:
-    """Runs cmd in its own process group; returns (rc or None on timeout, stdout, stderr, seconds)."""
+def run_tool(cmd: list, timeout: float, env: dict | None = None) -> tuple[int | None, str, str, float]:
+    """Runs cmd in its own process group; returns (rc or None on timeout, stdout, stderr, seconds).
+    A command that cannot start returns 127 (bench/device_cuda.py runs what it was carried)."""
     t0 = time.monotonic()
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        text=True, errors="replace", start_new_session=True,
-    )
+    try:
+        proc = subprocess.Popen(
+            [str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            text=True, errors="replace", start_new_session=True, env=env,
+        )
+    except OSError as e:
+        return 127, "", f"error: cannot run {cmd[0]}: {e}", 0.0
     with _children_lock:
         _children.add(proc)
     try:
