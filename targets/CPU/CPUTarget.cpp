@@ -235,16 +235,19 @@ CPUTarget::createTargetMachine(const CodegenOptions &options,
 /// Keeps only the model ABI visible: the runtime marks it with default
 /// visibility; everything else becomes internal so LLVM may inline it. The
 /// compiler-runtime helpers (`__truncsfhf2`, ...) stay: code generation
-/// introduces calls to them after the IR optimizer has run.
+/// introduces calls to them after the IR optimizer has run. So does the model
+/// descriptor, hidden, for the runtime's object.
 void internalizeAllButABI(llvm::Module &module) {
+  if (llvm::GlobalVariable *descriptor =
+          module.getNamedGlobal("mocc_compiled_model"))
+    descriptor->setVisibility(llvm::GlobalValue::HiddenVisibility);
   llvm::internalizeModule(module, [](const llvm::GlobalValue &value) {
     if (value.isDeclaration())
       return false;
-    if (value.getName().starts_with("__"))
+    if (value.getName().starts_with("__") ||
+        value.getName() == "mocc_compiled_model")
       return true;
-    return value.hasDefaultVisibility() &&
-           value.getName().starts_with("mocc_") &&
-           value.getName() != "mocc_compiled_model";
+    return value.hasDefaultVisibility() && value.getName().starts_with("mocc_");
   });
 }
 
@@ -320,7 +323,7 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
   GPUKernelTable gpuKernels = readGPUKernelTable(module);
   if (!addModelDescriptor(*llvmModule, signature, options.entryName, arenaBytes,
                           profiled, gpuKernels, error) ||
-      !linkRuntime(*llvmModule, arch, error))
+      !linkRuntimeHelpers(*llvmModule, arch, error))
     return false;
   // The runtime's GEMM driver calls the microkernel of the selected ISA.
   std::optional<Isa> isa = selectIsa(*machine->getMCSubtargetInfo());
@@ -340,9 +343,7 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
     out.keep();
     return true;
   }
-  if (kind == ArtifactKind::Object)
-    return generateObject(*llvmModule, *machine, path, error);
-
+  // The model's object, then the runtime's linked to it.
   llvm::SmallString<128> objectPath;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("mocc-model", "o", objectPath)) {
@@ -350,7 +351,9 @@ bool CPUTarget::emit(ModuleOp module, const ModelSignature &signature,
     return false;
   }
   bool linked = generateObject(*llvmModule, *machine, objectPath, error) &&
-                linkSharedLibrary(objectPath, path, arch, error);
+                (kind == ArtifactKind::Object
+                     ? linkRelocatableObject(objectPath, path, arch, error)
+                     : linkSharedLibrary(objectPath, path, arch, error));
   llvm::sys::fs::remove(objectPath);
   return linked;
 }

@@ -51,13 +51,24 @@ void buildBufferPipeline(mlir::OpPassManager &pm, const CodegenOptions &options,
 /// dialect.
 void buildHostPipeline(mlir::OpPassManager &pm, const CodegenOptions &options);
 
-/// Links the runtime's bitcode for `arch` into `module`.
-bool linkRuntime(llvm::Module &module, Arch arch, std::string &error);
+/// Links the runtime's helpers, as bitcode for `arch`, into `module`.
+bool linkRuntimeHelpers(llvm::Module &module, Arch arch, std::string &error);
 
-/// Links `objectPath` into the shared library `outputPath` with lld, in
-/// process. Only the model ABI is exported.
+/// The rest of the runtime, an ELF object for `arch`, which every model
+/// links (mocc_compiled_model is the one symbol it takes from the model).
+llvm::StringRef runtimeObject(Arch arch);
+
+/// Links the model's object `objectPath` and the runtime's into the shared
+/// library `outputPath` with lld, in process. Only the model ABI is
+/// exported.
 bool linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef outputPath,
                        Arch arch, std::string &error);
+
+/// Links the model's object and the runtime's into one relocatable object,
+/// which a user links with the C library alone.
+bool linkRelocatableObject(llvm::StringRef objectPath,
+                           llvm::StringRef outputPath, Arch arch,
+                           std::string &error);
 
 } // namespace mocc::cpu
 

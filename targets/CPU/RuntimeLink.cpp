@@ -1,11 +1,14 @@
 //===- RuntimeLink.cpp - The runtime, linked into every model -------------===//
 //
-// The C runtime is compiled to LLVM bitcode per architecture at build time
-// and embedded in mocc, so mocc needs no runtime files or target toolchain
-// and LLVM can inline the runtime into the model. It is compiled for the
-// architecture's baseline and unvectorized; its functions lose that baseline
-// here and are compiled, and vectorized, for the model's CPU like the
-// generated code.
+// The C runtime is built per architecture at build time and embedded in
+// mocc, so mocc needs no runtime files or target toolchain. It comes in two
+// parts. The helpers that generated code calls in its loops are bitcode:
+// LLVM inlines them into the model and compiles them for its CPU. They are
+// compiled for the architecture's baseline and unvectorized; their functions
+// lose that baseline here and are vectorized for the model's CPU like the
+// generated code. The rest (the model ABI, the thread pool, the GPU drivers)
+// is an object that lld links as it is: compiling it again for each model
+// took most of the time a small model takes to compile.
 //
 //===----------------------------------------------------------------------===//
 #include "CPUTarget.h"
@@ -18,37 +21,48 @@ using namespace llvm;
 
 namespace mocc::cpu {
 
-static const unsigned char kRuntimeX86_64[] = {
+static const unsigned char kHelpersX86_64[] = {
 #include "mocc_runtime_x86_64.bc.inc"
 };
-static const unsigned char kRuntimeAArch64[] = {
+static const unsigned char kHelpersAArch64[] = {
 #include "mocc_runtime_aarch64.bc.inc"
 };
+static const unsigned char kObjectX86_64[] = {
+#include "mocc_runtime_x86_64.o.inc"
+};
+static const unsigned char kObjectAArch64[] = {
+#include "mocc_runtime_aarch64.o.inc"
+};
 
-bool linkRuntime(Module &module, Arch arch, std::string &error) {
+template <size_t N> static StringRef bytesOf(const unsigned char (&data)[N]) {
+  return StringRef(reinterpret_cast<const char *>(data), N);
+}
+
+bool linkRuntimeHelpers(Module &module, Arch arch, std::string &error) {
   StringRef bytes =
-      arch == Arch::X86_64
-          ? StringRef(reinterpret_cast<const char *>(kRuntimeX86_64),
-                      sizeof(kRuntimeX86_64))
-          : StringRef(reinterpret_cast<const char *>(kRuntimeAArch64),
-                      sizeof(kRuntimeAArch64));
-  Expected<std::unique_ptr<Module>> runtime = parseBitcodeFile(
+      arch == Arch::X86_64 ? bytesOf(kHelpersX86_64) : bytesOf(kHelpersAArch64);
+  Expected<std::unique_ptr<Module>> helpers = parseBitcodeFile(
       MemoryBufferRef(bytes, "mocc_runtime.bc"), module.getContext());
-  if (!runtime) {
+  if (!helpers) {
     error = "internal error: cannot read the embedded runtime: " +
-            toString(runtime.takeError());
+            toString(helpers.takeError());
     return false;
   }
-  for (Function &function : **runtime)
+  for (Function &function : **helpers)
     for (StringRef attribute : {"target-cpu", "target-features", "tune-cpu"})
       function.removeFnAttr(attribute);
-  (*runtime)->setDataLayout(module.getDataLayout());
-  (*runtime)->setTargetTriple(module.getTargetTriple());
-  if (Linker::linkModules(module, std::move(*runtime))) {
+  (*helpers)->setDataLayout(module.getDataLayout());
+  (*helpers)->setTargetTriple(module.getTargetTriple());
+  if (Linker::linkModules(module, std::move(*helpers))) {
     error = "internal error: cannot link the runtime into the model";
     return false;
   }
   return true;
+}
+
+StringRef runtimeObject(Arch arch) {
+  return arch == Arch::X86_64 ? bytesOf(kObjectX86_64)
+                              : bytesOf(kObjectAArch64);
 }
 
 } // namespace mocc::cpu

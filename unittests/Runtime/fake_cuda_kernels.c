@@ -1,5 +1,6 @@
 /* The CUDA kernels of fake_models.h, the entries of add_one.ptx. */
 #include "fake_models.h"
+#include "gpu/backend.h"
 
 /* NUL-terminated PTX text, as generated code emits it. */
 static const char kAddOnePtx[] = {
@@ -14,6 +15,7 @@ static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
 
 const mocc_compiled_gpu fake_cuda_add_one_kernels = {
     .api = MOCC_GPU_API_CUDA,
+    .open = mocc_cuda_open,
     .num_kernels = 3,
     .kernels = kAddOneKernels,
 };
@@ -25,6 +27,7 @@ static const mocc_compiled_gpu_kernel kModelKernels[] = {
 
 const mocc_compiled_gpu fake_cuda_model_kernels = {
     .api = MOCC_GPU_API_CUDA,
+    .open = mocc_cuda_open,
     .num_kernels = 2,
     .kernels = kModelKernels,
 };

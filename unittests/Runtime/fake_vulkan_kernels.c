@@ -1,6 +1,7 @@
 /* The Vulkan kernels of fake_models.h: add_one.spvasm (out = in + 1 on
  * float32) and widen_int8.spvasm. */
 #include "fake_models.h"
+#include "gpu/backend.h"
 
 /* SPIR-V words are 4-byte aligned, as generated code emits them. */
 static _Alignas(4) const unsigned char kAddOneSpirv[] = {
@@ -15,6 +16,7 @@ static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
 
 const mocc_compiled_gpu fake_add_one_kernels = {
     .api = MOCC_GPU_API_VULKAN,
+    .open = mocc_vulkan_open,
     .num_kernels = 3,
     .kernels = kAddOneKernels,
 };
@@ -28,6 +30,7 @@ static const mocc_compiled_gpu_kernel kWidenInt8Kernel = {
 
 const mocc_compiled_gpu fake_widen_int8_kernels = {
     .api = MOCC_GPU_API_VULKAN,
+    .open = mocc_vulkan_open,
     .num_kernels = 1,
     .kernels = &kWidenInt8Kernel,
 };

@@ -15,6 +15,12 @@ extern "C" {
 // synced (submitted and waited for) since the instance was opened.
 uint64_t mocc_gpu_batches_recorded(const mocc_gpu *gpu);
 uint64_t mocc_gpu_batches_synced(const mocc_gpu *gpu);
+
+// The APIs' openers (backend.h), which a compiled kernel table names.
+mocc_status mocc_vulkan_open(const mocc_compiled_gpu *table, int32_t device,
+                             mocc_gpu **out_gpu);
+mocc_status mocc_cuda_open(const mocc_compiled_gpu *table, int32_t device,
+                           mocc_gpu **out_gpu);
 }
 
 #include <gtest/gtest.h>

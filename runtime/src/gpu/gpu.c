@@ -18,17 +18,9 @@ mocc_status mocc_gpu_open(const mocc_compiled_gpu *table, int32_t device,
   if (!out_gpu)
     return mocc_status_format("out_gpu is NULL");
   *out_gpu = NULL;
-  if (!table || (table->num_kernels && !table->kernels))
+  if (!table || (table->num_kernels && !table->kernels) || !table->open)
     return mocc_status_format("malformed GPU kernel table");
-  switch (table->api) {
-  case MOCC_GPU_API_VULKAN:
-    return mocc_vulkan_open(table, device, out_gpu);
-  case MOCC_GPU_API_CUDA:
-    return mocc_cuda_open(table, device, out_gpu);
-  default:
-    return mocc_status_format("unknown GPU API %u in the compiled model",
-                              (unsigned)table->api);
-  }
+  return table->open(table, device, out_gpu);
 }
 
 void mocc_gpu_close(mocc_gpu *gpu) {

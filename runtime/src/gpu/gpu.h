@@ -80,8 +80,8 @@ enum {
   MOCC_GPU_CONSTANT = 4, /* never changes: uploaded once */
 };
 
-/* Opens device `device` (0 is the first) of `kernels->api` and prepares every
- * kernel. Fails with a one-line status when the driver cannot be loaded
+/* Opens device `device` (0 is the first) with `kernels->open` and prepares
+ * every kernel. Fails with a one-line status when the driver cannot be loaded
  * ("cannot load the Vulkan loader ...", "cannot load the CUDA driver ..."),
  * there is no device ("no Vulkan device", "no CUDA device") or no such
  * device, or a kernel does not build on it. */
