@@ -1,11 +1,13 @@
 //===- MapKernels.cpp - The entry's kernels onto GPU threads --------------===//
 //
 // One thread per point of a kernel's parallel dimensions, the reduction
-// dimensions a loop in each thread: every kernel maps the same way, so any
-// linalg op whose buffers are static runs on the GPU. Workgroup reductions
-// and shared-memory tiles of products are the next step.
+// dimensions a loop in each thread, so that any linalg op whose buffers are
+// static runs on the GPU; a kernel of few points and long reductions gets a
+// workgroup per point instead (ReduceInWorkgroup.cpp). Shared-memory tiles
+// of products are the next step.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelMappings.h"
 #include "mocc/Target/GPU/Passes.h"
 #include "mocc/Transforms/EntryKernels.h"
 
@@ -197,6 +199,8 @@ FailureOr<linalg::LinalgOp> parallelDimsFirst(RewriterBase &rewriter,
   return cast<linalg::LinalgOp>(interchanged->getOperation());
 }
 
+} // namespace
+
 /// Moves into `launch` the constants it uses (MLIR's outliner would pass all
 /// but index constants as arguments) and the static views, so that the
 /// kernel binds the buffers they view, each once.
@@ -222,6 +226,19 @@ void sinkIntoKernel(RewriterBase &rewriter, mlir::gpu::LaunchOp launch) {
     }
   }
 }
+
+SmallVector<Value> delinearize(RewriterBase &rewriter, Location loc,
+                               Value index, ArrayRef<int64_t> ranges) {
+  SmallVector<Value> coordinates(ranges.size());
+  for (size_t dim = ranges.size(); dim-- > 0;) {
+    Value range = rewriter.create<arith::ConstantIndexOp>(loc, ranges[dim]);
+    coordinates[dim] = rewriter.create<arith::RemUIOp>(loc, index, range);
+    index = rewriter.create<arith::DivUIOp>(loc, index, range);
+  }
+  return coordinates;
+}
+
+namespace {
 
 /// Replaces `op`, whose parallel dimensions come first, by a gpu.launch of
 /// one thread per parallel point.
@@ -254,14 +271,10 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
   auto guard = rewriter.create<scf::IfOp>(loc, inside, /*withElse=*/false);
   rewriter.setInsertionPointToStart(&guard.getThenRegion().front());
 
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   unsigned numParallel = op.getNumParallelLoops();
-  SmallVector<Value> coordinates(numParallel);
-  for (unsigned dim = numParallel; dim-- > 0;) {
-    coordinates[dim] =
-        rewriter.create<arith::RemUIOp>(loc, point, index(ranges[dim]));
-    point = rewriter.create<arith::DivUIOp>(loc, point, index(ranges[dim]));
-  }
+  SmallVector<Value> coordinates =
+      delinearize(rewriter, loc, point,
+                  ArrayRef(op.getStaticLoopRanges()).take_front(numParallel));
 
   // The op's loops, the parallel ones run once at the thread's point.
   auto inner = cast<linalg::LinalgOp>(rewriter.clone(*op));
@@ -327,8 +340,12 @@ struct MapKernelsToGPUPass
         ordered = parallelDimsFirst(rewriter, linalgOp);
       }
       if (succeeded(ordered)) {
-        if (failed(
-                launchPerPoint(rewriter, *ordered, *points, workgroupSize))) {
+        std::optional<WorkgroupReduction> reduction =
+            matchWorkgroupReduction(*ordered, *points);
+        if (failed(reduction ? launchPerWorkgroup(rewriter, *ordered,
+                                                  *reduction, *points)
+                             : launchPerPoint(rewriter, *ordered, *points,
+                                              workgroupSize))) {
           emitError(loc) << "internal error: cannot map " << what
                          << " onto GPU threads";
           return signalPassFailure();

@@ -11,6 +11,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
@@ -69,6 +70,13 @@ LogicalResult convertToNVVM(ModuleOp scratch) {
   LowerToLLVMOptions options(context);
   options.useBarePtrCallConv = true;
   LLVMTypeConverter types(context, options);
+  // Workgroup memory (ReduceInWorkgroup.cpp) is PTX's shared state space.
+  populateGpuMemorySpaceAttributeConversions(
+      types, [](mlir::gpu::AddressSpace space) -> unsigned {
+        return space == mlir::gpu::AddressSpace::Workgroup
+                   ? NVVM::NVVMMemorySpace::kSharedMemorySpace
+                   : 0;
+      });
   SmallVector<Operation *> modules;
   scratch.walk(
       [&](mlir::gpu::GPUModuleOp module) { modules.push_back(module); });

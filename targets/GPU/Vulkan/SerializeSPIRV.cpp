@@ -17,6 +17,7 @@
 #include "mlir/Conversion/MemRefToSPIRV/MemRefToSPIRV.h"
 #include "mlir/Conversion/SCFToSPIRV/SCFToSPIRV.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
@@ -78,6 +79,32 @@ LogicalResult setABI(mlir::gpu::GPUModuleOp module) {
   return success();
 }
 
+/// Turns each kernel's workgroup attributions into allocations in the
+/// Workgroup storage class, which MLIR's SPIR-V lowering makes module
+/// variables (its lowering of gpu.func takes no attributions, and its
+/// storage class mapping no GPU address space).
+void allocateWorkgroupMemory(mlir::gpu::GPUModuleOp module) {
+  for (auto func : module.getOps<mlir::gpu::GPUFuncOp>()) {
+    unsigned count = func.getNumWorkgroupAttributions();
+    if (count == 0)
+      continue;
+    Block &entry = func.getBody().front();
+    OpBuilder builder = OpBuilder::atBlockBegin(&entry);
+    for (BlockArgument attribution : func.getWorkgroupAttributions()) {
+      auto type = cast<MemRefType>(attribution.getType());
+      attribution.replaceAllUsesWith(builder.create<memref::AllocOp>(
+          func.getLoc(),
+          MemRefType::get(
+              type.getShape(), type.getElementType(), type.getLayout(),
+              spirv::StorageClassAttr::get(func.getContext(),
+                                           spirv::StorageClass::Workgroup))));
+    }
+    entry.eraseArguments(func.getNumArguments(), count);
+    func->removeAttr(
+        mlir::gpu::GPUFuncOp::getNumWorkgroupAttributionsAttrName());
+  }
+}
+
 /// Converts the gpu.module in `scratch` to a spirv.module.
 LogicalResult convertToSPIRV(ModuleOp scratch) {
   MLIRContext *context = scratch.getContext();
@@ -91,6 +118,7 @@ LogicalResult convertToSPIRV(ModuleOp scratch) {
   if (failed(prepare.run(scratch)))
     return failure();
 
+  scratch.walk(allocateWorkgroupMemory);
   spirv::MemorySpaceToStorageClassConverter storageClasses(
       spirv::mapMemorySpaceToVulkanStorageClass);
   scratch.walk([&](mlir::gpu::GPUModuleOp module) {

@@ -5,6 +5,10 @@ expected/output_<i>.pb):
   mixed  boxes scaled and scores squashed on the GPU (Mul, Sigmoid, Relu),
          non-max suppression between them on the CPU (a runtime call), its
          selection gathered again
+  reductions  few points, long reductions (a workgroup per point on the GPU):
+         sums, a maximum and a minimum of rows and of the whole tensor, an
+         integer sum, softmax, layer normalization and a product of 30
+         outputs over 1500
 """
 import os
 import sys
@@ -57,3 +61,32 @@ write("mixed", helper.make_graph(
      numpy_helper.from_array(np.array([0.3], np.float32), "iou"),
      numpy_helper.from_array(np.array([0.2], np.float32), "min_score")]),
     [boxes, logits])
+
+
+x = rng.normal(size=(6, 1500)).astype(np.float32)
+counts = rng.integers(-1000, 1000, (3, 700)).astype(np.int32)
+write("reductions", helper.make_graph(
+    [
+        helper.make_node("ReduceSum", ["x", "rows"], ["sum"], name="sum"),
+        helper.make_node("ReduceMax", ["x"], ["max"], axes=[1], name="max"),
+        helper.make_node("ReduceMin", ["x"], ["min"], keepdims=0, name="min"),
+        helper.make_node("ReduceSum", ["counts", "rows"], ["count"], name="count"),
+        helper.make_node("Softmax", ["x"], ["softmax"], axis=1, name="softmax"),
+        helper.make_node("LayerNormalization", ["x", "scale", "bias"], ["norm"], name="norm"),
+        helper.make_node("MatMul", ["x", "w"], ["product"], name="product"),
+    ],
+    "reductions",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [6, 1500]),
+     helper.make_tensor_value_info("counts", TensorProto.INT32, [3, 700])],
+    [helper.make_tensor_value_info("sum", TensorProto.FLOAT, [6, 1]),
+     helper.make_tensor_value_info("max", TensorProto.FLOAT, [6, 1]),
+     helper.make_tensor_value_info("min", TensorProto.FLOAT, []),
+     helper.make_tensor_value_info("count", TensorProto.INT32, [3, 1]),
+     helper.make_tensor_value_info("softmax", TensorProto.FLOAT, [6, 1500]),
+     helper.make_tensor_value_info("norm", TensorProto.FLOAT, [6, 1500]),
+     helper.make_tensor_value_info("product", TensorProto.FLOAT, [6, 5])],
+    [numpy_helper.from_array(np.array([1], np.int64), "rows"),
+     numpy_helper.from_array(rng.uniform(0.5, 1.5, 1500).astype(np.float32), "scale"),
+     numpy_helper.from_array(rng.normal(size=1500).astype(np.float32), "bias"),
+     numpy_helper.from_array(rng.normal(size=(1500, 5)).astype(np.float32), "w")]),
+    [x, counts])

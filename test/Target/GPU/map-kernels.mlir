@@ -50,6 +50,68 @@ func.func @main_graph(%x: memref<3x5xf32>, %y: memref<3xf32>) {
 
 // -----
 
+// Few points, long reductions: a workgroup of 256 threads per row. Each
+// thread adds a strided share of the row's elementwise products, starting
+// from 0; the partial sums meet in workgroup memory as a tree (128, ..., 1),
+// a barrier after each level; thread 0 adds the total into the output.
+// CHECK-LABEL: func.func @main_graph
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in ({{.*}} = %[[ROWS]], {{.*}}) threads(%[[T:.*]], %{{.*}}, %{{.*}}) in ({{.*}} = %[[THREADS]], {{.*}}) workgroup(%[[PARTIALS:.*]] : memref<256xf32, #gpu.address_space<workgroup>>)
+// CHECK:   %[[SUM:.*]] = scf.for %[[K:.*]] = %[[T]] to %c3000{{.*}} step %c256{{.*}} iter_args(%[[ACC:.*]] = %cst{{.*}}) -> (f32)
+// CHECK:     %[[A:.*]] = memref.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<4x3000xf32>
+// CHECK:     %[[B:.*]] = memref.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<4x3000xf32>
+// CHECK:     %[[P:.*]] = arith.mulf %[[A]], %[[B]]
+// CHECK:     %[[NEXT:.*]] = arith.addf %[[ACC]], %[[P]]
+// CHECK:     scf.yield %[[NEXT]]
+// CHECK:   memref.store %[[SUM]], %[[PARTIALS]][%[[T]]]
+// CHECK:   gpu.barrier
+// CHECK:   arith.cmpi ult, %[[T]], %c128
+// CHECK:   scf.if
+// CHECK:     arith.addf
+// CHECK:   gpu.barrier
+// CHECK:   arith.cmpi ult, %[[T]], %c1{{(_[0-9]+)?}} :
+// CHECK:   gpu.barrier
+// CHECK:   arith.cmpi eq, %[[T]], %c0
+// CHECK:   scf.if
+// CHECK:     memref.load %[[PARTIALS]][%c0
+// CHECK:     memref.load %{{.*}}[%{{.*}}] : memref<4xf32>
+// CHECK:     arith.addf
+// CHECK:     memref.store
+#a = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @main_graph(%x: memref<4x3000xf32>, %w: memref<4x3000xf32>, %y: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#a, #a, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x, %w : memref<4x3000xf32>, memref<4x3000xf32>) outs(%y : memref<4xf32>) {
+  ^bb0(%in: f32, %weight: f32, %out: f32):
+    %p = arith.mulf %in, %weight : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A maximum of 100 values, under 1024: workgroups of 64 threads, each
+// thread's share starting from -inf.
+// CHECK-LABEL: func.func @main_graph
+// CHECK: gpu.launch {{.*}} workgroup(%{{.*}} : memref<64xf32, #gpu.address_space<workgroup>>)
+// CHECK-DAG: %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK:   scf.for {{.*}} iter_args(%{{.*}} = %[[NEG_INF]]) -> (f32)
+// CHECK:     arith.maximumf
+func.func @main_graph(%x: memref<100xf32>, %y: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%x : memref<100xf32>) outs(%y : memref<f32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
 // The views of a slice move into the kernel, which binds the sliced buffer.
 // CHECK-LABEL: func.func @main_graph
 // CHECK-NOT: memref.subview
