@@ -23,6 +23,7 @@ void CompileStats::readModuleAttributes(ModuleOp module) {
   read(kNaiveBytesAttr, naiveBytes);
   read(kWeightsBytesAttr, weightsBytes);
   read(gpu::kGPUKernelsAttr, gpuKernels);
+  read(gpu::kWorkgroupKernelsAttr, gpuWorkgroupKernels);
   read(gpu::kCPUFallbackKernelsAttr, cpuFallbackKernels);
   read(gpu::kTransfersAttr, gpuTransfers);
 }
@@ -54,6 +55,7 @@ void CompileStats::printJSON(llvm::raw_ostream &os) const {
   };
   if (gpuKernels >= 0) {
     root["gpu_kernels"] = gpuKernels;
+    root["gpu_workgroup_kernels"] = gpuWorkgroupKernels;
     root["cpu_fallback_kernels"] = cpuFallbackKernels;
     root["gpu_transfers"] = gpuTransfers;
   }

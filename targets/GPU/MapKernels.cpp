@@ -314,7 +314,7 @@ struct MapKernelsToGPUPass
     if (!entry || entry.isExternal())
       return;
     IRRewriter rewriter(&getContext());
-    int64_t gpuKernels = 0, cpuKernels = 0;
+    int64_t gpuKernels = 0, workgroupKernels = 0, cpuKernels = 0;
     for (Operation &op : llvm::make_early_inc_range(entry.getBody().front())) {
       if (!isEntryKernel(op))
         continue;
@@ -351,6 +351,7 @@ struct MapKernelsToGPUPass
           return signalPassFailure();
         }
         ++gpuKernels;
+        workgroupKernels += reduction.has_value();
         continue;
       }
       if (strict) {
@@ -361,6 +362,8 @@ struct MapKernelsToGPUPass
     }
     Builder builder(&getContext());
     module->setAttr(kGPUKernelsAttr, builder.getI64IntegerAttr(gpuKernels));
+    module->setAttr(kWorkgroupKernelsAttr,
+                    builder.getI64IntegerAttr(workgroupKernels));
     module->setAttr(kCPUFallbackKernelsAttr,
                     builder.getI64IntegerAttr(cpuKernels));
   }

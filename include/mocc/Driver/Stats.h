@@ -19,9 +19,11 @@ struct CompileStats {
   int64_t arenaLowerBoundBytes = 0;
   int64_t naiveBytes = 0;
   int64_t weightsBytes = 0;
-  /// GPU targets only (-1 otherwise): kernels on the GPU, kernels left to
-  /// the CPU, and bindings of buffers the runtime copies for a kernel.
+  /// GPU targets only (-1 otherwise): kernels on the GPU (of them, those
+  /// that run a workgroup per point), kernels left to the CPU, and bindings
+  /// of buffers the runtime copies for a kernel.
   int64_t gpuKernels = -1;
+  int64_t gpuWorkgroupKernels = -1;
   int64_t cpuFallbackKernels = -1;
   int64_t gpuTransfers = -1;
   /// Wall-clock seconds per compilation step (import, each pass by its

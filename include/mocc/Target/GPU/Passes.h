@@ -58,6 +58,9 @@ namespace mocc::gpu {
 inline constexpr llvm::StringLiteral kGPUKernelsAttr = "mocc.gpu_kernels";
 inline constexpr llvm::StringLiteral kCPUFallbackKernelsAttr =
     "mocc.cpu_fallback_kernels";
+/// Of the GPU kernels, those that run a workgroup per point.
+inline constexpr llvm::StringLiteral kWorkgroupKernelsAttr =
+    "mocc.gpu_workgroup_kernels";
 /// The bindings of buffers outside the arena, which the runtime copies.
 inline constexpr llvm::StringLiteral kTransfersAttr = "mocc.gpu_transfers";
 /// The serialized kernels of a gpu.module (mocc-gpu-serialize-spirv).
