@@ -3,7 +3,7 @@
 
 // One thread per output element: 1000 points in workgroups of 256, the
 // last one guarded.
-// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64}
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
 // CHECK-LABEL: func.func @main_graph
 // CHECK-DAG: %[[GROUPS:.*]] = arith.constant 4 : index
 // CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
@@ -54,6 +54,7 @@ func.func @main_graph(%x: memref<3x5xf32>, %y: memref<3xf32>) {
 // thread adds a strided share of the row's elementwise products, starting
 // from 0; the partial sums meet in workgroup memory as a tree (128, ..., 1),
 // a barrier after each level; thread 0 adds the total into the output.
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_workgroup_kernels = 1 : i64}
 // CHECK-LABEL: func.func @main_graph
 // CHECK-DAG: %[[ROWS:.*]] = arith.constant 4 : index
 // CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
@@ -129,7 +130,7 @@ func.func @main_graph(%x: memref<8xf32>, %y: memref<4xf32>) {
 // dynamic shape, a function the devices lack (exp of f64), arithmetic on
 // booleans (a max of i1), a floating-point remainder (Vulkan leaves fmod by
 // zero and infinity undefined; NVVM's lowering calls libdevice).
-// CHECK: module attributes {mocc.cpu_fallback_kernels = 5 : i64, mocc.gpu_kernels = 0 : i64}
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 5 : i64, mocc.gpu_kernels = 0 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
 // CHECK: call @nonMaxSuppression
 // CHECK: linalg.generic
 // CHECK: linalg.generic

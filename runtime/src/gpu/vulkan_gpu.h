@@ -1,0 +1,218 @@
+/* What the Vulkan side of the runtime's files share (vulkan.c: open, close
+ * and dispatch; vulkan_device.c: the loader, instance, device and buffers;
+ * vulkan_kernels.c: a pipeline per kernel). See vulkan.c for how it works. */
+#ifndef MOCC_RUNTIME_GPU_VULKAN_GPU_H
+#define MOCC_RUNTIME_GPU_VULKAN_GPU_H
+
+#define VK_NO_PROTOTYPES
+#include <vulkan/vulkan.h>
+
+#include "backend.h"
+
+#include "../status.h"
+
+#include <stdint.h>
+
+/* --- Function tables -------------------------------------------------- */
+
+/* Loader functions, which exist before any instance. */
+#define MOCC_VK_GLOBAL_FUNCTIONS(X) X(vkCreateInstance)
+
+#define MOCC_VK_INSTANCE_FUNCTIONS(X)                                          \
+  X(vkDestroyInstance)                                                         \
+  X(vkEnumeratePhysicalDevices)                                                \
+  X(vkGetPhysicalDeviceProperties)                                             \
+  X(vkGetPhysicalDeviceFeatures2)                                              \
+  X(vkGetPhysicalDeviceQueueFamilyProperties)                                  \
+  X(vkGetPhysicalDeviceMemoryProperties)                                       \
+  X(vkEnumerateDeviceExtensionProperties)                                      \
+  X(vkCreateDevice)                                                            \
+  X(vkGetDeviceProcAddr)
+
+#define MOCC_VK_DEVICE_FUNCTIONS(X)                                            \
+  X(vkDestroyDevice)                                                           \
+  X(vkDeviceWaitIdle)                                                          \
+  X(vkGetDeviceQueue)                                                          \
+  X(vkCreateBuffer)                                                            \
+  X(vkDestroyBuffer)                                                           \
+  X(vkGetBufferMemoryRequirements)                                             \
+  X(vkAllocateMemory)                                                          \
+  X(vkFreeMemory)                                                              \
+  X(vkBindBufferMemory)                                                        \
+  X(vkMapMemory)                                                               \
+  X(vkUnmapMemory)                                                             \
+  X(vkCreateShaderModule)                                                      \
+  X(vkDestroyShaderModule)                                                     \
+  X(vkCreateDescriptorSetLayout)                                               \
+  X(vkDestroyDescriptorSetLayout)                                              \
+  X(vkCreatePipelineLayout)                                                    \
+  X(vkDestroyPipelineLayout)                                                   \
+  X(vkCreateComputePipelines)                                                  \
+  X(vkDestroyPipeline)                                                         \
+  X(vkCreateDescriptorPool)                                                    \
+  X(vkDestroyDescriptorPool)                                                   \
+  X(vkAllocateDescriptorSets)                                                  \
+  X(vkUpdateDescriptorSets)                                                    \
+  X(vkCreateCommandPool)                                                       \
+  X(vkDestroyCommandPool)                                                      \
+  X(vkAllocateCommandBuffers)                                                  \
+  X(vkBeginCommandBuffer)                                                      \
+  X(vkEndCommandBuffer)                                                        \
+  X(vkCmdBindPipeline)                                                         \
+  X(vkCmdBindDescriptorSets)                                                   \
+  X(vkCmdDispatch)                                                             \
+  X(vkCmdPipelineBarrier)                                                      \
+  X(vkCreateFence)                                                             \
+  X(vkDestroyFence)                                                            \
+  X(vkResetFences)                                                             \
+  X(vkWaitForFences)                                                           \
+  X(vkQueueSubmit)
+
+typedef struct vk_functions {
+  PFN_vkGetInstanceProcAddr vkGetInstanceProcAddr;
+  /* NULL in a Vulkan 1.0 loader. */
+  PFN_vkEnumerateInstanceVersion vkEnumerateInstanceVersion;
+#define MOCC_VK_DECLARE(name) PFN_##name name;
+  MOCC_VK_GLOBAL_FUNCTIONS(MOCC_VK_DECLARE)
+  MOCC_VK_INSTANCE_FUNCTIONS(MOCC_VK_DECLARE)
+  MOCC_VK_DEVICE_FUNCTIONS(MOCC_VK_DECLARE)
+#undef MOCC_VK_DECLARE
+} vk_functions;
+
+/* --- State ------------------------------------------------------------ */
+
+/* A VkBuffer in host-visible, coherent memory, mapped for its lifetime. */
+typedef struct host_buffer {
+  VkBuffer buffer;
+  VkDeviceMemory memory;
+  void *mapped;
+  VkDeviceSize size;
+} host_buffer;
+
+/* What one binding of a kernel's descriptor set points to. */
+typedef struct binding {
+  VkBuffer buffer;
+  VkDeviceSize offset, range;
+} binding;
+
+/* The device copy of a kernel's buffer that is not in the arena. */
+typedef struct staging {
+  host_buffer copy;
+  mocc_gpu_constant constant;
+} staging;
+
+/* A dispatch of a batch. */
+typedef struct batch_entry {
+  uint32_t kernel;
+  uint32_t groups[3];
+  uint64_t version; /* of the kernel's descriptor set */
+} batch_entry;
+
+/* A staging copy that the sync copies back. */
+typedef struct download {
+  void *to;
+  const void *from;
+  size_t bytes;
+} download;
+
+typedef struct kernel {
+  const char *name;
+  uint32_t num_buffers;
+  VkShaderModule module;
+  VkDescriptorSetLayout set_layout;
+  VkPipelineLayout pipeline_layout;
+  VkPipeline pipeline;
+  VkDescriptorSet set;
+  /* What `set` holds, when set_version is not 0. */
+  uint64_t set_version;
+  binding *bound; /* num_buffers */
+  /* The batch starting with this kernel last recorded into `commands`:
+   * num_recorded entries (0: none). */
+  VkCommandBuffer commands;
+  batch_entry *recorded; /* base.num_kernels, allocated when first used */
+  uint32_t num_recorded;
+  staging *staging; /* num_buffers */
+} kernel;
+
+/* The optional features mocc's SPIR-V may use, as the device reports them. */
+typedef struct device_features {
+  VkPhysicalDeviceFeatures2 core;
+  VkPhysicalDevice16BitStorageFeatures storage16;
+  VkPhysicalDevice8BitStorageFeatures storage8;
+  VkPhysicalDeviceShaderFloat16Int8Features float16_int8;
+} device_features;
+
+typedef struct vulkan_gpu {
+  mocc_gpu base;
+  void *loader; /* dlopen's handle of libvulkan.so.1 */
+  vk_functions vk;
+  int32_t index;             /* the device index asked for, for messages */
+  uint32_t instance_version; /* the apiVersion the instance was created with */
+  VkInstance instance;
+  /* What is core: the lower of the instance's and the device's versions. */
+  uint32_t api_version;
+  VkPhysicalDevice physical_device;
+  VkPhysicalDeviceProperties properties;
+  VkPhysicalDeviceMemoryProperties memory_properties;
+  device_features enabled;
+  VkDevice device;
+  VkQueue queue;
+  uint32_t queue_family;
+  VkCommandPool command_pool;
+  VkDescriptorPool descriptor_pool;
+  VkFence fence;
+  kernel *kernels; /* base.num_kernels */
+  /* The batch: base.batch_size dispatches (each kernel at most once), and
+   * the copies to read back at its sync (base.num_slots a kernel). */
+  batch_entry *batch;
+  download *downloads;
+  uint32_t num_downloads;
+  uint64_t last_version; /* of any descriptor set */
+  /* Whether a submission is in flight (between vkQueueSubmit and the end of
+   * its wait), for a failed sync to wait for it. */
+  int submitted;
+  /* Scratch of mocc_gpu_dispatch, base.num_slots each. */
+  binding *resolved;
+  VkDescriptorBufferInfo *buffer_infos;
+  VkWriteDescriptorSet *writes;
+  host_buffer arena; /* base.arena_bytes as asked for; its size may be larger */
+} vulkan_gpu;
+
+/* The API version mocc asks for: 1.1 has 16-bit storage, the storage buffer
+ * class and vkGetPhysicalDeviceFeatures2 in core; 1.2 adds 8-bit storage and
+ * float16/int8 arithmetic, which 1.1 devices may offer as extensions. */
+#define MOCC_VK_MIN_VERSION VK_API_VERSION_1_1
+#define MOCC_VK_MAX_VERSION VK_API_VERSION_1_2
+
+/* A buffer of 0 bytes still gets a VkBuffer, which cannot be empty. */
+#define MOCC_VK_MIN_BUFFER_SIZE 16
+
+/* --- vulkan_device.c ---------------------------------------------------- */
+
+const char *mocc_vk_result_name(VkResult result);
+/* A status about the opened device: "Vulkan device 0 (NAME): MESSAGE". */
+__attribute__((format(printf, 2, 3))) mocc_status
+mocc_vk_device_status(const vulkan_gpu *gpu, const char *format, ...);
+/* "Vulkan device 0 (NAME): CALL returned VK_..." */
+mocc_status mocc_vk_call_status(const vulkan_gpu *gpu, const char *call,
+                                VkResult result);
+
+/* Opens the loader, creates the instance, picks device `index` and its
+ * compute queue and creates the logical device with the features mocc's
+ * SPIR-V may use. What it made is in `gpu` for vulkan_close, on failure too. */
+mocc_status mocc_vk_open_device(vulkan_gpu *gpu, int32_t index);
+
+/* Creates a storage buffer of at least `bytes` and maps it. On failure,
+ * nothing is left to destroy. */
+VkResult mocc_vk_create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
+                                    host_buffer *out);
+void mocc_vk_destroy_host_buffer(vulkan_gpu *gpu, host_buffer *buffer);
+
+/* --- vulkan_kernels.c --------------------------------------------------- */
+
+/* The pools, fence and scratch, and each kernel's shader module, pipeline,
+ * descriptor set and command buffer. */
+mocc_status mocc_vk_create_kernels(vulkan_gpu *gpu,
+                                   const mocc_compiled_gpu *table);
+
+#endif /* MOCC_RUNTIME_GPU_VULKAN_GPU_H */
