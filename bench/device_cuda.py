@@ -5,8 +5,10 @@
         Compiles with `mocc -target=cuda -mcpu=sm_90` every ONNX node test of the suites that
         test/e2e/conformance/run_node_tests.py runs (its own functions: the suite loader, the
         sequence/optional input shapes, the binding of compile-time-constant inputs and a library
-        per data set whose bound values differ), and each listed real model (test/e2e/models),
-        each model also for the CPU (x86-64) to compare latencies. OUT gets build/bin/mocc-run, a
+        per data set whose bound values differ), and each listed model (the real ones of
+        test/e2e/models, and bench/gpu_reductions.py's reductions of few points, which
+        `gpu_reductions.py --write build/gpu-reductions` writes), each model also for the CPU
+        (x86-64) to compare latencies. OUT gets build/bin/mocc-run, a
         manifest.json and one xz archive per suite and per model, kept under --max-mib (the device
         tool carries at most 64 MiB): what does not fit is skipped (the largest models first) and
         listed in the manifest.
@@ -67,7 +69,9 @@ MANIFEST_VERSION = 1
 # run_model_tests.py's defaults (--rtol, --atol).
 MODEL_RTOL = 1e-3
 MODEL_ATOL = 1e-4
-DEFAULT_MODELS = "squeezenet1_1,mobilenet_v2,bert_encoder,resnet50"
+# The four real models, then bench/gpu_reductions.py's (reductions of few points: a workgroup each).
+DEFAULT_MODELS = ("squeezenet1_1,mobilenet_v2,bert_encoder,resnet50,"
+                  "row_sum,layer_norm,softmax,narrow_product")
 DRIVER_ERROR = "cannot load the CUDA driver"
 # A library and its data compress to well under its raw size, weights to about 85% of theirs:
 # a model whose model.onnx is larger than the budget left over this factor is not compiled.
@@ -426,6 +430,14 @@ def reference_json(R, test, ds) -> dict:
     return {"rule": test.undefined.name, "outputs": outputs}
 
 
+def model_source(models_dirs: list[Path], name: str) -> Path:
+    """The directory of model `name`: in the first of --models-dir that has it (the first if none)."""
+    for d in models_dirs:
+        if (d / name / "model.onnx").is_file():
+            return d / name
+    return models_dirs[0] / name
+
+
 def prepare_model(name, models_dir: Path, stage: Path, args, target_flags) -> dict:
     """Compiles one model for the device target and each CPU level into stage/models/NAME."""
     src = models_dir / name
@@ -583,15 +595,15 @@ def prepare(args) -> int:
         names = [m for m in args.models.split(",") if m]
         present = []
         for name in names:
-            d = args.models_dir / name
+            d = model_source(args.models_dir, name)
             if not (d / "model.onnx").is_file() or not list(d.glob("test_data_set_*/output_0.pb")):
                 manifest["skipped"].append({"what": f"model {name}",
                                             "why": f"{d} has no model.onnx or reference outputs"})
             else:
                 present.append(name)
-        present.sort(key=lambda n: (args.models_dir / n / "model.onnx").stat().st_size)
+        present.sort(key=lambda n: (model_source(args.models_dir, n) / "model.onnx").stat().st_size)
         for name in present:
-            onnx_size = (args.models_dir / name / "model.onnx").stat().st_size
+            onnx_size = (model_source(args.models_dir, name) / "model.onnx").stat().st_size
             if used + onnx_size * WEIGHTS_XZ_RATIO > budget:
                 manifest["skipped"].append({"what": f"model {name}",
                                             "why": f"its weights (model.onnx {mib(onnx_size):.1f} MiB) do not fit "
@@ -600,7 +612,7 @@ def prepare(args) -> int:
                       flush=True)
                 continue
             t0 = time.time()
-            entry = prepare_model(name, args.models_dir, stage, args, target_flags)
+            entry = prepare_model(name, model_source(args.models_dir, name).parent, stage, args, target_flags)
             print(f"{name}: compiled ({entry['status']}) in {time.time() - t0:.0f} s: {entry['compile_s']}",
                   flush=True)
             if entry["status"] != "ready":
@@ -1101,7 +1113,10 @@ def main(argv=None) -> int:
     pp.add_argument("--timeout", type=float, default=300, help="seconds per mocc (default: %(default)s)")
     pp.add_argument("--mocc", type=Path, default=REPO / "build" / "bin" / "mocc")
     pp.add_argument("--mocc-run", type=Path, default=REPO / "build" / "bin" / "mocc-run")
-    pp.add_argument("--models-dir", type=Path, default=REPO / "build" / "test" / "e2e" / "models")
+    pp.add_argument("--models-dir", type=Path, action="append",
+                    help="where --models are (NAME/model.onnx, NAME/test_data_set_*); repeatable "
+                         "(default: build/test/e2e/models, and build/gpu-reductions, which "
+                         "bench/gpu_reductions.py --write writes)")
     pp.add_argument("--debian-data", type=Path, default=Path("/usr/share/libonnx-testdata/data/node"))
     pp.add_argument("--onnx-cache", type=Path, help="as run_node_tests.py's (default: build/test/e2e/onnx-node-tests)")
     pp.add_argument("--rtol", type=float, default=1e-3, help="node tests (default: ONNX's %(default)g)")
@@ -1127,6 +1142,8 @@ def main(argv=None) -> int:
         args.cpu_mcpu = [l for l in args.cpu_mcpu.split(",") if l]
         args.mocc, args.mocc_run = args.mocc.resolve(), args.mocc_run.resolve()
         args.mocc_dir = args.mocc.parent
+        args.models_dir = args.models_dir or [REPO / "build" / "test" / "e2e" / "models",
+                                              REPO / "build" / "gpu-reductions"]
         return prepare(args)
     return run(args)
 
