@@ -44,9 +44,6 @@ FailureOr<ReducedAxes> reductionAxes(NodeContext &node,
         return failure();
       reduced.named = *named;
       reduced.namedCount = type.getNumElements();
-      if (reduced.namedCount > rank)
-        return node.emitError() << "reduces " << reduced.namedCount
-                                << " axes of a rank-" << rank << " tensor";
       return reduced;
     }
     if (!empty) {

@@ -21,6 +21,16 @@ runTimeAxisMatches(NodeContext &node, size_t i, int64_t rank) {
            << "') to be a 0-d or 1-D integer tensor of "
               "static length, got "
            << type;
+  // A value per axis and dimension: more axes than dimensions (one named
+  // twice) or a rank no model has would only build a huge graph.
+  if (rank > kMaxRunTimeAxesRank)
+    return node.emitError()
+           << "takes axes at run time for a rank-" << rank
+           << " tensor; mocc supports up to rank " << kMaxRunTimeAxesRank;
+  if (type.getNumElements() > rank)
+    return node.emitError() << "expects input " << i << " ('"
+                            << node.node.input(i) << "') to name at most "
+                            << rank << " axes, got " << type.getNumElements();
   // Gathering the dimensions by the axes normalizes them, and the gather's
   // index check (mocc-check-shapes) fails the run on one out of range.
   SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(0, rank));

@@ -15,8 +15,12 @@
 
 namespace mocc {
 
+/// The highest rank whose axes runTimeAxisMatches takes at run time.
+constexpr int64_t kMaxRunTimeAxesRank = 64;
+
 /// For each axis in operand `i` (a 0-d or 1-D integer tensor of static
-/// length, values in [-rank, rank), read at run time), one i1 scalar per
+/// length, at most `rank` values in [-rank, rank), read at run time;
+/// `rank` at most kMaxRunTimeAxesRank), one i1 scalar per
 /// dimension of a rank-`rank` tensor that holds where the axis names that
 /// dimension. An axis out of range fails the run with an error naming the
 /// operand.
