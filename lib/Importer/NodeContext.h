@@ -20,6 +20,10 @@
 
 namespace mocc {
 
+/// The most elements of a sizes, counts or scales operand (a shape, pads,
+/// repeats) that the importer reads at run time, one value each.
+constexpr int64_t kMaxRunTimeSizeElements = 4096;
+
 /// Imports the graphs that If, Loop and Scan nodes carry as attributes.
 class SubgraphImporter {
 public:
@@ -90,7 +94,8 @@ public:
   /// The elements of operand `i`, a 0-d or 1-D integer tensor of sizes or
   /// counts, as i64 scalars: constants where the importer knows them (a
   /// constant, or arithmetic on the model's symbolic dimensions, see
-  /// ShapeValues.cpp), values read from the tensor at run time elsewhere.
+  /// ShapeValues.cpp), values read from the tensor at run time elsewhere:
+  /// at most kMaxRunTimeSizeElements of them.
   mlir::FailureOr<llvm::SmallVector<mlir::OpFoldResult>>
   sizeElements(size_t i);
   /// An element of `sizeElements` as an i64 scalar.

@@ -392,6 +392,21 @@ Value NodeContext::shapeTensor(ArrayRef<Value> dims, bool isVector) {
   return toTensor(*this, elements);
 }
 
+/// Fails unless operand `i` (of `type`) has few enough elements to read at
+/// run time, a value each: sizes, counts and scales are a rank's or an
+/// output count's worth, and a length no model has would only build a huge
+/// graph.
+static LogicalResult checkRunTimeLength(NodeContext &node, size_t i,
+                                        RankedTensorType type) {
+  if (type.getNumElements() <= kMaxRunTimeSizeElements)
+    return success();
+  return node.emitError() << "expects input " << i << " ('"
+                          << node.node.input(i) << "') to hold at most "
+                          << kMaxRunTimeSizeElements
+                          << " values read at run time, got "
+                          << type.getNumElements();
+}
+
 /// Every element of the 0-d or 1-D `tensor` of static length, read at run
 /// time.
 static SmallVector<Value> extractAll(OpBuilder &b, Location loc, Value tensor) {
@@ -468,6 +483,8 @@ FailureOr<SmallVector<OpFoldResult>> NodeContext::sizeElements(size_t i) {
                           "length, got "
                        << type;
   // Computed by the graph: read at run time.
+  if (failed(checkRunTimeLength(*this, i, type)))
+    return failure();
   for (Value scalar : extractAll(builder, loc, *value)) {
     if (scalar.getType().isInteger(1))
       scalar = builder.create<arith::ExtUIOp>(loc, builder.getI64Type(), scalar);
@@ -506,6 +523,8 @@ FailureOr<SmallVector<Value>> NodeContext::floatElements(size_t i,
                           "length, got "
                        << tensorType;
   // Computed by the graph: read at run time.
+  if (failed(checkRunTimeLength(*this, i, tensorType)))
+    return failure();
   for (Value scalar : extractAll(builder, loc, *value)) {
     if (scalar.getType().getIntOrFloatBitWidth() < type.getWidth())
       scalar = builder.create<arith::ExtFOp>(loc, type, scalar);
