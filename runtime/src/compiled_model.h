@@ -58,19 +58,16 @@ typedef struct mocc_compiled_gpu_kernel {
   uint32_t block_size; /* threads per workgroup (x; y and z are 1) */
 } mocc_compiled_gpu_kernel;
 
-enum { MOCC_GPU_API_VULKAN = 1, MOCC_GPU_API_CUDA = 2 };
-
 struct mocc_gpu;
 
 /* The kernels of a model compiled for a GPU target, in the order generated
  * code names them in mocc_gpu_dispatch. */
 typedef struct mocc_compiled_gpu {
-  uint32_t api; /* MOCC_GPU_API_* */
   uint32_t num_kernels;
   const mocc_compiled_gpu_kernel *kernels;
   /* The API's opener (gpu/backend.h: mocc_vulkan_open, mocc_cuda_open), which
-   * mocc_gpu_open calls: named here, so that a library links the driver code
-   * of its own API only, and a CPU model none. */
+   * mocc_gpu_open calls: it picks the API, and a library links the driver
+   * code of its own API only, a CPU model none. */
   struct mocc_status_t *(*open)(const struct mocc_compiled_gpu *table,
                                 int32_t device, struct mocc_gpu **out_gpu);
 } mocc_compiled_gpu;

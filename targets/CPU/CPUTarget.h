@@ -24,7 +24,7 @@ struct ProfiledKernels {
 /// point, the LLVM global holding its binary, its buffer count and its
 /// threads per workgroup.
 struct GPUKernelTable {
-  int32_t api = 0; // MOCC_GPU_API_*; 0 for a CPU target
+  int32_t api = 0; // mocc-gpu-lower-launches' (1 Vulkan, 2 CUDA); 0: CPU
   struct Kernel {
     std::string name, binary;
     int64_t buffers, blockSize;

@@ -220,17 +220,16 @@ static Constant *gpuTable(Module &module, const GPUKernelTable &table,
          ConstantInt::get(i64, bytes), ConstantInt::get(i32, kernel.buffers),
          ConstantInt::get(i32, kernel.blockSize)}));
   }
-  // The runtime's opener of the API (MOCC_GPU_API_VULKAN is 1): the link
-  // keeps the driver code of this API only.
+  // The runtime's opener of the API (1 is Vulkan): the link keeps the
+  // driver code of this API only.
   FunctionCallee open = module.getOrInsertFunction(
       table.api == 1 ? "mocc_vulkan_open" : "mocc_cuda_open",
       FunctionType::get(ptrType, {ptrType, i32, ptrType}, false));
-  auto *gpuType = StructType::create(context, {i32, i32, ptrType, ptrType},
-                                     "mocc_compiled_gpu");
+  auto *gpuType =
+      StructType::create(context, {i32, ptrType, ptrType}, "mocc_compiled_gpu");
   return new GlobalVariable(
       module, gpuType, /*isConstant=*/true, GlobalValue::PrivateLinkage,
-      ConstantStruct::get(gpuType, {ConstantInt::get(i32, table.api),
-                                    ConstantInt::get(i32, kernels.size()),
+      ConstantStruct::get(gpuType, {ConstantInt::get(i32, kernels.size()),
                                     privateArray(module, kernelType, kernels,
                                                  "mocc.gpu_kernels"),
                                     cast<Constant>(open.getCallee())}),

@@ -26,7 +26,8 @@ using namespace mlir;
 namespace mocc::gpu {
 namespace {
 
-/// MOCC_GPU_API_* (runtime/src/compiled_model.h).
+/// The kernel table's `api` (mocc-gpu-lower-launches), which names the
+/// runtime's opener in the model descriptor (ModelDescriptor.cpp).
 enum class API : int32_t { Vulkan = 1, CUDA = 2 };
 
 class GPUTarget final : public TargetBackend {

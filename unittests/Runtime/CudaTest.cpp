@@ -58,7 +58,7 @@ bool noCuda(const std::string &text) { return noDevice(text, "CUDA"); }
 
 // A table of one kernel, as generated code would describe it.
 mocc_compiled_gpu oneKernel(const mocc_compiled_gpu_kernel *kernel) {
-  return {MOCC_GPU_API_CUDA, 1, kernel, mocc_cuda_open};
+  return {1, kernel, mocc_cuda_open};
 }
 
 // What a machine without the driver says, on any machine. Runs everywhere.

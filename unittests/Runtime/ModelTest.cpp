@@ -289,7 +289,7 @@ TEST(CreateTest, RunsACpuModelOnDevice0Only) {
 // file that does not exist, as a machine without CUDA would).
 TEST(CreateTest, FailsWithoutTheCudaDriver) {
   mocc_test::ScopedEnv driver("MOCC_CUDA_DRIVER", "/nonexistent/libcuda.so.1");
-  mocc_compiled_gpu cuda = {MOCC_GPU_API_CUDA, 0, nullptr, mocc_cuda_open};
+  mocc_compiled_gpu cuda = {0, nullptr, mocc_cuda_open};
   mocc_compiled_model_desc desc = mocc_compiled_model;
   desc.gpu = &cuda;
   mocc_model *model = nullptr;

@@ -54,7 +54,7 @@ TEST(VulkanOpenTest, EnablesTheOptionalFeatures) {
 
 // A table of one kernel, as generated code would describe it.
 mocc_compiled_gpu oneKernel(const mocc_compiled_gpu_kernel *kernel) {
-  return {MOCC_GPU_API_VULKAN, 1, kernel, mocc_vulkan_open};
+  return {1, kernel, mocc_vulkan_open};
 }
 
 TEST(VulkanOpenTest, RejectsAKernelThatDoesNotBuild) {

@@ -14,7 +14,6 @@ static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
 };
 
 const mocc_compiled_gpu fake_cuda_add_one_kernels = {
-    .api = MOCC_GPU_API_CUDA,
     .open = mocc_cuda_open,
     .num_kernels = 3,
     .kernels = kAddOneKernels,
@@ -26,7 +25,6 @@ static const mocc_compiled_gpu_kernel kModelKernels[] = {
 };
 
 const mocc_compiled_gpu fake_cuda_model_kernels = {
-    .api = MOCC_GPU_API_CUDA,
     .open = mocc_cuda_open,
     .num_kernels = 2,
     .kernels = kModelKernels,

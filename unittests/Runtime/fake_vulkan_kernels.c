@@ -15,7 +15,6 @@ static const mocc_compiled_gpu_kernel kAddOneKernels[] = {
 };
 
 const mocc_compiled_gpu fake_add_one_kernels = {
-    .api = MOCC_GPU_API_VULKAN,
     .open = mocc_vulkan_open,
     .num_kernels = 3,
     .kernels = kAddOneKernels,
@@ -29,7 +28,6 @@ static const mocc_compiled_gpu_kernel kWidenInt8Kernel = {
     "widen_int8", kWidenInt8Spirv, sizeof(kWidenInt8Spirv), 2, 0};
 
 const mocc_compiled_gpu fake_widen_int8_kernels = {
-    .api = MOCC_GPU_API_VULKAN,
     .open = mocc_vulkan_open,
     .num_kernels = 1,
     .kernels = &kWidenInt8Kernel,

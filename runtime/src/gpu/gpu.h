@@ -2,7 +2,7 @@
  * buffers they run on.
  *
  * A model compiled for a GPU target (mocc -target=vulkan) describes its
- * kernels in mocc_compiled_model.gpu (compiled_model.h), whose `api` picks
+ * kernels in mocc_compiled_model.gpu (compiled_model.h), whose `open` picks
  * the implementation, vulkan.c or cuda.c: gpu.c forwards each call below to
  * the instance's. mocc_model_create opens the device with mocc_gpu_open,
  * which loads the driver with dlopen (a model library never links against

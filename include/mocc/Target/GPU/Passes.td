@@ -100,8 +100,7 @@ def LowerLaunchesPass : Pass<"mocc-gpu-lower-launches", "mlir::ModuleOp"> {
     Option<"entryName", "entry", "std::string", "\"main_graph\"",
            "Name of the model's entry function">,
     Option<"api", "api", "int32_t", "1",
-           "The runtime's API for the kernels (MOCC_GPU_API_*: 1 Vulkan, "
-           "2 CUDA)">,
+           "The runtime's API for the kernels (1 Vulkan, 2 CUDA)">,
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::func::FuncDialect",
                            "mlir::memref::MemRefDialect"];
