@@ -26,6 +26,8 @@ void CompileStats::readModuleAttributes(ModuleOp module) {
   read(gpu::kWorkgroupKernelsAttr, gpuWorkgroupKernels);
   read(gpu::kCPUFallbackKernelsAttr, cpuFallbackKernels);
   read(gpu::kTransfersAttr, gpuTransfers);
+  read(gpu::kArenaUploadsAttr, gpuArenaUploads);
+  read(gpu::kArenaDownloadsAttr, gpuArenaDownloads);
 }
 
 void CompileStats::addSeconds(llvm::StringRef step, double value) {
@@ -58,6 +60,8 @@ void CompileStats::printJSON(llvm::raw_ostream &os) const {
     root["gpu_workgroup_kernels"] = gpuWorkgroupKernels;
     root["cpu_fallback_kernels"] = cpuFallbackKernels;
     root["gpu_transfers"] = gpuTransfers;
+    root["gpu_arena_uploads"] = gpuArenaUploads;
+    root["gpu_arena_downloads"] = gpuArenaDownloads;
   }
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
 }

@@ -1,6 +1,9 @@
 //===- LowerLaunches.cpp - gpu.launch_func to the runtime's GPU calls -----===//
 #include "mocc/Target/GPU/Passes.h"
 
+#include "ArenaTransfers.h"
+#include "KernelBuffers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -19,29 +22,6 @@ using namespace mlir;
 
 namespace mocc::gpu {
 namespace {
-
-// The flags of mocc_gpu_bind (runtime/src/gpu/gpu.h).
-constexpr int64_t kRead = 1, kWrite = 2, kConstant = 4;
-
-/// The bytes from a buffer's aligned pointer to one past its last element:
-/// the kernel applies the buffer's static offset and strides itself.
-int64_t spannedBytes(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  (void)getStridesAndOffset(type, strides, offset);
-  int64_t last = offset;
-  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
-    last += (size - 1) * stride;
-  int64_t elementBytes = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
-  return type.getNumElements() == 0 ? 0 : (last + 1) * elementBytes;
-}
-
-/// The buffer `buffer` is a view of.
-Value viewSource(Value buffer) {
-  while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>())
-    buffer = view.getViewSource();
-  return buffer;
-}
 
 /// The address of `buffer`'s aligned pointer. Only memref.view moves it (by
 /// its byte shift); other views keep their source's and change the offset,
@@ -72,22 +52,6 @@ bool isConstantBuffer(Value buffer) {
   return symbol && symbol.getConstant();
 }
 
-/// How a kernel uses `buffer`: loads, stores, through views of it too.
-int64_t accessFlags(Value buffer) {
-  int64_t flags = 0;
-  for (Operation *user : buffer.getUsers()) {
-    if (isa<memref::LoadOp>(user))
-      flags |= kRead;
-    else if (isa<memref::StoreOp>(user))
-      flags |= kWrite;
-    else if (isa<ViewLikeOpInterface>(user))
-      flags |= accessFlags(user->getResult(0));
-    else
-      flags |= kRead | kWrite; // conservatively both
-  }
-  return flags;
-}
-
 func::FuncOp declareRuntimeFunction(ModuleOp module, StringRef name,
                                     TypeRange arguments) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
@@ -99,21 +63,22 @@ func::FuncOp declareRuntimeFunction(ModuleOp module, StringRef name,
   return function;
 }
 
-/// Dispatches return before their kernels run: the host waits for them
-/// (`mocc_gpu_sync`) before its next access to memory (a CPU kernel, a
+/// Dispatches and downloads return before they run: the host waits for
+/// them (`mocc_gpu_sync`) before its next access to memory (a CPU kernel, a
 /// load, a timer, the return), so the kernels between two accesses run as
-/// one batch.
-void insertSyncs(func::FuncOp entry, func::FuncOp dispatch, func::FuncOp sync,
-                 Value gpu) {
+/// one batch. Binds and uploads only join the batch.
+void insertSyncs(func::FuncOp entry, func::FuncOp sync, Value gpu) {
   bool pending = false;
   for (Operation &op : llvm::make_early_inc_range(entry.getBody().front())) {
     auto call = dyn_cast<func::CallOp>(op);
-    if (call && call.getCallee() == dispatch.getSymName()) {
+    StringRef callee = call ? call.getCallee() : "";
+    if (callee == "mocc_gpu_dispatch" || callee == "mocc_gpu_download") {
       pending = true;
       continue;
     }
     bool touchesMemory = !isMemoryEffectFree(&op) &&
-                         !(call && call.getCallee() == "mocc_gpu_bind");
+                         callee != "mocc_gpu_bind" &&
+                         callee != "mocc_gpu_upload";
     if (pending && (touchesMemory || op.hasTrait<OpTrait::IsTerminator>())) {
       OpBuilder(&op).create<func::CallOp>(op.getLoc(), sync, ValueRange{gpu});
       pending = false;
@@ -184,6 +149,13 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
     func::FuncOp dispatch = declareRuntimeFunction(module, "mocc_gpu_dispatch",
                                                    {ptr, i64, i64, i64, i64});
 
+    func::FuncOp upload = declareRuntimeFunction(module, "mocc_gpu_upload",
+                                                 {ptr, ptr, i64});
+    func::FuncOp download = declareRuntimeFunction(
+        module, "mocc_gpu_download", {ptr, ptr, i64});
+    ArenaTransferCounts arenaTransfers =
+        insertArenaTransfers(entry, arena, gpu, upload, download);
+
     WalkResult walk = entry.walk([&](mlir::gpu::LaunchFuncOp launch) {
       auto func = SymbolTable::lookupNearestSymbolFrom<mlir::gpu::GPUFuncOp>(
           launch, launch.getKernel());
@@ -228,8 +200,12 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
     if (walk.wasInterrupted())
       return signalPassFailure();
     module->setAttr(kTransfersAttr, builder.getI64IntegerAttr(transfers));
-    insertSyncs(entry, dispatch,
-                declareRuntimeFunction(module, "mocc_gpu_sync", {ptr}), gpu);
+    module->setAttr(kArenaUploadsAttr,
+                    builder.getI64IntegerAttr(arenaTransfers.uploads));
+    module->setAttr(kArenaDownloadsAttr,
+                    builder.getI64IntegerAttr(arenaTransfers.downloads));
+    insertSyncs(entry, declareRuntimeFunction(module, "mocc_gpu_sync", {ptr}),
+                gpu);
     for (auto kernels :
          llvm::make_early_inc_range(module.getOps<mlir::gpu::GPUModuleOp>()))
       kernels.erase();

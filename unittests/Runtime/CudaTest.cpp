@@ -26,9 +26,14 @@ using namespace mocc_test;
 
 // add_one runs one thread a block: n groups cover n elements.
 INSTANTIATE_TEST_SUITE_P(Cuda, GpuTest,
-                         testing::Values(GpuApi{
-                             "CUDA", &fake_cuda_add_one_kernels, 1,
-                             &fake_cuda_model_kernels, false}));
+                         testing::Values(GpuApi{"CUDA",
+                                                &fake_cuda_add_one_kernels, 1,
+                                                &fake_cuda_model_kernels, false,
+                                                "device"},
+                                         GpuApi{"CUDA",
+                                                &fake_cuda_add_one_kernels, 1,
+                                                &fake_cuda_model_kernels, false,
+                                                "shared"}));
 
 // A device copy the device cannot allocate fails the run, which leaves the
 // instance usable (and the context no longer current: the fake driver
@@ -175,6 +180,7 @@ TEST(CudaOpenTest, DispatchesFromAnotherThread) {
   for (int i = 0; i < 64; ++i)
     in[i] = static_cast<float>(i);
   std::thread([&] {
+    mocc_gpu_upload(gpu, in, 256);
     mocc_gpu_bind(gpu, 0, in, 256, MOCC_GPU_READ);
     mocc_gpu_bind(gpu, 1, out.data(), 256, MOCC_GPU_WRITE);
     mocc_gpu_dispatch(gpu, 0, 64, 1, 1);

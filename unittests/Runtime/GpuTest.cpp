@@ -66,6 +66,7 @@ std::string runDispatch(Dispatch d) {
 } // namespace
 
 void GpuTest::SetUp() {
+  arenaChoice.emplace("MOCC_GPU_ARENA", GetParam().arena);
   std::string error = message(mocc_gpu_open(GetParam().addOne, 0, &gpu));
   if (noDevice(error, GetParam().name))
     GTEST_SKIP() << error;
@@ -102,6 +103,15 @@ void GpuTest::addOne(int64_t kernel, float *in, float *out, size_t n,
   mocc_gpu_sync(gpu);
 }
 
+void GpuTest::upload(const float *data, size_t n) {
+  mocc_gpu_upload(gpu, data, static_cast<int64_t>(n * sizeof(float)));
+}
+
+void GpuTest::download(float *data, size_t n) {
+  mocc_gpu_download(gpu, data, static_cast<int64_t>(n * sizeof(float)));
+  mocc_gpu_sync(gpu);
+}
+
 TEST_P(GpuTest, NamesItsDevice) { EXPECT_STRNE(mocc_gpu_device_name(gpu), ""); }
 
 TEST_P(GpuTest, BindsArenaBuffersInPlace) {
@@ -112,9 +122,63 @@ TEST_P(GpuTest, BindsArenaBuffersInPlace) {
   std::vector<float> values = iota(n, 0.5f);
   std::copy(values.begin(), values.end(), in);
   out[n] = -7;
+  upload(in, n);
+  upload(out + n, 1);
   addOne(0, in, out, n);
+  download(out, n + 1);
   expectPlusOne(in, out, n, "in the arena");
   EXPECT_EQ(out[n], -7);
+}
+
+// The device's own arena is apart from the host's: the kernels see what
+// was uploaded, not what the host wrote since; the host sees a kernel's
+// writes once downloaded.
+TEST_P(GpuTest, KeepsItsOwnArenaApart) {
+  if (std::string(GetParam().arena) != "device")
+    GTEST_SKIP() << "the arena is shared";
+  const size_t n = 64;
+  float *in = inArena(0), *out = inArena(1024);
+  std::fill(in, in + n, 0.0f);
+  upload(in, n);
+  mocc_gpu_sync(gpu); // the copy reads the host's bytes when it runs
+  std::fill(in, in + n, 5.0f); // not uploaded
+  std::fill(out, out + n, -7.0f);
+  addOne(0, in, out, n);
+  EXPECT_EQ(out[0], -7) << "the host's copy changed without a download";
+  download(out, n);
+  for (size_t i = 0; i < n; ++i)
+    ASSERT_EQ(out[i], 1) << "element " << i;
+  // Part of a range: the bytes around it stay as they were.
+  std::fill(out, out + n, -7.0f);
+  download(out + 8, 4);
+  EXPECT_EQ(out[7], -7);
+  EXPECT_EQ(out[8], 1);
+  EXPECT_EQ(out[12], -7);
+}
+
+// A copy of bytes outside the arena fails the run where the device has its
+// own; where the arena is shared there is nothing to copy.
+TEST_P(GpuTest, CopiesOnlyWithinTheArena) {
+  std::vector<float> host(4);
+  struct Copy {
+    mocc_gpu *gpu;
+    const void *data;
+    int64_t bytes;
+  };
+  for (Copy c : {Copy{gpu, inArena(kArenaBytes - 4), 8},
+                 Copy{gpu, host.data(), 16}, Copy{gpu, inArena(0), -4}}) {
+    void *descriptors[] = {&c};
+    std::string error = message(mocc_run_guarded(
+        [](void **d) {
+          const Copy *c = static_cast<const Copy *>(d[0]);
+          mocc_gpu_upload(c->gpu, c->data, c->bytes);
+        },
+        descriptors));
+    if (std::string(GetParam().arena) == "shared")
+      EXPECT_EQ(error, "");
+    else
+      EXPECT_EQ(error.rfind("GPU arena upload of ", 0), 0u) << error;
+  }
 }
 
 TEST_P(GpuTest, StagesBuffersOutsideTheArena) {
@@ -128,9 +192,11 @@ TEST_P(GpuTest, StagesBuffersOutsideTheArena) {
   // storage buffer offset alignment is at least 4, 16 on lavapipe) and CUDA
   // passes in place.
   std::copy(in.begin(), in.end(), inArena(4));
+  upload(inArena(4), n);
   addOne(1, inArena(4), out.data(), n);
   expectPlusOne(in.data(), out.data(), n, "arena+4 to host");
   addOne(1, in.data(), inArena(2048), n);
+  download(inArena(2048), n);
   expectPlusOne(in.data(), inArena(2048), n, "host to arena");
 }
 
@@ -158,9 +224,13 @@ TEST_P(GpuTest, ReusesAKernelWithOtherBindings) {
   std::vector<float> a = iota(n, 0), c = iota(m, 1000), host(n);
   std::copy(a.begin(), a.end(), inArena(0));
   std::copy(c.begin(), c.end(), inArena(1024));
+  upload(inArena(0), n);
+  upload(inArena(1024), m);
   addOne(0, inArena(0), inArena(512), n);
+  download(inArena(512), n);
   expectPlusOne(a.data(), inArena(512), n, "first bindings");
   addOne(0, inArena(1024), inArena(1536), m);
+  download(inArena(1536), m);
   expectPlusOne(c.data(), inArena(1536), m, "other offsets and sizes");
   addOne(0, inArena(1024), host.data(), m);
   expectPlusOne(c.data(), host.data(), m, "staged output");
@@ -168,7 +238,9 @@ TEST_P(GpuTest, ReusesAKernelWithOtherBindings) {
   for (float &x : a)
     x = -x;
   std::copy(a.begin(), a.end(), inArena(0));
+  upload(inArena(0), n);
   addOne(0, inArena(0), inArena(512), n);
+  download(inArena(512), n);
   expectPlusOne(a.data(), inArena(512), n, "first bindings again");
   addOne(0, inArena(0), host.data(), n);
   expectPlusOne(a.data(), host.data(), n, "staged output grown");
@@ -318,10 +390,11 @@ TEST_P(GpuTest, ReplaysARecordedBatch) {
   dispatchAddOne(0, x.data(), a, n / 2);
   dispatchAddOne(1, a, out.data(), n / 2);
   mocc_gpu_sync(gpu);
-  expectPlusOne(a, out.data(), n / 2, "another batch");
-  EXPECT_EQ(out[0], x[0] + 2);
   EXPECT_EQ(mocc_gpu_batches_recorded(gpu),
             recorded + (GetParam().recordsBatches ? 2 : 0));
+  download(a, n / 2);
+  expectPlusOne(a, out.data(), n / 2, "another batch");
+  EXPECT_EQ(out[0], x[0] + 2);
 }
 
 // A staged buffer written by one kernel and read by the next in the same

@@ -23,7 +23,10 @@ using namespace mocc_test;
 INSTANTIATE_TEST_SUITE_P(Vulkan, GpuTest,
                          testing::Values(GpuApi{"Vulkan", &fake_add_one_kernels,
                                                 64, &fake_add_one_kernels,
-                                                true}));
+                                                true, "shared"},
+                                         GpuApi{"Vulkan", &fake_add_one_kernels,
+                                                64, &fake_add_one_kernels,
+                                                true, "device"}));
 
 namespace {
 

@@ -7,8 +7,9 @@
  * kernel may touch nothing else: a pointer outside every allocation (a host
  * pointer passed as is, a copy too small) fails the launch with
  * CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky as on a
- * GPU. Work on a stream (launches, cuMemcpyHtoDAsync, whose host data is
- * copied at the call) is queued and runs only when the stream is
+ * GPU. Page-locked host memory (cuMemAllocHost) is host memory too, which
+ * kernels may not touch. Work on a stream (launches, cuMemcpyHtoDAsync,
+ * whose host data is copied at the call, cuMemcpyDtoHAsync) is queued and runs only when the stream is
  * synchronized (cuStreamSynchronize, cuCtxSynchronize, cuMemFree, the
  * stream's or the context's destruction): a caller that reads results
  * before synchronizing sees stale memory, as it may on a GPU. The
@@ -45,8 +46,10 @@ typedef struct operation {
   struct operation *next;
   CUfunction function; /* a launch, or a copy where NULL */
   uint64_t threads;
-  CUdeviceptr in, out; /* the launch's buffers, or the copy's destination */
-  char *data;          /* the copy's bytes */
+  CUdeviceptr in, out; /* the launch's buffers, or a copy's source or
+                          destination */
+  char *data;          /* an upload's bytes */
+  void *to_host;       /* a download's destination */
   size_t bytes;
 } operation;
 
@@ -360,7 +363,12 @@ static void run_stream(CUstream stream) {
   while (op) {
     operation *next = op->next;
     if (stream->context->sticky == CUDA_SUCCESS) {
-      if (!op->function) {
+      if (op->to_host) {
+        if (addressable(op->in, op->bytes))
+          memcpy(op->to_host, (const void *)(uintptr_t)op->in, op->bytes);
+        else
+          stream->context->sticky = ERROR_ILLEGAL_ADDRESS;
+      } else if (!op->function) {
         if (addressable(op->out, op->bytes))
           memcpy((void *)(uintptr_t)op->out, op->data, op->bytes);
         else
@@ -524,4 +532,40 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
     free(op);
   }
   return result;
+}
+
+CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes,
+                              CUstream stream) {
+  CUresult result = check_context();
+  if (result == CUDA_SUCCESS && !addressable(from, bytes))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result != CUDA_SUCCESS)
+    return result;
+  operation *op = calloc(1, sizeof(*op));
+  if (!op)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  op->in = from;
+  op->to_host = to;
+  op->bytes = bytes;
+  result = enqueue(stream, op);
+  if (result != CUDA_SUCCESS)
+    free(op);
+  return result;
+}
+
+/* Outside the allocations kernels may touch. */
+CUresult cuMemAllocHost_v2(void **pointer, size_t bytes) {
+  if (check_context() != CUDA_SUCCESS)
+    return check_context();
+  if (bytes == 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  *pointer = aligned_alloc(4096, (bytes + 4095) / 4096 * 4096);
+  return *pointer ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+}
+
+CUresult cuMemFreeHost(void *pointer) {
+  if (!current())
+    return ERROR_INVALID_CONTEXT;
+  free(pointer);
+  return CUDA_SUCCESS;
 }

@@ -27,9 +27,11 @@ static void gpu_entry(void **descriptors) {
   mocc_gpu_bind(gpu, 0, x->aligned + x->offset, bytes, MOCC_GPU_READ);
   mocc_gpu_bind(gpu, 1, t, bytes, MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, 0, groups, 1, 1);
+  mocc_gpu_download(gpu, t, bytes);
   mocc_gpu_sync(gpu);
   for (int i = 0; i < FAKE_GPU_SIZE; ++i)
     t[i] *= 2;
+  mocc_gpu_upload(gpu, t, bytes);
   mocc_gpu_bind(gpu, 0, t, bytes, MOCC_GPU_READ);
   mocc_gpu_bind(gpu, 1, y->aligned + y->offset, bytes, MOCC_GPU_WRITE);
   mocc_gpu_dispatch(gpu, 1, groups, 1, 1);

@@ -53,9 +53,14 @@ struct GpuApi {
   // Whether a sync records its batch (Vulkan's command buffers), counted by
   // mocc_gpu_batches_recorded.
   bool recordsBatches;
+  // MOCC_GPU_ARENA while a test runs: "shared", or "device" (the device's
+  // own arena, which the tests copy to and from as generated code does).
+  const char *arena;
 };
 
-inline void PrintTo(const GpuApi &api, std::ostream *out) { *out << api.name; }
+inline void PrintTo(const GpuApi &api, std::ostream *out) {
+  *out << api.name << " (" << api.arena << " arena)";
+}
 
 // What mocc_gpu_open says where `api` has no device or no driver.
 inline bool noDevice(const std::string &text, const char *api) {
@@ -109,7 +114,13 @@ public: // for the runs of mocc_run_guarded too
   // The same, without the sync: the dispatch joins the batch.
   void dispatchAddOne(int64_t kernel, float *in, float *out, size_t n,
                       int64_t inFlags = MOCC_GPU_READ);
+  // What generated code does around the host's accesses to the arena:
+  // after the host wrote n floats at `data`, before a kernel reads them;
+  // before the host reads n floats a kernel wrote (with a sync).
+  void upload(const float *data, size_t n);
+  void download(float *data, size_t n);
 
+  std::optional<mocc_test::ScopedEnv> arenaChoice;
   mocc_gpu *gpu = nullptr;
   mocc_buffer arena = {};
 };

@@ -20,12 +20,15 @@ struct CompileStats {
   int64_t naiveBytes = 0;
   int64_t weightsBytes = 0;
   /// GPU targets only (-1 otherwise): kernels on the GPU (of them, those
-  /// that run a workgroup per point), kernels left to the CPU, and bindings
-  /// of buffers the runtime copies for a kernel.
+  /// that run a workgroup per point), kernels left to the CPU, bindings
+  /// of buffers the runtime copies for a kernel, and copies of arena bytes
+  /// to and from a device's own arena.
   int64_t gpuKernels = -1;
   int64_t gpuWorkgroupKernels = -1;
   int64_t cpuFallbackKernels = -1;
   int64_t gpuTransfers = -1;
+  int64_t gpuArenaUploads = -1;
+  int64_t gpuArenaDownloads = -1;
   /// Wall-clock seconds per compilation step (import, each pass by its
   /// command-line name, summed over its runs, and LLVM code generation), in
   /// the order the steps first ran.

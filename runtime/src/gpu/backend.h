@@ -45,6 +45,10 @@ typedef struct mocc_gpu_backend {
   const char *(*device_name)(const mocc_gpu *gpu);
   /* `kernel` exists; the group counts are as generated code passed them. */
   void (*dispatch)(mocc_gpu *gpu, uint32_t kernel, const int64_t groups[3]);
+  /* mocc_gpu_upload and mocc_gpu_download where the device has its own
+   * arena: `bytes` (> 0) at `offset` within both copies. Adds itself to
+   * the batch (batch_size). */
+  void (*transfer)(mocc_gpu *gpu, int upload, size_t offset, size_t bytes);
   /* mocc_gpu_sync. */
   void (*sync)(mocc_gpu *gpu);
   /* A run fails (mocc_gpu_fail): waits for the work in flight and forgets
@@ -71,7 +75,10 @@ struct mocc_gpu {
   const char *arena;
   size_t arena_bytes;
   size_t arena_alignment; /* at least 1 */
-  /* The batch: its dispatches, which kernels they ran (num_kernels flags)
+  /* Whether the device keeps its own copy of the arena (gpu.h), set at
+   * open by mocc_gpu_choose_arena. */
+  int own_arena;
+  /* The batch: its dispatches and transfers, which kernels they ran (num_kernels flags)
    * and what they write (at most num_slots per kernel). */
   uint32_t batch_size;
   uint8_t *in_batch;
@@ -95,6 +102,10 @@ mocc_status mocc_cuda_open(const mocc_compiled_gpu *table, int32_t device,
 mocc_status mocc_gpu_init(mocc_gpu *gpu, const mocc_gpu_backend *backend,
                           const mocc_compiled_gpu *table);
 void mocc_gpu_release(mocc_gpu *gpu);
+
+/* Sets gpu->own_arena: MOCC_GPU_ARENA's choice, else `device_default`.
+ * Fails on another value of MOCC_GPU_ARENA. */
+mocc_status mocc_gpu_choose_arena(mocc_gpu *gpu, int device_default);
 
 /* Whether the dispatch of `kernel`, taking num_buffers of the pending
  * bindings, must sync the batch before it (gpu.h): it would not see an
@@ -146,6 +157,11 @@ typedef enum mocc_gpu_place {
 mocc_gpu_place mocc_gpu_place_slot(const mocc_gpu *gpu, uint32_t slot,
                                    uint32_t *out_owner);
 
+/* Whether the buffer bound at `slot` lies within the arena (in place or
+ * not), and its offset there. */
+int mocc_gpu_arena_offset(const mocc_gpu *gpu, uint32_t slot,
+                          uint64_t *out_offset);
+
 /* The source of what a device copy holds as a MOCC_GPU_CONSTANT, so that
  * later dispatches skip the upload; all zero when it holds no constant (a
  * new copy, or one last filled with something else). */
@@ -153,6 +169,11 @@ typedef struct mocc_gpu_constant {
   const void *source;
   int64_t bytes;
 } mocc_gpu_constant;
+
+/* Whether the slots sharing the copy of `slot` bind a constant
+ * (MOCC_GPU_CONSTANT, never written). */
+int mocc_gpu_is_constant(const mocc_gpu *gpu, uint32_t num_buffers,
+                         uint32_t slot);
 
 /* Whether this dispatch of a kernel taking num_buffers fills the device copy
  * of `slot` from the host before it runs: the slot owns a copy of a non-empty

@@ -11,9 +11,11 @@
  * and popped around each call), so that the thread that calls a run may
  * change and the caller's own current context is left alone. Per kernel: a
  * module loaded from the kernel's PTX (the driver compiles it for the device)
- * and its function. The arena is managed memory, which the host code (the
- * ops that run on the CPU) and the kernels address at the same pointer; a
- * buffer outside it has a device copy per (kernel, slot), filled at the
+ * and its function. The arena is the device's own (gpu.h): device memory
+ * for the kernels and page-locked host memory for the host code (the ops
+ * that run on the CPU), between which mocc_gpu_upload and mocc_gpu_download
+ * copy on the instance's stream; or, with MOCC_GPU_ARENA=shared, managed
+ * memory, which both address at the same pointer. A buffer outside it has a device copy per (kernel, slot), filled at the
  * dispatch with cuMemcpyHtoDAsync on the instance's stream and read back at
  * the sync. A kernel takes one device pointer per buffer, in slot order
  * (`kernel(float *a, float *b, ...)`), and runs `block_size` threads a
@@ -75,7 +77,10 @@ typedef struct cuda_gpu {
   char name[256];
   uint32_t max_groups[3];
   CUcontext context;
-  CUstream stream; /* of every launch and upload */
+  CUstream stream; /* of every launch and copy */
+  /* The device's own arena, where base.own_arena (base.arena is the host's
+   * copy, page-locked). */
+  CUdeviceptr device_arena;
   /* The batch (gpu.h): the copies to read back at its sync (base.num_slots
    * a kernel of the batch), and its first and last kernels, for messages. */
   struct cuda_download *downloads;
@@ -335,7 +340,11 @@ static void cuda_close(mocc_gpu *base) {
     gpu->cu.cuStreamDestroy_v2(gpu->stream);
     leave(gpu);
   }
-  /* Frees the modules, the arena and the device copies with it. */
+  if (gpu->base.own_arena && gpu->base.arena && enter(gpu) == CUDA_SUCCESS) {
+    gpu->cu.cuMemFreeHost((void *)gpu->base.arena);
+    leave(gpu);
+  }
+  /* Frees the modules, the device memory and the device copies with it. */
   if (gpu->context)
     gpu->cu.cuCtxDestroy_v2(gpu->context);
   if (gpu->driver)
@@ -370,6 +379,8 @@ mocc_status mocc_cuda_open(const mocc_compiled_gpu *table, int32_t device,
   if (!status)
     status = pick_device(gpu, device);
   if (!status)
+    status = mocc_gpu_choose_arena(&gpu->base, 1);
+  if (!status)
     status = create_context(gpu);
   if (!status)
     status = create_kernels(gpu, table);
@@ -381,40 +392,66 @@ mocc_status mocc_cuda_open(const mocc_compiled_gpu *table, int32_t device,
   return NULL;
 }
 
+/* The device's own arena: device memory, and page-locked host memory that
+ * the stream copies to and from asynchronously. */
+static CUresult alloc_own_arena(cuda_gpu *gpu, size_t bytes, void **host) {
+  CUresult result = enter(gpu);
+  if (result != CUDA_SUCCESS)
+    return result;
+  /* Neither can be empty. */
+  result = gpu->cu.cuMemAlloc_v2(&gpu->device_arena, bytes ? bytes : 1);
+  if (result == CUDA_SUCCESS)
+    result = gpu->cu.cuMemAllocHost_v2(host, bytes ? bytes : 1);
+  leave(gpu);
+  return result;
+}
+
 /* Managed memory: the host and the kernels address it at the same pointer,
  * and the driver migrates its pages to whichever touches them. Host code
  * touches it only after a sync, which waits for every kernel: so even
  * devices without concurrent managed access allow it. */
+static CUresult alloc_managed_arena(cuda_gpu *gpu, size_t bytes,
+                                    void **arena) {
+  int managed = 0;
+  CUresult result = gpu->cu.cuDeviceGetAttribute(
+      &managed, CU_DEVICE_ATTRIBUTE_MANAGED_MEMORY, gpu->device);
+  if (result != CUDA_SUCCESS)
+    return result;
+  if (!managed)
+    return CUDA_ERROR_NOT_SUPPORTED;
+  result = enter(gpu);
+  if (result != CUDA_SUCCESS)
+    return result;
+  CUdeviceptr pointer = 0;
+  /* A managed allocation cannot be empty. */
+  result = gpu->cu.cuMemAllocManaged(&pointer, bytes ? bytes : 1,
+                                     CU_MEM_ATTACH_GLOBAL);
+  leave(gpu);
+  *arena = (void *)(uintptr_t)pointer;
+  return result;
+}
+
 static mocc_status cuda_alloc_arena(mocc_gpu *base, size_t bytes,
                                     mocc_buffer *out_arena) {
   cuda_gpu *gpu = (cuda_gpu *)base;
   if (gpu->base.arena)
     return device_status(gpu, "the activation arena is already allocated");
-  int managed = 0;
-  CUresult result = gpu->cu.cuDeviceGetAttribute(
-      &managed, CU_DEVICE_ATTRIBUTE_MANAGED_MEMORY, gpu->device);
-  if (result == CUDA_SUCCESS && !managed)
+  void *arena = NULL;
+  CUresult result = gpu->base.own_arena ? alloc_own_arena(gpu, bytes, &arena)
+                                        : alloc_managed_arena(gpu, bytes, &arena);
+  if (result == CUDA_ERROR_NOT_SUPPORTED)
     return device_status(gpu, "cannot allocate the activation arena: the "
                               "device has no managed memory");
-  CUdeviceptr arena = 0;
-  if (result == CUDA_SUCCESS)
-    result = enter(gpu);
-  if (result == CUDA_SUCCESS) {
-    /* A managed allocation cannot be empty. */
-    result = gpu->cu.cuMemAllocManaged(&arena, bytes ? bytes : 1,
-                                       CU_MEM_ATTACH_GLOBAL);
-    leave(gpu);
-  }
   if (result != CUDA_SUCCESS)
     return device_status(gpu,
                          "cannot allocate the %zu-byte activation arena: %s",
                          bytes, error_name(gpu, result));
-  /* Managed memory comes page-aligned: as aligned as mocc_buffer_alloc's.
-   * Kernels take any pointer into it (arena_alignment stays 1). */
-  gpu->base.arena = (const char *)(uintptr_t)arena;
+  /* Both come page-aligned: as aligned as mocc_buffer_alloc's. Kernels take
+   * any pointer into the arena (arena_alignment stays 1). */
+  gpu->base.arena = arena;
   gpu->base.arena_bytes = bytes;
-  out_arena->allocated = (void *)(uintptr_t)arena;
-  out_arena->aligned = (void *)(uintptr_t)arena;
+  out_arena->allocated = arena;
+  out_arena->aligned = arena;
   out_arena->bytes = bytes;
   return NULL;
 }
@@ -462,7 +499,11 @@ static void resolve_arguments(cuda_gpu *gpu, kernel *k) {
     uint32_t owner;
     switch (mocc_gpu_place_slot(&gpu->base, slot, &owner)) {
     case MOCC_GPU_IN_ARENA:
-      gpu->arguments[slot] = (CUdeviceptr)(uintptr_t)b->data;
+      gpu->arguments[slot] =
+          gpu->base.own_arena
+              ? gpu->device_arena + (CUdeviceptr)((const char *)b->data -
+                                                  gpu->base.arena)
+              : (CUdeviceptr)(uintptr_t)b->data;
       break;
     case MOCC_GPU_SHARED_COPY:
       gpu->arguments[slot] = gpu->arguments[owner];
@@ -558,6 +599,33 @@ static void cuda_sync(mocc_gpu *base) {
   leave(gpu);
 }
 
+/* Copies on the stream: an upload reads the page-locked host arena when
+ * it runs, after the host's writes before it. */
+static void cuda_transfer(mocc_gpu *base, int upload, size_t offset,
+                          size_t bytes) {
+  cuda_gpu *gpu = (cuda_gpu *)base;
+  const char *name = upload ? "arena upload" : "arena download";
+  CUresult result = enter(gpu);
+  if (result != CUDA_SUCCESS)
+    fail(gpu, "GPU %s: cuCtxPushCurrent returned %s", name,
+         error_name(gpu, result));
+  char *host = (char *)base->arena + offset;
+  CUdeviceptr device = gpu->device_arena + offset;
+  result = upload ? gpu->cu.cuMemcpyHtoDAsync_v2(device, host, bytes,
+                                                 gpu->stream)
+                  : gpu->cu.cuMemcpyDtoHAsync_v2(host, device, bytes,
+                                                 gpu->stream);
+  if (result != CUDA_SUCCESS)
+    fail(gpu, "GPU %s of %zu bytes: %s returned %s", name, bytes,
+         upload ? "cuMemcpyHtoDAsync" : "cuMemcpyDtoHAsync",
+         error_name(gpu, result));
+  if (!base->batch_size)
+    gpu->first_name = name;
+  gpu->last_name = name;
+  ++base->batch_size;
+  leave(gpu);
+}
+
 static void cuda_dispatch(mocc_gpu *base, uint32_t index,
                           const int64_t requested[3]) {
   cuda_gpu *gpu = (cuda_gpu *)base;
@@ -593,6 +661,7 @@ static const mocc_gpu_backend kCudaBackend = {
     .alloc_arena = cuda_alloc_arena,
     .device_name = cuda_device_name,
     .dispatch = cuda_dispatch,
+    .transfer = cuda_transfer,
     .sync = cuda_sync,
     .abandon = cuda_abandon,
 };

@@ -28,6 +28,7 @@ typedef enum cudaError_enum {
   CUDA_ERROR_INVALID_VALUE = 1,
   CUDA_ERROR_OUT_OF_MEMORY = 2,
   CUDA_ERROR_NO_DEVICE = 100,
+  CUDA_ERROR_NOT_SUPPORTED = 801,
 } CUresult;
 
 typedef enum CUdevice_attribute_enum {
@@ -82,10 +83,14 @@ enum { CU_STREAM_NON_BLOCKING = 0x1 };
   X(cuMemAllocManaged,                                                         \
     (CUdeviceptr * pointer, size_t bytes, unsigned int flags))                 \
   X(cuMemFree_v2, (CUdeviceptr pointer))                                       \
+  X(cuMemAllocHost_v2, (void **pointer, size_t bytes))                         \
+  X(cuMemFreeHost, (void *pointer))                                            \
   X(cuMemcpyHtoD_v2, (CUdeviceptr to, const void *from, size_t bytes))         \
   X(cuMemcpyDtoH_v2, (void *to, CUdeviceptr from, size_t bytes))               \
   X(cuMemcpyHtoDAsync_v2,                                                      \
     (CUdeviceptr to, const void *from, size_t bytes, CUstream stream))         \
+  X(cuMemcpyDtoHAsync_v2,                                                      \
+    (void *to, CUdeviceptr from, size_t bytes, CUstream stream))               \
   X(cuLaunchKernel,                                                            \
     (CUfunction function, unsigned int grid_x, unsigned int grid_y,            \
      unsigned int grid_z, unsigned int block_x, unsigned int block_y,          \

@@ -61,6 +61,31 @@ void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t kernel, int64_t groups_x,
   gpu->backend->dispatch(gpu, (uint32_t)kernel, groups);
 }
 
+/* Forwards a transfer of arena bytes to the API, which adds it to the
+ * batch. */
+static void transfer(mocc_gpu *gpu, int upload, const void *data,
+                     int64_t bytes) {
+  if (!gpu->own_arena || bytes == 0)
+    return;
+  uintptr_t base = (uintptr_t)gpu->arena, at = (uintptr_t)data;
+  if (!base || bytes < 0 || at < base || at - base > gpu->arena_bytes ||
+      (uint64_t)bytes > gpu->arena_bytes - (at - base))
+    mocc_gpu_fail(gpu,
+                  "GPU arena %s of %lld bytes at %p is outside the %zu-byte "
+                  "arena at %p",
+                  upload ? "upload" : "download", (long long)bytes, data,
+                  gpu->arena_bytes, (const void *)gpu->arena);
+  gpu->backend->transfer(gpu, upload, at - base, (size_t)bytes);
+}
+
+void mocc_gpu_upload(mocc_gpu *gpu, const void *data, int64_t bytes) {
+  transfer(gpu, 1, data, bytes);
+}
+
+void mocc_gpu_download(mocc_gpu *gpu, void *data, int64_t bytes) {
+  transfer(gpu, 0, data, bytes);
+}
+
 void mocc_gpu_sync(mocc_gpu *gpu) { gpu->backend->sync(gpu); }
 
 /* --- backend.h ---------------------------------------------------------- */
@@ -81,6 +106,20 @@ mocc_status mocc_gpu_init(mocc_gpu *gpu, const mocc_gpu_backend *backend,
   return gpu->pending && gpu->in_batch && gpu->written
              ? NULL
              : mocc_status_format("out of memory");
+}
+
+mocc_status mocc_gpu_choose_arena(mocc_gpu *gpu, int device_default) {
+  const char *choice = getenv("MOCC_GPU_ARENA");
+  if (!choice || !*choice)
+    gpu->own_arena = device_default;
+  else if (!strcmp(choice, "device"))
+    gpu->own_arena = 1;
+  else if (!strcmp(choice, "shared"))
+    gpu->own_arena = 0;
+  else
+    return mocc_status_format(
+        "MOCC_GPU_ARENA is '%s': expected 'device' or 'shared'", choice);
+  return NULL;
 }
 
 void mocc_gpu_release(mocc_gpu *gpu) {
@@ -134,14 +173,28 @@ void mocc_gpu_check_bound(mocc_gpu *gpu, const char *name,
                     (unsigned)slot);
 }
 
+/* Whether `b` lies within the arena, not empty. */
+static int within_arena(const mocc_gpu *gpu, const mocc_gpu_binding *b) {
+  uintptr_t base = (uintptr_t)gpu->arena, data = (uintptr_t)b->data;
+  return base && b->bytes > 0 && data >= base &&
+         data - base < gpu->arena_bytes &&
+         (uint64_t)b->bytes <= gpu->arena_bytes - (data - base);
+}
+
 /* Whether `b` lies within the arena, at an offset kernels take in place. */
 static int in_arena(const mocc_gpu *gpu, const mocc_gpu_binding *b) {
-  uintptr_t base = (uintptr_t)gpu->arena, data = (uintptr_t)b->data;
-  if (!base || b->bytes == 0 || data < base ||
-      data - base >= gpu->arena_bytes ||
-      (uint64_t)b->bytes > gpu->arena_bytes - (data - base))
+  return within_arena(gpu, b) &&
+         ((uintptr_t)b->data - (uintptr_t)gpu->arena) % gpu->arena_alignment ==
+             0;
+}
+
+int mocc_gpu_arena_offset(const mocc_gpu *gpu, uint32_t slot,
+                          uint64_t *out_offset) {
+  const mocc_gpu_binding *b = &gpu->pending[slot];
+  if (!within_arena(gpu, b))
     return 0;
-  return (data - base) % gpu->arena_alignment == 0;
+  *out_offset = (uintptr_t)b->data - (uintptr_t)gpu->arena;
+  return 1;
 }
 
 /* The first slot of this dispatch bound to the same pointer and size as
@@ -178,13 +231,18 @@ static int64_t shared_flags(const mocc_gpu *gpu, uint32_t num_buffers,
   return flags;
 }
 
+int mocc_gpu_is_constant(const mocc_gpu *gpu, uint32_t num_buffers,
+                         uint32_t slot) {
+  int64_t flags = shared_flags(gpu, num_buffers, slot);
+  return (flags & MOCC_GPU_CONSTANT) && !(flags & MOCC_GPU_WRITE);
+}
+
 int mocc_gpu_needs_upload(const mocc_gpu *gpu, uint32_t num_buffers,
                           uint32_t slot, mocc_gpu_constant *constant) {
   if (!owns_copy(gpu, slot))
     return 0;
   const mocc_gpu_binding *b = &gpu->pending[slot];
-  int64_t flags = shared_flags(gpu, num_buffers, slot);
-  if (!(flags & MOCC_GPU_CONSTANT) || (flags & MOCC_GPU_WRITE)) {
+  if (!mocc_gpu_is_constant(gpu, num_buffers, slot)) {
     *constant = (mocc_gpu_constant){NULL, 0};
     return 1;
   }

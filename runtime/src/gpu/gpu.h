@@ -30,7 +30,8 @@
  * The sync waits for the batch and copies back the buffers it staged (see
  * below); after it the host sees every result. Generated code guarantees
  * that between a dispatch and the next sync the host neither reads nor
- * writes any buffer a kernel of the batch binds, and that the entry calls
+ * writes any buffer a kernel of the batch binds, nor bytes of the arena an
+ * upload or download of the batch copies (the copies run in the batch), and that the entry calls
  * mocc_gpu_sync before it returns: a batch left without a sync may never
  * run, and its staged results are never copied back.
  *
@@ -50,6 +51,18 @@
  * with a staged buffer, or on Vulkan at all), the dispatch first syncs the
  * batch and starts a new one. A dispatch consumes the bindings: the next
  * one binds all its slots again.
+ *
+ * The arena is shared or the device's own. Shared (Vulkan on an
+ * integrated or CPU device): one allocation that host and device both
+ * address, used in place by both. The device's own (CUDA; Vulkan on a
+ * discrete GPU): kernels use a copy in device memory, the host code a copy
+ * in host memory, at the same offsets, and generated code copies arena
+ * bytes across where one side wrote what the other reads:
+ * mocc_gpu_upload after the host wrote bytes a later kernel reads, before
+ * that kernel's dispatch; mocc_gpu_download before the host reads or
+ * writes bytes a kernel wrote, followed by a sync. The environment variable
+ * MOCC_GPU_ARENA, read by mocc_gpu_open, overrides the choice: "device"
+ * (the device's own) or "shared" (on CUDA, managed memory).
  *
  * The kernels: on Vulkan, SPIR-V compute shaders taking their buffers at
  * bindings 0 .. num_buffers-1 of descriptor set 0; on CUDA, PTX entries
@@ -89,9 +102,10 @@ mocc_status mocc_gpu_open(const mocc_compiled_gpu *kernels, int32_t device,
                           mocc_gpu **out_gpu);
 void mocc_gpu_close(mocc_gpu *gpu);
 
-/* Allocates `bytes` that the host and the device both address, for the
- * activation arena (once per mocc_gpu; 0 bytes still gives a pointer):
- * freed by mocc_gpu_close, never by mocc_buffer_free. */
+/* Allocates the activation arena of `bytes` (once per mocc_gpu; 0 bytes
+ * still gives a pointer), shared or with a device copy (see above):
+ * *out_arena is what the host addresses, freed by mocc_gpu_close, never by
+ * mocc_buffer_free. */
 mocc_status mocc_gpu_alloc_arena(mocc_gpu *gpu, size_t bytes,
                                  mocc_buffer *out_arena);
 
@@ -107,8 +121,14 @@ void mocc_gpu_bind(mocc_gpu *gpu, int64_t slot, void *data, int64_t bytes,
 void mocc_gpu_dispatch(mocc_gpu *gpu, int64_t kernel, int64_t groups_x,
                        int64_t groups_y, int64_t groups_z);
 
-/* Waits for every dispatch since the last sync and copies back the staged
- * buffers they wrote (see above); nothing to do without one. A device error
+/* Copies `bytes` of the arena at `data` to the device's arena (upload) or
+ * back (download), in the batch's order (see above); nothing to do where
+ * the arena is shared. A range outside the arena fails the run. */
+void mocc_gpu_upload(mocc_gpu *gpu, const void *data, int64_t bytes);
+void mocc_gpu_download(mocc_gpu *gpu, void *data, int64_t bytes);
+
+/* Waits for every dispatch and download since the last sync and copies
+ * back the staged buffers the dispatches wrote (see above); nothing to do without one. A device error
  * fails the run (mocc_run_fail), naming the batch's kernels. A run that
  * fails between a dispatch and a sync waits for what it had issued and
  * drops the rest of its batch: the instance is ready for the next run.

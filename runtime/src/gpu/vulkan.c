@@ -15,9 +15,16 @@
  * gives it a new version), submits it and waits; so a run that dispatches
  * the same batches as the last replays their command buffers. Nothing is in
  * flight outside a sync, so sets and staging copies change freely between.
- * Memory is host-visible and coherent throughout (the arena and the staging
- * copies), so there are no transfers on the queue: the host reads and
- * writes the mappings directly.
+ * Where the arena is shared (gpu.h), it and the staging copies are
+ * host-visible and coherent: the host reads and writes their mappings
+ * directly. Where the device has its own (by default on a discrete GPU,
+ * whose memory the host reaches only across the bus), that is a
+ * device-local buffer beside the host's mapped one, and the batch copies
+ * between them with vkCmdCopyBuffer (mocc_gpu_upload, mocc_gpu_download);
+ * the staging copies of constants (weights) are device-local too, filled
+ * once by a copy from a mapped source, and so are those of arena views not
+ * bound in place, filled from and written back to the device's arena by
+ * copies in the batch. Inputs and outputs stay host-visible.
  */
 #include "vulkan_gpu.h"
 
@@ -44,6 +51,10 @@ mocc_status mocc_vulkan_open(const mocc_compiled_gpu *table, int32_t device,
   if (!status)
     status = mocc_vk_open_device(gpu, device);
   if (!status)
+    status = mocc_gpu_choose_arena(&gpu->base,
+                                   gpu->properties.deviceType ==
+                                       VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU);
+  if (!status)
     status = mocc_vk_create_kernels(gpu, table);
   if (status) {
     vulkan_close(&gpu->base);
@@ -54,8 +65,10 @@ mocc_status mocc_vulkan_open(const mocc_compiled_gpu *table, int32_t device,
 }
 
 static void destroy_kernel(vulkan_gpu *gpu, kernel *k) {
-  for (uint32_t i = 0; k->staging && i < k->num_buffers; ++i)
-    mocc_vk_destroy_host_buffer(gpu, &k->staging[i].copy);
+  for (uint32_t i = 0; k->staging && i < k->num_buffers; ++i) {
+    mocc_vk_destroy_buffer(gpu, &k->staging[i].copy);
+    mocc_vk_destroy_buffer(gpu, &k->staging[i].source);
+  }
   /* The set and the command buffer go with their pools. */
   if (k->pipeline)
     gpu->vk.vkDestroyPipeline(gpu->device, k->pipeline, NULL);
@@ -78,7 +91,8 @@ static void vulkan_close(mocc_gpu *base) {
   if (gpu->device && gpu->vk.vkDestroyDevice) {
     if (gpu->vk.vkDeviceWaitIdle)
       gpu->vk.vkDeviceWaitIdle(gpu->device);
-    mocc_vk_destroy_host_buffer(gpu, &gpu->arena);
+    mocc_vk_destroy_buffer(gpu, &gpu->arena);
+    mocc_vk_destroy_buffer(gpu, &gpu->device_arena);
     for (uint32_t i = gpu->base.num_kernels; i-- > 0;)
       destroy_kernel(gpu, &gpu->kernels[i]);
     if (gpu->fence)
@@ -110,6 +124,8 @@ static mocc_status vulkan_alloc_arena(mocc_gpu *base, size_t bytes,
     return mocc_vk_device_status(gpu,
                                  "the activation arena is already allocated");
   VkResult result = mocc_vk_create_host_buffer(gpu, bytes, &gpu->arena);
+  if (result == VK_SUCCESS && gpu->base.own_arena)
+    result = mocc_vk_create_device_buffer(gpu, bytes, &gpu->device_arena);
   if (result != VK_SUCCESS)
     return mocc_vk_device_status(gpu,
                                  "cannot allocate the %zu-byte activation "
@@ -134,25 +150,61 @@ static const char *vulkan_device_name(const mocc_gpu *base) {
 
 /* --- Dispatch ----------------------------------------------------------- */
 
-/* Makes sure the staging copy of (k, slot) holds `bytes`. A new VkBuffer
- * may reuse the handle of the one it replaces, so the set is marked for
- * re-writing rather than relying on the comparison of bindings. */
+static void fail_allocation(vulkan_gpu *gpu, const kernel *k, uint32_t slot,
+                            int64_t bytes, VkResult result) {
+  mocc_gpu_fail(&gpu->base,
+                "GPU kernel '%s': cannot allocate %lld bytes for buffer %u: %s",
+                k->name, (long long)bytes, (unsigned)slot,
+                mocc_vk_result_name(result));
+}
+
+/* Whether the staging copy of `slot` is device-local: where the device has
+ * its own arena, for a constant (filled once through its source) and for a
+ * view of the arena (filled from and written back to the device's arena),
+ * which the host never touches. The rest (inputs, outputs) the host reads
+ * and writes: host-visible. */
+static int device_local_copy(const vulkan_gpu *gpu, const kernel *k,
+                             uint32_t slot) {
+  uint64_t offset;
+  return gpu->base.own_arena &&
+         (mocc_gpu_is_constant(&gpu->base, k->num_buffers, slot) ||
+          mocc_gpu_arena_offset(&gpu->base, slot, &offset));
+}
+
+/* Makes sure the staging copy of (k, slot) holds `bytes`, in the memory
+ * device_local_copy says. A new VkBuffer may reuse the handle of the one it
+ * replaces, so the set is marked for re-writing rather than relying on the
+ * comparison of bindings. */
 static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
                            int64_t bytes) {
   staging *s = &k->staging[slot];
-  if (s->copy.buffer && s->copy.size >= (VkDeviceSize)bytes)
+  int device_local = device_local_copy(gpu, k, slot);
+  if (s->copy.buffer && s->copy.size >= (VkDeviceSize)bytes &&
+      (s->copy.mapped == NULL) == device_local)
     return;
-  mocc_vk_destroy_host_buffer(gpu, &s->copy);
+  mocc_vk_destroy_buffer(gpu, &s->copy);
   s->constant = (mocc_gpu_constant){NULL, 0};
   k->set_version = 0;
   VkResult result =
-      mocc_vk_create_host_buffer(gpu, (VkDeviceSize)bytes, &s->copy);
+      device_local
+          ? mocc_vk_create_device_buffer(gpu, (VkDeviceSize)bytes, &s->copy)
+          : mocc_vk_create_host_buffer(gpu, (VkDeviceSize)bytes, &s->copy);
   if (result != VK_SUCCESS)
-    mocc_gpu_fail(&gpu->base,
-                  "GPU kernel '%s': cannot allocate %lld bytes for buffer %u: "
-                  "%s",
-                  k->name, (long long)bytes, (unsigned)slot,
-                  mocc_vk_result_name(result));
+    fail_allocation(gpu, k, slot, bytes, result);
+}
+
+/* The host-visible source of a device-local constant copy, of `bytes`. */
+static vk_buffer *ensure_source(vulkan_gpu *gpu, kernel *k, uint32_t slot,
+                                int64_t bytes) {
+  vk_buffer *source = &k->staging[slot].source;
+  if (source->buffer && source->size >= (VkDeviceSize)bytes)
+    return source;
+  mocc_vk_destroy_buffer(gpu, source);
+  VkResult result =
+      mocc_vk_create_host_buffer(gpu, (VkDeviceSize)bytes, source);
+  if (result != VK_SUCCESS)
+    fail_allocation(gpu, k, slot, bytes, result);
+  return source;
 }
 
 /* Where each pending buffer of `k` is bound: in place in the arena, or its
@@ -164,7 +216,8 @@ static void resolve_bindings(vulkan_gpu *gpu, kernel *k, binding *out) {
     switch (mocc_gpu_place_slot(&gpu->base, slot, &owner)) {
     case MOCC_GPU_IN_ARENA:
       out[slot] =
-          (binding){gpu->arena.buffer,
+          (binding){gpu->base.own_arena ? gpu->device_arena.buffer
+                                        : gpu->arena.buffer,
                     (VkDeviceSize)((char *)p->data - (char *)gpu->arena.mapped),
                     (VkDeviceSize)p->bytes};
       break;
@@ -231,9 +284,10 @@ static void write_descriptor_set(vulkan_gpu *gpu, kernel *k,
   k->set_version = ++gpu->last_version;
 }
 
-/* Records the batch into `commands`: per dispatch, bind, dispatch, then a
- * barrier that makes the kernel's writes visible to the later kernels of
- * the batch and to the host (which reads them after the fence). */
+/* Records the batch into `commands`: per dispatch, bind and dispatch; per
+ * transfer, a copy between the arena's two buffers; after each, a barrier
+ * that makes its writes visible to the later entries of the batch and to
+ * the host (which reads them after the fence). */
 static VkResult record_batch(vulkan_gpu *gpu, VkCommandBuffer commands,
                              const batch_entry *batch, uint32_t count) {
   VkCommandBufferBeginInfo begin = {
@@ -245,11 +299,26 @@ static VkResult record_batch(vulkan_gpu *gpu, VkCommandBuffer commands,
     return result;
   VkMemoryBarrier barrier = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+      .srcAccessMask =
+          VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
       .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_SHADER_READ_BIT |
-                       VK_ACCESS_SHADER_WRITE_BIT,
+                       VK_ACCESS_SHADER_WRITE_BIT |
+                       VK_ACCESS_TRANSFER_READ_BIT |
+                       VK_ACCESS_TRANSFER_WRITE_BIT,
   };
+  const VkPipelineStageFlags stages =
+      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
   for (uint32_t i = 0; i < count; ++i) {
+    if (batch[i].kernel == MOCC_VK_COPY) {
+      VkBufferCopy region = {batch[i].from_offset, batch[i].to_offset,
+                             batch[i].bytes};
+      gpu->vk.vkCmdCopyBuffer(commands, batch[i].from, batch[i].to, 1,
+                              &region);
+      gpu->vk.vkCmdPipelineBarrier(commands, stages,
+                                   VK_PIPELINE_STAGE_HOST_BIT | stages, 0, 1,
+                                   &barrier, 0, NULL, 0, NULL);
+      continue;
+    }
     const kernel *k = &gpu->kernels[batch[i].kernel];
     gpu->vk.vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE,
                               k->pipeline);
@@ -257,38 +326,100 @@ static VkResult record_batch(vulkan_gpu *gpu, VkCommandBuffer commands,
                                     k->pipeline_layout, 0, 1, &k->set, 0, NULL);
     gpu->vk.vkCmdDispatch(commands, batch[i].groups[0], batch[i].groups[1],
                           batch[i].groups[2]);
-    gpu->vk.vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                                 VK_PIPELINE_STAGE_HOST_BIT |
-                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                                 0, 1, &barrier, 0, NULL, 0, NULL);
+    gpu->vk.vkCmdPipelineBarrier(commands, stages,
+                                 VK_PIPELINE_STAGE_HOST_BIT | stages, 0, 1,
+                                 &barrier, 0, NULL, 0, NULL);
   }
   return gpu->vk.vkEndCommandBuffer(commands);
 }
 
-/* Fills the staging copies (mocc_gpu_needs_upload) and notes those to read
- * back at the sync. Host writes before the submit are visible to the device
- * without a barrier (coherent memory). */
-static void stage(vulkan_gpu *gpu, kernel *k) {
+/* Where the batch's next entry goes, with room made for it. */
+static batch_entry *next_entry(vulkan_gpu *gpu) {
+  uint32_t n = gpu->base.batch_size;
+  if (n == gpu->batch_capacity) {
+    batch_entry *grown = realloc(gpu->batch, 2 * n * sizeof(*grown));
+    if (!grown)
+      mocc_gpu_fail(&gpu->base, "out of memory");
+    gpu->batch = grown;
+    gpu->batch_capacity = 2 * n;
+  }
+  return &gpu->batch[n];
+}
+
+/* Adds a copy to the batch. */
+static void add_copy(vulkan_gpu *gpu, VkBuffer from, uint64_t from_offset,
+                     VkBuffer to, uint64_t to_offset, uint64_t bytes) {
+  *next_entry(gpu) = (batch_entry){
+      MOCC_VK_COPY, {0, 0, 0}, 0, from, to, from_offset, to_offset, bytes};
+  ++gpu->base.batch_size;
+}
+
+/* Whether the staging copy of `slot` is filled from, and written back
+ * to, the device's own arena (a view of the arena not bound in place: the
+ * host's copy of it is not current), and where in it. */
+static int staged_on_device(const vulkan_gpu *gpu, uint32_t slot,
+                            uint64_t *offset) {
+  return gpu->base.own_arena && mocc_gpu_arena_offset(&gpu->base, slot, offset);
+}
+
+/* Fills the staging copies that need it (mocc_gpu_needs_upload) before the
+ * dispatch: from the device's arena by a copy in the batch; a device-local
+ * constant by a copy from its source, which the host fills; the rest from
+ * the host (whose writes before the submit the device sees without a
+ * barrier: coherent memory). */
+static void stage_in(vulkan_gpu *gpu, kernel *k) {
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
     const mocc_gpu_binding *p = &gpu->base.pending[slot];
-    if (mocc_gpu_needs_upload(&gpu->base, k->num_buffers, slot,
-                              &k->staging[slot].constant))
-      memcpy(k->staging[slot].copy.mapped, p->data, (size_t)p->bytes);
-    if (mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
+    uint64_t offset;
+    if (!mocc_gpu_needs_upload(&gpu->base, k->num_buffers, slot,
+                               &k->staging[slot].constant))
+      continue;
+    vk_buffer *copy = &k->staging[slot].copy;
+    if (staged_on_device(gpu, slot, &offset)) {
+      add_copy(gpu, gpu->device_arena.buffer, offset, copy->buffer, 0,
+               (uint64_t)p->bytes);
+    } else if (copy->mapped) {
+      memcpy(copy->mapped, p->data, (size_t)p->bytes);
+    } else {
+      vk_buffer *source = ensure_source(gpu, k, slot, p->bytes);
+      memcpy(source->mapped, p->data, (size_t)p->bytes);
+      add_copy(gpu, source->buffer, 0, copy->buffer, 0, (uint64_t)p->bytes);
+    }
+  }
+}
+
+/* Writes back the staging copies the kernel wrote (mocc_gpu_needs_download)
+ * after the dispatch: to the device's arena by a copy in the batch, or else
+ * to the host at the sync. */
+static void stage_out(vulkan_gpu *gpu, kernel *k) {
+  for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
+    const mocc_gpu_binding *p = &gpu->base.pending[slot];
+    uint64_t offset;
+    if (!mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
+      continue;
+    if (staged_on_device(gpu, slot, &offset))
+      add_copy(gpu, k->staging[slot].copy.buffer, 0, gpu->device_arena.buffer,
+               offset, (uint64_t)p->bytes);
+    else
       gpu->downloads[gpu->num_downloads++] =
           (download){p->data, k->staging[slot].copy.mapped, (size_t)p->bytes};
   }
 }
 
-/* The batch's kernels, for messages: "'a'" or "'a' .. 'c' (3 kernels)". */
+/* A batch entry's kernel, for messages. */
+static const char *entry_name(const vulkan_gpu *gpu, const batch_entry *e) {
+  return e->kernel == MOCC_VK_COPY ? "(a copy)" : gpu->kernels[e->kernel].name;
+}
+
+/* The batch, for messages: "'a'" or "'a' .. 'c' (a batch of 3)". */
 static void batch_label(const vulkan_gpu *gpu, char *out, size_t size) {
   uint32_t n = gpu->base.batch_size;
-  const char *first = gpu->kernels[gpu->batch[0].kernel].name;
+  const char *first = entry_name(gpu, &gpu->batch[0]);
   if (n == 1)
     snprintf(out, size, "GPU kernel '%s'", first);
   else
     snprintf(out, size, "GPU kernels '%s' .. '%s' (a batch of %u)", first,
-             gpu->kernels[gpu->batch[n - 1].kernel].name, (unsigned)n);
+             entry_name(gpu, &gpu->batch[n - 1]), (unsigned)n);
 }
 
 static void vulkan_abandon(mocc_gpu *base) {
@@ -301,18 +432,22 @@ static void vulkan_abandon(mocc_gpu *base) {
   gpu->num_downloads = 0;
 }
 
-/* The command buffer that runs the batch: that of its first kernel,
- * recorded unless it holds this batch already. */
+/* The command buffer that runs the batch: that of its first dispatch's
+ * kernel (the first kernel's for transfers alone), recorded unless it holds
+ * this batch already. */
 static VkCommandBuffer batch_commands(vulkan_gpu *gpu, const char *label) {
-  uint32_t n = gpu->base.batch_size;
-  kernel *first = &gpu->kernels[gpu->batch[0].kernel];
+  uint32_t n = gpu->base.batch_size, i = 0;
+  while (i < n && gpu->batch[i].kernel >= gpu->base.num_kernels)
+    ++i;
+  kernel *first = &gpu->kernels[i < n ? gpu->batch[i].kernel : 0];
   if (first->num_recorded == n &&
       !memcmp(first->recorded, gpu->batch, n * sizeof(*gpu->batch)))
     return first->commands;
-  if (!first->recorded && !(first->recorded = calloc(gpu->base.num_kernels,
-                                                     sizeof(*first->recorded))))
-    mocc_gpu_fail(&gpu->base, "out of memory");
   first->num_recorded = 0;
+  batch_entry *recorded = realloc(first->recorded, n * sizeof(*recorded));
+  if (!recorded)
+    mocc_gpu_fail(&gpu->base, "out of memory");
+  first->recorded = recorded;
   VkResult result = record_batch(gpu, first->commands, gpu->batch, n);
   if (result != VK_SUCCESS)
     mocc_gpu_fail(&gpu->base, "%s: recording the commands failed with %s",
@@ -359,6 +494,14 @@ static void vulkan_sync(mocc_gpu *base) {
   mocc_gpu_batch_end(base);
 }
 
+static void vulkan_transfer(mocc_gpu *base, int upload, size_t offset,
+                            size_t bytes) {
+  vulkan_gpu *gpu = (vulkan_gpu *)base;
+  VkBuffer host = gpu->arena.buffer, device = gpu->device_arena.buffer;
+  add_copy(gpu, upload ? host : device, offset, upload ? device : host, offset,
+           bytes);
+}
+
 static void vulkan_dispatch(mocc_gpu *base, uint32_t index,
                             const int64_t requested[3]) {
   vulkan_gpu *gpu = (vulkan_gpu *)base;
@@ -380,10 +523,17 @@ static void vulkan_dispatch(mocc_gpu *base, uint32_t index,
   resolve_bindings(gpu, k, resolved);
   if (!same_bindings(k, resolved))
     write_descriptor_set(gpu, k, resolved);
-  stage(gpu, k);
-  gpu->batch[base->batch_size] =
-      (batch_entry){index, {groups[0], groups[1], groups[2]}, k->set_version};
+  stage_in(gpu, k);
+  *next_entry(gpu) = (batch_entry){index,
+                                   {groups[0], groups[1], groups[2]},
+                                   k->set_version,
+                                   VK_NULL_HANDLE,
+                                   VK_NULL_HANDLE,
+                                   0,
+                                   0,
+                                   0};
   mocc_gpu_batch_add(base, index, k->num_buffers);
+  stage_out(gpu, k);
   mocc_gpu_clear_bindings(base);
 }
 
@@ -392,6 +542,7 @@ static const mocc_gpu_backend kVulkanBackend = {
     .alloc_arena = vulkan_alloc_arena,
     .device_name = vulkan_device_name,
     .dispatch = vulkan_dispatch,
+    .transfer = vulkan_transfer,
     .sync = vulkan_sync,
     .abandon = vulkan_abandon,
 };

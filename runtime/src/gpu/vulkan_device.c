@@ -343,21 +343,20 @@ mocc_status mocc_vk_open_device(vulkan_gpu *gpu, int32_t index) {
   return status;
 }
 
-/* --- Host-visible buffers --------------------------------------------- */
+/* --- Buffers ---------------------------------------------------------- */
 
-/* A memory type among `type_bits` that the host maps coherently, cached if
- * possible: the host reads what kernels write (outputs, the arena under ops
- * that run on the CPU). UINT32_MAX when there is none. */
-static uint32_t find_memory_type(const vulkan_gpu *gpu, uint32_t type_bits) {
-  const VkMemoryPropertyFlags required = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                         VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+/* A memory type among `type_bits` with the `required` properties, one with
+ * `preferred` too if there is one. UINT32_MAX when there is none. */
+static uint32_t find_memory_type(const vulkan_gpu *gpu, uint32_t type_bits,
+                                 VkMemoryPropertyFlags required,
+                                 VkMemoryPropertyFlags preferred) {
   uint32_t found = UINT32_MAX;
   for (uint32_t i = 0; i < gpu->memory_properties.memoryTypeCount; ++i) {
     VkMemoryPropertyFlags flags =
         gpu->memory_properties.memoryTypes[i].propertyFlags;
     if (!(type_bits & (1u << i)) || (flags & required) != required)
       continue;
-    if (flags & VK_MEMORY_PROPERTY_HOST_CACHED_BIT)
+    if ((flags & preferred) == preferred)
       return i;
     if (found == UINT32_MAX)
       found = i;
@@ -365,7 +364,7 @@ static uint32_t find_memory_type(const vulkan_gpu *gpu, uint32_t type_bits) {
   return found;
 }
 
-void mocc_vk_destroy_host_buffer(vulkan_gpu *gpu, host_buffer *buffer) {
+void mocc_vk_destroy_buffer(vulkan_gpu *gpu, vk_buffer *buffer) {
   if (buffer->buffer)
     gpu->vk.vkDestroyBuffer(gpu->device, buffer->buffer, NULL);
   if (buffer->memory)
@@ -373,8 +372,12 @@ void mocc_vk_destroy_host_buffer(vulkan_gpu *gpu, host_buffer *buffer) {
   memset(buffer, 0, sizeof(*buffer));
 }
 
-VkResult mocc_vk_create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
-                                    host_buffer *out) {
+/* A storage buffer that copies go to and from, in memory of the `required`
+ * properties (`preferred` too where possible), mapped where `map`. */
+static VkResult create_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
+                              VkMemoryPropertyFlags required,
+                              VkMemoryPropertyFlags preferred, int map,
+                              vk_buffer *out) {
   memset(out, 0, sizeof(*out));
   VkBufferCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
@@ -393,7 +396,8 @@ VkResult mocc_vk_create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
   VkMemoryRequirements requirements;
   gpu->vk.vkGetBufferMemoryRequirements(gpu->device, out->buffer,
                                         &requirements);
-  uint32_t type = find_memory_type(gpu, requirements.memoryTypeBits);
+  uint32_t type = find_memory_type(gpu, requirements.memoryTypeBits, required,
+                                   preferred);
   VkMemoryAllocateInfo allocate = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
       .allocationSize = requirements.size,
@@ -407,13 +411,29 @@ VkResult mocc_vk_create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
   if (result == VK_SUCCESS)
     result =
         gpu->vk.vkBindBufferMemory(gpu->device, out->buffer, out->memory, 0);
-  if (result == VK_SUCCESS)
+  if (result == VK_SUCCESS && map)
     result = gpu->vk.vkMapMemory(gpu->device, out->memory, 0, VK_WHOLE_SIZE, 0,
                                  &out->mapped);
   if (result != VK_SUCCESS) {
-    mocc_vk_destroy_host_buffer(gpu, out);
+    mocc_vk_destroy_buffer(gpu, out);
     return result;
   }
   out->size = info.size;
   return VK_SUCCESS;
+}
+
+/* Cached where possible: the host reads what kernels write (outputs, the
+ * arena under ops that run on the CPU). */
+VkResult mocc_vk_create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
+                                    vk_buffer *out) {
+  return create_buffer(gpu, bytes,
+                       VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                           VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                       VK_MEMORY_PROPERTY_HOST_CACHED_BIT, 1, out);
+}
+
+VkResult mocc_vk_create_device_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
+                                      vk_buffer *out) {
+  return create_buffer(gpu, bytes, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0, 0,
+                       out);
 }

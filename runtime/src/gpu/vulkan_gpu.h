@@ -61,6 +61,7 @@
   X(vkCmdBindPipeline)                                                         \
   X(vkCmdBindDescriptorSets)                                                   \
   X(vkCmdDispatch)                                                             \
+  X(vkCmdCopyBuffer)                                                           \
   X(vkCmdPipelineBarrier)                                                      \
   X(vkCreateFence)                                                             \
   X(vkDestroyFence)                                                            \
@@ -81,13 +82,14 @@ typedef struct vk_functions {
 
 /* --- State ------------------------------------------------------------ */
 
-/* A VkBuffer in host-visible, coherent memory, mapped for its lifetime. */
-typedef struct host_buffer {
+/* A VkBuffer with its memory: host-visible, coherent and mapped for its
+ * lifetime, or device-local and not mapped (`mapped` NULL). */
+typedef struct vk_buffer {
   VkBuffer buffer;
   VkDeviceMemory memory;
   void *mapped;
   VkDeviceSize size;
-} host_buffer;
+} vk_buffer;
 
 /* What one binding of a kernel's descriptor set points to. */
 typedef struct binding {
@@ -95,17 +97,26 @@ typedef struct binding {
   VkDeviceSize offset, range;
 } binding;
 
-/* The device copy of a kernel's buffer that is not in the arena. */
+/* The device copy of a kernel's buffer not bound in place: host-visible,
+ * or device-local (vulkan.c), then filled through `source`, a host-visible
+ * buffer, where it holds a constant. */
 typedef struct staging {
-  host_buffer copy;
+  vk_buffer copy, source;
   mocc_gpu_constant constant;
 } staging;
 
-/* A dispatch of a batch. */
+/* The `kernel` of a batch entry that copies between buffers. */
+enum { MOCC_VK_COPY = UINT32_MAX };
+
+/* A dispatch or a copy of a batch, all fields set (batches compare with
+ * memcmp). */
 typedef struct batch_entry {
-  uint32_t kernel;
-  uint32_t groups[3];
-  uint64_t version; /* of the kernel's descriptor set */
+  uint32_t kernel;    /* or MOCC_VK_COPY */
+  uint32_t groups[3]; /* a dispatch's */
+  uint64_t version;   /* a dispatch's: of the kernel's descriptor set */
+  /* A copy's: `bytes` from `from` at from_offset to `to` at to_offset. */
+  VkBuffer from, to;
+  uint64_t from_offset, to_offset, bytes;
 } batch_entry;
 
 /* A staging copy that the sync copies back. */
@@ -126,10 +137,10 @@ typedef struct kernel {
   /* What `set` holds, when set_version is not 0. */
   uint64_t set_version;
   binding *bound; /* num_buffers */
-  /* The batch starting with this kernel last recorded into `commands`:
-   * num_recorded entries (0: none). */
+  /* The batch whose first dispatch is this kernel's last recorded into
+   * `commands`: num_recorded entries (0: none). */
   VkCommandBuffer commands;
-  batch_entry *recorded; /* base.num_kernels, allocated when first used */
+  batch_entry *recorded;
   uint32_t num_recorded;
   staging *staging; /* num_buffers */
 } kernel;
@@ -162,9 +173,11 @@ typedef struct vulkan_gpu {
   VkDescriptorPool descriptor_pool;
   VkFence fence;
   kernel *kernels; /* base.num_kernels */
-  /* The batch: base.batch_size dispatches (each kernel at most once), and
-   * the copies to read back at its sync (base.num_slots a kernel). */
+  /* The batch: base.batch_size dispatches (each kernel at most once) and
+   * transfers (batch_capacity entries allocated), and the copies to read
+   * back at its sync (base.num_slots a kernel). */
   batch_entry *batch;
+  uint32_t batch_capacity;
   download *downloads;
   uint32_t num_downloads;
   uint64_t last_version; /* of any descriptor set */
@@ -175,7 +188,9 @@ typedef struct vulkan_gpu {
   binding *resolved;
   VkDescriptorBufferInfo *buffer_infos;
   VkWriteDescriptorSet *writes;
-  host_buffer arena; /* base.arena_bytes as asked for; its size may be larger */
+  /* base.arena_bytes as asked for (their size may be larger): the host's
+   * mapping, and the device's own copy where base.own_arena. */
+  vk_buffer arena, device_arena;
 } vulkan_gpu;
 
 /* The API version mocc asks for: 1.1 has 16-bit storage, the storage buffer
@@ -205,8 +220,12 @@ mocc_status mocc_vk_open_device(vulkan_gpu *gpu, int32_t index);
 /* Creates a storage buffer of at least `bytes` and maps it. On failure,
  * nothing is left to destroy. */
 VkResult mocc_vk_create_host_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
-                                    host_buffer *out);
-void mocc_vk_destroy_host_buffer(vulkan_gpu *gpu, host_buffer *buffer);
+                                    vk_buffer *out);
+/* Creates a storage buffer of at least `bytes` in device-local memory, not
+ * mapped. */
+VkResult mocc_vk_create_device_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
+                                      vk_buffer *out);
+void mocc_vk_destroy_buffer(vulkan_gpu *gpu, vk_buffer *buffer);
 
 /* --- vulkan_kernels.c --------------------------------------------------- */
 

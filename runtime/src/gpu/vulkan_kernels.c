@@ -288,6 +288,7 @@ mocc_status mocc_vk_create_kernels(vulkan_gpu *gpu,
   size_t kernels = table->num_kernels ? table->num_kernels : 1;
   gpu->kernels = calloc(kernels, sizeof(*gpu->kernels));
   gpu->batch = calloc(kernels, sizeof(*gpu->batch));
+  gpu->batch_capacity = (uint32_t)kernels;
   gpu->downloads = calloc(kernels * slots, sizeof(*gpu->downloads));
   if (!gpu->resolved || !gpu->buffer_infos || !gpu->writes || !gpu->kernels ||
       !gpu->batch || !gpu->downloads)

@@ -63,6 +63,13 @@ inline constexpr llvm::StringLiteral kWorkgroupKernelsAttr =
     "mocc.gpu_workgroup_kernels";
 /// The bindings of buffers outside the arena, which the runtime copies.
 inline constexpr llvm::StringLiteral kTransfersAttr = "mocc.gpu_transfers";
+/// The copies of arena bytes between the host's and the device's arena
+/// (where the device has its own): uploads before kernels, downloads before
+/// the host's accesses.
+inline constexpr llvm::StringLiteral kArenaUploadsAttr =
+    "mocc.gpu_arena_uploads";
+inline constexpr llvm::StringLiteral kArenaDownloadsAttr =
+    "mocc.gpu_arena_downloads";
 /// The serialized kernels of a gpu.module (mocc-gpu-serialize-spirv).
 inline constexpr llvm::StringLiteral kBinaryAttr = "mocc.binary";
 /// The kernel table mocc-gpu-lower-launches leaves for the target: a

@@ -95,6 +95,14 @@ def LowerLaunchesPass : Pass<"mocc-gpu-lower-launches", "mlir::ModuleOp"> {
     the model's description; the `gpu.module`s are erased. The bindings of
     buffers outside the arena (inputs, outputs, weights), which the runtime
     copies, are counted as `mocc.gpu_transfers`.
+
+    Where the device keeps its own copy of the arena, the host's code sees
+    the host's: before a launch, `mocc_gpu_upload(gpu, pointer, bytes)`
+    copies the arena bytes it uses that the host wrote since; before a host
+    access, `mocc_gpu_download(gpu, pointer, bytes)` copies those a kernel
+    wrote since (ArenaTransfers.cpp), counted as `mocc.gpu_arena_uploads`
+    and `mocc.gpu_arena_downloads`. Where the host and the device share the
+    arena, the runtime ignores them.
   }];
   let options = [
     Option<"entryName", "entry", "std::string", "\"main_graph\"",

@@ -1,0 +1,87 @@
+//===- KernelBuffers.cpp - How the entry's code uses its buffers ----------===//
+#include "KernelBuffers.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+
+namespace mocc::gpu {
+
+Value viewSource(Value buffer) {
+  while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>())
+    buffer = view.getViewSource();
+  return buffer;
+}
+
+int64_t accessFlags(Value buffer) {
+  int64_t flags = 0;
+  for (Operation *user : buffer.getUsers()) {
+    if (isa<memref::LoadOp>(user))
+      flags |= kRead;
+    else if (isa<memref::StoreOp>(user))
+      flags |= kWrite;
+    else if (isa<ViewLikeOpInterface>(user))
+      flags |= accessFlags(user->getResult(0));
+    else
+      flags |= kRead | kWrite; // conservatively both
+  }
+  return flags;
+}
+
+/// The index one past the last element a view of `type` addresses from its
+/// aligned pointer, in elements; nullopt where a stride or the offset is
+/// dynamic.
+static std::optional<int64_t> endElement(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)) ||
+      ShapedType::isDynamic(offset) || !type.hasStaticShape() ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return std::nullopt;
+  int64_t last = offset;
+  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    last += (size - 1) * stride;
+  return last + 1;
+}
+
+static int64_t elementBytes(MemRefType type) {
+  return llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+}
+
+int64_t spannedBytes(MemRefType type) {
+  std::optional<int64_t> end = endElement(type);
+  return type.getNumElements() == 0 || !end ? 0 : *end * elementBytes(type);
+}
+
+// Only memref.view moves the aligned pointer (by its byte shift); other views
+// keep their source's and change the offset.
+std::optional<ByteRange> rootByteRange(Value view) {
+  auto type = dyn_cast<MemRefType>(view.getType());
+  if (!type)
+    return std::nullopt;
+  std::optional<int64_t> end = endElement(type);
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!end || failed(getStridesAndOffset(type, strides, offset)))
+    return std::nullopt;
+  int64_t shift = 0;
+  for (Value buffer = view;
+       auto source = buffer.getDefiningOp<ViewLikeOpInterface>();
+       buffer = source.getViewSource()) {
+    if (auto byteView = dyn_cast<memref::ViewOp>(source.getOperation())) {
+      std::optional<int64_t> bytes =
+          getConstantIntValue(byteView.getByteShift());
+      if (!bytes)
+        return std::nullopt;
+      shift += *bytes;
+    }
+  }
+  if (type.getNumElements() == 0)
+    return ByteRange{shift, shift};
+  return ByteRange{shift + offset * elementBytes(type),
+                   shift + *end * elementBytes(type)};
+}
+
+} // namespace mocc::gpu
