@@ -813,8 +813,8 @@ def run_node_case(case, work: Path, mocc_run: Path, clock: Clock, case_timeout: 
     return res
 
 
-def bench(mocc_run, lib, ds, runs, timeout, extra=()):
-    rc, out, err, secs = run_tool([mocc_run, lib, "--inputs", ds, "--bench", str(runs), *extra], timeout)
+def bench(mocc_run, lib, ds, runs, timeout, extra=(), env=None):
+    rc, out, err, secs = run_tool([mocc_run, lib, "--inputs", ds, "--bench", str(runs), *extra], timeout, env)
     res = {"rc": rc, "s": round(secs, 1)}
     dev = DEVICE_RE.search(out)
     if dev:
@@ -849,6 +849,10 @@ def run_model(model, work: Path, mocc_run: Path, clock: Clock, args, level) -> d
     ds0 = work / model["data_sets"][0]
     if clock.left() > 5:
         res["gpu"] = bench(mocc_run, lib, ds0, args.bench_runs, min(args.model_timeout, clock.left()))
+    # The same with the arena in managed memory rather than the device's own (gpu.h's MOCC_GPU_ARENA).
+    if clock.left() > 5:
+        res["gpu_managed"] = bench(mocc_run, lib, ds0, args.bench_runs, min(args.model_timeout, clock.left()),
+                                   env={**os.environ, "MOCC_GPU_ARENA": "shared"})
     if level and clock.left() > 5:
         res["cpu"] = bench(mocc_run, work / model["cpu"][level], ds0, args.bench_runs,
                            min(args.model_timeout, clock.left()), ("--threads", "0"))
@@ -1027,21 +1031,24 @@ def summary(results, manifest) -> str:
     L.append("\n## Models\n")
     L.append(f"rtol {MODEL_RTOL:g}, atol {MODEL_ATOL:g} (run_model_tests.py's); latency: median of "
              f"`--bench` runs after one warm-up, input test_data_set_0; CPU: all {results['cores']} cores.\n")
-    L.append("| model | result | GPU median ms | GPU min ms | CPU median ms | CPU min ms | CPU -mcpu | GPU speed-up |")
-    L.append("|---|---|---:|---:|---:|---:|---|---:|")
+    L.append("GPU: the arena in device memory with explicit copies (the default); managed: in managed memory "
+             "(MOCC_GPU_ARENA=shared).\n")
+    L.append("| model | result | GPU median ms | GPU min ms | managed median ms | CPU median ms | CPU min ms "
+             "| CPU -mcpu | GPU speed-up |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---|---:|")
     for m in results["models"]:
-        g, c = m.get("gpu"), m.get("cpu")
+        g, c, managed = m.get("gpu"), m.get("cpu"), m.get("gpu_managed")
         speed = (f"{c['median_ms'] / g['median_ms']:.2f}x" if g and c and "median_ms" in g and "median_ms" in c
                  and g["median_ms"] > 0 else "-")
         result = m["status"] + (f": {m['reason']}" if m.get("reason") else "")
         L.append(f"| {m['name']} | {result} | {_ms(g)} | {g['min_ms'] if g and 'min_ms' in g else '-'} | "
-                 f"{_ms(c)} | {c['min_ms'] if c and 'min_ms' in c else '-'} | {c['level'] if c else '-'} | {speed} |")
-    bench_errors = [(m["name"], k, m[k]["error"]) for m in results["models"] for k in ("gpu", "cpu")
+                 f"{_ms(managed)} | {_ms(c)} | {c['min_ms'] if c and 'min_ms' in c else '-'} | {c['level'] if c else '-'} | {speed} |")
+    bench_errors = [(m["name"], k, m[k]["error"]) for m in results["models"] for k in ("gpu", "gpu_managed", "cpu")
                     if isinstance(m.get(k), dict) and m[k].get("error")]
     for name, k, e in bench_errors:
         L.append(f"\n- {name} {k} bench: {e}")
     if not results["models"]:
-        L.append("| (none) | | | | | | | |")
+        L.append("| (none) | | | | | | | | |")
 
     L.append("\n## Node tests\n")
     L.append("Verdicts as test/e2e/conformance/run_node_tests.py's; compile-fail and timeout at prepare are "

@@ -37,9 +37,8 @@ public:
     if (range.begin >= range.end)
       return;
     ranges.push_back(range);
-    llvm::sort(ranges, [](ByteRange a, ByteRange b) {
-      return a.begin < b.begin;
-    });
+    llvm::sort(ranges,
+               [](ByteRange a, ByteRange b) { return a.begin < b.begin; });
     SmallVector<ByteRange> merged;
     for (ByteRange r : ranges) {
       if (!merged.empty() && r.begin <= merged.back().end)
@@ -172,19 +171,19 @@ private:
           builder.create<arith::SubIOp>(
               loc, builder.create<memref::DimOp>(loc, arena, 0), begin));
     else
-      bytes = builder.create<arith::ConstantIntOp>(
-          loc, range.end - range.begin, 64);
+      bytes = builder.create<arith::ConstantIntOp>(loc, range.end - range.begin,
+                                                   64);
     Value base =
         builder.create<memref::ExtractAlignedPointerAsIndexOp>(loc, arena);
     Value address = builder.create<arith::IndexCastUIOp>(
         loc, i64, builder.create<arith::AddIOp>(loc, base, begin));
     builder.create<func::CallOp>(
         loc, callee,
-        ValueRange{gpu,
-                   builder.create<LLVM::IntToPtrOp>(
-                       loc, LLVM::LLVMPointerType::get(op->getContext()),
-                       address),
-                   bytes});
+        ValueRange{
+            gpu,
+            builder.create<LLVM::IntToPtrOp>(
+                loc, LLVM::LLVMPointerType::get(op->getContext()), address),
+            bytes});
     ++count;
   }
 

@@ -1,4 +1,4 @@
-//===- ArenaTransfers.h - Copies between the host's and device's arena ---*-===//
+//===- ArenaTransfers.h - Copies between host and device arena -*- C++ -*-===//
 //
 // Where the device keeps its own copy of the activation arena (a discrete
 // GPU's memory), the host code between the kernels (the ops that fall back

@@ -149,10 +149,10 @@ struct LowerLaunchesPass : impl::LowerLaunchesPassBase<LowerLaunchesPass> {
     func::FuncOp dispatch = declareRuntimeFunction(module, "mocc_gpu_dispatch",
                                                    {ptr, i64, i64, i64, i64});
 
-    func::FuncOp upload = declareRuntimeFunction(module, "mocc_gpu_upload",
-                                                 {ptr, ptr, i64});
-    func::FuncOp download = declareRuntimeFunction(
-        module, "mocc_gpu_download", {ptr, ptr, i64});
+    func::FuncOp upload =
+        declareRuntimeFunction(module, "mocc_gpu_upload", {ptr, ptr, i64});
+    func::FuncOp download =
+        declareRuntimeFunction(module, "mocc_gpu_download", {ptr, ptr, i64});
     ArenaTransferCounts arenaTransfers =
         insertArenaTransfers(entry, arena, gpu, upload, download);
 

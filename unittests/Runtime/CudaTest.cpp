@@ -25,15 +25,12 @@ extern "C" {
 using namespace mocc_test;
 
 // add_one runs one thread a block: n groups cover n elements.
-INSTANTIATE_TEST_SUITE_P(Cuda, GpuTest,
-                         testing::Values(GpuApi{"CUDA",
-                                                &fake_cuda_add_one_kernels, 1,
-                                                &fake_cuda_model_kernels, false,
-                                                "device"},
-                                         GpuApi{"CUDA",
-                                                &fake_cuda_add_one_kernels, 1,
-                                                &fake_cuda_model_kernels, false,
-                                                "shared"}));
+INSTANTIATE_TEST_SUITE_P(
+    Cuda, GpuTest,
+    testing::Values(GpuApi{"CUDA", &fake_cuda_add_one_kernels, 1,
+                           &fake_cuda_model_kernels, false, "device"},
+                    GpuApi{"CUDA", &fake_cuda_add_one_kernels, 1,
+                           &fake_cuda_model_kernels, false, "shared"}));
 
 // A device copy the device cannot allocate fails the run, which leaves the
 // instance usable (and the context no longer current: the fake driver

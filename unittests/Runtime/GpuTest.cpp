@@ -140,7 +140,7 @@ TEST_P(GpuTest, KeepsItsOwnArenaApart) {
   float *in = inArena(0), *out = inArena(1024);
   std::fill(in, in + n, 0.0f);
   upload(in, n);
-  mocc_gpu_sync(gpu); // the copy reads the host's bytes when it runs
+  mocc_gpu_sync(gpu);          // the copy reads the host's bytes when it runs
   std::fill(in, in + n, 5.0f); // not uploaded
   std::fill(out, out + n, -7.0f);
   addOne(0, in, out, n);

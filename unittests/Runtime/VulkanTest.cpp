@@ -20,13 +20,12 @@
 using namespace mocc_test;
 
 // add_one.spvasm runs 64 invocations a group.
-INSTANTIATE_TEST_SUITE_P(Vulkan, GpuTest,
-                         testing::Values(GpuApi{"Vulkan", &fake_add_one_kernels,
-                                                64, &fake_add_one_kernels,
-                                                true, "shared"},
-                                         GpuApi{"Vulkan", &fake_add_one_kernels,
-                                                64, &fake_add_one_kernels,
-                                                true, "device"}));
+INSTANTIATE_TEST_SUITE_P(
+    Vulkan, GpuTest,
+    testing::Values(GpuApi{"Vulkan", &fake_add_one_kernels, 64,
+                           &fake_add_one_kernels, true, "shared"},
+                    GpuApi{"Vulkan", &fake_add_one_kernels, 64,
+                           &fake_add_one_kernels, true, "device"}));
 
 namespace {
 

@@ -9,10 +9,10 @@
  * CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronization, sticky as on a
  * GPU. Page-locked host memory (cuMemAllocHost) is host memory too, which
  * kernels may not touch. Work on a stream (launches, cuMemcpyHtoDAsync,
- * whose host data is copied at the call, cuMemcpyDtoHAsync) is queued and runs only when the stream is
- * synchronized (cuStreamSynchronize, cuCtxSynchronize, cuMemFree, the
- * stream's or the context's destruction): a caller that reads results
- * before synchronizing sees stale memory, as it may on a GPU. The
+ * whose host data is copied at the call, cuMemcpyDtoHAsync) is queued and runs
+ * only when the stream is synchronized (cuStreamSynchronize, cuCtxSynchronize,
+ * cuMemFree, the stream's or the context's destruction): a caller that reads
+ * results before synchronizing sees stale memory, as it may on a GPU. The
  * synchronous copies do not wait for streams (all are non-blocking). Calls
  * that need a context fail without a current one, and pushing a context
  * already on the thread's stack fails, which a push left unpopped causes.
@@ -511,13 +511,24 @@ CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   return copy(to, (const void *)(uintptr_t)from, from, bytes);
 }
 
+/* Queues `op`, a copy to or from `device`, on `stream`; frees it where
+ * that fails. */
+static CUresult queue_copy(CUstream stream, operation *op,
+                           CUdeviceptr device) {
+  CUresult result = check_context();
+  if (result == CUDA_SUCCESS && !addressable(device, op->bytes))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    result = enqueue(stream, op);
+  if (result != CUDA_SUCCESS) {
+    free(op->data);
+    free(op);
+  }
+  return result;
+}
+
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
                               CUstream stream) {
-  CUresult result = check_context();
-  if (result == CUDA_SUCCESS && !addressable(to, bytes))
-    result = CUDA_ERROR_INVALID_VALUE;
-  if (result != CUDA_SUCCESS)
-    return result;
   operation *op = calloc(1, sizeof(*op));
   if (!op || !(op->data = malloc(bytes ? bytes : 1))) {
     free(op);
@@ -526,31 +537,18 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
   memcpy(op->data, from, bytes);
   op->out = to;
   op->bytes = bytes;
-  result = enqueue(stream, op);
-  if (result != CUDA_SUCCESS) {
-    free(op->data);
-    free(op);
-  }
-  return result;
+  return queue_copy(stream, op, to);
 }
 
 CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes,
                               CUstream stream) {
-  CUresult result = check_context();
-  if (result == CUDA_SUCCESS && !addressable(from, bytes))
-    result = CUDA_ERROR_INVALID_VALUE;
-  if (result != CUDA_SUCCESS)
-    return result;
   operation *op = calloc(1, sizeof(*op));
   if (!op)
     return CUDA_ERROR_OUT_OF_MEMORY;
   op->in = from;
   op->to_host = to;
   op->bytes = bytes;
-  result = enqueue(stream, op);
-  if (result != CUDA_SUCCESS)
-    free(op);
-  return result;
+  return queue_copy(stream, op, from);
 }
 
 /* Outside the allocations kernels may touch. */

@@ -78,8 +78,8 @@ struct mocc_gpu {
   /* Whether the device keeps its own copy of the arena (gpu.h), set at
    * open by mocc_gpu_choose_arena. */
   int own_arena;
-  /* The batch: its dispatches and transfers, which kernels they ran (num_kernels flags)
-   * and what they write (at most num_slots per kernel). */
+  /* The batch: its dispatches and transfers, which kernels they ran
+   * (num_kernels flags) and what they write (at most num_slots per kernel). */
   uint32_t batch_size;
   uint8_t *in_batch;
   mocc_gpu_range *written;

@@ -15,9 +15,10 @@
  * for the kernels and page-locked host memory for the host code (the ops
  * that run on the CPU), between which mocc_gpu_upload and mocc_gpu_download
  * copy on the instance's stream; or, with MOCC_GPU_ARENA=shared, managed
- * memory, which both address at the same pointer. A buffer outside it has a device copy per (kernel, slot), filled at the
- * dispatch with cuMemcpyHtoDAsync on the instance's stream and read back at
- * the sync. A kernel takes one device pointer per buffer, in slot order
+ * memory, which both address at the same pointer. A buffer outside it has
+ * a device copy per (kernel, slot), filled at the dispatch with
+ * cuMemcpyHtoDAsync on the instance's stream and read back at the sync. A
+ * kernel takes one device pointer per buffer, in slot order
  * (`kernel(float *a, float *b, ...)`), and runs `block_size` threads a
  * block on the instance's stream (non-blocking: the legacy default stream
  * does not wait for it), which orders the kernels of a batch (gpu.h); the
@@ -410,8 +411,7 @@ static CUresult alloc_own_arena(cuda_gpu *gpu, size_t bytes, void **host) {
  * and the driver migrates its pages to whichever touches them. Host code
  * touches it only after a sync, which waits for every kernel: so even
  * devices without concurrent managed access allow it. */
-static CUresult alloc_managed_arena(cuda_gpu *gpu, size_t bytes,
-                                    void **arena) {
+static CUresult alloc_managed_arena(cuda_gpu *gpu, size_t bytes, void **arena) {
   int managed = 0;
   CUresult result = gpu->cu.cuDeviceGetAttribute(
       &managed, CU_DEVICE_ATTRIBUTE_MANAGED_MEMORY, gpu->device);
@@ -437,8 +437,9 @@ static mocc_status cuda_alloc_arena(mocc_gpu *base, size_t bytes,
   if (gpu->base.arena)
     return device_status(gpu, "the activation arena is already allocated");
   void *arena = NULL;
-  CUresult result = gpu->base.own_arena ? alloc_own_arena(gpu, bytes, &arena)
-                                        : alloc_managed_arena(gpu, bytes, &arena);
+  CUresult result = gpu->base.own_arena
+                        ? alloc_own_arena(gpu, bytes, &arena)
+                        : alloc_managed_arena(gpu, bytes, &arena);
   if (result == CUDA_ERROR_NOT_SUPPORTED)
     return device_status(gpu, "cannot allocate the activation arena: the "
                               "device has no managed memory");
@@ -501,8 +502,8 @@ static void resolve_arguments(cuda_gpu *gpu, kernel *k) {
     case MOCC_GPU_IN_ARENA:
       gpu->arguments[slot] =
           gpu->base.own_arena
-              ? gpu->device_arena + (CUdeviceptr)((const char *)b->data -
-                                                  gpu->base.arena)
+              ? gpu->device_arena +
+                    (CUdeviceptr)((const char *)b->data - gpu->base.arena)
               : (CUdeviceptr)(uintptr_t)b->data;
       break;
     case MOCC_GPU_SHARED_COPY:
@@ -611,10 +612,9 @@ static void cuda_transfer(mocc_gpu *base, int upload, size_t offset,
          error_name(gpu, result));
   char *host = (char *)base->arena + offset;
   CUdeviceptr device = gpu->device_arena + offset;
-  result = upload ? gpu->cu.cuMemcpyHtoDAsync_v2(device, host, bytes,
-                                                 gpu->stream)
-                  : gpu->cu.cuMemcpyDtoHAsync_v2(host, device, bytes,
-                                                 gpu->stream);
+  result = upload
+               ? gpu->cu.cuMemcpyHtoDAsync_v2(device, host, bytes, gpu->stream)
+               : gpu->cu.cuMemcpyDtoHAsync_v2(host, device, bytes, gpu->stream);
   if (result != CUDA_SUCCESS)
     fail(gpu, "GPU %s of %zu bytes: %s returned %s", name, bytes,
          upload ? "cuMemcpyHtoDAsync" : "cuMemcpyDtoHAsync",

@@ -31,9 +31,10 @@
  * below); after it the host sees every result. Generated code guarantees
  * that between a dispatch and the next sync the host neither reads nor
  * writes any buffer a kernel of the batch binds, nor bytes of the arena an
- * upload or download of the batch copies (the copies run in the batch), and that the entry calls
- * mocc_gpu_sync before it returns: a batch left without a sync may never
- * run, and its staged results are never copied back.
+ * upload or download of the batch copies (the copies run in the batch),
+ * and that the entry calls mocc_gpu_sync before it returns: a batch left
+ * without a sync may never run, and its staged results are never copied
+ * back.
  *
  * A buffer in the arena is bound in place: on Vulkan at an offset the device
  * can bind (minStorageBufferOffsetAlignment), on CUDA at any offset (the
@@ -128,11 +129,12 @@ void mocc_gpu_upload(mocc_gpu *gpu, const void *data, int64_t bytes);
 void mocc_gpu_download(mocc_gpu *gpu, void *data, int64_t bytes);
 
 /* Waits for every dispatch and download since the last sync and copies
- * back the staged buffers the dispatches wrote (see above); nothing to do without one. A device error
- * fails the run (mocc_run_fail), naming the batch's kernels. A run that
- * fails between a dispatch and a sync waits for what it had issued and
- * drops the rest of its batch: the instance is ready for the next run.
- * mocc_gpu_close waits for work in flight and drops a batch never synced. */
+ * back the staged buffers the dispatches wrote (see above); nothing to do
+ * without one. A device error fails the run (mocc_run_fail), naming the
+ * batch's kernels. A run that fails between a dispatch and a sync waits for
+ * what it had issued and drops the rest of its batch: the instance is ready
+ * for the next run. mocc_gpu_close waits for work in flight and drops a
+ * batch never synced. */
 void mocc_gpu_sync(mocc_gpu *gpu);
 
 #endif /* MOCC_RUNTIME_GPU_GPU_H */

@@ -21,10 +21,11 @@
  * whose memory the host reaches only across the bus), that is a
  * device-local buffer beside the host's mapped one, and the batch copies
  * between them with vkCmdCopyBuffer (mocc_gpu_upload, mocc_gpu_download);
- * the staging copies of constants (weights) are device-local too, filled
- * once by a copy from a mapped source, and so are those of arena views not
- * bound in place, filled from and written back to the device's arena by
- * copies in the batch. Inputs and outputs stay host-visible.
+ * the staging copies are device-local too: those of arena views not bound
+ * in place filled from and written back to the device's arena by copies in
+ * the batch, the others (inputs, outputs, weights) through a mapped source
+ * beside them, which the host fills and reads back, copied to and from in
+ * the batch (a weight once).
  */
 #include "vulkan_gpu.h"
 
@@ -158,27 +159,14 @@ static void fail_allocation(vulkan_gpu *gpu, const kernel *k, uint32_t slot,
                 mocc_vk_result_name(result));
 }
 
-/* Whether the staging copy of `slot` is device-local: where the device has
- * its own arena, for a constant (filled once through its source) and for a
- * view of the arena (filled from and written back to the device's arena),
- * which the host never touches. The rest (inputs, outputs) the host reads
- * and writes: host-visible. */
-static int device_local_copy(const vulkan_gpu *gpu, const kernel *k,
-                             uint32_t slot) {
-  uint64_t offset;
-  return gpu->base.own_arena &&
-         (mocc_gpu_is_constant(&gpu->base, k->num_buffers, slot) ||
-          mocc_gpu_arena_offset(&gpu->base, slot, &offset));
-}
-
-/* Makes sure the staging copy of (k, slot) holds `bytes`, in the memory
- * device_local_copy says. A new VkBuffer may reuse the handle of the one it
- * replaces, so the set is marked for re-writing rather than relying on the
- * comparison of bindings. */
+/* Makes sure the staging copy of (k, slot) holds `bytes`: device-local
+ * where the device has its own arena, else host-visible. A new VkBuffer
+ * may reuse the handle of the one it replaces, so the set is marked for
+ * re-writing rather than relying on the comparison of bindings. */
 static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
                            int64_t bytes) {
   staging *s = &k->staging[slot];
-  int device_local = device_local_copy(gpu, k, slot);
+  int device_local = gpu->base.own_arena;
   if (s->copy.buffer && s->copy.size >= (VkDeviceSize)bytes &&
       (s->copy.mapped == NULL) == device_local)
     return;
@@ -193,7 +181,8 @@ static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
     fail_allocation(gpu, k, slot, bytes, result);
 }
 
-/* The host-visible source of a device-local constant copy, of `bytes`. */
+/* The host-visible side of a device-local staging copy, of `bytes`: what
+ * the host fills it from and reads it back into. */
 static vk_buffer *ensure_source(vulkan_gpu *gpu, kernel *k, uint32_t slot,
                                 int64_t bytes) {
   vk_buffer *source = &k->staging[slot].source;
@@ -215,11 +204,10 @@ static void resolve_bindings(vulkan_gpu *gpu, kernel *k, binding *out) {
     uint32_t owner;
     switch (mocc_gpu_place_slot(&gpu->base, slot, &owner)) {
     case MOCC_GPU_IN_ARENA:
-      out[slot] =
-          (binding){gpu->base.own_arena ? gpu->device_arena.buffer
-                                        : gpu->arena.buffer,
-                    (VkDeviceSize)((char *)p->data - (char *)gpu->arena.mapped),
-                    (VkDeviceSize)p->bytes};
+      out[slot] = (binding){
+          gpu->base.own_arena ? gpu->device_arena.buffer : gpu->arena.buffer,
+          (VkDeviceSize)((char *)p->data - (char *)gpu->arena.mapped),
+          (VkDeviceSize)p->bytes};
       break;
     case MOCC_GPU_SHARED_COPY:
       out[slot] = out[owner];
@@ -312,8 +300,7 @@ static VkResult record_batch(vulkan_gpu *gpu, VkCommandBuffer commands,
     if (batch[i].kernel == MOCC_VK_COPY) {
       VkBufferCopy region = {batch[i].from_offset, batch[i].to_offset,
                              batch[i].bytes};
-      gpu->vk.vkCmdCopyBuffer(commands, batch[i].from, batch[i].to, 1,
-                              &region);
+      gpu->vk.vkCmdCopyBuffer(commands, batch[i].from, batch[i].to, 1, &region);
       gpu->vk.vkCmdPipelineBarrier(commands, stages,
                                    VK_PIPELINE_STAGE_HOST_BIT | stages, 0, 1,
                                    &barrier, 0, NULL, 0, NULL);
@@ -349,8 +336,8 @@ static batch_entry *next_entry(vulkan_gpu *gpu) {
 /* Adds a copy to the batch. */
 static void add_copy(vulkan_gpu *gpu, VkBuffer from, uint64_t from_offset,
                      VkBuffer to, uint64_t to_offset, uint64_t bytes) {
-  *next_entry(gpu) = (batch_entry){
-      MOCC_VK_COPY, {0, 0, 0}, 0, from, to, from_offset, to_offset, bytes};
+  *next_entry(gpu) = (batch_entry){MOCC_VK_COPY, {0, 0, 0},   0,         from,
+                                   to,           from_offset, to_offset, bytes};
   ++gpu->base.batch_size;
 }
 
@@ -363,10 +350,10 @@ static int staged_on_device(const vulkan_gpu *gpu, uint32_t slot,
 }
 
 /* Fills the staging copies that need it (mocc_gpu_needs_upload) before the
- * dispatch: from the device's arena by a copy in the batch; a device-local
- * constant by a copy from its source, which the host fills; the rest from
- * the host (whose writes before the submit the device sees without a
- * barrier: coherent memory). */
+ * dispatch: a host-visible one from the host (whose writes before the
+ * submit the device sees without a barrier: coherent memory); a
+ * device-local one from the device's arena for an arena view, else from
+ * its source, which the host fills, by a copy in the batch. */
 static void stage_in(vulkan_gpu *gpu, kernel *k) {
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
     const mocc_gpu_binding *p = &gpu->base.pending[slot];
@@ -389,20 +376,29 @@ static void stage_in(vulkan_gpu *gpu, kernel *k) {
 }
 
 /* Writes back the staging copies the kernel wrote (mocc_gpu_needs_download)
- * after the dispatch: to the device's arena by a copy in the batch, or else
- * to the host at the sync. */
+ * after the dispatch: a device-local one to the device's arena for an arena
+ * view, else to its source, by a copy in the batch; then, but for the arena
+ * view, the host-visible memory to the host at the sync. */
 static void stage_out(vulkan_gpu *gpu, kernel *k) {
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
     const mocc_gpu_binding *p = &gpu->base.pending[slot];
+    vk_buffer *copy = &k->staging[slot].copy;
     uint64_t offset;
     if (!mocc_gpu_needs_download(&gpu->base, k->num_buffers, slot))
       continue;
-    if (staged_on_device(gpu, slot, &offset))
-      add_copy(gpu, k->staging[slot].copy.buffer, 0, gpu->device_arena.buffer,
-               offset, (uint64_t)p->bytes);
-    else
-      gpu->downloads[gpu->num_downloads++] =
-          (download){p->data, k->staging[slot].copy.mapped, (size_t)p->bytes};
+    if (staged_on_device(gpu, slot, &offset)) {
+      add_copy(gpu, copy->buffer, 0, gpu->device_arena.buffer, offset,
+               (uint64_t)p->bytes);
+      continue;
+    }
+    void *mapped = copy->mapped;
+    if (!mapped) {
+      vk_buffer *source = ensure_source(gpu, k, slot, p->bytes);
+      add_copy(gpu, copy->buffer, 0, source->buffer, 0, (uint64_t)p->bytes);
+      mapped = source->mapped;
+    }
+    gpu->downloads[gpu->num_downloads++] =
+        (download){p->data, mapped, (size_t)p->bytes};
   }
 }
 

@@ -396,8 +396,8 @@ static VkResult create_buffer(vulkan_gpu *gpu, VkDeviceSize bytes,
   VkMemoryRequirements requirements;
   gpu->vk.vkGetBufferMemoryRequirements(gpu->device, out->buffer,
                                         &requirements);
-  uint32_t type = find_memory_type(gpu, requirements.memoryTypeBits, required,
-                                   preferred);
+  uint32_t type =
+      find_memory_type(gpu, requirements.memoryTypeBits, required, preferred);
   VkMemoryAllocateInfo allocate = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
       .allocationSize = requirements.size,

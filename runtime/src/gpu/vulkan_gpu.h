@@ -98,8 +98,8 @@ typedef struct binding {
 } binding;
 
 /* The device copy of a kernel's buffer not bound in place: host-visible,
- * or device-local (vulkan.c), then filled through `source`, a host-visible
- * buffer, where it holds a constant. */
+ * or device-local (vulkan.c), then filled and read back through `source`,
+ * a host-visible buffer, unless it is a view of the arena. */
 typedef struct staging {
   vk_buffer copy, source;
   mocc_gpu_constant constant;
