@@ -800,15 +800,23 @@ LogicalResult floatRangeAtRunTime(NodeContext &node) {
   Value count = b.createOrFold<arith::AddIOp>(
       loc, whole, b.createOrFold<arith::ExtUIOp>(loc, i64, below));
   // start + i * delta in f64, rounded once to the element type (positions
-  // past 2^11 are not f16s).
-  FailureOr<Value> positions = node.iota(count, f64);
+  // past 2^11 are not f16s); for f16 in f32, as numpy's float16 arange (the
+  // reference) fills.
+  Type element = node.inputType(0).getElementType();
+  Type compute = element.isF16() ? Type(b.getF32Type()) : f64;
+  FailureOr<Value> positions = node.iota(count, compute);
   if (failed(positions))
     return failure();
+  auto inCompute = [&](Value scalar) {
+    return node.scalarTensor(
+        compute == f64 ? scalar
+                       : b.createOrFold<arith::TruncFOp>(loc, compute, scalar));
+  };
   OpChain ops(node);
   Value values = ops.create<moc::AddOp>(
-      node.scalarTensor(bounds[0]),
-      ops.create<moc::MulOp>(*positions, node.scalarTensor(bounds[2])));
-  values = ops.castTo(values, node.inputType(0).getElementType());
+      inCompute(bounds[0]),
+      ops.create<moc::MulOp>(*positions, inCompute(bounds[2])));
+  values = ops.castTo(values, element);
   if (failed(ops.status()))
     return failure();
   return node.setResult(values);
@@ -837,7 +845,10 @@ LogicalResult importRange(NodeContext &node) {
   auto type = RankedTensorType::get({count}, element);
   SmallVector<Attribute> values;
   for (int64_t i = 0; i < count; ++i) {
-    double v = (*start)[0] + double(i) * (*delta)[0];
+    // f16 in f32, as numpy's float16 arange fills (see floatRangeAtRunTime).
+    double v = element.isF16()
+                   ? double(float((*start)[0]) + float(i) * float((*delta)[0]))
+                   : (*start)[0] + double(i) * (*delta)[0];
     values.push_back(isa<FloatType>(element)
                          ? Attribute(FloatAttr::get(element, v))
                          : Attribute(IntegerAttr::get(element, int64_t(v))));

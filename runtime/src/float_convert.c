@@ -87,7 +87,23 @@ _Float16 __truncsfhf2(float value) {
   return result;
 }
 
-_Float16 __truncdfhf2(double value) { return __truncsfhf2((float)value); }
+/* `value` as a float rounded to odd: an inexact result has its last bit
+ * set, so that rounding it again to a type at least 2 bits narrower (half,
+ * bfloat16) gives what rounding `value` once would. */
+static float float_rounded_to_odd(double value) {
+  float rounded = (float)value;
+  if ((double)rounded == value || rounded != rounded ||
+      rounded - rounded != 0) /* exact, NaN or infinite */
+    return rounded;
+  uint32_t bits = float_bits(rounded);
+  if (__builtin_fabs((double)rounded) > __builtin_fabs(value))
+    --bits; /* toward zero */
+  return bits_float(bits | 1u);
+}
+
+_Float16 __truncdfhf2(double value) {
+  return __truncsfhf2(float_rounded_to_odd(value));
+}
 
 float __extendhfsf2(_Float16 value) {
   uint16_t bits;
@@ -102,4 +118,6 @@ __bf16 __truncsfbf2(float value) {
   return result;
 }
 
-__bf16 __truncdfbf2(double value) { return __truncsfbf2((float)value); }
+__bf16 __truncdfbf2(double value) {
+  return __truncsfbf2(float_rounded_to_odd(value));
+}
