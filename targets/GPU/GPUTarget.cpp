@@ -48,6 +48,8 @@ public:
 
   void buildLoweringPipeline(OpPassManager &pm,
                              const CodegenOptions &options) const override {
+    if (options.runs("mocc-gpu-split-reductions"))
+      pm.nest<func::FuncOp>().addPass(createSplitReductionsPass());
     cpu::buildBufferPipeline(pm, options, /*panelWidth=*/0);
     // Before the kernels leave the entry: math functions that shaders lack.
     pm.nest<func::FuncOp>().addPass(createExpandMathPass());

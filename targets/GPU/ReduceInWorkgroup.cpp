@@ -24,13 +24,6 @@ namespace {
 /// Fewer values per point than this are cheaper in one thread.
 constexpr int64_t kMinReduction = 64;
 
-/// More points than this fill a device's workgroups with one thread per
-/// point (four workgroups of 256), and the workgroups' barriers cost more
-/// than they save: on lavapipe, mapping products and convolutions of up to
-/// 65535 points this way made SqueezeNet 1.1 1.3x and ResNet-50 1.2x slower.
-/// Products and convolutions need shared-memory tiles instead.
-constexpr int64_t kMaxPoints = 1024;
-
 /// The combiners whose identity starts each thread's partial value. Not
 /// maxnumf/minnumf, whose identity is a NaN that shaders need not honour.
 std::optional<arith::AtomicRMWKind> combinerKind(Operation *op) {
@@ -111,7 +104,8 @@ Value reducedValueAt(RewriterBase &rewriter, linalg::LinalgOp op,
 std::optional<WorkgroupReduction> matchWorkgroupReduction(linalg::LinalgOp op,
                                                           int64_t points) {
   if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||
-      points > kMaxPoints || !isa<MemRefType>(op.getDpsInits()[0].getType()))
+      points > kMaxWorkgroupReductionPoints ||
+      !isa<MemRefType>(op.getDpsInits()[0].getType()))
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t reductionSize = 1;

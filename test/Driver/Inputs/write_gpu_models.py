@@ -9,6 +9,10 @@ expected/output_<i>.pb):
          sums, a maximum and a minimum of rows and of the whole tensor, an
          integer sum, softmax, layer normalization and a product of 30
          outputs over 1500
+  long_reductions  fewer points, longer reductions (each split into chunks
+         over many workgroups, then the chunks' partial values reduced):
+         sums and softmax of rows of 65536, maxima of rows of 32768, an
+         integer sum of 100000
 """
 import os
 import sys
@@ -90,3 +94,25 @@ write("reductions", helper.make_graph(
      numpy_helper.from_array(rng.normal(size=1500).astype(np.float32), "bias"),
      numpy_helper.from_array(rng.normal(size=(1500, 5)).astype(np.float32), "w")]),
     [x, counts])
+
+
+long_rows = rng.normal(size=(2, 65536)).astype(np.float32)
+mid_rows = rng.normal(size=(3, 32768)).astype(np.float32)
+long_counts = rng.integers(-1000, 1000, (1, 100000)).astype(np.int32)
+write("long_reductions", helper.make_graph(
+    [
+        helper.make_node("ReduceSum", ["long_rows", "rows"], ["sum"], name="sum"),
+        helper.make_node("Softmax", ["long_rows"], ["softmax"], axis=1, name="softmax"),
+        helper.make_node("ReduceMax", ["mid_rows"], ["max"], axes=[1], name="max"),
+        helper.make_node("ReduceSum", ["long_counts", "rows"], ["count"], name="count"),
+    ],
+    "long_reductions",
+    [helper.make_tensor_value_info("long_rows", TensorProto.FLOAT, [2, 65536]),
+     helper.make_tensor_value_info("mid_rows", TensorProto.FLOAT, [3, 32768]),
+     helper.make_tensor_value_info("long_counts", TensorProto.INT32, [1, 100000])],
+    [helper.make_tensor_value_info("sum", TensorProto.FLOAT, [2, 1]),
+     helper.make_tensor_value_info("softmax", TensorProto.FLOAT, [2, 65536]),
+     helper.make_tensor_value_info("max", TensorProto.FLOAT, [3, 1]),
+     helper.make_tensor_value_info("count", TensorProto.INT32, [1, 1])],
+    [numpy_helper.from_array(np.array([1], np.int64), "rows")]),
+    [long_rows, mid_rows, long_counts])

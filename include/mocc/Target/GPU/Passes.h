@@ -44,6 +44,9 @@ class SCFDialect;
 namespace mlir::spirv {
 class SPIRVDialect;
 }
+namespace mlir::tensor {
+class TensorDialect;
+}
 
 namespace mocc::gpu {
 

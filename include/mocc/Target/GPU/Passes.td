@@ -4,6 +4,30 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SplitReductionsPass : Pass<"mocc-gpu-split-reductions", "mlir::func::FuncOp"> {
+  let summary = "Splits long reductions to few points across workgroups";
+  let description = [{
+    On linalg ops on tensors, before bufferization: a reduction (one
+    reduction dimension, one output, static sizes) to few points of many
+    values each becomes a partial reduction of `ratio` contiguous chunks
+    per point, the chunks a new innermost parallel dimension of a
+    temporary, and the reduction of those partial values
+    (`linalg::splitReduction`). The ratio is the largest power of two that
+    divides the reduction, keeps each chunk at least 1024 values and the
+    partial reduction within 1024 points (those mocc-gpu-map-kernels gives
+    a workgroup each); below 8 the op stays whole.
+
+    ```mlir
+    // sum of 2 x 65536 -> 2
+    linalg.generic {iterator_types = ["parallel", "reduction"]} ...
+    // becomes: 2 x 64 partial sums of 1024 values, then 2 sums of 64
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def MapKernelsToGPUPass : Pass<"mocc-gpu-map-kernels", "mlir::ModuleOp"> {
   let summary = "Turns the entry's kernels that a GPU can run into gpu.launch";
   let description = [{
