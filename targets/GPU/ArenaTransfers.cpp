@@ -5,8 +5,10 @@
 // (device-dirty) and those the host wrote that the device has not seen
 // (host-dirty). Before a launch, the host-dirty bytes it uses are uploaded;
 // before a host access, the device-dirty bytes it uses are downloaded, for
-// a write as for a read, since a partial write (a strided view) keeps the
-// bytes between. At the start of a run neither side holds anything live.
+// a write as for a read, since a partial write (a strided view, a loop that
+// may not run) keeps the bytes it does not write; but not for a top-level
+// op that overwrites all of a dense buffer, whose old bytes are dead. At
+// the start of a run neither side holds anything live.
 //
 //===----------------------------------------------------------------------===//
 #include "ArenaTransfers.h"
@@ -16,7 +18,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -73,11 +77,32 @@ private:
   SmallVector<ByteRange> ranges;
 };
 
-/// Arena bytes an operation reads or writes (kRead, kWrite).
+/// Arena bytes an operation reads or writes (kRead, kWrite); `overwrites`:
+/// it writes every one of them and reads none first.
 struct ArenaAccess {
   ByteRange range;
   int64_t flags;
+  bool overwrites = false;
 };
+
+/// Whether `op` writes every byte of `buffer` without reading it first: a
+/// copy into it, or a linalg op computing each of its elements with a body
+/// that does not read it, where it is dense.
+bool overwritesWhole(Operation *op, Value buffer) {
+  if (!memref::isStaticShapeAndContiguousRowMajor(
+          cast<MemRefType>(buffer.getType())))
+    return false;
+  if (auto copy = dyn_cast<memref::CopyOp>(op))
+    return copy.getTarget() == buffer;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return false;
+  for (OpOperand &init : linalgOp.getDpsInitsMutable())
+    if (init.get() == buffer)
+      return !linalgOp.payloadUsesValueFromOperand(&init) &&
+             linalgOp.getMatchingIndexingMap(&init).isPermutation();
+  return false;
+}
 
 class TransferInserter {
 public:
@@ -97,9 +122,16 @@ public:
     }
     if (isMemoryEffectFree(&op))
       return;
-    for (const ArenaAccess &access : hostAccesses(op)) {
-      for (ByteRange range : deviceDirty.take(access.range))
-        call(&op, download, range, counts.downloads);
+    SmallVector<ArenaAccess> accesses = hostAccesses(op);
+    // Downloads first: bytes one access reads and another overwrites are
+    // read first.
+    for (const ArenaAccess &access : accesses)
+      if (!access.overwrites)
+        for (ByteRange range : deviceDirty.take(access.range))
+          call(&op, download, range, counts.downloads);
+    for (const ArenaAccess &access : accesses) {
+      if (access.overwrites)
+        (void)deviceDirty.take(access.range); // dead on the device
       if (access.flags & kWrite)
         hostDirty.add(access.range);
     }
@@ -127,6 +159,7 @@ private:
 
   /// What `root` and the operations nested in it do to arena buffers: as
   /// their memory effects say, both reads and writes where they say nothing.
+  /// Only `root` itself overwrites: a nested op may not run.
   SmallVector<ArenaAccess> hostAccesses(Operation &root) {
     SmallVector<ArenaAccess> accesses;
     root.walk([&](Operation *op) {
@@ -151,7 +184,8 @@ private:
         if (isa<MemoryEffects::Read>(effect.getEffect()))
           accesses.push_back({*range, kRead});
         else if (isa<MemoryEffects::Write>(effect.getEffect()))
-          accesses.push_back({*range, kWrite});
+          accesses.push_back(
+              {*range, kWrite, op == &root && overwritesWhole(op, value)});
       }
     });
     return accesses;

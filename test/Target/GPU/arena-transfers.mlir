@@ -98,3 +98,52 @@ func.func @main_graph(%x: memref<16xf32>, %y: memref<16xf32>, %arena: memref<?xi
   memref.store %sum, %y[%c0] : memref<16xf32>
   return
 }
+
+// -----
+
+// A host copy that overwrites a whole dense buffer makes the kernel's bytes
+// there dead: no download before it. A store writes only part of it: the
+// rest is downloaded first. (The bfloat16 copy stays on the CPU: shaders
+// have no bfloat16.) What the host wrote is uploaded before each kernel
+// that uses it, also one that only writes it (it need not write it all).
+// CHECK: module attributes {
+// CHECK-SAME: mocc.gpu_arena_downloads = 1 : i64, mocc.gpu_arena_uploads = 2 : i64
+// CHECK-LABEL: func.func @main_graph
+// CHECK: call @mocc_gpu_dispatch
+// CHECK-NOT: mocc_gpu_download
+// CHECK: memref.copy
+// CHECK: call @mocc_gpu_upload(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}})
+// CHECK: call @mocc_gpu_dispatch
+// CHECK: call @mocc_gpu_download(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}})
+// CHECK-NEXT: call @mocc_gpu_sync
+// CHECK-NEXT: memref.store
+// CHECK: call @mocc_gpu_upload(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}})
+// CHECK: call @mocc_gpu_dispatch
+#id = affine_map<(d0) -> (d0)>
+func.func @main_graph(%x: memref<16xf32>, %xb: memref<32xbf16>, %y: memref<16xf32>, %arena: memref<?xi8>, %pool: !llvm.ptr {mocc.thread_pool}) {
+  %c0 = arith.constant 0 : index
+  %t = memref.view %arena[%c0][] : memref<?xi8> to memref<16xf32>
+  %tb = memref.view %arena[%c0][] : memref<?xi8> to memref<32xbf16>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<16xf32>) outs(%t : memref<16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %xb, %tb : memref<32xbf16> to memref<32xbf16>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<16xf32>) outs(%t : memref<16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  }
+  %b = memref.load %xb[%c0] : memref<32xbf16>
+  memref.store %b, %tb[%c0] : memref<32xbf16>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%t : memref<16xf32>) outs(%y : memref<16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.addf %a, %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}
