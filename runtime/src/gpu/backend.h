@@ -170,11 +170,6 @@ typedef struct mocc_gpu_constant {
   int64_t bytes;
 } mocc_gpu_constant;
 
-/* Whether the slots sharing the copy of `slot` bind a constant
- * (MOCC_GPU_CONSTANT, never written). */
-int mocc_gpu_is_constant(const mocc_gpu *gpu, uint32_t num_buffers,
-                         uint32_t slot);
-
 /* Whether this dispatch of a kernel taking num_buffers fills the device copy
  * of `slot` from the host before it runs: the slot owns a copy of a non-empty
  * buffer, and it is not a constant the copy already holds. Buffers the

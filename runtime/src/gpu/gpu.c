@@ -231,18 +231,13 @@ static int64_t shared_flags(const mocc_gpu *gpu, uint32_t num_buffers,
   return flags;
 }
 
-int mocc_gpu_is_constant(const mocc_gpu *gpu, uint32_t num_buffers,
-                         uint32_t slot) {
-  int64_t flags = shared_flags(gpu, num_buffers, slot);
-  return (flags & MOCC_GPU_CONSTANT) && !(flags & MOCC_GPU_WRITE);
-}
-
 int mocc_gpu_needs_upload(const mocc_gpu *gpu, uint32_t num_buffers,
                           uint32_t slot, mocc_gpu_constant *constant) {
   if (!owns_copy(gpu, slot))
     return 0;
   const mocc_gpu_binding *b = &gpu->pending[slot];
-  if (!mocc_gpu_is_constant(gpu, num_buffers, slot)) {
+  int64_t flags = shared_flags(gpu, num_buffers, slot);
+  if (!(flags & MOCC_GPU_CONSTANT) || (flags & MOCC_GPU_WRITE)) {
     *constant = (mocc_gpu_constant){NULL, 0};
     return 1;
   }
