@@ -87,10 +87,11 @@ struct ArenaAccess {
 
 /// Whether `op` writes every byte of `buffer` without reading it first: a
 /// copy into it, or a linalg op computing each of its elements with a body
-/// that does not read it, where it is dense.
+/// that does not read it, where it is dense and where it lies is known (a
+/// view at a run-time offset counts as the whole arena).
 bool overwritesWhole(Operation *op, Value buffer) {
-  if (!memref::isStaticShapeAndContiguousRowMajor(
-          cast<MemRefType>(buffer.getType())))
+  if (!rootByteRange(buffer) || !memref::isStaticShapeAndContiguousRowMajor(
+                                    cast<MemRefType>(buffer.getType())))
     return false;
   if (auto copy = dyn_cast<memref::CopyOp>(op))
     return copy.getTarget() == buffer;

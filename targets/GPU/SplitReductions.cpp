@@ -39,10 +39,14 @@ constexpr int64_t kMinRatio = 8;
 /// reduction, keep each chunk at least kMinChunk long and the partial
 /// reduction within kMaxWorkgroupReductionPoints points; ratio 0 (no split)
 /// for fewer than kMinRatio, several reduction dimensions, several outputs
-/// or sizes known only at run time.
+/// or sizes known only at run time. Nor where an operand is indexed by more
+/// than a dimension (a pooling window: splitReduction reshapes operands by
+/// dimension) or the body reads its indices (linalg.index, which the split
+/// would leave numbering the new loops).
 linalg::SplitReductionOptions chooseSplit(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() != 1 || op.getNumDpsInits() != 1 ||
-      !op.hasPureTensorSemantics())
+      !op.hasPureTensorSemantics() || !op.hasOnlyProjectedPermutations() ||
+      op.hasIndexSemantics())
     return {};
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t points = 1, length = 0;

@@ -147,3 +147,31 @@ func.func @main_graph(%x: memref<16xf32>, %xb: memref<32xbf16>, %y: memref<16xf3
   }
   return
 }
+
+// -----
+
+// A copy into a view at a run-time offset may touch any byte of the arena:
+// it counts as a partial write of the whole arena, so the kernel's 64 bytes
+// are downloaded first, never dropped as if overwritten.
+// CHECK: module attributes {
+// CHECK-SAME: mocc.gpu_arena_downloads = 1 : i64
+// CHECK-LABEL: func.func @main_graph
+// CHECK: call @mocc_gpu_dispatch
+// CHECK: call @mocc_gpu_download(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}})
+// CHECK-NEXT: call @mocc_gpu_sync
+// CHECK-NEXT: memref.copy
+#id = affine_map<(d0) -> (d0)>
+func.func @main_graph(%x: memref<16xf32>, %xb: memref<8xbf16>, %i: index, %arena: memref<?xi8>, %pool: !llvm.ptr {mocc.thread_pool}) {
+  %c0 = arith.constant 0 : index
+  %t = memref.view %arena[%c0][] : memref<?xi8> to memref<16xf32>
+  %tb = memref.view %arena[%c0][] : memref<?xi8> to memref<32xbf16>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<16xf32>) outs(%t : memref<16xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  }
+  %part = memref.subview %tb[%i] [8] [1] : memref<32xbf16> to memref<8xbf16, strided<[1], offset: ?>>
+  memref.copy %xb, %part : memref<8xbf16> to memref<8xbf16, strided<[1], offset: ?>>
+  return
+}

@@ -49,3 +49,31 @@ func.func @many_rows(%x: tensor<512x65536xf32>, %init: tensor<512xf32>) -> tenso
   } -> tensor<512xf32>
   return %r : tensor<512xf32>
 }
+
+// -----
+
+// Whole: a body that reads its indices (the split would renumber them) and
+// a pooling window (an input indexed by a sum of dimensions).
+// CHECK-LABEL: func.func @indexed
+// CHECK: linalg.generic
+// CHECK-NOT: linalg.generic
+// CHECK-LABEL: func.func @window
+// CHECK-NOT: tensor.expand_shape
+// CHECK: linalg.pooling_ncw_max
+func.func @indexed(%x: tensor<2x65536xf32>, %init: tensor<2xf32>) -> tensor<2xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<2x65536xf32>) outs(%init : tensor<2xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %i = linalg.index 1 : index
+    %n = arith.index_cast %i : index to i32
+    %f = arith.sitofp %n : i32 to f32
+    %p = arith.mulf %a, %f : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+func.func @window(%x: tensor<1x8x8192xf32>, %w: tensor<8192xf32>, %init: tensor<1x8x1xf32>) -> tensor<1x8x1xf32> {
+  %r = linalg.pooling_ncw_max {dilations = dense<1> : tensor<1xi64>, strides = dense<1> : tensor<1xi64>}
+      ins(%x, %w : tensor<1x8x8192xf32>, tensor<8192xf32>) outs(%init : tensor<1x8x1xf32>) -> tensor<1x8x1xf32>
+  return %r : tensor<1x8x1xf32>
+}
