@@ -8,7 +8,8 @@ def SplitReductionsPass : Pass<"mocc-gpu-split-reductions", "mlir::func::FuncOp"
   let summary = "Splits long reductions to few points across workgroups";
   let description = [{
     On linalg ops on tensors, before bufferization: a reduction (one
-    reduction dimension, one output, static sizes) to few points of many
+    reduction dimension, one output, static sizes, operands indexed by
+    plain dimensions, no `linalg.index` in its body) to few points of many
     values each becomes a partial reduction of `ratio` contiguous chunks
     per point, the chunks a new innermost parallel dimension of a
     temporary, and the reduction of those partial values
