@@ -30,10 +30,13 @@ int64_t accessFlags(Value buffer) {
   return flags;
 }
 
-/// The index one past the last element a view of `type` addresses from its
-/// aligned pointer, in elements; nullopt where a stride or the offset is
-/// dynamic.
-static std::optional<int64_t> endElement(MemRefType type) {
+/// The elements a view of `type` addresses from its aligned pointer: its
+/// offset and one past its last element; nullopt where a size, stride or
+/// the offset is dynamic.
+struct ElementSpan {
+  int64_t begin, end;
+};
+static std::optional<ElementSpan> elementSpan(MemRefType type) {
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(getStridesAndOffset(type, strides, offset)) ||
@@ -43,7 +46,7 @@ static std::optional<int64_t> endElement(MemRefType type) {
   int64_t last = offset;
   for (auto [size, stride] : llvm::zip(type.getShape(), strides))
     last += (size - 1) * stride;
-  return last + 1;
+  return ElementSpan{offset, last + 1};
 }
 
 static int64_t elementBytes(MemRefType type) {
@@ -51,20 +54,17 @@ static int64_t elementBytes(MemRefType type) {
 }
 
 int64_t spannedBytes(MemRefType type) {
-  std::optional<int64_t> end = endElement(type);
-  return type.getNumElements() == 0 || !end ? 0 : *end * elementBytes(type);
+  std::optional<ElementSpan> span = elementSpan(type);
+  return type.getNumElements() == 0 || !span ? 0
+                                             : span->end * elementBytes(type);
 }
 
 // Only memref.view moves the aligned pointer (by its byte shift); other views
 // keep their source's and change the offset.
 std::optional<ByteRange> rootByteRange(Value view) {
   auto type = dyn_cast<MemRefType>(view.getType());
-  if (!type)
-    return std::nullopt;
-  std::optional<int64_t> end = endElement(type);
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (!end || failed(getStridesAndOffset(type, strides, offset)))
+  std::optional<ElementSpan> span = type ? elementSpan(type) : std::nullopt;
+  if (!span)
     return std::nullopt;
   int64_t shift = 0;
   for (Value buffer = view;
@@ -80,8 +80,8 @@ std::optional<ByteRange> rootByteRange(Value view) {
   }
   if (type.getNumElements() == 0)
     return ByteRange{shift, shift};
-  return ByteRange{shift + offset * elementBytes(type),
-                   shift + *end * elementBytes(type)};
+  return ByteRange{shift + span->begin * elementBytes(type),
+                   shift + span->end * elementBytes(type)};
 }
 
 } // namespace mocc::gpu

@@ -166,15 +166,13 @@ static void fail_allocation(vulkan_gpu *gpu, const kernel *k, uint32_t slot,
 static void ensure_staging(vulkan_gpu *gpu, kernel *k, uint32_t slot,
                            int64_t bytes) {
   staging *s = &k->staging[slot];
-  int device_local = gpu->base.own_arena;
-  if (s->copy.buffer && s->copy.size >= (VkDeviceSize)bytes &&
-      (s->copy.mapped == NULL) == device_local)
+  if (s->copy.buffer && s->copy.size >= (VkDeviceSize)bytes)
     return;
   mocc_vk_destroy_buffer(gpu, &s->copy);
   s->constant = (mocc_gpu_constant){NULL, 0};
   k->set_version = 0;
   VkResult result =
-      device_local
+      gpu->base.own_arena
           ? mocc_vk_create_device_buffer(gpu, (VkDeviceSize)bytes, &s->copy)
           : mocc_vk_create_host_buffer(gpu, (VkDeviceSize)bytes, &s->copy);
   if (result != VK_SUCCESS)
@@ -273,7 +271,7 @@ static void write_descriptor_set(vulkan_gpu *gpu, kernel *k,
 }
 
 /* Records the batch into `commands`: per dispatch, bind and dispatch; per
- * transfer, a copy between the arena's two buffers; after each, a barrier
+ * copy, vkCmdCopyBuffer; after each, a barrier
  * that makes its writes visible to the later entries of the batch and to
  * the host (which reads them after the fence). */
 static VkResult record_batch(vulkan_gpu *gpu, VkCommandBuffer commands,
@@ -336,8 +334,12 @@ static batch_entry *next_entry(vulkan_gpu *gpu) {
 /* Adds a copy to the batch. */
 static void add_copy(vulkan_gpu *gpu, VkBuffer from, uint64_t from_offset,
                      VkBuffer to, uint64_t to_offset, uint64_t bytes) {
-  *next_entry(gpu) = (batch_entry){MOCC_VK_COPY, {0, 0, 0},   0,         from,
-                                   to,           from_offset, to_offset, bytes};
+  *next_entry(gpu) = (batch_entry){.kernel = MOCC_VK_COPY,
+                                   .from = from,
+                                   .to = to,
+                                   .from_offset = from_offset,
+                                   .to_offset = to_offset,
+                                   .bytes = bytes};
   ++gpu->base.batch_size;
 }
 
@@ -429,7 +431,7 @@ static void vulkan_abandon(mocc_gpu *base) {
 }
 
 /* The command buffer that runs the batch: that of its first dispatch's
- * kernel (the first kernel's for transfers alone), recorded unless it holds
+ * kernel (the first kernel's for copies alone), recorded unless it holds
  * this batch already. */
 static VkCommandBuffer batch_commands(vulkan_gpu *gpu, const char *label) {
   uint32_t n = gpu->base.batch_size, i = 0;
@@ -520,14 +522,9 @@ static void vulkan_dispatch(mocc_gpu *base, uint32_t index,
   if (!same_bindings(k, resolved))
     write_descriptor_set(gpu, k, resolved);
   stage_in(gpu, k);
-  *next_entry(gpu) = (batch_entry){index,
-                                   {groups[0], groups[1], groups[2]},
-                                   k->set_version,
-                                   VK_NULL_HANDLE,
-                                   VK_NULL_HANDLE,
-                                   0,
-                                   0,
-                                   0};
+  *next_entry(gpu) = (batch_entry){.kernel = index,
+                                   .groups = {groups[0], groups[1], groups[2]},
+                                   .version = k->set_version};
   mocc_gpu_batch_add(base, index, k->num_buffers);
   stage_out(gpu, k);
   mocc_gpu_clear_bindings(base);

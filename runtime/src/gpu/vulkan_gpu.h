@@ -108,8 +108,8 @@ typedef struct staging {
 /* The `kernel` of a batch entry that copies between buffers. */
 enum { MOCC_VK_COPY = UINT32_MAX };
 
-/* A dispatch or a copy of a batch, all fields set (batches compare with
- * memcmp). */
+/* A dispatch or a copy of a batch, every field set, the other kind's zero
+ * (batches compare with memcmp; the struct has no padding). */
 typedef struct batch_entry {
   uint32_t kernel;    /* or MOCC_VK_COPY */
   uint32_t groups[3]; /* a dispatch's */
@@ -174,7 +174,7 @@ typedef struct vulkan_gpu {
   VkFence fence;
   kernel *kernels; /* base.num_kernels */
   /* The batch: base.batch_size dispatches (each kernel at most once) and
-   * transfers (batch_capacity entries allocated), and the copies to read
+   * copies (batch_capacity entries allocated), and the staging copies to read
    * back at its sync (base.num_slots a kernel). */
   batch_entry *batch;
   uint32_t batch_capacity;
