@@ -24,6 +24,7 @@ void CompileStats::readModuleAttributes(ModuleOp module) {
   read(kWeightsBytesAttr, weightsBytes);
   read(gpu::kGPUKernelsAttr, gpuKernels);
   read(gpu::kWorkgroupKernelsAttr, gpuWorkgroupKernels);
+  read(gpu::kTiledKernelsAttr, gpuTiledKernels);
   read(gpu::kCPUFallbackKernelsAttr, cpuFallbackKernels);
   read(gpu::kTransfersAttr, gpuTransfers);
   read(gpu::kArenaUploadsAttr, gpuArenaUploads);
@@ -58,6 +59,7 @@ void CompileStats::printJSON(llvm::raw_ostream &os) const {
   if (gpuKernels >= 0) {
     root["gpu_kernels"] = gpuKernels;
     root["gpu_workgroup_kernels"] = gpuWorkgroupKernels;
+    root["gpu_tiled_kernels"] = gpuTiledKernels;
     root["cpu_fallback_kernels"] = cpuFallbackKernels;
     root["gpu_transfers"] = gpuTransfers;
     root["gpu_arena_uploads"] = gpuArenaUploads;

@@ -56,6 +56,7 @@ public:
     MapKernelsToGPUPassOptions map;
     map.entryName = options.entryName;
     map.strict = options.gpuStrict;
+    map.tileProducts = options.runs("mocc-gpu-tile-products");
     pm.addPass(createMapKernelsToGPUPass(map));
     pm.addPass(createGpuKernelOutliningPass());
     if (api == API::Vulkan) {

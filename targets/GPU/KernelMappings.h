@@ -1,8 +1,10 @@
 //===- KernelMappings.h - How a kernel maps onto GPU threads ---*- C++ -*-===//
 //
-// What mocc-gpu-map-kernels' two mappings share: a kernel is either one
-// thread per point (MapKernels.cpp) or, where its points are few and its
-// reductions long, one workgroup per point (ReduceInWorkgroup.cpp).
+// What mocc-gpu-map-kernels' three mappings share: a kernel is one thread
+// per point (MapKernels.cpp); where its points are few and its reductions
+// long, one workgroup per point (ReduceInWorkgroup.cpp); where its points
+// are many and share the values they combine (products, convolutions), one
+// workgroup per tile of points (TileProducts.cpp).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MOCC_TARGETS_GPU_KERNELMAPPINGS_H
@@ -47,6 +49,42 @@ mlir::LogicalResult launchPerWorkgroup(mlir::RewriterBase &rewriter,
                                        const WorkgroupReduction &reduction,
                                        int64_t points);
 
+/// A value of a product's body that a tile's points share, staged in
+/// workgroup memory a chunk of the reduction at a time: an operand's
+/// element, or what the body computes from the loop indices alone (a padded
+/// convolution's input window).
+struct StagedValue {
+  mlir::Value value;                // in the op's body
+  llvm::SmallVector<unsigned> dims; // the parallel dimensions it depends on
+};
+
+/// How a workgroup computes a tile of a product's points.
+struct TiledProduct {
+  llvm::SmallVector<int64_t> tile; // points along each parallel dimension
+  llvm::SmallVector<StagedValue> staged;
+  int64_t chunk;            // reduction steps staged at a time
+  int64_t threads;          // per workgroup
+  int64_t pointsPerThread;  // the tile's points, threads apart
+  int64_t groups;           // tiles
+  int64_t groupsX, groupsY; // the grid, at least `groups`
+};
+
+/// How a workgroup per tile computes `op` (parallel dimensions first,
+/// `points` of them), if its points are many and values of its body serve
+/// several of a tile's points each.
+std::optional<TiledProduct> matchTiledProduct(mlir::linalg::LinalgOp op,
+                                              int64_t points);
+
+/// Replaces `op` by a gpu.launch of one workgroup per tile.
+mlir::LogicalResult launchPerTile(mlir::RewriterBase &rewriter,
+                                  mlir::linalg::LinalgOp op,
+                                  const TiledProduct &tiled);
+
+/// The grid of `points` threads in workgroups of `workgroupSize`, or
+/// nothing if it exceeds two full grid dimensions (MapKernels.cpp).
+std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
+                                                   int64_t workgroupSize);
+
 /// Moves into `launch` the constants and static views it uses
 /// (MapKernels.cpp).
 void sinkIntoKernel(mlir::RewriterBase &rewriter, mlir::gpu::LaunchOp launch);
@@ -56,6 +94,20 @@ llvm::SmallVector<mlir::Value> delinearize(mlir::RewriterBase &rewriter,
                                            mlir::Location loc,
                                            mlir::Value index,
                                            llvm::ArrayRef<int64_t> ranges);
+
+/// The indices `map` gives at `coordinates` (MapKernels.cpp).
+llvm::SmallVector<mlir::Value> indicesAt(mlir::RewriterBase &rewriter,
+                                         mlir::Location loc,
+                                         mlir::AffineMap map,
+                                         mlir::ValueRange coordinates);
+
+/// Clones the ops of `op`'s body (not its terminator) that `cloned` picks
+/// at the rewriter's insertion point, their operands and results through
+/// `mapping`, linalg.index at `coordinates` (of all its dimensions)
+/// (MapKernels.cpp).
+void cloneBodyAt(mlir::RewriterBase &rewriter, mlir::linalg::LinalgOp op,
+                 mlir::IRMapping &mapping, mlir::ValueRange coordinates,
+                 llvm::function_ref<bool(mlir::Operation *)> cloned);
 
 } // namespace mocc::gpu
 

@@ -3,8 +3,8 @@
 // One thread per point of a kernel's parallel dimensions, the reduction
 // dimensions a loop in each thread, so that any linalg op whose buffers are
 // static runs on the GPU; a kernel of few points and long reductions gets a
-// workgroup per point instead (ReduceInWorkgroup.cpp). Shared-memory tiles
-// of products are the next step.
+// workgroup per point instead (ReduceInWorkgroup.cpp), and a product of many
+// points a workgroup per tile of them (TileProducts.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "KernelMappings.h"
@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -143,18 +144,6 @@ bool hasShaderBody(linalg::LinalgOp op) {
   return buffers.size() <= kMaxBuffers;
 }
 
-/// The grid of `points` threads in workgroups of `workgroupSize`, or
-/// nothing if it exceeds two full grid dimensions.
-std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
-                                                   int64_t workgroupSize) {
-  int64_t groups = llvm::divideCeil(points, workgroupSize);
-  int64_t x = std::min(groups, kMaxGroupsPerDim);
-  int64_t y = llvm::divideCeil(groups, x);
-  if (y > kMaxGroupsPerDim)
-    return std::nullopt;
-  return std::make_pair(x, y);
-}
-
 /// The number of points of `op`'s parallel dimensions, if a thread per point
 /// can compute it.
 std::optional<int64_t> parallelPoints(linalg::LinalgOp op,
@@ -238,6 +227,46 @@ SmallVector<Value> delinearize(RewriterBase &rewriter, Location loc,
   return coordinates;
 }
 
+std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
+                                                   int64_t workgroupSize) {
+  int64_t groups = llvm::divideCeil(points, workgroupSize);
+  int64_t x = std::min(groups, kMaxGroupsPerDim);
+  int64_t y = llvm::divideCeil(groups, x);
+  if (y > kMaxGroupsPerDim)
+    return std::nullopt;
+  return std::make_pair(x, y);
+}
+
+SmallVector<Value> indicesAt(RewriterBase &rewriter, Location loc,
+                             AffineMap map, ValueRange coordinates) {
+  SmallVector<Value> indices;
+  SmallVector<OpFoldResult> operands(coordinates);
+  for (AffineExpr result : map.getResults())
+    indices.push_back(getValueOrCreateConstantIndexOp(
+        rewriter, loc,
+        affine::makeComposedFoldedAffineApply(
+            rewriter, loc, AffineMap::get(map.getNumDims(), 0, result),
+            operands)));
+  return indices;
+}
+
+void cloneBodyAt(RewriterBase &rewriter, linalg::LinalgOp op,
+                 IRMapping &mapping, ValueRange coordinates,
+                 llvm::function_ref<bool(Operation *)> cloned) {
+  for (Operation &inner : op.getBlock()->without_terminator()) {
+    if (!cloned(&inner))
+      continue;
+    if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
+      mapping.map(index.getResult(), coordinates[index.getDim()]);
+      continue;
+    }
+    // linalg.index nested in the body's regions.
+    rewriter.clone(inner, mapping)->walk([&](linalg::IndexOp index) {
+      rewriter.replaceOp(index, coordinates[index.getDim()]);
+    });
+  }
+}
+
 namespace {
 
 /// Replaces `op`, whose parallel dimensions come first, by a gpu.launch of
@@ -314,7 +343,8 @@ struct MapKernelsToGPUPass
     if (!entry || entry.isExternal())
       return;
     IRRewriter rewriter(&getContext());
-    int64_t gpuKernels = 0, workgroupKernels = 0, cpuKernels = 0;
+    int64_t gpuKernels = 0, workgroupKernels = 0, tiledKernels = 0,
+            cpuKernels = 0;
     for (Operation &op : llvm::make_early_inc_range(entry.getBody().front())) {
       if (!isEntryKernel(op))
         continue;
@@ -342,16 +372,23 @@ struct MapKernelsToGPUPass
       if (succeeded(ordered)) {
         std::optional<WorkgroupReduction> reduction =
             matchWorkgroupReduction(*ordered, *points);
-        if (failed(reduction ? launchPerWorkgroup(rewriter, *ordered,
-                                                  *reduction, *points)
-                             : launchPerPoint(rewriter, *ordered, *points,
-                                              workgroupSize))) {
+        std::optional<TiledProduct> tiled =
+            !reduction && tileProducts ? matchTiledProduct(*ordered, *points)
+                                       : std::nullopt;
+        LogicalResult mapped =
+            reduction ? launchPerWorkgroup(rewriter, *ordered, *reduction,
+                                           *points)
+            : tiled   ? launchPerTile(rewriter, *ordered, *tiled)
+                      : launchPerPoint(rewriter, *ordered, *points,
+                                       workgroupSize);
+        if (failed(mapped)) {
           emitError(loc) << "internal error: cannot map " << what
                          << " onto GPU threads";
           return signalPassFailure();
         }
         ++gpuKernels;
         workgroupKernels += reduction.has_value();
+        tiledKernels += tiled.has_value();
         continue;
       }
       if (strict) {
@@ -364,6 +401,7 @@ struct MapKernelsToGPUPass
     module->setAttr(kGPUKernelsAttr, builder.getI64IntegerAttr(gpuKernels));
     module->setAttr(kWorkgroupKernelsAttr,
                     builder.getI64IntegerAttr(workgroupKernels));
+    module->setAttr(kTiledKernelsAttr, builder.getI64IntegerAttr(tiledKernels));
     module->setAttr(kCPUFallbackKernelsAttr,
                     builder.getI64IntegerAttr(cpuKernels));
   }

@@ -10,10 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "KernelMappings.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -53,20 +51,6 @@ Value combine(RewriterBase &rewriter, Operation *combiner, Value lhs,
   return copy->getResult(0);
 }
 
-/// The indices `map` gives at `coordinates`.
-SmallVector<Value> indicesAt(RewriterBase &rewriter, Location loc,
-                             AffineMap map, ValueRange coordinates) {
-  SmallVector<Value> indices;
-  SmallVector<OpFoldResult> operands(coordinates);
-  for (AffineExpr result : map.getResults())
-    indices.push_back(getValueOrCreateConstantIndexOp(
-        rewriter, loc,
-        affine::makeComposedFoldedAffineApply(
-            rewriter, loc, AffineMap::get(map.getNumDims(), 0, result),
-            operands)));
-  return indices;
-}
-
 /// The value `op`'s body combines into its output at `coordinates` (of all
 /// its dimensions): its inputs loaded there and its body but the combiner,
 /// at the rewriter's insertion point.
@@ -84,18 +68,8 @@ Value reducedValueAt(RewriterBase &rewriter, linalg::LinalgOp op,
                     coordinates));
     mapping.map(op.getMatchingBlockArgument(input), value);
   }
-  for (Operation &inner : op.getBlock()->without_terminator()) {
-    if (&inner == reduction.combiner)
-      continue;
-    if (auto index = dyn_cast<linalg::IndexOp>(inner)) {
-      mapping.map(index.getResult(), coordinates[index.getDim()]);
-      continue;
-    }
-    // linalg.index nested in the body's regions.
-    rewriter.clone(inner, mapping)->walk([&](linalg::IndexOp index) {
-      rewriter.replaceOp(index, coordinates[index.getDim()]);
-    });
-  }
+  cloneBodyAt(rewriter, op, mapping, coordinates,
+              [&](Operation *inner) { return inner != reduction.combiner; });
   return mapping.lookupOrDefault(reduction.reduced);
 }
 

@@ -25,6 +25,7 @@ struct CompileStats {
   /// to and from a device's own arena.
   int64_t gpuKernels = -1;
   int64_t gpuWorkgroupKernels = -1;
+  int64_t gpuTiledKernels = -1;
   int64_t cpuFallbackKernels = -1;
   int64_t gpuTransfers = -1;
   int64_t gpuArenaUploads = -1;

@@ -20,7 +20,8 @@ inline constexpr llvm::StringLiteral kOptionalPasses[] = {
     "mocc-select-kernels", "mocc-fuse-elementwise",
     "mocc-fuse-kernels",   "mocc-concat-in-place",
     "mocc-plan-arena",     "mocc-vectorizable-loops",
-    "mocc-fuse-epilogues", "mocc-gpu-split-reductions"};
+    "mocc-fuse-epilogues", "mocc-gpu-split-reductions",
+    "mocc-gpu-tile-products"};
 
 struct OptimizationOptions {
   /// 0 to 3; 0 runs none of the optional passes.

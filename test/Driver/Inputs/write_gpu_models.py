@@ -13,6 +13,12 @@ expected/output_<i>.pb):
          over many workgroups, then the chunks' partial values reduced):
          sums and softmax of rows of 65536, maxima of rows of 32768, an
          integer sum of 100000
+  products  many points that share the values they combine (a workgroup per
+         tile on the GPU): products with edge tiles and reductions not a
+         multiple of the staged chunk, a batched product, a product with the
+         right operand transposed, an integer product, one large enough for
+         several points per thread, and convolutions (padded; strided, with
+         a bias and ReLU; grouped)
 """
 import os
 import sys
@@ -116,3 +122,55 @@ write("long_reductions", helper.make_graph(
      helper.make_tensor_value_info("count", TensorProto.INT32, [1, 1])],
     [numpy_helper.from_array(np.array([1], np.int64), "rows")]),
     [long_rows, mid_rows, long_counts])
+
+
+def conv(name, x, w, **attributes):
+    return helper.make_node("Conv", [x, w], [name], name=name, **attributes)
+
+
+write("products", helper.make_graph(
+    [
+        helper.make_node("MatMul", ["a", "b"], ["product"], name="product"),
+        helper.make_node("MatMul", ["batch_a", "batch_b"], ["batched"], name="batched"),
+        helper.make_node("Gemm", ["g", "g_w", "g_bias"], ["gemm"], transB=1, name="gemm"),
+        helper.make_node("MatMul", ["ints_a", "ints_b"], ["ints"], name="ints"),
+        helper.make_node("MatMul", ["big_a", "big_b"], ["big"], name="big"),
+        conv("padded", "image", "filter", pads=[1, 1, 1, 1]),
+        helper.make_node("Conv", ["wide", "wide_filter", "wide_bias"], ["strided_raw"],
+                         strides=[2, 2], name="strided"),
+        helper.make_node("Relu", ["strided_raw"], ["strided"], name="relu"),
+        conv("grouped", "image", "group_filter", group=2, pads=[1, 1, 1, 1]),
+    ],
+    "products",
+    [helper.make_tensor_value_info("a", TensorProto.FLOAT, [100, 300]),
+     helper.make_tensor_value_info("batch_a", TensorProto.FLOAT, [3, 50, 40]),
+     helper.make_tensor_value_info("g", TensorProto.FLOAT, [64, 256]),
+     helper.make_tensor_value_info("ints_a", TensorProto.INT32, [40, 64]),
+     helper.make_tensor_value_info("big_a", TensorProto.FLOAT, [256, 128]),
+     helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 16, 20, 20]),
+     helper.make_tensor_value_info("wide", TensorProto.FLOAT, [2, 8, 33, 33])],
+    [helper.make_tensor_value_info("product", TensorProto.FLOAT, [100, 70]),
+     helper.make_tensor_value_info("batched", TensorProto.FLOAT, [3, 50, 60]),
+     helper.make_tensor_value_info("gemm", TensorProto.FLOAT, [64, 128]),
+     helper.make_tensor_value_info("ints", TensorProto.INT32, [40, 50]),
+     helper.make_tensor_value_info("big", TensorProto.FLOAT, [256, 512]),
+     helper.make_tensor_value_info("padded", TensorProto.FLOAT, [1, 32, 20, 20]),
+     helper.make_tensor_value_info("strided", TensorProto.FLOAT, [2, 24, 15, 15]),
+     helper.make_tensor_value_info("grouped", TensorProto.FLOAT, [1, 32, 20, 20])],
+    [numpy_helper.from_array(rng.normal(size=(300, 70)).astype(np.float32), "b"),
+     numpy_helper.from_array(rng.normal(size=(3, 40, 60)).astype(np.float32), "batch_b"),
+     numpy_helper.from_array(rng.normal(size=(128, 256)).astype(np.float32), "g_w"),
+     numpy_helper.from_array(rng.normal(size=128).astype(np.float32), "g_bias"),
+     numpy_helper.from_array(rng.integers(-100, 100, (64, 50)).astype(np.int32), "ints_b"),
+     numpy_helper.from_array(rng.normal(size=(128, 512)).astype(np.float32), "big_b"),
+     numpy_helper.from_array(rng.normal(size=(32, 16, 3, 3)).astype(np.float32), "filter"),
+     numpy_helper.from_array(rng.normal(size=(24, 8, 5, 5)).astype(np.float32), "wide_filter"),
+     numpy_helper.from_array(rng.normal(size=24).astype(np.float32), "wide_bias"),
+     numpy_helper.from_array(rng.normal(size=(32, 8, 3, 3)).astype(np.float32), "group_filter")]),
+    [rng.normal(size=(100, 300)).astype(np.float32),
+     rng.normal(size=(3, 50, 40)).astype(np.float32),
+     rng.normal(size=(64, 256)).astype(np.float32),
+     rng.integers(-100, 100, (40, 64)).astype(np.int32),
+     rng.normal(size=(256, 128)).astype(np.float32),
+     rng.normal(size=(1, 16, 20, 20)).astype(np.float32),
+     rng.normal(size=(2, 8, 33, 33)).astype(np.float32)])

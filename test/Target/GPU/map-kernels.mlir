@@ -3,7 +3,7 @@
 
 // One thread per output element: 1000 points in workgroups of 256, the
 // last one guarded.
-// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_tiled_kernels = 0 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
 // CHECK-LABEL: func.func @main_graph
 // CHECK-DAG: %[[GROUPS:.*]] = arith.constant 4 : index
 // CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
@@ -54,7 +54,7 @@ func.func @main_graph(%x: memref<3x5xf32>, %y: memref<3xf32>) {
 // thread adds a strided share of the row's elementwise products, starting
 // from 0; the partial sums meet in workgroup memory as a tree (128, ..., 1),
 // a barrier after each level; thread 0 adds the total into the output.
-// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_workgroup_kernels = 1 : i64}
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_tiled_kernels = 0 : i64, mocc.gpu_workgroup_kernels = 1 : i64}
 // CHECK-LABEL: func.func @main_graph
 // CHECK-DAG: %[[ROWS:.*]] = arith.constant 4 : index
 // CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
@@ -130,7 +130,7 @@ func.func @main_graph(%x: memref<8xf32>, %y: memref<4xf32>) {
 // dynamic shape, a function the devices lack (exp of f64), arithmetic on
 // booleans (a max of i1), a floating-point remainder (Vulkan leaves fmod by
 // zero and infinity undefined; NVVM's lowering calls libdevice).
-// CHECK: module attributes {mocc.cpu_fallback_kernels = 5 : i64, mocc.gpu_kernels = 0 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 5 : i64, mocc.gpu_kernels = 0 : i64, mocc.gpu_tiled_kernels = 0 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
 // CHECK: call @nonMaxSuppression
 // CHECK: linalg.generic
 // CHECK: linalg.generic
@@ -167,3 +167,91 @@ func.func @main_graph(%x: memref<4xf32>, %d: memref<?xf32>, %e: memref<4xf64>, %
   return
 }
 
+
+// -----
+
+// Many points sharing the values they combine: a workgroup per 16 x 16 tile
+// of the product (32 of them). A chunk of 32 steps of the reduction at a
+// time (it divides 96), the threads stage the tile's block of each operand
+// in workgroup memory (a step's 16 values contiguous, padded to 17), then
+// each thread combines its point's chunk from there into its running sum,
+// a barrier before and after.
+// CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_tiled_kernels = 1 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
+// CHECK-DAG: %[[TILES:.*]] = arith.constant 32 : index
+// CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[TILES]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS]], {{.*}}) workgroup(%[[LHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>, %[[RHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>)
+// CHECK:   %[[INIT:.*]] = memref.load %[[C:.*]][%{{.*}}, %{{.*}}] : memref<64x128xf32>
+// CHECK:   %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %c96 step %c32{{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (f32)
+// CHECK:     scf.for
+// CHECK:       memref.load %{{.*}} : memref<64x96xf32>
+// CHECK:       memref.store %{{.*}}, %[[LHS]]
+// CHECK:     scf.for
+// CHECK:       memref.load %{{.*}} : memref<96x128xf32>
+// CHECK:       memref.store %{{.*}}, %[[RHS]]
+// CHECK:     gpu.barrier
+// CHECK:     scf.for %{{.*}} = %{{.*}} to %c32{{.*}} step %c1{{.*}} iter_args
+// CHECK:       %[[A:.*]] = memref.load %[[LHS]]
+// CHECK:       %[[B:.*]] = memref.load %[[RHS]]
+// CHECK:       arith.mulf %[[A]], %[[B]]
+// CHECK:       arith.addf
+// CHECK:     gpu.barrier
+// CHECK:   memref.store %[[SUM]], %[[C]]
+// CHECK-NOT: linalg.matmul
+func.func @main_graph(%a: memref<64x96xf32>, %b: memref<96x128xf32>, %c: memref<64x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x96xf32>, memref<96x128xf32>) outs(%c : memref<64x128xf32>)
+  return
+}
+
+// -----
+
+// A padded convolution's body reads its input window itself: the padded
+// value (the select), which depends on no output channel, is what the tile's
+// channels share and what is staged, its load guarded where the tile passes
+// the edge (40 is no multiple of 16); the filter's values are staged too.
+// The stores of the points past the edge are skipped.
+// CHECK: mocc.gpu_tiled_kernels = 1
+// CHECK: gpu.launch {{.*}} workgroup(%[[FILTER:.*]] : memref<272xf32, #gpu.address_space<workgroup>>, %[[WINDOW:.*]] : memref<272xf32, #gpu.address_space<workgroup>>)
+// CHECK:   %[[EDGE:.*]] = arith.cmpi ult, %{{.*}}, %c40
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c48 step %c16
+// CHECK:       memref.load %{{.*}} : memref<32x16x3xf32>
+// CHECK:       memref.store %{{.*}}, %[[FILTER]]
+// CHECK:       scf.if
+// CHECK:         %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %c40
+// CHECK:         %[[X:.*]] = memref.load %{{.*}} : memref<16x40x40xf32>
+// CHECK:         %[[PADDED:.*]] = arith.select %[[INSIDE]], %[[X]], %cst
+// CHECK:         memref.store %[[PADDED]], %[[WINDOW]]
+// CHECK:     gpu.barrier
+// CHECK:     scf.for
+// CHECK-NOT:   memref.load %{{.*}} : memref<16x40x40xf32>
+// CHECK:       %[[W:.*]] = memref.load %[[FILTER]]
+// CHECK:       %[[V:.*]] = memref.load %[[WINDOW]]
+// CHECK:       arith.mulf %[[V]], %[[W]]
+// CHECK:     gpu.barrier
+// CHECK:   scf.if %[[EDGE]]
+// CHECK:     memref.store
+#filter = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d4)>
+#out = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+func.func @main_graph(%x: memref<16x40x40xf32>, %w: memref<32x16x3xf32>, %y: memref<32x40x40xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c40 = arith.constant 40 : index
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#filter, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%w : memref<32x16x3xf32>) outs(%y : memref<32x40x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c = linalg.index 3 : index
+    %i = linalg.index 1 : index
+    %j = linalg.index 2 : index
+    %k = linalg.index 4 : index
+    %jk = arith.addi %j, %k : index
+    %col = arith.subi %jk, %c1 : index
+    %inside = arith.cmpi ult, %col, %c40 : index
+    %safe = arith.select %inside, %col, %c0 : index
+    %v = memref.load %x[%c, %i, %safe] : memref<16x40x40xf32>
+    %padded = arith.select %inside, %v, %zero : f32
+    %p = arith.mulf %padded, %in : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -64,6 +64,9 @@ inline constexpr llvm::StringLiteral kCPUFallbackKernelsAttr =
 /// Of the GPU kernels, those that run a workgroup per point.
 inline constexpr llvm::StringLiteral kWorkgroupKernelsAttr =
     "mocc.gpu_workgroup_kernels";
+/// Of the GPU kernels, those that run a workgroup per tile of points.
+inline constexpr llvm::StringLiteral kTiledKernelsAttr =
+    "mocc.gpu_tiled_kernels";
 /// The bindings of buffers outside the arena, which the runtime copies.
 inline constexpr llvm::StringLiteral kTransfersAttr = "mocc.gpu_transfers";
 /// The copies of arena bytes between the host's and the device's arena

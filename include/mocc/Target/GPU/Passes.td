@@ -39,9 +39,14 @@ def MapKernelsToGPUPass : Pass<"mocc-gpu-map-kernels", "mlir::ModuleOp"> {
     of the op's parallel dimensions, running its reduction dimensions as a
     loop; the points are numbered row-major and cut into workgroups of
     `workgroup-size` threads (a second grid dimension when there are more
-    than 65535 groups). The other kernels (runtime calls, loops carrying
+    than 65535 groups). A kernel of few points and long reductions gets a
+    workgroup per point instead, reducing in workgroup memory; with
+    `tile-products`, a product or convolution of many points a workgroup per
+    tile of points, the operand values they share staged in workgroup
+    memory. The other kernels (runtime calls, loops carrying
     tensors, dynamic shapes) stay on the CPU, in the same order. The counts
-    are recorded as `mocc.gpu_kernels` and `mocc.cpu_fallback_kernels`; with
+    are recorded as `mocc.gpu_kernels` (of them `mocc.gpu_workgroup_kernels`
+    and `mocc.gpu_tiled_kernels`) and `mocc.cpu_fallback_kernels`; with
     `strict`, a kernel left on the CPU is an error naming its ONNX node.
 
     ```mlir
@@ -62,6 +67,8 @@ def MapKernelsToGPUPass : Pass<"mocc-gpu-map-kernels", "mlir::ModuleOp"> {
            "Threads per workgroup">,
     Option<"strict", "strict", "bool", "false",
            "Fail on a kernel that must run on the CPU">,
+    Option<"tileProducts", "tile-products", "bool", "true",
+           "Give a product of many points a workgroup per tile">,
   ];
   let dependentDialects = ["mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
