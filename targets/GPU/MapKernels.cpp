@@ -375,12 +375,13 @@ struct MapKernelsToGPUPass
         std::optional<TiledProduct> tiled =
             !reduction && tileProducts ? matchTiledProduct(*ordered, *points)
                                        : std::nullopt;
-        LogicalResult mapped =
-            reduction ? launchPerWorkgroup(rewriter, *ordered, *reduction,
-                                           *points)
-            : tiled   ? launchPerTile(rewriter, *ordered, *tiled)
-                      : launchPerPoint(rewriter, *ordered, *points,
-                                       workgroupSize);
+        LogicalResult mapped = failure();
+        if (reduction)
+          mapped = launchPerWorkgroup(rewriter, *ordered, *reduction, *points);
+        else if (tiled)
+          mapped = launchPerTile(rewriter, *ordered, *tiled);
+        else
+          mapped = launchPerPoint(rewriter, *ordered, *points, workgroupSize);
         if (failed(mapped)) {
           emitError(loc) << "internal error: cannot map " << what
                          << " onto GPU threads";

@@ -290,8 +290,7 @@ void TileLowering::computeThreadPoints(Value thread) {
         coordinates.push_back(localCoordinates[dim]);
         sizes.push_back(tiled.tile[dim]);
       }
-      result.stagedRows.push_back(
-          linearize(rewriter, loc, coordinates, sizes));
+      result.stagedRows.push_back(linearize(rewriter, loc, coordinates, sizes));
     }
     threadPoints.push_back(std::move(result));
   }
@@ -306,16 +305,17 @@ void TileLowering::stageChunk(Value thread, Value chunkStart) {
     int64_t rows = product(sizes);
     // Neighbouring threads read neighbouring values: along the reduction if
     // an input the value reads has it innermost, else along the tile.
-    bool reductionInnermost = llvm::any_of(slice.inputs, [&](BlockArgument arg) {
-      AffineExpr innermost =
-          op.getMatchingIndexingMap(op.getMatchingOpOperand(arg))
-              .getResults()
-              .back();
-      for (unsigned dim = numParallel; dim < op.getNumLoops(); ++dim)
-        if (innermost.isFunctionOfDim(dim))
-          return true;
-      return false;
-    });
+    bool reductionInnermost =
+        llvm::any_of(slice.inputs, [&](BlockArgument arg) {
+          AffineExpr innermost =
+              op.getMatchingIndexingMap(op.getMatchingOpOperand(arg))
+                  .getResults()
+                  .back();
+          for (unsigned dim = numParallel; dim < op.getNumLoops(); ++dim)
+            if (innermost.isFunctionOfDim(dim))
+              return true;
+          return false;
+        });
 
     auto loop = rewriter.create<scf::ForOp>(
         loc, thread, index(rows * tiled.chunk), index(tiled.threads));
@@ -356,8 +356,8 @@ void TileLowering::stageChunk(Value thread, Value chunkStart) {
     emitSlice(slice, coordinates, mapping);
     Value slot = rewriter.create<arith::AddIOp>(
         loc, rewriter.create<arith::MulIOp>(loc, step, index(rows + 1)), row);
-    rewriter.create<memref::StoreOp>(
-        loc, mapping.lookupOrDefault(staged.value), buffer, slot);
+    rewriter.create<memref::StoreOp>(loc, mapping.lookupOrDefault(staged.value),
+                                     buffer, slot);
   }
 }
 
@@ -380,10 +380,10 @@ SmallVector<Value> TileLowering::combineChunk(Value chunkStart,
       [&](OpBuilder &, Location, Value step, ValueRange partial) {
         SmallVector<Value> reduction(reductionRanges.size(), index(0));
         if (readsReduction)
-          reduction = delinearize(
-              rewriter, loc,
-              rewriter.create<arith::AddIOp>(loc, chunkStart, step),
-              reductionRanges);
+          reduction =
+              delinearize(rewriter, loc,
+                          rewriter.create<arith::AddIOp>(loc, chunkStart, step),
+                          reductionRanges);
         SmallVector<Value> stepOffsets;
         for (const StagedValue &staged : tiled.staged)
           stepOffsets.push_back(rewriter.create<arith::MulIOp>(

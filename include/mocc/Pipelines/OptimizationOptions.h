@@ -15,12 +15,12 @@ namespace mocc {
 /// mocc-plan-arena still places every buffer when disabled, but shares no
 /// memory between them.
 inline constexpr llvm::StringLiteral kOptionalPasses[] = {
-    "moc-fold-constants",  "moc-recognize-ops",
-    "moc-convert-layout",  "mocc-fold-transposes",
-    "mocc-select-kernels", "mocc-fuse-elementwise",
-    "mocc-fuse-kernels",   "mocc-concat-in-place",
-    "mocc-plan-arena",     "mocc-vectorizable-loops",
-    "mocc-fuse-epilogues", "mocc-gpu-split-reductions",
+    "moc-fold-constants",    "moc-recognize-ops",
+    "moc-convert-layout",    "mocc-fold-transposes",
+    "mocc-select-kernels",   "mocc-fuse-elementwise",
+    "mocc-fuse-kernels",     "mocc-concat-in-place",
+    "mocc-plan-arena",       "mocc-vectorizable-loops",
+    "mocc-fuse-epilogues",   "mocc-gpu-split-reductions",
     "mocc-gpu-tile-products"};
 
 struct OptimizationOptions {
