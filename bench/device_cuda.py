@@ -72,8 +72,11 @@ MODEL_ATOL = 1e-4
 # The four real models, then bench/gpu_reductions.py's (reductions of few points: a workgroup each).
 DEFAULT_MODELS = ("squeezenet1_1,mobilenet_v2,bert_encoder,resnet50,"
                   "row_sum,layer_norm,softmax,narrow_product")
-# Those whose long reductions mocc-gpu-split-reductions splits: also compiled without it, to time both.
-SPLIT_MODELS = ("row_sum", "layer_norm", "softmax")
+# The GPU pass each model is also compiled without, to time both: the reductions that
+# mocc-gpu-split-reductions splits, the products and convolutions that mocc-gpu-tile-products tiles.
+WITHOUT_PASS = {**dict.fromkeys(("row_sum", "layer_norm", "softmax"), "mocc-gpu-split-reductions"),
+                **dict.fromkeys(("squeezenet1_1", "mobilenet_v2", "bert_encoder", "resnet50"),
+                                "mocc-gpu-tile-products")}
 DRIVER_ERROR = "cannot load the CUDA driver"
 # A library and its data compress to well under its raw size, weights to about 85% of theirs:
 # a model whose model.onnx is larger than the budget left over this factor is not compiled.
@@ -456,12 +459,13 @@ def prepare_model(name, models_dir: Path, stage: Path, args, target_flags) -> di
         entry["status"] = "compile-fail" if rc is not None else "timeout"
         entry["reason"] = _first_line(out, err, rc)
         return entry
-    if name in SPLIT_MODELS:
-        whole = mdir / "model.gpu.whole.so"
-        rc, out, err, secs = run_tool([*cmd[:-2], "--disable-pass=mocc-gpu-split-reductions", "-o", whole],
+    if name in WITHOUT_PASS:
+        without = mdir / "model.gpu.without.so"
+        rc, out, err, secs = run_tool([*cmd[:-2], f"--disable-pass={WITHOUT_PASS[name]}", "-o", without],
                                       args.timeout)
-        if rc == 0 and whole.is_file():
-            entry["lib_whole"] = str(rel / whole.name)
+        if rc == 0 and without.is_file():
+            entry["lib_without"] = str(rel / without.name)
+            entry["without_pass"] = WITHOUT_PASS[name]
     for level in args.cpu_mcpu:
         lib = mdir / f"model.cpu.{level}.so"
         rc, out, err, secs = run_tool([args.mocc, src / "model.onnx", "-target=x86_64", f"-mcpu={level}",
@@ -637,7 +641,7 @@ def prepare(args) -> int:
                 choices.append([])
             fitted = None
             for levels in choices:
-                members = ([entry["lib"]] + ([entry["lib_whole"]] if "lib_whole" in entry else [])
+                members = ([entry["lib"]] + ([entry["lib_without"]] if "lib_without" in entry else [])
                            + [entry["cpu"][l] for l in levels] + entry["data_sets"])
                 size = write_archive(out_dir / archive, stage, members)
                 if used + size <= budget:
@@ -858,8 +862,8 @@ def run_model(model, work: Path, mocc_run: Path, clock: Clock, args, level) -> d
     ds0 = work / model["data_sets"][0]
     if clock.left() > 5:
         res["gpu"] = bench(mocc_run, lib, ds0, args.bench_runs, min(args.model_timeout, clock.left()))
-    if model.get("lib_whole") and clock.left() > 5:
-        res["gpu_whole"] = bench(mocc_run, work / model["lib_whole"], ds0, args.bench_runs,
+    if model.get("lib_without") and clock.left() > 5:
+        res["gpu_without"] = bench(mocc_run, work / model["lib_without"], ds0, args.bench_runs,
                                  min(args.model_timeout, clock.left()))
     # The same with the arena in managed memory rather than the device's own (gpu.h's MOCC_GPU_ARENA).
     if clock.left() > 5:
@@ -1044,8 +1048,9 @@ def summary(results, manifest) -> str:
     L.append(f"rtol {MODEL_RTOL:g}, atol {MODEL_ATOL:g} (run_model_tests.py's); latency: median of "
              f"`--bench` runs after one warm-up, input test_data_set_0; CPU: all {results['cores']} cores.\n")
     L.append("GPU: the arena in device memory with explicit copies (the default); managed: in managed memory "
-             "(MOCC_GPU_ARENA=shared); unsplit: compiled with --disable-pass=mocc-gpu-split-reductions.\n")
-    L.append("| model | result | GPU median ms | GPU min ms | managed median ms | unsplit median ms "
+             "(MOCC_GPU_ARENA=shared); without: compiled with --disable-pass=mocc-gpu-split-reductions (the "
+             "reductions) or mocc-gpu-tile-products (the four real models).\n")
+    L.append("| model | result | GPU median ms | GPU min ms | managed median ms | without median ms "
              "| CPU median ms | CPU min ms | CPU -mcpu | GPU speed-up |")
     L.append("|---|---|---:|---:|---:|---:|---:|---:|---|---:|")
     for m in results["models"]:
@@ -1054,8 +1059,8 @@ def summary(results, manifest) -> str:
                  and g["median_ms"] > 0 else "-")
         result = m["status"] + (f": {m['reason']}" if m.get("reason") else "")
         L.append(f"| {m['name']} | {result} | {_ms(g)} | {g['min_ms'] if g and 'min_ms' in g else '-'} | "
-                 f"{_ms(managed)} | {_ms(m.get('gpu_whole'))} | {_ms(c)} | {c['min_ms'] if c and 'min_ms' in c else '-'} | {c['level'] if c else '-'} | {speed} |")
-    bench_errors = [(m["name"], k, m[k]["error"]) for m in results["models"] for k in ("gpu", "gpu_managed", "gpu_whole", "cpu")
+                 f"{_ms(managed)} | {_ms(m.get('gpu_without'))} | {_ms(c)} | {c['min_ms'] if c and 'min_ms' in c else '-'} | {c['level'] if c else '-'} | {speed} |")
+    bench_errors = [(m["name"], k, m[k]["error"]) for m in results["models"] for k in ("gpu", "gpu_managed", "gpu_without", "cpu")
                     if isinstance(m.get(k), dict) and m[k].get("error")]
     for name, k, e in bench_errors:
         L.append(f"\n- {name} {k} bench: {e}")

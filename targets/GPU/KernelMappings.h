@@ -85,6 +85,10 @@ mlir::LogicalResult launchPerTile(mlir::RewriterBase &rewriter,
 std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,
                                                    int64_t workgroupSize);
 
+/// The buffer a kernel binds for `value`: what its static views (slices,
+/// reshapes) view (MapKernels.cpp).
+mlir::Value boundBuffer(mlir::Value value);
+
 /// Moves into `launch` the constants and static views it uses
 /// (MapKernels.cpp).
 void sinkIntoKernel(mlir::RewriterBase &rewriter, mlir::gpu::LaunchOp launch);

@@ -75,13 +75,6 @@ bool isStaticView(Operation *op) {
          op->getNumOperands() == 1;
 }
 
-/// The buffer a kernel binds for `value`: what its static views view.
-Value boundBuffer(Value value) {
-  while (isStaticView(value.getDefiningOp()))
-    value = value.getDefiningOp()->getOperand(0);
-  return value;
-}
-
 /// The most buffers a kernel binds: Vulkan devices guarantee few storage
 /// buffers per shader (4); desktop and mobile drivers give at least 16.
 constexpr size_t kMaxBuffers = 16;
@@ -225,6 +218,12 @@ SmallVector<Value> delinearize(RewriterBase &rewriter, Location loc,
     index = rewriter.create<arith::DivUIOp>(loc, index, range);
   }
   return coordinates;
+}
+
+Value boundBuffer(Value value) {
+  while (isStaticView(value.getDefiningOp()))
+    value = value.getDefiningOp()->getOperand(0);
+  return value;
 }
 
 std::optional<std::pair<int64_t, int64_t>> gridFor(int64_t points,

@@ -39,10 +39,10 @@ constexpr int64_t kMinReduction = 32;
 /// The workgroup memory every Vulkan device has (maxComputeSharedMemorySize).
 constexpr int64_t kWorkgroupMemoryBytes = 16384;
 
-/// Points per thread: four where the product has enough tiles of 1024
-/// points to fill a large GPU, else one.
-int64_t pointsPerThread(int64_t points) {
-  return points >= 128 * 4 * kThreads ? 4 : 1;
+/// The most points a tile has: four per thread where the product has
+/// enough tiles of 1024 points to fill a large GPU, else one.
+int64_t maxTilePoints(int64_t points) {
+  return points >= 128 * 4 * kThreads ? 4 * kThreads : kThreads;
 }
 
 bool readsReductionDims(AffineMap map, unsigned numParallel) {
@@ -131,8 +131,46 @@ Value allOf(RewriterBase &rewriter, Location loc, ArrayRef<Value> conditions) {
 struct BodySlice {
   llvm::SmallPtrSet<Operation *, 16> ops;
   SmallVector<BlockArgument> inputs;
+  llvm::SmallPtrSet<Value, 4> leavesRead;
   bool readsIndices = false; // linalg.index of a reduction dimension
 };
+
+/// What computing `roots` in `op`'s body takes, given `leaves`.
+BodySlice sliceFor(linalg::LinalgOp op, ValueRange roots,
+                   ArrayRef<Value> leaves) {
+  BodySlice slice;
+  Block *body = op.getBlock();
+  SmallVector<Value> worklist(roots);
+  llvm::SmallPtrSet<Value, 16> seen;
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (!seen.insert(value).second)
+      continue;
+    if (llvm::is_contained(leaves, value)) {
+      slice.leavesRead.insert(value);
+      continue;
+    }
+    if (auto argument = dyn_cast<BlockArgument>(value)) {
+      if (argument.getOwner() == body &&
+          op.isDpsInput(op.getMatchingOpOperand(argument)))
+        slice.inputs.push_back(argument);
+      continue;
+    }
+    Operation *def = value.getDefiningOp();
+    if (def->getBlock() != body || !slice.ops.insert(def).second)
+      continue;
+    llvm::append_range(worklist, def->getOperands());
+    for (Region &region : def->getRegions()) {
+      SetVector<Value> captured;
+      getUsedValuesDefinedAbove(region, captured);
+      llvm::append_range(worklist, captured);
+    }
+    def->walk([&](linalg::IndexOp index) {
+      slice.readsIndices |= index.getDim() >= op.getNumParallelLoops();
+    });
+  }
+  return slice;
+}
 
 /// Builds the launch of a tiled product: the names of what the kernel
 /// computes once and uses throughout.
@@ -164,8 +202,6 @@ private:
   /// Combines this chunk into each point's accumulator.
   SmallVector<Value> combineChunk(Value chunkStart, ValueRange accumulators);
 
-  /// What computing `roots` takes, given `leaves`.
-  BodySlice sliceFor(ValueRange roots, ArrayRef<Value> leaves);
   /// Whether `slice` reads the reduction dimensions' coordinates.
   bool readsReductionCoordinates(const BodySlice &slice);
   /// Clones `slice` at `coordinates` (of all the op's dimensions), its input
@@ -190,37 +226,6 @@ private:
   };
   SmallVector<ThreadPoint> threadPoints;
 };
-
-BodySlice TileLowering::sliceFor(ValueRange roots, ArrayRef<Value> leaves) {
-  BodySlice slice;
-  Block *body = op.getBlock();
-  SmallVector<Value> worklist(roots);
-  llvm::SmallPtrSet<Value, 16> seen;
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    if (!seen.insert(value).second || llvm::is_contained(leaves, value))
-      continue;
-    if (auto argument = dyn_cast<BlockArgument>(value)) {
-      if (argument.getOwner() == body &&
-          op.isDpsInput(op.getMatchingOpOperand(argument)))
-        slice.inputs.push_back(argument);
-      continue;
-    }
-    Operation *def = value.getDefiningOp();
-    if (def->getBlock() != body || !slice.ops.insert(def).second)
-      continue;
-    llvm::append_range(worklist, def->getOperands());
-    for (Region &region : def->getRegions()) {
-      SetVector<Value> captured;
-      getUsedValuesDefinedAbove(region, captured);
-      llvm::append_range(worklist, captured);
-    }
-    def->walk([&](linalg::IndexOp index) {
-      slice.readsIndices |= index.getDim() >= numParallel;
-    });
-  }
-  return slice;
-}
 
 bool TileLowering::readsReductionCoordinates(const BodySlice &slice) {
   return slice.readsIndices ||
@@ -263,7 +268,7 @@ void TileLowering::computeThreadPoints(Value thread) {
     SmallVector<Value> conditions;
     Value local = rewriter.create<arith::AddIOp>(loc, thread,
                                                  index(point * tiled.threads));
-    if (tilePoints % tiled.threads != 0) {
+    if ((point + 1) * tiled.threads > tilePoints) {
       conditions.push_back(rewriter.create<arith::CmpIOp>(
           loc, arith::CmpIPredicate::ult, local, index(tilePoints)));
       local =
@@ -283,11 +288,14 @@ void TileLowering::computeThreadPoints(Value thread) {
       result.coordinates.push_back(coordinate);
     }
     result.valid = allOf(rewriter, loc, conditions);
+    // A point past the edge reads the rows of the point it is clamped to,
+    // which are staged.
     for (const StagedValue &staged : tiled.staged) {
       SmallVector<Value> coordinates;
       SmallVector<int64_t> sizes;
       for (unsigned dim : staged.dims) {
-        coordinates.push_back(localCoordinates[dim]);
+        coordinates.push_back(rewriter.create<arith::SubIOp>(
+            loc, result.coordinates[dim], origin[dim]));
         sizes.push_back(tiled.tile[dim]);
       }
       result.stagedRows.push_back(linearize(rewriter, loc, coordinates, sizes));
@@ -298,7 +306,7 @@ void TileLowering::computeThreadPoints(Value thread) {
 
 void TileLowering::stageChunk(Value thread, Value chunkStart) {
   for (auto [staged, buffer] : llvm::zip(tiled.staged, workgroupBuffers)) {
-    BodySlice slice = sliceFor(staged.value, {});
+    BodySlice slice = sliceFor(op, staged.value, {});
     SmallVector<int64_t> sizes;
     for (unsigned dim : staged.dims)
       sizes.push_back(tiled.tile[dim]);
@@ -307,14 +315,11 @@ void TileLowering::stageChunk(Value thread, Value chunkStart) {
     // an input the value reads has it innermost, else along the tile.
     bool reductionInnermost =
         llvm::any_of(slice.inputs, [&](BlockArgument arg) {
-          AffineExpr innermost =
-              op.getMatchingIndexingMap(op.getMatchingOpOperand(arg))
-                  .getResults()
-                  .back();
-          for (unsigned dim = numParallel; dim < op.getNumLoops(); ++dim)
-            if (innermost.isFunctionOfDim(dim))
-              return true;
-          return false;
+          AffineMap map =
+              op.getMatchingIndexingMap(op.getMatchingOpOperand(arg));
+          return map.getNumResults() != 0 && // not a scalar
+                 readsReductionDims(map.getSubMap(map.getNumResults() - 1),
+                                    numParallel);
         });
 
     auto loop = rewriter.create<scf::ForOp>(
@@ -367,7 +372,7 @@ SmallVector<Value> TileLowering::combineChunk(Value chunkStart,
   SmallVector<Value> stagedValues;
   for (const StagedValue &staged : tiled.staged)
     stagedValues.push_back(staged.value);
-  BodySlice slice = sliceFor(yield.getValues(), stagedValues);
+  BodySlice slice = sliceFor(op, yield.getValues(), stagedValues);
   bool readsReduction = readsReductionCoordinates(slice);
 
   Value steps = index(tiled.chunk);
@@ -545,7 +550,8 @@ SmallVector<StagedValue> stagingCandidates(linalg::LinalgOp op) {
     const DimsRead &dims = read.lookup(value);
     Type type = value.getType();
     if (!dims || !type.isIntOrFloat() || type.getIntOrFloatBitWidth() != 32 ||
-        dims->find_next(numParallel - 1) == -1)
+        llvm::none_of(llvm::seq<unsigned>(numParallel, dims->size()),
+                      [&](unsigned dim) { return dims->test(dim); }))
       return false;
     return llvm::any_of(value.getUses(), [&](OpOperand &use) {
       Operation *user = body->findAncestorOpInBlock(*use.getOwner());
@@ -580,26 +586,48 @@ std::optional<TiledProduct> matchTiledProduct(linalg::LinalgOp op,
   if (reductionSize < kMinReduction)
     return std::nullopt;
 
-  SmallVector<StagedValue> candidates = stagingCandidates(op);
-  TiledProduct tiled;
-  tiled.threads = kThreads;
-  tiled.pointsPerThread = pointsPerThread(points);
-  SmallVector<SmallVector<unsigned>> candidateDims;
-  for (const StagedValue &candidate : candidates)
-    candidateDims.push_back(candidate.dims);
-  tiled.tile =
-      chooseTile(ranges, candidateDims, tiled.threads * tiled.pointsPerThread);
-  int64_t tilePoints = product(tiled.tile);
-  // Staged, a value serves at least two points.
-  for (const StagedValue &candidate : candidates)
-    if (tilePoints >= 2 * footprint(candidate.dims, tiled.tile))
-      tiled.staged.push_back(candidate);
-  if (tiled.staged.empty())
+  // A body that reads the output's buffer would see it written at the end
+  // rather than at each step.
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(op->getRegion(0), captured);
+  Value output = boundBuffer(op.getDpsInits()[0]);
+  if (llvm::any_of(captured,
+                   [&](Value value) { return boundBuffer(value) == output; }))
     return std::nullopt;
 
-  // The longest chunk whose staged values fit, and of those one that
-  // divides the reduction if any does (every chunk's loop then has a
-  // constant trip count). A step's values are contiguous, neighbouring
+  // The tile for the candidates, then for those that serve at least two of
+  // its points each and that the rest of the body reads (not only through
+  // another staged value), until they no longer change.
+  TiledProduct tiled;
+  tiled.threads = kThreads;
+  tiled.staged = stagingCandidates(op);
+  auto yield = cast<linalg::YieldOp>(op.getBlock()->getTerminator());
+  for (size_t before = tiled.staged.size() + 1;
+       before != tiled.staged.size();) {
+    before = tiled.staged.size();
+    SmallVector<SmallVector<unsigned>> stagedDims;
+    for (const StagedValue &staged : tiled.staged)
+      stagedDims.push_back(staged.dims);
+    tiled.tile = chooseTile(ranges, stagedDims, maxTilePoints(points));
+    int64_t tilePoints = product(tiled.tile);
+    llvm::erase_if(tiled.staged, [&](const StagedValue &staged) {
+      return tilePoints < 2 * footprint(staged.dims, tiled.tile);
+    });
+    SmallVector<Value> values;
+    for (const StagedValue &staged : tiled.staged)
+      values.push_back(staged.value);
+    BodySlice rest = sliceFor(op, yield.getValues(), values);
+    llvm::erase_if(tiled.staged, [&](const StagedValue &staged) {
+      return !rest.leavesRead.contains(staged.value);
+    });
+  }
+  if (tiled.staged.empty())
+    return std::nullopt;
+  tiled.pointsPerThread = llvm::divideCeil(product(tiled.tile), kThreads);
+
+  // The longest chunk whose staged values fit, or the next one if it
+  // divides the reduction and that one does not (every chunk's loop then has
+  // a constant trip count). A step's values are contiguous, neighbouring
   // threads' rows neighbours; each step padded by one value, so that threads
   // storing one row's steps hit different banks.
   int64_t stepValues = 0;
@@ -612,9 +640,9 @@ std::optional<TiledProduct> matchTiledProduct(linalg::LinalgOp op,
       chunks.push_back(chunk);
   if (chunks.empty())
     return std::nullopt;
-  auto dividing = llvm::find_if(
-      chunks, [&](int64_t chunk) { return reductionSize % chunk == 0; });
-  tiled.chunk = dividing != chunks.end() ? *dividing : chunks.front();
+  bool nextDivides = chunks.size() > 1 && reductionSize % chunks[1] == 0;
+  tiled.chunk = reductionSize % chunks[0] != 0 && nextDivides ? chunks[1]
+                                                               : chunks[0];
 
   int64_t groups = 1;
   for (auto [range, size] : llvm::zip(ranges, tiled.tile))

@@ -208,11 +208,12 @@ func.func @main_graph(%a: memref<64x96xf32>, %b: memref<96x128xf32>, %c: memref<
 // value (the select), which depends on no output channel, is what the tile's
 // channels share and what is staged, its load guarded where the tile passes
 // the edge (40 is no multiple of 16); the filter's values are staged too.
-// The stores of the points past the edge are skipped.
+// One chunk of 64 steps holds the 48 (its loops stop at 48). The stores of
+// the points past the edge are skipped.
 // CHECK: mocc.gpu_tiled_kernels = 1
-// CHECK: gpu.launch {{.*}} workgroup(%[[FILTER:.*]] : memref<272xf32, #gpu.address_space<workgroup>>, %[[WINDOW:.*]] : memref<272xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch {{.*}} workgroup(%[[FILTER:.*]] : memref<1088xf32, #gpu.address_space<workgroup>>, %[[WINDOW:.*]] : memref<1088xf32, #gpu.address_space<workgroup>>)
 // CHECK:   %[[EDGE:.*]] = arith.cmpi ult, %{{.*}}, %c40
-// CHECK:   scf.for %{{.*}} = %{{.*}} to %c48 step %c16
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %c48 step %c64
 // CHECK:       memref.load %{{.*}} : memref<32x16x3xf32>
 // CHECK:       memref.store %{{.*}}, %[[FILTER]]
 // CHECK:       scf.if
@@ -252,6 +253,38 @@ func.func @main_graph(%x: memref<16x40x40xf32>, %w: memref<32x16x3xf32>, %y: mem
     %p = arith.mulf %padded, %in : f32
     %s = arith.addf %out, %p : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A scalar operand (a map with no results) scales the left operand's
+// elements in the body: the scaled element, which depends on no column, is
+// what the tile's columns share and what is staged.
+// CHECK: mocc.gpu_tiled_kernels = 1
+// CHECK: gpu.launch {{.*}} workgroup(%[[RHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>, %[[SCALED:.*]] : memref<544xf32, #gpu.address_space<workgroup>>)
+// CHECK-DAG:   %[[A:.*]] = memref.load %{{.*}} : memref<64x96xf32>
+// CHECK-DAG:   %[[S:.*]] = memref.load %{{.*}}[] : memref<f32>
+// CHECK:       %[[AS:.*]] = arith.mulf %[[A]], %[[S]]
+// CHECK:       memref.store %[[AS]], %[[SCALED]]
+// CHECK:     gpu.barrier
+// CHECK:     scf.for
+// CHECK-NOT:   memref<f32>
+// CHECK:       memref.load %[[SCALED]]
+// CHECK:     gpu.barrier
+#lhs = affine_map<(d0, d1, d2) -> (d0, d2)>
+#scalar = affine_map<(d0, d1, d2) -> ()>
+#rhs = affine_map<(d0, d1, d2) -> (d2, d1)>
+#res = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @main_graph(%a: memref<64x96xf32>, %s: memref<f32>, %b: memref<96x128xf32>, %c: memref<64x128xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #scalar, #rhs, #res], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %s, %b : memref<64x96xf32>, memref<f32>, memref<96x128xf32>) outs(%c : memref<64x128xf32>) {
+  ^bb0(%x: f32, %scale: f32, %y: f32, %out: f32):
+    %xs = arith.mulf %x, %scale : f32
+    %p = arith.mulf %xs, %y : f32
+    %sum = arith.addf %out, %p : f32
+    linalg.yield %sum : f32
   }
   return
 }
