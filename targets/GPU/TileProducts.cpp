@@ -641,8 +641,8 @@ std::optional<TiledProduct> matchTiledProduct(linalg::LinalgOp op,
   if (chunks.empty())
     return std::nullopt;
   bool nextDivides = chunks.size() > 1 && reductionSize % chunks[1] == 0;
-  tiled.chunk = reductionSize % chunks[0] != 0 && nextDivides ? chunks[1]
-                                                               : chunks[0];
+  tiled.chunk =
+      reductionSize % chunks[0] != 0 && nextDivides ? chunks[1] : chunks[0];
 
   int64_t groups = 1;
   for (auto [range, size] : llvm::zip(ranges, tiled.tile))
