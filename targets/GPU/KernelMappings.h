@@ -105,6 +105,17 @@ llvm::SmallVector<mlir::Value> indicesAt(mlir::RewriterBase &rewriter,
                                          mlir::AffineMap map,
                                          mlir::ValueRange coordinates);
 
+/// Maps the block arguments of `inputs` (operands of `op`) to their values
+/// at `coordinates` (of all its dimensions): a buffer's element loaded
+/// there, a scalar itself (MapKernels.cpp).
+void mapInputsAt(mlir::RewriterBase &rewriter, mlir::linalg::LinalgOp op,
+                 llvm::ArrayRef<mlir::OpOperand *> inputs,
+                 mlir::ValueRange coordinates, mlir::IRMapping &mapping);
+
+/// The workgroup's number in a grid `groupsX` wide (MapKernels.cpp).
+mlir::Value groupIndex(mlir::RewriterBase &rewriter, mlir::gpu::LaunchOp launch,
+                       int64_t groupsX);
+
 /// Clones the ops of `op`'s body (not its terminator) that `cloned` picks
 /// at the rewriter's insertion point, their operands and results through
 /// `mapping`, linalg.index at `coordinates` (of all its dimensions)

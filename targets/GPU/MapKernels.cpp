@@ -249,6 +249,31 @@ SmallVector<Value> indicesAt(RewriterBase &rewriter, Location loc,
   return indices;
 }
 
+void mapInputsAt(RewriterBase &rewriter, linalg::LinalgOp op,
+                 ArrayRef<OpOperand *> inputs, ValueRange coordinates,
+                 IRMapping &mapping) {
+  for (OpOperand *input : inputs) {
+    Value value = input->get();
+    if (isa<MemRefType>(value.getType()))
+      value = rewriter.create<memref::LoadOp>(
+          op.getLoc(), value,
+          indicesAt(rewriter, op.getLoc(), op.getMatchingIndexingMap(input),
+                    coordinates));
+    mapping.map(op.getMatchingBlockArgument(input), value);
+  }
+}
+
+Value groupIndex(RewriterBase &rewriter, mlir::gpu::LaunchOp launch,
+                 int64_t groupsX) {
+  Location loc = launch.getLoc();
+  mlir::gpu::KernelDim3 block = launch.getBlockIds();
+  return rewriter.create<arith::AddIOp>(
+      loc,
+      rewriter.create<arith::MulIOp>(
+          loc, block.y, rewriter.create<arith::ConstantIndexOp>(loc, groupsX)),
+      block.x);
+}
+
 void cloneBodyAt(RewriterBase &rewriter, linalg::LinalgOp op,
                  IRMapping &mapping, ValueRange coordinates,
                  llvm::function_ref<bool(Operation *)> cloned) {
@@ -287,10 +312,7 @@ LogicalResult launchPerPoint(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.setInsertionPointToStart(&body);
 
   // The thread's point, numbered row-major over the parallel dimensions.
-  mlir::gpu::KernelDim3 block = launch.getBlockIds();
-  Value group = rewriter.create<arith::AddIOp>(
-      loc, rewriter.create<arith::MulIOp>(loc, block.y, index(groupsX)),
-      block.x);
+  Value group = groupIndex(rewriter, launch, groupsX);
   Value point = rewriter.create<arith::AddIOp>(
       loc, rewriter.create<arith::MulIOp>(loc, group, index(workgroupSize)),
       launch.getThreadIds().x);

@@ -57,17 +57,8 @@ Value combine(RewriterBase &rewriter, Operation *combiner, Value lhs,
 Value reducedValueAt(RewriterBase &rewriter, linalg::LinalgOp op,
                      const WorkgroupReduction &reduction,
                      ValueRange coordinates) {
-  Location loc = op.getLoc();
   IRMapping mapping;
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    Value value = input->get();
-    if (isa<MemRefType>(value.getType()))
-      value = rewriter.create<memref::LoadOp>(
-          loc, value,
-          indicesAt(rewriter, loc, op.getMatchingIndexingMap(input),
-                    coordinates));
-    mapping.map(op.getMatchingBlockArgument(input), value);
-  }
+  mapInputsAt(rewriter, op, op.getDpsInputOperands(), coordinates, mapping);
   cloneBodyAt(rewriter, op, mapping, coordinates,
               [&](Operation *inner) { return inner != reduction.combiner; });
   return mapping.lookupOrDefault(reduction.reduced);

@@ -238,16 +238,10 @@ bool TileLowering::readsReductionCoordinates(const BodySlice &slice) {
 
 void TileLowering::emitSlice(const BodySlice &slice, ValueRange coordinates,
                              IRMapping &mapping) {
-  for (BlockArgument argument : slice.inputs) {
-    OpOperand *input = op.getMatchingOpOperand(argument);
-    Value value = input->get();
-    if (isa<MemRefType>(value.getType()))
-      value = rewriter.create<memref::LoadOp>(
-          loc, value,
-          indicesAt(rewriter, loc, op.getMatchingIndexingMap(input),
-                    coordinates));
-    mapping.map(argument, value);
-  }
+  SmallVector<OpOperand *> inputs;
+  for (BlockArgument argument : slice.inputs)
+    inputs.push_back(op.getMatchingOpOperand(argument));
+  mapInputsAt(rewriter, op, inputs, coordinates, mapping);
   cloneBodyAt(rewriter, op, mapping, coordinates,
               [&](Operation *inner) { return slice.ops.contains(inner); });
 }
@@ -435,10 +429,7 @@ LogicalResult TileLowering::build() {
 
   // A second grid dimension may give more workgroups than tiles; the extra
   // ones, whole workgroups, skip everything, barriers included.
-  mlir::gpu::KernelDim3 block = launch.getBlockIds();
-  Value group = rewriter.create<arith::AddIOp>(
-      loc, rewriter.create<arith::MulIOp>(loc, block.y, index(tiled.groupsX)),
-      block.x);
+  Value group = groupIndex(rewriter, launch, tiled.groupsX);
   if (tiled.groupsX * tiled.groupsY != tiled.groups) {
     auto ifTile = rewriter.create<scf::IfOp>(
         loc,

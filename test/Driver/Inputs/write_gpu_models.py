@@ -128,6 +128,15 @@ def conv(name, x, w, **attributes):
     return helper.make_node("Conv", [x, w], [name], name=name, **attributes)
 
 
+product_inputs = {
+    "a": rng.normal(size=(100, 300)).astype(np.float32),
+    "batch_a": rng.normal(size=(3, 50, 40)).astype(np.float32),
+    "g": rng.normal(size=(64, 256)).astype(np.float32),
+    "ints_a": rng.integers(-100, 100, (40, 64)).astype(np.int32),
+    "big_a": rng.normal(size=(256, 128)).astype(np.float32),
+    "image": rng.normal(size=(1, 16, 20, 20)).astype(np.float32),
+    "wide": rng.normal(size=(2, 8, 33, 33)).astype(np.float32),
+}
 write("products", helper.make_graph(
     [
         helper.make_node("MatMul", ["a", "b"], ["product"], name="product"),
@@ -142,13 +151,8 @@ write("products", helper.make_graph(
         conv("grouped", "image", "group_filter", group=2, pads=[1, 1, 1, 1]),
     ],
     "products",
-    [helper.make_tensor_value_info("a", TensorProto.FLOAT, [100, 300]),
-     helper.make_tensor_value_info("batch_a", TensorProto.FLOAT, [3, 50, 40]),
-     helper.make_tensor_value_info("g", TensorProto.FLOAT, [64, 256]),
-     helper.make_tensor_value_info("ints_a", TensorProto.INT32, [40, 64]),
-     helper.make_tensor_value_info("big_a", TensorProto.FLOAT, [256, 128]),
-     helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 16, 20, 20]),
-     helper.make_tensor_value_info("wide", TensorProto.FLOAT, [2, 8, 33, 33])],
+    [helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(value.dtype), value.shape)
+     for name, value in product_inputs.items()],
     [helper.make_tensor_value_info("product", TensorProto.FLOAT, [100, 70]),
      helper.make_tensor_value_info("batched", TensorProto.FLOAT, [3, 50, 60]),
      helper.make_tensor_value_info("gemm", TensorProto.FLOAT, [64, 128]),
@@ -167,10 +171,4 @@ write("products", helper.make_graph(
      numpy_helper.from_array(rng.normal(size=(24, 8, 5, 5)).astype(np.float32), "wide_filter"),
      numpy_helper.from_array(rng.normal(size=24).astype(np.float32), "wide_bias"),
      numpy_helper.from_array(rng.normal(size=(32, 8, 3, 3)).astype(np.float32), "group_filter")]),
-    [rng.normal(size=(100, 300)).astype(np.float32),
-     rng.normal(size=(3, 50, 40)).astype(np.float32),
-     rng.normal(size=(64, 256)).astype(np.float32),
-     rng.integers(-100, 100, (40, 64)).astype(np.int32),
-     rng.normal(size=(256, 128)).astype(np.float32),
-     rng.normal(size=(1, 16, 20, 20)).astype(np.float32),
-     rng.normal(size=(2, 8, 33, 33)).astype(np.float32)])
+    list(product_inputs.values()))
