@@ -23,8 +23,8 @@ namespace mocc::gpu {
 /// workgroups with one thread per point (four workgroups of 256), and the
 /// workgroups' barriers cost more than they save: on lavapipe, mapping
 /// products and convolutions of up to 65535 points this way made SqueezeNet
-/// 1.1 1.3x and ResNet-50 1.2x slower. Products and convolutions need
-/// shared-memory tiles instead.
+/// 1.1 1.3x and ResNet-50 1.2x slower. Products and convolutions of many
+/// points get a workgroup per tile of them instead (TileProducts.cpp).
 constexpr int64_t kMaxWorkgroupReductionPoints = 1024;
 
 /// How a kernel's body combines one value into its single output, each

@@ -8,10 +8,10 @@
 // the tile's points share (for a matrix product, a block of each operand;
 // for a convolution, the filter's block and the input's windows, padded
 // where the body pads them: an im2col of the tile), each read from device
-// memory once per tile and by neighbouring threads, then
-// each thread combines its points' share of the chunk from there. Each point
-// still combines its values in the op's order, with the op's body, so it
-// computes what one thread per point does.
+// memory once per tile and by neighbouring threads, then each thread
+// combines its points' share of the chunk from there. Each point still
+// combines its values in the op's order, with the op's body, so it computes
+// what one thread per point does.
 //
 //===----------------------------------------------------------------------===//
 #include "KernelMappings.h"
