@@ -63,8 +63,7 @@ struct TiledProduct {
   llvm::SmallVector<int64_t> tile; // points along each parallel dimension
   llvm::SmallVector<StagedValue> staged;
   int64_t chunk;            // reduction steps staged at a time
-  int64_t threads;          // per workgroup
-  int64_t pointsPerThread;  // the tile's points, threads apart
+  int64_t pointsPerThread;  // the tile's points, a workgroup's threads apart
   int64_t groups;           // tiles
   int64_t groupsX, groupsY; // the grid, at least `groups`
 };

@@ -260,9 +260,9 @@ void TileLowering::computeThreadPoints(Value thread) {
   for (int64_t point = 0; point < tiled.pointsPerThread; ++point) {
     ThreadPoint result;
     SmallVector<Value> conditions;
-    Value local = rewriter.create<arith::AddIOp>(loc, thread,
-                                                 index(point * tiled.threads));
-    if ((point + 1) * tiled.threads > tilePoints) {
+    Value local =
+        rewriter.create<arith::AddIOp>(loc, thread, index(point * kThreads));
+    if ((point + 1) * kThreads > tilePoints) {
       conditions.push_back(rewriter.create<arith::CmpIOp>(
           loc, arith::CmpIPredicate::ult, local, index(tilePoints)));
       local =
@@ -317,7 +317,7 @@ void TileLowering::stageChunk(Value thread, Value chunkStart) {
         });
 
     auto loop = rewriter.create<scf::ForOp>(
-        loc, thread, index(rows * tiled.chunk), index(tiled.threads));
+        loc, thread, index(rows * tiled.chunk), index(kThreads));
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.getBody());
     Value element = loop.getInductionVar();
@@ -412,7 +412,7 @@ LogicalResult TileLowering::build() {
   rewriter.setInsertionPoint(op);
   auto launch = rewriter.create<mlir::gpu::LaunchOp>(
       loc, index(tiled.groupsX), index(tiled.groupsY), index(1),
-      index(tiled.threads), index(1), index(1));
+      index(kThreads), index(1), index(1));
   auto workgroup = mlir::gpu::AddressSpaceAttr::get(
       rewriter.getContext(), mlir::gpu::AddressSpace::Workgroup);
   for (const StagedValue &staged : tiled.staged) {
@@ -590,7 +590,6 @@ std::optional<TiledProduct> matchTiledProduct(linalg::LinalgOp op,
   // its points each and that the rest of the body reads (not only through
   // another staged value), until they no longer change.
   TiledProduct tiled;
-  tiled.threads = kThreads;
   tiled.staged = stagingCandidates(op);
   auto yield = cast<linalg::YieldOp>(op.getBlock()->getTerminator());
   for (size_t before = tiled.staged.size() + 1;
