@@ -56,6 +56,10 @@ mlir::LogicalResult launchPerWorkgroup(mlir::RewriterBase &rewriter,
 struct StagedValue {
   mlir::Value value;                // in the op's body
   llvm::SmallVector<unsigned> dims; // the parallel dimensions it depends on
+  /// The loop dimension along which each thread stages an operand's four
+  /// elements at once, neighbours in memory and 16-byte aligned (a GPU
+  /// loads them as one vector); none where they do not line up so.
+  std::optional<unsigned> vectorDim;
 };
 
 /// How a workgroup computes a tile of a product's points.

@@ -39,6 +39,9 @@ constexpr int64_t kMinReduction = 32;
 /// The workgroup memory every Vulkan device has (maxComputeSharedMemorySize).
 constexpr int64_t kWorkgroupMemoryBytes = 16384;
 
+/// The 32-bit elements of one vector load (16 bytes: PTX's ld.v4).
+constexpr int64_t kVectorWidth = 4;
+
 /// The most points a tile has: four per thread where the product has
 /// enough tiles of 1024 points to fill a large GPU, else one.
 int64_t maxTilePoints(int64_t points) {
@@ -170,6 +173,103 @@ BodySlice sliceFor(linalg::LinalgOp op, ValueRange roots,
     });
   }
   return slice;
+}
+
+/// The innermost of `operand`'s indices that varies across the loops (the
+/// dimensions of one point, such as a 1x1 convolution's window, held at
+/// zero): its position and expression, or nothing for a single element.
+struct InnermostIndex {
+  unsigned position;
+  AffineExpr expr;
+};
+std::optional<InnermostIndex> innermostVaryingIndex(linalg::LinalgOp op,
+                                                    OpOperand *operand) {
+  AffineMap map = op.getMatchingIndexingMap(operand);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<AffineExpr> dims;
+  for (unsigned dim = 0; dim < map.getNumDims(); ++dim)
+    dims.push_back(ranges[dim] == 1 ? getAffineConstantExpr(0, op.getContext())
+                                    : getAffineDimExpr(dim, op.getContext()));
+  AffineMap varying = simplifyAffineMap(
+      map.replaceDimsAndSymbols(dims, {}, map.getNumDims(), 0));
+  for (unsigned position = varying.getNumResults(); position-- > 0;)
+    if (!isa<AffineConstantExpr>(varying.getResult(position)))
+      return InnermostIndex{position, varying.getResult(position)};
+  return std::nullopt;
+}
+
+/// Whether neighbouring threads stage `slice`'s value along the reduction
+/// (an input it reads has a reduction dimension innermost), else along the
+/// tile: either way they read neighbouring values.
+bool stagesAlongReduction(linalg::LinalgOp op, const BodySlice &slice) {
+  return llvm::any_of(slice.inputs, [&](BlockArgument argument) {
+    std::optional<InnermostIndex> innermost =
+        innermostVaryingIndex(op, op.getMatchingOpOperand(argument));
+    return innermost &&
+           llvm::any_of(llvm::seq(op.getNumParallelLoops(), op.getNumLoops()),
+                        [&](unsigned dim) {
+                          return innermost->expr.isFunctionOfDim(dim);
+                        });
+  });
+}
+
+/// The loop dimension along which a thread stages four elements of
+/// `staged` at once, if it is an operand's element and they line up: the
+/// operand's innermost varying index is that dimension, contiguous in
+/// memory, and the one threads stage along; the other strides and the
+/// offset are multiples of four, as are the dimension's range and its share
+/// of a row of the staged block (a chunk's steps or the tile's points), so
+/// that a thread's four start a multiple of 16 bytes into the buffer and
+/// are all inside or all past an edge.
+std::optional<unsigned> vectorDimFor(linalg::LinalgOp op,
+                                     const StagedValue &staged,
+                                     ArrayRef<int64_t> tile, int64_t chunk) {
+  auto argument = dyn_cast<BlockArgument>(staged.value);
+  if (!argument || argument.getOwner() != op.getBlock())
+    return std::nullopt;
+  OpOperand *operand = op.getMatchingOpOperand(argument);
+  auto type = dyn_cast<MemRefType>(operand->get().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!op.isDpsInput(operand) || !type ||
+      failed(getStridesAndOffset(type, strides, offset)) ||
+      ShapedType::isDynamic(offset) || offset % kVectorWidth != 0)
+    return std::nullopt;
+  std::optional<InnermostIndex> innermost = innermostVaryingIndex(op, operand);
+  if (!innermost)
+    return std::nullopt;
+  auto innermostDim = dyn_cast<AffineDimExpr>(innermost->expr);
+  if (!innermostDim || strides[innermost->position] != 1)
+    return std::nullopt;
+  for (unsigned position = 0; position < type.getRank(); ++position)
+    if (position != innermost->position && type.getDimSize(position) != 1 &&
+        (ShapedType::isDynamic(strides[position]) ||
+         strides[position] % kVectorWidth != 0))
+      return std::nullopt;
+
+  unsigned dim = innermostDim.getPosition();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  bool alongReduction = dim >= op.getNumParallelLoops();
+  if (alongReduction !=
+      stagesAlongReduction(op, sliceFor(op, staged.value, {})))
+    return std::nullopt;
+  // A row's neighbouring values differ in `dim` alone: no later dimension
+  // has more than one of them.
+  if (alongReduction) {
+    if (chunk % kVectorWidth != 0 ||
+        llvm::any_of(llvm::seq<size_t>(dim + 1, ranges.size()),
+                     [&](size_t later) { return ranges[later] != 1; }))
+      return std::nullopt;
+  } else {
+    const unsigned *position = llvm::find(staged.dims, dim);
+    if (position == staged.dims.end() || tile[dim] % kVectorWidth != 0 ||
+        llvm::any_of(ArrayRef(position + 1, staged.dims.end()),
+                     [&](unsigned later) { return tile[later] != 1; }))
+      return std::nullopt;
+  }
+  if (ranges[dim] % kVectorWidth != 0)
+    return std::nullopt;
+  return dim;
 }
 
 /// Builds the launch of a tiled product: the names of what the kernel
@@ -305,24 +405,19 @@ void TileLowering::stageChunk(Value thread, Value chunkStart) {
     for (unsigned dim : staged.dims)
       sizes.push_back(tiled.tile[dim]);
     int64_t rows = product(sizes);
-    // Neighbouring threads read neighbouring values: along the reduction if
-    // an input the value reads has it innermost, else along the tile.
-    bool reductionInnermost =
-        llvm::any_of(slice.inputs, [&](BlockArgument arg) {
-          AffineMap map =
-              op.getMatchingIndexingMap(op.getMatchingOpOperand(arg));
-          return map.getNumResults() != 0 && // not a scalar
-                 readsReductionDims(map.getSubMap(map.getNumResults() - 1),
-                                    numParallel);
-        });
-
+    bool alongReduction = stagesAlongReduction(op, slice);
+    // Each thread stages `width` neighbouring elements of the block.
+    int64_t width = staged.vectorDim ? kVectorWidth : 1;
+    Value first =
+        width == 1 ? thread
+                   : rewriter.create<arith::MulIOp>(loc, thread, index(width));
     auto loop = rewriter.create<scf::ForOp>(
-        loc, thread, index(rows * tiled.chunk), index(kThreads));
+        loc, first, index(rows * tiled.chunk), index(kThreads * width));
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.getBody());
     Value element = loop.getInductionVar();
     Value row, step;
-    if (reductionInnermost) {
+    if (alongReduction) {
       row = rewriter.create<arith::DivUIOp>(loc, element, index(tiled.chunk));
       step = rewriter.create<arith::RemUIOp>(loc, element, index(tiled.chunk));
     } else {
@@ -351,12 +446,28 @@ void TileLowering::stageChunk(Value thread, Value chunkStart) {
     }
     llvm::append_range(coordinates, delinearize(rewriter, loc, reductionStep,
                                                 reductionRanges));
-    IRMapping mapping;
-    emitSlice(slice, coordinates, mapping);
-    Value slot = rewriter.create<arith::AddIOp>(
-        loc, rewriter.create<arith::MulIOp>(loc, step, index(rows + 1)), row);
-    rewriter.create<memref::StoreOp>(loc, mapping.lookupOrDefault(staged.value),
-                                     buffer, slot);
+    for (int64_t lane = 0; lane < width; ++lane) {
+      SmallVector<Value> laneCoordinates(coordinates);
+      Value laneRow = row, laneStep = step;
+      if (lane != 0) {
+        auto next = [&](Value value) {
+          return rewriter.create<arith::AddIOp>(loc, value, index(lane));
+        };
+        unsigned dim = *staged.vectorDim;
+        laneCoordinates[dim] = next(coordinates[dim]);
+        if (alongReduction)
+          laneStep = next(step);
+        else
+          laneRow = next(row);
+      }
+      IRMapping mapping;
+      emitSlice(slice, laneCoordinates, mapping);
+      Value slot = rewriter.create<arith::AddIOp>(
+          loc, rewriter.create<arith::MulIOp>(loc, laneStep, index(rows + 1)),
+          laneRow);
+      rewriter.create<memref::StoreOp>(
+          loc, mapping.lookupOrDefault(staged.value), buffer, slot);
+    }
   }
 }
 
@@ -633,6 +744,8 @@ std::optional<TiledProduct> matchTiledProduct(linalg::LinalgOp op,
   bool nextDivides = chunks.size() > 1 && reductionSize % chunks[1] == 0;
   tiled.chunk =
       reductionSize % chunks[0] != 0 && nextDivides ? chunks[1] : chunks[0];
+  for (StagedValue &staged : tiled.staged)
+    staged.vectorDim = vectorDimFor(op, staged, tiled.tile, tiled.chunk);
 
   int64_t groups = 1;
   for (auto [range, size] : llvm::zip(ranges, tiled.tile))

@@ -107,7 +107,22 @@ LogicalResult convertToNVVM(ModuleOp scratch) {
     return failure();
   PassManager finish(context);
   finish.addPass(createReconcileUnrealizedCastsPass());
-  return finish.run(scratch);
+  if (failed(finish.run(scratch)))
+    return failure();
+
+  // The runtime passes pointers the arena's plan aligns to 64 bytes, or
+  // cuMemAlloc to 256: telling LLVM lets it load a thread's four staged
+  // neighbours (TileProducts.cpp) as one vector, which needs 16.
+  Builder builder(context);
+  scratch.walk([&](LLVM::LLVMFuncOp func) {
+    if (!func->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
+      return;
+    for (auto [position, type] : llvm::enumerate(func.getArgumentTypes()))
+      if (isa<LLVM::LLVMPointerType>(type))
+        func.setArgAttr(position, LLVM::LLVMDialect::getAlignAttrName(),
+                        builder.getI64IntegerAttr(16));
+  });
+  return success();
 }
 
 std::unique_ptr<llvm::TargetMachine>

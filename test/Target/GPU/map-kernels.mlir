@@ -175,19 +175,37 @@ func.func @main_graph(%x: memref<4xf32>, %d: memref<?xf32>, %e: memref<4xf64>, %
 // time (it divides 96), the threads stage the tile's block of each operand
 // in workgroup memory (a step's 16 values contiguous, padded to 17), then
 // each thread combines its point's chunk from there into its running sum,
-// a barrier before and after.
+// a barrier before and after. Each thread stages four neighbours in memory
+// at once (a vector load on a GPU): the left operand's along the reduction
+// (four steps, 17 apart in workgroup memory), the right one's along the
+// tile's columns (four neighbouring rows of the block).
 // CHECK: module attributes {mocc.cpu_fallback_kernels = 0 : i64, mocc.gpu_kernels = 1 : i64, mocc.gpu_tiled_kernels = 1 : i64, mocc.gpu_workgroup_kernels = 0 : i64}
 // CHECK-DAG: %[[TILES:.*]] = arith.constant 32 : index
 // CHECK-DAG: %[[THREADS:.*]] = arith.constant 256 : index
-// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[TILES]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[THREADS]], {{.*}}) workgroup(%[[LHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>, %[[RHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[TILES]], {{.*}}) threads(%[[T:[^,]*]], {{.*}}) in ({{.*}} = %[[THREADS]], {{.*}}) workgroup(%[[LHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>, %[[RHS:.*]] : memref<544xf32, #gpu.address_space<workgroup>>)
 // CHECK:   %[[INIT:.*]] = memref.load %[[C:.*]][%{{.*}}, %{{.*}}] : memref<64x128xf32>
 // CHECK:   %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %c96 step %c32{{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (f32)
-// CHECK:     scf.for
-// CHECK:       memref.load %{{.*}} : memref<64x96xf32>
+// CHECK:     %[[FIRST:.*]] = arith.muli %[[T]], %c4
+// CHECK:     scf.for %{{.*}} = %[[FIRST]] to %c512 step %c1024
+// CHECK:       %[[ROW:.*]] = arith.divui %{{.*}}, %c32
+// CHECK:       %[[STEP:.*]] = arith.remui %{{.*}}, %c32
+// CHECK:       %[[K:.*]] = arith.remui %{{.*}}, %c96
+// CHECK:       memref.load %{{.*}}[%{{.*}}, %[[K]]] : memref<64x96xf32>
 // CHECK:       memref.store %{{.*}}, %[[LHS]]
-// CHECK:     scf.for
-// CHECK:       memref.load %{{.*}} : memref<96x128xf32>
+// CHECK:       %[[K1:.*]] = arith.addi %[[K]], %c1
+// CHECK:       %[[STEP1:.*]] = arith.addi %[[STEP]], %c1
+// CHECK:       memref.load %{{.*}}[%{{.*}}, %[[K1]]] : memref<64x96xf32>
+// CHECK:       %[[SLOT1:.*]] = arith.muli %[[STEP1]], %c17
+// CHECK:       arith.addi %[[SLOT1]], %[[ROW]]
+// CHECK:       memref.store %{{.*}}, %[[LHS]]
+// CHECK-COUNT-2: memref.load %{{.*}} : memref<64x96xf32>
+// CHECK:     scf.for %{{.*}} = %{{.*}} to %c512{{.*}} step %c1024
+// CHECK:       %[[COL:.*]] = arith.addi
+// CHECK:       memref.load %{{.*}}[%{{.*}}, %[[COL]]] : memref<96x128xf32>
 // CHECK:       memref.store %{{.*}}, %[[RHS]]
+// CHECK:       %[[COL1:.*]] = arith.addi %[[COL]], %c1
+// CHECK:       memref.load %{{.*}}[%{{.*}}, %[[COL1]]] : memref<96x128xf32>
+// CHECK-COUNT-2: memref.load %{{.*}} : memref<96x128xf32>
 // CHECK:     gpu.barrier
 // CHECK:     scf.for %{{.*}} = %{{.*}} to %c32{{.*}} step %c1{{.*}} iter_args
 // CHECK:       %[[A:.*]] = memref.load %[[LHS]]
@@ -207,13 +225,15 @@ func.func @main_graph(%a: memref<64x96xf32>, %b: memref<96x128xf32>, %c: memref<
 // A padded convolution's body reads its input window itself: the padded
 // value (the select), which depends on no output channel, is what the tile's
 // channels share and what is staged, its load guarded where the tile passes
-// the edge (40 is no multiple of 16); the filter's values are staged too.
-// One chunk of 64 steps holds the 48 (its loops stop at 48). The stores of
-// the points past the edge are skipped.
+// the edge (40 is no multiple of 16); the filter's values are staged too,
+// one per thread at a time (its rows of 3 do not line up in fours). One
+// chunk of 64 steps holds the 48 (its loops stop at 48). The stores of the
+// points past the edge are skipped.
 // CHECK: mocc.gpu_tiled_kernels = 1
-// CHECK: gpu.launch {{.*}} workgroup(%[[FILTER:.*]] : memref<1088xf32, #gpu.address_space<workgroup>>, %[[WINDOW:.*]] : memref<1088xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.launch {{.*}} threads(%[[T:[^,]*]], {{.*}} workgroup(%[[FILTER:.*]] : memref<1088xf32, #gpu.address_space<workgroup>>, %[[WINDOW:.*]] : memref<1088xf32, #gpu.address_space<workgroup>>)
 // CHECK:   %[[EDGE:.*]] = arith.cmpi ult, %{{.*}}, %c40
 // CHECK:   scf.for %{{.*}} = %{{.*}} to %c48 step %c64
+// CHECK:     scf.for %{{.*}} = %[[T]] to %c1024{{.*}} step %c256
 // CHECK:       memref.load %{{.*}} : memref<32x16x3xf32>
 // CHECK:       memref.store %{{.*}}, %[[FILTER]]
 // CHECK:       scf.if
@@ -286,5 +306,27 @@ func.func @main_graph(%a: memref<64x96xf32>, %s: memref<f32>, %b: memref<96x128x
     %sum = arith.addf %out, %p : f32
     linalg.yield %sum : f32
   }
+  return
+}
+
+// -----
+
+// A 1x1 convolution: its window's dimensions have one point each, so the
+// input's innermost index that varies is the output's column. Threads stage
+// the input four columns at a time along the tile (a row of the block is a
+// point), and the filter four channels at a time along the reduction.
+// CHECK: mocc.gpu_tiled_kernels = 1
+// CHECK: gpu.launch {{.*}} threads(%[[T:[^,]*]], {{.*}} workgroup(%[[INPUT:.*]] : memref<544xf32, #gpu.address_space<workgroup>>, %[[FILTER:.*]] : memref<544xf32, #gpu.address_space<workgroup>>)
+// CHECK:     %[[FIRST:.*]] = arith.muli %[[T]], %c4
+// CHECK:     scf.for %[[E:.*]] = %[[FIRST]] to %c512 step %c1024
+// CHECK:       %[[ROW:.*]] = arith.remui %[[E]], %c16
+// CHECK-COUNT-4: memref.load %{{.*}} : memref<1x32x16x16xf32>
+// CHECK:     %[[FIRST2:.*]] = arith.muli %[[T]], %c4
+// CHECK:     scf.for %[[E2:.*]] = %[[FIRST2]] to %c512{{.*}} step %c1024
+// CHECK:       %[[STEP:.*]] = arith.remui %[[E2]], %c32
+// CHECK-COUNT-4: memref.load %{{.*}} : memref<64x32x1x1xf32>
+// CHECK:     gpu.barrier
+func.func @main_graph(%x: memref<1x32x16x16xf32>, %w: memref<64x32x1x1xf32>, %y: memref<1x64x16x16xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x32x16x16xf32>, memref<64x32x1x1xf32>) outs(%y : memref<1x64x16x16xf32>)
   return
 }
