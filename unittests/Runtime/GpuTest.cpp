@@ -397,6 +397,27 @@ TEST_P(GpuTest, ReplaysARecordedBatch) {
   EXPECT_EQ(out[0], x[0] + 2);
 }
 
+// Copies alone (the device's own arena read back with no dispatch pending)
+// are a batch of their own, recorded into a command buffer of their own:
+// the kernel's batch before them is replayed the next time, not recorded
+// again.
+TEST_P(GpuTest, RecordsCopiesAloneApart) {
+  const size_t n = 64;
+  std::vector<float> x = iota(n, 1);
+  float *a = inArena(0);
+  uint64_t recorded = mocc_gpu_batches_recorded(gpu);
+  for (int round = 0; round < 3; ++round) {
+    addOne(0, x.data(), a, n);
+    download(a, n);
+    expectPlusOne(x.data(), a, n, "read back");
+  }
+  bool recordsCopies =
+      GetParam().recordsBatches && std::string(GetParam().arena) == "device";
+  EXPECT_EQ(mocc_gpu_batches_recorded(gpu),
+            recorded + (GetParam().recordsBatches ? 1 : 0) +
+                (recordsCopies ? 1 : 0));
+}
+
 // A staged buffer written by one kernel and read by the next in the same
 // batch: the second sees the first's result.
 TEST_P(GpuTest, ReadsAStagedBufferWrittenEarlierInTheBatch) {

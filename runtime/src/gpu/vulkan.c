@@ -81,7 +81,7 @@ static void destroy_kernel(vulkan_gpu *gpu, kernel *k) {
     gpu->vk.vkDestroyShaderModule(gpu->device, k->module, NULL);
   free(k->staging);
   free(k->bound);
-  free(k->recorded);
+  free(k->batches.recorded);
 }
 
 /* In the reverse order of creation; handles never created are NULL. */
@@ -109,6 +109,7 @@ static void vulkan_close(mocc_gpu *base) {
   if (gpu->loader)
     dlclose(gpu->loader);
   free(gpu->kernels);
+  free(gpu->copies.recorded);
   free(gpu->batch);
   free(gpu->downloads);
   mocc_gpu_release(&gpu->base);
@@ -431,29 +432,30 @@ static void vulkan_abandon(mocc_gpu *base) {
 }
 
 /* The command buffer that runs the batch: that of its first dispatch's
- * kernel (the first kernel's for copies alone), recorded unless it holds
- * this batch already. */
+ * kernel, or the copies' for copies alone, recorded unless it holds this
+ * batch already. */
 static VkCommandBuffer batch_commands(vulkan_gpu *gpu, const char *label) {
   uint32_t n = gpu->base.batch_size, i = 0;
   while (i < n && gpu->batch[i].kernel >= gpu->base.num_kernels)
     ++i;
-  kernel *first = &gpu->kernels[i < n ? gpu->batch[i].kernel : 0];
-  if (first->num_recorded == n &&
-      !memcmp(first->recorded, gpu->batch, n * sizeof(*gpu->batch)))
-    return first->commands;
-  first->num_recorded = 0;
-  batch_entry *recorded = realloc(first->recorded, n * sizeof(*recorded));
+  recording *r =
+      i < n ? &gpu->kernels[gpu->batch[i].kernel].batches : &gpu->copies;
+  if (r->num_recorded == n &&
+      !memcmp(r->recorded, gpu->batch, n * sizeof(*gpu->batch)))
+    return r->commands;
+  r->num_recorded = 0;
+  batch_entry *recorded = realloc(r->recorded, n * sizeof(*recorded));
   if (!recorded)
     mocc_gpu_fail(&gpu->base, "out of memory");
-  first->recorded = recorded;
-  VkResult result = record_batch(gpu, first->commands, gpu->batch, n);
+  r->recorded = recorded;
+  VkResult result = record_batch(gpu, r->commands, gpu->batch, n);
   if (result != VK_SUCCESS)
     mocc_gpu_fail(&gpu->base, "%s: recording the commands failed with %s",
                   label, mocc_vk_result_name(result));
-  memcpy(first->recorded, gpu->batch, n * sizeof(*gpu->batch));
-  first->num_recorded = n;
+  memcpy(r->recorded, gpu->batch, n * sizeof(*gpu->batch));
+  r->num_recorded = n;
   ++gpu->base.batches_recorded;
-  return first->commands;
+  return r->commands;
 }
 
 static void vulkan_sync(mocc_gpu *base) {

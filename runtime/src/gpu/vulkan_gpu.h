@@ -126,6 +126,14 @@ typedef struct download {
   size_t bytes;
 } download;
 
+/* A command buffer and the batch last recorded into it: num_recorded
+ * entries (0: none). */
+typedef struct recording {
+  VkCommandBuffer commands;
+  batch_entry *recorded;
+  uint32_t num_recorded;
+} recording;
+
 typedef struct kernel {
   const char *name;
   uint32_t num_buffers;
@@ -137,11 +145,8 @@ typedef struct kernel {
   /* What `set` holds, when set_version is not 0. */
   uint64_t set_version;
   binding *bound; /* num_buffers */
-  /* The batch whose first dispatch is this kernel's last recorded into
-   * `commands`: num_recorded entries (0: none). */
-  VkCommandBuffer commands;
-  batch_entry *recorded;
-  uint32_t num_recorded;
+  /* The batches whose first dispatch is this kernel's. */
+  recording batches;
   staging *staging; /* num_buffers */
 } kernel;
 
@@ -173,6 +178,8 @@ typedef struct vulkan_gpu {
   VkDescriptorPool descriptor_pool;
   VkFence fence;
   kernel *kernels; /* base.num_kernels */
+  /* The batches of copies alone (the device's own arena's transfers). */
+  recording copies;
   /* The batch: base.batch_size dispatches (each kernel at most once) and
    * copies (batch_capacity entries allocated), and the staging copies to read
    * back at its sync (base.num_slots a kernel). */

@@ -173,6 +173,16 @@ static mocc_status create_pipeline(vulkan_gpu *gpu, kernel *k) {
   return NULL;
 }
 
+static VkResult allocate_commands(vulkan_gpu *gpu, VkCommandBuffer *out) {
+  VkCommandBufferAllocateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+      .commandPool = gpu->command_pool,
+      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+      .commandBufferCount = 1,
+  };
+  return gpu->vk.vkAllocateCommandBuffers(gpu->device, &info, out);
+}
+
 static mocc_status allocate_kernel_commands(vulkan_gpu *gpu, kernel *k) {
   VkDescriptorSetAllocateInfo set_info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
@@ -187,14 +197,7 @@ static mocc_status allocate_kernel_commands(vulkan_gpu *gpu, kernel *k) {
                                  "kernel '%s': vkAllocateDescriptorSets "
                                  "returned %s",
                                  k->name, mocc_vk_result_name(result));
-  VkCommandBufferAllocateInfo commands_info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = gpu->command_pool,
-      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-      .commandBufferCount = 1,
-  };
-  result = gpu->vk.vkAllocateCommandBuffers(gpu->device, &commands_info,
-                                            &k->commands);
+  result = allocate_commands(gpu, &k->batches.commands);
   if (result != VK_SUCCESS)
     return mocc_vk_device_status(gpu,
                                  "kernel '%s': vkAllocateCommandBuffers "
@@ -254,8 +257,8 @@ static mocc_status create_pools(vulkan_gpu *gpu,
     gpu->descriptor_pool = VK_NULL_HANDLE;
     return mocc_vk_call_status(gpu, "vkCreateDescriptorPool", result);
   }
-  /* Each kernel's command buffer is re-recorded on its own when the batch
-   * starting with it changes. */
+  /* Each kernel's command buffer (and the copies') is re-recorded on its
+   * own when the batch starting with it changes. */
   VkCommandPoolCreateInfo command_info = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
       .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
@@ -267,6 +270,9 @@ static mocc_status create_pools(vulkan_gpu *gpu,
     gpu->command_pool = VK_NULL_HANDLE;
     return mocc_vk_call_status(gpu, "vkCreateCommandPool", result);
   }
+  result = allocate_commands(gpu, &gpu->copies.commands);
+  if (result != VK_SUCCESS)
+    return mocc_vk_call_status(gpu, "vkAllocateCommandBuffers", result);
   VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   result = gpu->vk.vkCreateFence(gpu->device, &fence_info, NULL, &gpu->fence);
   if (result != VK_SUCCESS) {
