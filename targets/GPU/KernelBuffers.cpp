@@ -59,13 +59,7 @@ int64_t spannedBytes(MemRefType type) {
                                              : span->end * elementBytes(type);
 }
 
-// Only memref.view moves the aligned pointer (by its byte shift); other views
-// keep their source's and change the offset.
-std::optional<ByteRange> rootByteRange(Value view) {
-  auto type = dyn_cast<MemRefType>(view.getType());
-  std::optional<ElementSpan> span = type ? elementSpan(type) : std::nullopt;
-  if (!span)
-    return std::nullopt;
+std::optional<int64_t> alignedPointerShift(Value view) {
   int64_t shift = 0;
   for (Value buffer = view;
        auto source = buffer.getDefiningOp<ViewLikeOpInterface>();
@@ -78,10 +72,19 @@ std::optional<ByteRange> rootByteRange(Value view) {
       shift += *bytes;
     }
   }
+  return shift;
+}
+
+std::optional<ByteRange> rootByteRange(Value view) {
+  auto type = dyn_cast<MemRefType>(view.getType());
+  std::optional<ElementSpan> span = type ? elementSpan(type) : std::nullopt;
+  std::optional<int64_t> shift = alignedPointerShift(view);
+  if (!span || !shift)
+    return std::nullopt;
   if (type.getNumElements() == 0)
-    return ByteRange{shift, shift};
-  return ByteRange{shift + span->begin * elementBytes(type),
-                   shift + span->end * elementBytes(type)};
+    return ByteRange{*shift, *shift};
+  return ByteRange{*shift + span->begin * elementBytes(type),
+                   *shift + span->end * elementBytes(type)};
 }
 
 } // namespace mocc::gpu

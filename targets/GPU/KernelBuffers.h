@@ -30,6 +30,11 @@ int64_t accessFlags(mlir::Value buffer);
 /// a kernel applies the buffer's static offset and strides itself.
 int64_t spannedBytes(mlir::MemRefType type);
 
+/// The bytes by which the memref.view ops among `view`'s views move its
+/// aligned pointer from its root buffer's (other views keep it, and change
+/// the offset); nothing where a shift is dynamic.
+std::optional<int64_t> alignedPointerShift(mlir::Value view);
+
 /// The bytes [begin, end) of its root buffer that a view spans, where its
 /// byte shifts, offset, sizes and strides are all known at compile time.
 struct ByteRange {

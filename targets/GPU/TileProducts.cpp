@@ -248,6 +248,11 @@ std::optional<unsigned> vectorDimFor(linalg::LinalgOp op,
       return std::nullopt;
 
   unsigned dim = innermostDim.getPosition();
+  AffineMap map = op.getMatchingIndexingMap(operand);
+  for (unsigned position = 0; position < map.getNumResults(); ++position)
+    if (position != innermost->position &&
+        map.getResult(position).isFunctionOfDim(dim))
+      return std::nullopt; // its neighbours are not neighbours in memory
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   bool alongReduction = dim >= op.getNumParallelLoops();
   if (alongReduction !=

@@ -493,9 +493,10 @@ static CUdeviceptr ensure_copy(cuda_gpu *gpu, kernel *k, uint32_t slot,
 
 /* The kernel's arguments: a pointer into the arena, or to the device copy
  * of the slot (or of an earlier slot bound to the same buffer); NULL for an
- * empty buffer outside the arena. Kernels take them as 16-byte aligned
- * (SerializePTX.cpp): arena buffers sit at the plan's 64-byte aligned
- * offsets, and cuMemAlloc aligns to 256. */
+ * empty buffer outside the arena. Generated kernels take a pointer as
+ * 16-byte aligned where its binding is at an aligned offset of the arena
+ * or outside it (SerializePTX.cpp): the arena and cuMemAlloc's copies are
+ * at least page- and 256-byte aligned. */
 static void resolve_arguments(cuda_gpu *gpu, kernel *k) {
   for (uint32_t slot = 0; slot < k->num_buffers; ++slot) {
     const mocc_gpu_binding *b = &gpu->base.pending[slot];

@@ -5,6 +5,7 @@
 // mocc-gpu-lower-launches replaces them.
 //
 //===----------------------------------------------------------------------===//
+#include "../KernelBuffers.h"
 #include "mocc/Target/GPU/Passes.h"
 #include "mocc/Target/OptimizeLLVM.h"
 
@@ -33,6 +34,8 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -50,6 +53,52 @@ namespace mocc::gpu {
 namespace {
 
 constexpr llvm::StringLiteral kTriple = "nvptx64-nvidia-cuda";
+
+/// The alignment PTX's vector loads need (ld.v4 of 32-bit values).
+constexpr int64_t kVectorLoadAlignment = 16;
+
+/// Per kernel ("module::function"), which of its arguments every launch
+/// binds 16-byte aligned. The runtime's own memory is (the arena, and the
+/// cuMemAlloc copies of inputs, outputs and weights); a memref.view moves
+/// the pointer by its byte shift (the arena plan's offset), which must be a
+/// multiple of 16 too.
+using AlignedArguments = llvm::StringMap<llvm::SmallBitVector>;
+AlignedArguments alignedArguments(ModuleOp module) {
+  AlignedArguments aligned;
+  module.walk([&](mlir::gpu::LaunchFuncOp launch) {
+    std::string kernel = (launch.getKernelModuleName().getValue() +
+                          "::" + launch.getKernelName().getValue())
+                             .str();
+    llvm::SmallBitVector bits(launch.getNumKernelOperands());
+    for (auto [position, buffer] :
+         llvm::enumerate(launch.getKernelOperands())) {
+      std::optional<int64_t> shift = alignedPointerShift(buffer);
+      bits[position] = isa<MemRefType>(buffer.getType()) && shift &&
+                       *shift % kVectorLoadAlignment == 0;
+    }
+    auto [known, inserted] = aligned.try_emplace(kernel, bits);
+    if (!inserted)
+      known->second &= bits;
+  });
+  return aligned;
+}
+
+/// Marks the kernels' pointer arguments that `aligned` says are 16-byte
+/// aligned, which lets LLVM load a thread's four staged neighbours
+/// (TileProducts.cpp) as one vector.
+void markAlignedArguments(mlir::gpu::GPUModuleOp kernels,
+                          const AlignedArguments &aligned) {
+  Builder builder(kernels.getContext());
+  kernels.walk([&](LLVM::LLVMFuncOp func) {
+    auto bits = aligned.find((kernels.getName() + "::" + func.getName()).str());
+    if (bits == aligned.end() || bits->second.size() != func.getNumArguments())
+      return;
+    for (auto [position, type] : llvm::enumerate(func.getArgumentTypes()))
+      if (bits->second[position] && isa<LLVM::LLVMPointerType>(type))
+        func.setArgAttr(position, LLVM::LLVMDialect::getAlignAttrName(),
+                        builder.getI64IntegerAttr(kVectorLoadAlignment));
+  });
+}
 
 /// The module's kernels in the LLVM and NVVM dialects, in place.
 LogicalResult convertToNVVM(ModuleOp scratch) {
@@ -107,22 +156,7 @@ LogicalResult convertToNVVM(ModuleOp scratch) {
     return failure();
   PassManager finish(context);
   finish.addPass(createReconcileUnrealizedCastsPass());
-  if (failed(finish.run(scratch)))
-    return failure();
-
-  // The runtime passes pointers the arena's plan aligns to 64 bytes, or
-  // cuMemAlloc to 256: telling LLVM lets it load a thread's four staged
-  // neighbours (TileProducts.cpp) as one vector, which needs 16.
-  Builder builder(context);
-  scratch.walk([&](LLVM::LLVMFuncOp func) {
-    if (!func->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
-      return;
-    for (auto [position, type] : llvm::enumerate(func.getArgumentTypes()))
-      if (isa<LLVM::LLVMPointerType>(type))
-        func.setArgAttr(position, LLVM::LLVMDialect::getAlignAttrName(),
-                        builder.getI64IntegerAttr(16));
-  });
-  return success();
+  return finish.run(scratch);
 }
 
 std::unique_ptr<llvm::TargetMachine>
@@ -191,13 +225,16 @@ struct SerializePTXPass : impl::SerializePTXPassBase<SerializePTXPass> {
       module.emitError(error);
       return signalPassFailure();
     }
+    AlignedArguments aligned = alignedArguments(module);
     for (auto kernels : module.getOps<mlir::gpu::GPUModuleOp>()) {
       OwningOpRef<ModuleOp> scratch = ModuleOp::create(kernels.getLoc());
       OpBuilder::atBlockBegin(scratch->getBody()).clone(*kernels);
       std::optional<std::string> ptx;
-      if (succeeded(convertToNVVM(*scratch)))
-        ptx = writePTX(*scratch->getOps<mlir::gpu::GPUModuleOp>().begin(),
-                       *machine, optLevel);
+      if (succeeded(convertToNVVM(*scratch))) {
+        auto converted = *scratch->getOps<mlir::gpu::GPUModuleOp>().begin();
+        markAlignedArguments(converted, aligned);
+        ptx = writePTX(converted, *machine, optLevel);
+      }
       if (!ptx) {
         kernels.emitError() << "cannot compile GPU kernel module '"
                             << kernels.getName() << "' to PTX";

@@ -200,11 +200,17 @@ func.func @main_graph(%x: memref<4xf32>, %d: memref<?xf32>, %e: memref<4xf64>, %
 // CHECK:       memref.store %{{.*}}, %[[LHS]]
 // CHECK-COUNT-2: memref.load %{{.*}} : memref<64x96xf32>
 // CHECK:     scf.for %{{.*}} = %{{.*}} to %c512{{.*}} step %c1024
+// CHECK:       %[[RROW:.*]] = arith.remui %{{.*}}, %c16
+// CHECK:       %[[RSTEP:.*]] = arith.divui %{{.*}}, %c16
 // CHECK:       %[[COL:.*]] = arith.addi
 // CHECK:       memref.load %{{.*}}[%{{.*}}, %[[COL]]] : memref<96x128xf32>
 // CHECK:       memref.store %{{.*}}, %[[RHS]]
 // CHECK:       %[[COL1:.*]] = arith.addi %[[COL]], %c1
+// CHECK:       %[[RROW1:.*]] = arith.addi %[[RROW]], %c1
 // CHECK:       memref.load %{{.*}}[%{{.*}}, %[[COL1]]] : memref<96x128xf32>
+// CHECK:       %[[RBASE1:.*]] = arith.muli %[[RSTEP]], %c17
+// CHECK:       %[[RSLOT1:.*]] = arith.addi %[[RBASE1]], %[[RROW1]]
+// CHECK:       memref.store %{{.*}}, %[[RHS]][%[[RSLOT1]]]
 // CHECK-COUNT-2: memref.load %{{.*}} : memref<96x128xf32>
 // CHECK:     gpu.barrier
 // CHECK:     scf.for %{{.*}} = %{{.*}} to %c32{{.*}} step %c1{{.*}} iter_args
@@ -320,11 +326,18 @@ func.func @main_graph(%a: memref<64x96xf32>, %s: memref<f32>, %b: memref<96x128x
 // CHECK:     %[[FIRST:.*]] = arith.muli %[[T]], %c4
 // CHECK:     scf.for %[[E:.*]] = %[[FIRST]] to %c512 step %c1024
 // CHECK:       %[[ROW:.*]] = arith.remui %[[E]], %c16
-// CHECK-COUNT-4: memref.load %{{.*}} : memref<1x32x16x16xf32>
+// CHECK:       memref.load %{{.*}} : memref<1x32x16x16xf32>
+// CHECK:       %[[OW1:.*]] = arith.addi %{{.*}}, %c1
+// CHECK:       %[[COL1:.*]] = affine.apply #{{.*}}(%[[OW1]], %{{.*}})
+// CHECK:       memref.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[COL1]]] : memref<1x32x16x16xf32>
+// CHECK-COUNT-2: memref.load %{{.*}} : memref<1x32x16x16xf32>
 // CHECK:     %[[FIRST2:.*]] = arith.muli %[[T]], %c4
 // CHECK:     scf.for %[[E2:.*]] = %[[FIRST2]] to %c512{{.*}} step %c1024
 // CHECK:       %[[STEP:.*]] = arith.remui %[[E2]], %c32
-// CHECK-COUNT-4: memref.load %{{.*}} : memref<64x32x1x1xf32>
+// CHECK:       memref.load %{{.*}}[%[[OC:.*]], %[[C:.*]], %{{.*}}, %{{.*}}] : memref<64x32x1x1xf32>
+// CHECK:       %[[C1:.*]] = arith.addi %[[C]], %c1
+// CHECK:       memref.load %{{.*}}[%[[OC]], %[[C1]], %{{.*}}, %{{.*}}] : memref<64x32x1x1xf32>
+// CHECK-COUNT-2: memref.load %{{.*}} : memref<64x32x1x1xf32>
 // CHECK:     gpu.barrier
 func.func @main_graph(%x: memref<1x32x16x16xf32>, %w: memref<64x32x1x1xf32>, %y: memref<1x64x16x16xf32>) {
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x32x16x16xf32>, memref<64x32x1x1xf32>) outs(%y : memref<1x64x16x16xf32>)
