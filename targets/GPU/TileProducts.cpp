@@ -205,11 +205,9 @@ bool stagesAlongReduction(linalg::LinalgOp op, const BodySlice &slice) {
   return llvm::any_of(slice.inputs, [&](BlockArgument argument) {
     std::optional<InnermostIndex> innermost =
         innermostVaryingIndex(op, op.getMatchingOpOperand(argument));
-    return innermost &&
-           llvm::any_of(llvm::seq(op.getNumParallelLoops(), op.getNumLoops()),
-                        [&](unsigned dim) {
-                          return innermost->expr.isFunctionOfDim(dim);
-                        });
+    return innermost && readsReductionDims(AffineMap::get(op.getNumLoops(), 0,
+                                                          innermost->expr),
+                                           op.getNumParallelLoops());
   });
 }
 
@@ -241,25 +239,24 @@ std::optional<unsigned> vectorDimFor(linalg::LinalgOp op,
   auto innermostDim = dyn_cast<AffineDimExpr>(innermost->expr);
   if (!innermostDim || strides[innermost->position] != 1)
     return std::nullopt;
-  for (unsigned position = 0; position < type.getRank(); ++position)
-    if (position != innermost->position && type.getDimSize(position) != 1 &&
-        (ShapedType::isDynamic(strides[position]) ||
-         strides[position] % kVectorWidth != 0))
-      return std::nullopt;
-
   unsigned dim = innermostDim.getPosition();
   AffineMap map = op.getMatchingIndexingMap(operand);
-  for (unsigned position = 0; position < map.getNumResults(); ++position)
-    if (position != innermost->position &&
-        map.getResult(position).isFunctionOfDim(dim))
-      return std::nullopt; // its neighbours are not neighbours in memory
+  for (unsigned position = 0; position < type.getRank(); ++position) {
+    if (position == innermost->position)
+      continue;
+    // Another index of `dim` would move the neighbours apart in memory.
+    if (map.getResult(position).isFunctionOfDim(dim) ||
+        (type.getDimSize(position) != 1 &&
+         (ShapedType::isDynamic(strides[position]) ||
+          strides[position] % kVectorWidth != 0)))
+      return std::nullopt;
+  }
+
+  // The value is the operand's element, so stagesAlongReduction stages it
+  // along `dim`. A row's neighbouring values differ in `dim` alone: no later
+  // dimension has more than one of them.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   bool alongReduction = dim >= op.getNumParallelLoops();
-  if (alongReduction !=
-      stagesAlongReduction(op, sliceFor(op, staged.value, {})))
-    return std::nullopt;
-  // A row's neighbouring values differ in `dim` alone: no later dimension
-  // has more than one of them.
   if (alongReduction) {
     if (chunk % kVectorWidth != 0 ||
         llvm::any_of(llvm::seq<size_t>(dim + 1, ranges.size()),
